@@ -1,0 +1,12 @@
+export * from "./model";
+export * from "./versions";
+export { ConfigError } from "./errors";
+export { parseConfig, parseEnvironment, configJsonSchema } from "./config";
+export * from "./network";
+export * from "./artifact-bucket";
+export * from "./execution-role";
+export * from "./security-group";
+export * from "./environment";
+export * from "./customer-endpoints";
+export * from "./private-mwaa-environment";
+export * from "./stack";

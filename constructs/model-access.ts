@@ -1,0 +1,131 @@
+import { z } from "zod";
+
+/** The `access` block of an environment: how people reach the private web server through an ALB. */
+
+const DOMAIN = /^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
+const ACM_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const ZONE_ID = /^Z[0-9A-Z]{1,31}$/;
+const SG_ID = /^sg-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const PREFIX_LIST = /^pl-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SSM_PARAMETER = /^(\/[A-Za-z0-9_.-]+)+$|^[A-Za-z0-9_.-]+$/;
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+const HTTPS_URL = /^https:\/\/[^\s/$.?#].[^\s]*$/;
+const COGNITO_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[a-z0-9-]+_[A-Za-z0-9]+$/;
+
+export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+const cidr = z.string().refine((c) => isIpv4Cidr(c) || isIpv6Cidr(c), { error: "a CIDR like 10.0.0.0/8 or 2001:db8::/32" });
+
+/** Where an OIDC client secret is read from: by reference, never the secret itself. */
+export const secretRefSchema = z.union(
+  [
+    z.strictObject({ ssmParameter: z.string().regex(SSM_PARAMETER, { error: "an SSM parameter name like /mwaa/oidc/client-secret" }) }),
+    z.strictObject({ secretArn: z.string().regex(SECRET_ARN, { error: "a Secrets Manager secret ARN" }) }),
+  ],
+  { error: 'a reference: {"ssmParameter": "/path"} or {"secretArn": "arn:aws:secretsmanager:..."}; never the secret itself' },
+);
+
+export const oidcSchema = z.strictObject({
+  issuer: z.string().regex(HTTPS_URL, { error: "an https URL" }),
+  authorizationEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }),
+  tokenEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }),
+  userInfoEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }),
+  clientId: z.string().min(1, { error: "the OIDC client id" }),
+  clientSecret: secretRefSchema,
+  scope: z.string().default("openid email profile").describe('OIDC scopes. @default "openid email profile"'),
+  logoutUrl: z.string().regex(HTTPS_URL, { error: "an https URL" }).optional().describe("IdP logout URL the logout path redirects to. @default - the sign-in page of this domain"),
+});
+
+export const cognitoSchema = z.strictObject({
+  userPoolArn: z.string().regex(COGNITO_POOL_ARN, { error: "a Cognito user pool ARN" }),
+  userPoolClientId: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "a Cognito app client id" }),
+  userPoolDomain: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: "the Cognito domain prefix or custom domain" }),
+});
+
+/** An identity provider in front of the ALB: fields complete for the chosen type. */
+export const identityProviderFields = {
+  type: z.enum(["oidc", "cognito"], { error: 'oidc or cognito' }),
+  oidc: oidcSchema.optional(),
+  cognito: cognitoSchema.optional(),
+  sessionTimeoutSeconds: z
+    .number()
+    .int({ error: "an integer from 60 to 604800" })
+    .min(60, { error: "an integer from 60 to 604800" })
+    .max(604800, { error: "an integer from 60 to 604800" })
+    .default(28800)
+    .describe("ALB session lifetime. @default 28800 (8 hours)"),
+};
+
+export function checkIdentityProvider(idp: { type: "oidc" | "cognito"; oidc?: unknown; cognito?: unknown }, ctx: z.RefinementCtx, path: (string | number)[]) {
+  const other = idp.type === "oidc" ? "cognito" : "oidc";
+  if (idp[idp.type] === undefined) ctx.addIssue({ code: "custom", path: [...path, idp.type], message: `required when type is "${idp.type}"` });
+  if (idp[other] !== undefined) ctx.addIssue({ code: "custom", path: [...path, other], message: `only allowed when type is "${other}"` });
+}
+
+export const accessSchema = z.strictObject({
+  scheme: z.enum(["internal", "internet-facing"], { error: "internal or internet-facing" }).default("internal").describe('ALB scheme. @default "internal"'),
+  domainName: z.string().regex(DOMAIN, { error: "a lower-case DNS name like airflow.example.com" }).optional().describe("Name users open. @default - the ALB's DNS name (needs certificateArn)"),
+  hostedZoneId: z.string().regex(ZONE_ID, { error: "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ" }).optional(),
+  hostedZoneName: z.string().regex(DOMAIN, { error: "a hosted zone name like example.com" }).optional(),
+  certificateArn: z.string().regex(ACM_ARN, { error: "an ACM certificate ARN" }).optional().describe("Existing certificate. @default - an ACM certificate for domainName, DNS-validated in the hosted zone"),
+  allowedCidrs: z.array(cidr).default([]).describe("Client CIDRs allowed on 443 (and 80 for the redirect). @default []"),
+  allowedPrefixListIds: z.array(z.string().regex(PREFIX_LIST, { error: "a prefix list id like pl-0123456789abcdef0" })).default([]).describe("@default []"),
+  allowedSecurityGroupIds: z.array(z.string().regex(SG_ID, { error: "a security group id like sg-0123456789abcdef0" })).default([]).describe("@default []"),
+  allowAnyIpv4Address: z.boolean().default(false).describe("Opt in to 0.0.0.0/0 in allowedCidrs (an ALB open to the whole internet). @default false"),
+  sslPolicy: z.string().regex(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, { error: "an ELB security policy name" }).default(DEFAULT_SSL_POLICY).describe(`@default "${DEFAULT_SSL_POLICY}"`),
+  idleTimeoutSeconds: z.number().int().min(1, { error: "an integer from 1 to 4000" }).max(4000, { error: "an integer from 1 to 4000" }).default(60).describe("@default 60"),
+  ipAddressType: z.enum(["ipv4", "dualstack"], { error: "ipv4 or dualstack" }).default("ipv4").describe('@default "ipv4"'),
+  deletionProtection: z.boolean().optional().describe("@default - the environment's protectFromDestroy"),
+  accessLogs: z
+    .strictObject({ bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name" }), prefix: z.string().default("alb").describe('@default "alb"') })
+    .optional()
+    .describe("ALB access logs to this bucket (its policy must allow ELB log delivery). @default - off"),
+  authentication: z
+    .strictObject(identityProviderFields)
+    .superRefine((idp, ctx) => checkIdentityProvider(idp, ctx, []))
+    .optional()
+    .describe("Authenticate people at the ALB (OIDC or Cognito) before Airflow. @default - none"),
+});
+
+export type Access = z.output<typeof accessSchema>;
+
+/** Cross-field rules of `access` that need the rest of the environment. */
+export function checkAccess(env: { access?: Access; network: { create?: unknown; publicSubnetIds?: string[] } }, ctx: z.RefinementCtx) {
+  const a = env.access!;
+  const at = (...p: string[]) => ["access", ...p];
+  if (a.domainName === undefined && a.certificateArn === undefined) {
+    ctx.addIssue({ code: "custom", path: at("certificateArn"), message: "required when no domainName is given (HTTPS needs a certificate)" });
+  }
+  if ((a.domainName !== undefined || a.hostedZoneName !== undefined) && a.hostedZoneId !== undefined && a.hostedZoneName !== undefined) {
+    ctx.addIssue({ code: "custom", path: at("hostedZoneName"), message: "hostedZoneId or hostedZoneName, not both" });
+  }
+  if (a.domainName !== undefined && a.hostedZoneId === undefined && a.hostedZoneName === undefined) {
+    ctx.addIssue({ code: "custom", path: at("hostedZoneId"), message: "hostedZoneId or hostedZoneName is required with domainName (alias record and DNS validation)" });
+  }
+  if (a.domainName !== undefined && a.hostedZoneName !== undefined && !(a.domainName === a.hostedZoneName || a.domainName.endsWith(`.${a.hostedZoneName}`))) {
+    ctx.addIssue({ code: "custom", path: at("domainName"), message: `a name inside the hosted zone ${a.hostedZoneName}` });
+  }
+  const sources = a.allowedCidrs.length + a.allowedPrefixListIds.length + a.allowedSecurityGroupIds.length;
+  if (a.scheme === "internet-facing" && sources === 0) {
+    ctx.addIssue({ code: "custom", path: at("allowedCidrs"), message: "an internet-facing ALB needs an explicit allow-list (allowedCidrs, allowedPrefixListIds or allowedSecurityGroupIds)" });
+  }
+  a.allowedCidrs.forEach((c, i) => {
+    if ((c === "0.0.0.0/0" || c === "::/0") && !a.allowAnyIpv4Address) {
+      ctx.addIssue({ code: "custom", path: at("allowedCidrs", String(i)), message: `${c} opens the ALB to everyone; set access.allowAnyIpv4Address to true to mean it` });
+    }
+    if (isIpv6Cidr(c) && a.ipAddressType !== "dualstack") ctx.addIssue({ code: "custom", path: at("allowedCidrs", String(i)), message: 'IPv6 CIDRs need ipAddressType "dualstack"' });
+  });
+  if (a.scheme === "internet-facing" && env.network.create === undefined && (env.network.publicSubnetIds ?? []).length < 2) {
+    ctx.addIssue({ code: "custom", path: ["network", "publicSubnetIds"], message: "an internet-facing ALB needs at least two public subnets" });
+  }
+}
+
+export function isIpv4Cidr(c: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+function isIpv6Cidr(c: string): boolean {
+  const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(c);
+  return m !== null && m[1].includes(":") && Number(m[2]) <= 128;
+}

@@ -1,0 +1,255 @@
+import { z } from "zod";
+import {
+  AIRFLOW_VERSIONS,
+  DEFAULT_AIRFLOW_VERSION,
+  ENVIRONMENT_CLASSES,
+  LOG_LEVELS,
+  PRIVATE_ROUTING_SERVICES,
+  type AirflowVersion,
+  type ClassLimits,
+  type EnvironmentClass,
+} from "./versions";
+import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
+
+/**
+ * The config model: one zod schema is the contract for config files, the construct props and the
+ * generated JSON Schema. Defaults live here (and in the `@default` docs), nowhere else.
+ */
+
+export const ENV_NAME = /^[a-zA-Z][0-9a-zA-Z_-]*$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/;
+const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const MAINTENANCE_WINDOW = /^(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)$/;
+const CONFIG_KEY = /^[a-z][a-z0-9_]*\.[a-z0-9_]+$/;
+const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+
+const str = (pattern: RegExp, allowed: string) => z.string({ error: allowed }).regex(pattern, { error: allowed });
+
+const int = (min: number, max: number) => {
+  const allowed = `an integer from ${min} to ${max}`;
+  return z.number({ error: allowed }).int({ error: allowed }).min(min, { error: allowed }).max(max, { error: allowed });
+};
+
+const tagsSchema = z
+  .record(
+    z
+      .string()
+      .min(1, { error: "tag keys are 1 to 128 characters and must not start with aws:" })
+      .max(128, { error: "tag keys are 1 to 128 characters and must not start with aws:" })
+      .refine((k) => !k.toLowerCase().startsWith("aws:"), { error: "tag keys must not start with aws: (reserved by AWS)" }),
+    z.string({ error: "a tag value is a string of at most 256 characters" }).max(256, { error: "a tag value is at most 256 characters" }),
+  )
+  .refine((t) => Object.keys(t).length <= 50, { error: "at most 50 tags" })
+  .prefault({})
+  .describe("Tags for every resource of this environment. @default {}");
+
+const logLevelSchema = z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(", ")}` });
+
+export const airflowSchema = z
+  .strictObject({
+    version: z
+      .enum(Object.keys(AIRFLOW_VERSIONS) as [AirflowVersion, ...AirflowVersion[]], {
+        error: `an Airflow version MWAA supports: ${Object.keys(AIRFLOW_VERSIONS).join(", ")}`,
+      })
+      .default(DEFAULT_AIRFLOW_VERSION)
+      .describe(`Airflow version. @default "${DEFAULT_AIRFLOW_VERSION}"`),
+    environmentClass: z
+      .enum(Object.keys(ENVIRONMENT_CLASSES) as [EnvironmentClass, ...EnvironmentClass[]], {
+        error: `one of ${Object.keys(ENVIRONMENT_CLASSES).join(", ")}`,
+      })
+      .default("mw1.small")
+      .describe('MWAA environment class. @default "mw1.small"'),
+    minWorkers: int(1, 25).default(1).describe("Minimum workers. @default 1"),
+    maxWorkers: int(1, 25).optional().describe("Maximum workers. @default 10 (1 for mw1.micro)"),
+    schedulers: int(1, 5).optional().describe("Schedulers. @default 2 (1 for mw1.micro)"),
+    minWebservers: int(1, 5).optional().describe("Minimum web servers. @default 2 (1 for mw1.micro)"),
+    maxWebservers: int(1, 5).optional().describe("Maximum web servers. @default 2 (1 for mw1.micro)"),
+    configurationOptions: z
+      .record(
+        z.string().regex(CONFIG_KEY, { error: 'option keys are "section.option", lower case (e.g. "core.default_timezone")' }),
+        z.string({ error: 'option values are strings (write "false", not false)' }),
+      )
+      .prefault({})
+      .describe("Airflow configuration options, `section.option` to string. @default {}"),
+    weeklyMaintenanceWindowStart: str(MAINTENANCE_WINDOW, "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00")
+      .default("SUN:03:00")
+      .describe('Weekly maintenance window start, UTC. @default "SUN:03:00"'),
+    logLevel: z
+      .union([logLevelSchema, z.strictObject({ dagProcessing: logLevelSchema, scheduler: logLevelSchema, task: logLevelSchema, webServer: logLevelSchema, worker: logLevelSchema }).partial()], {
+        error: `one of ${LOG_LEVELS.join(", ")}, or an object of those per module (dagProcessing, scheduler, task, webServer, worker)`,
+      })
+      .default("INFO")
+      .describe('Log level for all five modules, or per module. @default "INFO"'),
+    workerReplacementStrategy: z
+      .enum(["FORCED", "GRACEFUL"], { error: "FORCED or GRACEFUL" })
+      .optional()
+      .describe("How workers are replaced on an update. Sent only on update and never read back, so it never shows as drift. @default - MWAA's default (FORCED)"),
+  })
+  .prefault({});
+
+const networkSchema = z
+  .strictObject({
+    vpcId: str(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f60718").optional().describe("Existing VPC id."),
+    privateSubnetIds: z
+      .array(str(SUBNET_ID, "a subnet id like subnet-0a1b2c3d4e5f60718"), { error: "exactly two distinct private subnet ids" })
+      .optional()
+      .describe("Existing private subnets, exactly two in different AZs."),
+    publicSubnetIds: z.array(str(SUBNET_ID, "a subnet id like subnet-0a1b2c3d4e5f60718")).optional().describe("Existing public subnets (for an internet-facing ALB). @default []"),
+    create: z
+      .strictObject({
+        cidr: z
+          .string({ error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16" })
+          .refine(isIpv4Cidr, { error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16" })
+          .refine((c) => !isIpv4Cidr(c) || (Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 24), {
+            error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16",
+          }),
+        natGateways: int(0, 2).default(1).describe("NAT gateways; 0 means private routing through VPC endpoints. @default 1"),
+      })
+      .optional()
+      .describe("Create a VPC across two AZs instead of using an existing one."),
+    serviceEndpoints: z
+      .array(z.enum(PRIVATE_ROUTING_SERVICES, { error: `one of ${PRIVATE_ROUTING_SERVICES.join(", ")}` }))
+      .optional()
+      .describe(
+        "AWS service endpoints to create for private routing. Leave out the ones your network team already made. @default - all of them with a created network and 0 NAT gateways, none otherwise",
+      ),
+  })
+  .superRefine((n, ctx) => {
+    const existing = n.vpcId !== undefined || n.privateSubnetIds !== undefined || n.publicSubnetIds !== undefined;
+    if (existing === (n.create !== undefined)) {
+      ctx.addIssue({ code: "custom", path: [], message: "either an existing network (vpcId, privateSubnetIds, publicSubnetIds) or create, not both and not neither" });
+      return;
+    }
+    if (existing) {
+      if (n.vpcId === undefined) ctx.addIssue({ code: "custom", path: ["vpcId"], message: "required with existing subnets" });
+      const subnets = n.privateSubnetIds;
+      if (subnets === undefined || subnets.length !== 2 || subnets[0] === subnets[1]) {
+        ctx.addIssue({ code: "custom", path: ["privateSubnetIds"], message: "exactly two distinct private subnet ids" });
+      }
+    }
+    if (new Set(n.serviceEndpoints ?? []).size !== (n.serviceEndpoints ?? []).length) {
+      ctx.addIssue({ code: "custom", path: ["serviceEndpoints"], message: "each service once" });
+    }
+  });
+
+const bucketSchema = z
+  .strictObject({
+    existingName: str(BUCKET_NAME, "an S3 bucket name (3 to 63 lower-case letters, digits, dots, hyphens)").optional().describe("Use this existing, versioned bucket."),
+    name: str(BUCKET_NAME, "an S3 bucket name (3 to 63 lower-case letters, digits, dots, hyphens)")
+      .optional()
+      .describe('Name of the bucket to create. @default - a generated name starting "airflow-<environment>-"'),
+  })
+  .refine((b) => b.existingName === undefined || b.name === undefined, { error: "existingName (use a bucket) or name (create one), not both" })
+  .prefault({});
+
+const policyStatementSchema = z.strictObject({
+  sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional(),
+  effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow"),
+  actions: z
+    .array(str(IAM_ACTION, 'an IAM action "service:Action"; a bare "*" is not allowed'), { error: "a list of IAM actions" })
+    .min(1, { error: "at least one action" }),
+  resources: z.array(z.string().min(1), { error: "a list of resource ARNs" }).min(1, { error: "at least one resource" }),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    name: z
+      .string({ error: "1 to 80 characters, a letter then letters, digits, - or _" })
+      .min(1, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
+      .max(80, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
+      .regex(ENV_NAME, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
+      .describe("Environment name; also the stack name. Renaming makes a new environment (see README)."),
+    region: str(REGION, "an AWS region like eu-west-1").describe("AWS region."),
+    tags: tagsSchema,
+    airflow: airflowSchema,
+    network: networkSchema,
+    bucket: bucketSchema,
+    kmsKeyArn: str(KMS_KEY_ARN, "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>")
+      .optional()
+      .describe("Customer managed KMS key for the environment, bucket and logs. Changing it replaces the environment. @default - AWS owned keys"),
+    protectFromDestroy: z.boolean({ error: "true or false" }).default(true).describe("prevent_destroy on the environment and bucket; ALB deletion protection. @default true"),
+    executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
+    access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
+  })
+  .superRefine((env, ctx) => {
+    // zod runs refinements on objects with invalid fields too: check only what parsed.
+    const limits = ENVIRONMENT_CLASSES[env.airflow?.environmentClass] as ClassLimits | undefined;
+    if (limits === undefined) return;
+    const a = env.airflow;
+    const cls = a.environmentClass;
+    const maxWorkers = a.maxWorkers ?? Math.min(10, limits.maxWorkers);
+    if (maxWorkers > limits.maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "maxWorkers"], message: `at most ${limits.maxWorkers} for ${cls}` });
+    if (a.minWorkers > maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "minWorkers"], message: `at most maxWorkers (${maxWorkers})` });
+    const ranges: [keyof typeof a, readonly [number, number]][] = [
+      ["schedulers", limits.schedulers],
+      ["minWebservers", limits.webservers],
+      ["maxWebservers", limits.webservers],
+    ];
+    for (const [field, [min, max]] of ranges) {
+      const v = a[field];
+      if (typeof v === "number" && (v < min || v > max)) ctx.addIssue({ code: "custom", path: ["airflow", field], message: `from ${min} to ${max} for ${cls}` });
+    }
+    if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
+      ctx.addIssue({ code: "custom", path: ["airflow", "minWebservers"], message: "at most maxWebservers" });
+    }
+    if (env.access !== undefined && env.network !== undefined) checkAccess(env, ctx);
+  })
+  .transform((env) => {
+    const limits = ENVIRONMENT_CLASSES[env.airflow.environmentClass];
+    return {
+      ...env,
+      airflow: {
+        ...env.airflow,
+        maxWorkers: env.airflow.maxWorkers ?? Math.min(10, limits.maxWorkers),
+        schedulers: env.airflow.schedulers ?? limits.schedulers[0],
+        minWebservers: env.airflow.minWebservers ?? limits.webservers[0],
+        maxWebservers: env.airflow.maxWebservers ?? limits.webservers[0],
+      },
+    };
+  });
+
+const backendSchema = z
+  .discriminatedUnion(
+    "type",
+    [
+      z.strictObject({
+        type: z.literal("local"),
+      }),
+      z.strictObject({
+        type: z.literal("s3"),
+        bucket: str(BUCKET_NAME, "an S3 bucket name").describe("State bucket."),
+        keyPrefix: z.string().regex(/^[A-Za-z0-9!_.*'()/-]*$/, { error: "S3 key characters" }).default("mwaa/").describe('Key prefix; the key is <prefix><stack>.tfstate. @default "mwaa/"'),
+        region: str(REGION, "an AWS region like eu-west-1").describe("Region of the state bucket."),
+        useLockfile: z.boolean().default(true).describe("S3 native state locking (use_lockfile). @default true"),
+      }),
+    ],
+    { error: 'type "local" or "s3"' },
+  )
+  .default({ type: "local" })
+  .describe('Where Terraform keeps state: one state per stack. @default {"type": "local"}');
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path of the JSON Schema, for editors."),
+    backend: backendSchema,
+    environments: z.array(environmentSchema, { error: "a list of environments" }).min(1, { error: "at least one environment" }),
+  })
+  .superRefine((c, ctx) => {
+    const seen = new Map<string, number>();
+    c.environments.forEach((e, i) => {
+      const first = seen.get(e.name.toLowerCase());
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["environments", i, "name"], message: `unique in the file (environments[${first}] has it too)` });
+      else seen.set(e.name.toLowerCase(), i);
+    });
+  });
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+/** Props of one environment, as a user writes them (defaults optional). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** One environment with every default applied. */
+export type Environment = z.output<typeof environmentSchema>;
+export type Backend = Config["backend"];

@@ -1,0 +1,49 @@
+/** Pure naming and address helpers shared by the constructs. */
+
+/** "airflow.api" -> "AirflowApi": a stable construct id per endpoint service. */
+export function pascalId(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part.length > 0)
+    .map((part) => part[0].toUpperCase() + part.slice(1))
+    .join("");
+}
+
+/** Tags with a Name, the global tags first so a per-resource Name wins. */
+export function withName(tags: Readonly<Record<string, string>>, name: string): Record<string, string> {
+  return { ...tags, Name: name };
+}
+
+/**
+ * Splits an IPv4 CIDR into the two private and two public subnets of a created VPC:
+ * private subnets take a quarter each, public subnets a sixteenth each from the third quarter.
+ */
+export function subnetCidrs(cidr: string): { private: [string, string]; public: [string, string] } {
+  const [base, bits] = cidr.split("/");
+  const prefix = Number(bits);
+  const start = base.split(".").reduce((n, octet) => n * 256 + Number(octet), 0) >>> 0;
+  const size = 2 ** (32 - prefix);
+  const network = start - (start % size);
+  const block = (offset: number, newPrefix: number) => `${toIp(network + offset)}/${newPrefix}`;
+  const quarter = size / 4;
+  const sixteenth = size / 16;
+  return {
+    private: [block(0, prefix + 2), block(quarter, prefix + 2)],
+    public: [block(2 * quarter, prefix + 4), block(2 * quarter + sixteenth, prefix + 4)],
+  };
+}
+
+function toIp(n: number): string {
+  return [24, 16, 8, 0].map((shift) => (n >>> shift) & 255).join(".");
+}
+
+/** Log group MWAA writes a module's logs to. */
+export function mwaaLogGroupName(environment: string, module: string): string {
+  return `airflow-${environment}-${module}`;
+}
+
+/** A created bucket's name prefix: "airflow-<environment>-", within S3's 37-character prefix limit. */
+export function bucketPrefix(environment: string): string {
+  const cleaned = environment.toLowerCase().replace(/[^a-z0-9-]/g, "-");
+  return `airflow-${cleaned}`.slice(0, 36).replace(/-+$/, "") + "-";
+}

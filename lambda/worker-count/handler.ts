@@ -1,0 +1,367 @@
+/**
+ * Worker-count Lambda: publishes how many Airflow workers an MWAA environment runs, minute by minute.
+ *
+ * Why: MWAA publishes no worker-count metric that survives wide dashboard ranges. The usual trick,
+ * `AWS/MWAA CPUUtilization` with the `SampleCount` statistic, counts one sample per worker container
+ * per minute, so it equals the number of workers only at a 1-minute period: on a 1-day range
+ * CloudWatch widens the period and SampleCount adds up every minute's samples (1 worker for a day
+ * shows as 1440). This function turns each minute's sample count into a gauge (`WorkerCount`,
+ * `AdditionalWorkerCount`), one value per minute, so that `Average` over any period is the mean
+ * number of workers and `Maximum` the peak, whatever the period.
+ *
+ * Source metrics (AWS/MWAA container metrics, documented in the MWAA User Guide, "Container,
+ * queue, and database metrics for Amazon MWAA"): namespace `AWS/MWAA`, metric `CPUUtilization`,
+ * dimensions `Cluster` (`BaseWorker`, `AdditionalWorker`, `Scheduler`, `WebServer`) and
+ * `Environment` (the environment name). The BaseWorker cluster runs the environment's first worker;
+ * the AdditionalWorker cluster runs workers two and up (the rest of `min_workers` plus autoscaled
+ * workers).
+ *
+ * Emit interval (assumption): these metrics come from ECS on Fargate, and ECS sends metrics to
+ * CloudWatch at one-minute intervals, one value per running task (ECS Developer Guide, "Amazon ECS
+ * CloudWatch metrics"). So SampleCount per 1-minute period = number of containers. If AWS ever
+ * emits more often, set SAMPLES_PER_WORKER_PER_MINUTE (e.g. 3 for 20-second samples) and counts are
+ * normalised as round(samples / SAMPLES_PER_WORKER_PER_MINUTE). Expect single-minute noise either
+ * way: a sample that lands a second late counts in the next minute (0 then 2), and a replaced
+ * container overlaps its successor for a minute. Publishing the observed counts, zeros and twos
+ * alike, keeps long-range averages unbiased.
+ *
+ * Which minutes each run publishes:
+ * - The window is the LOOKBACK_MINUTES whole minutes before the current minute, minus the newest
+ *   SETTLE_MINUTES (their samples may still be arriving). Each minute is therefore republished by
+ *   several consecutive runs, with the minute's own timestamp and, once its data is complete, the
+ *   same value: a late, retried or repeated run rewrites the same points and fills gaps left by a
+ *   failed run. Consumers must use Average, Maximum or Minimum; Sum and SampleCount count the
+ *   republications and mean nothing.
+ * - A minute without AdditionalWorker samples has 0 additional workers (CloudWatch returns no data
+ *   point for a period without samples).
+ * - BaseWorker samples mark how far the data has arrived. MWAA runs exactly one base worker while
+ *   the environment is up, so the newest minute with base samples is the newest minute whose data
+ *   is in; the minutes after it are "pending" and skipped (a later run publishes them). Earlier
+ *   minutes without base samples are published with 0 base workers: that is what was observed
+ *   (a container replacement or a late sample), and skipping them would bias averages upwards.
+ *   A window with no base samples at all (environment creating, updating, deleted, or metrics
+ *   delayed) publishes nothing, so an alarm on the metric should treat missing data as breaching.
+ *
+ * Environment variables:
+ * - MWAA_ENVIRONMENT_NAME (required): the `Environment` dimension of the source metrics.
+ * - METRIC_NAMESPACE (default `PrivateMWAA`): namespace of the published metrics.
+ * - LOOKBACK_MINUTES (default 10): whole minutes read and (re)published by each run.
+ * - SETTLE_MINUTES (default 2): newest whole minutes left for a later run.
+ * - SAMPLES_PER_WORKER_PER_MINUTE (default 1): see "Emit interval" above.
+ *
+ * IAM: cloudwatch:GetMetricData, and cloudwatch:PutMetricData (condition key cloudwatch:namespace).
+ * Invoked every minute by an EventBridge schedule; when the event carries `time`, the window is
+ * computed from it, so a delayed retry of an invocation reads the same minutes.
+ */
+import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchClientConfig, MetricDataQuery, MetricDataResult, MetricDatum } from "@aws-sdk/client-cloudwatch";
+
+export const SOURCE_NAMESPACE = "AWS/MWAA";
+export const SOURCE_METRIC_NAME = "CPUUtilization";
+export const BASE_WORKER_CLUSTER = "BaseWorker";
+export const ADDITIONAL_WORKER_CLUSTER = "AdditionalWorker";
+
+export const WORKER_COUNT_METRIC_NAME = "WorkerCount";
+export const ADDITIONAL_WORKER_COUNT_METRIC_NAME = "AdditionalWorkerCount";
+export const ENVIRONMENT_DIMENSION = "Environment";
+export const DEFAULT_METRIC_NAMESPACE = "PrivateMWAA";
+export const DEFAULT_LOOKBACK_MINUTES = 10;
+export const DEFAULT_SETTLE_MINUTES = 2;
+
+/** PutMetricData takes at most 1000 metric data entries (and 1 MB) per request (API reference, 2023 on; was 20). */
+export const PUT_METRIC_DATA_MAX_ENTRIES = 1000;
+/** Attempts per API call, first try included, for the SDK's standard retry strategy (exponential backoff with jitter). */
+export const MAX_ATTEMPTS = 5;
+
+const PERIOD_SECONDS = 60;
+const MINUTE_MS = PERIOD_SECONDS * 1000;
+const BASE_QUERY_ID = "base";
+const ADDITIONAL_QUERY_ID = "additional";
+const MAX_GET_METRIC_DATA_PAGES = 50;
+
+export interface WorkerCountConfig {
+  readonly environmentName: string;
+  readonly namespace: string;
+  readonly lookbackMinutes: number;
+  readonly settleMinutes: number;
+  readonly samplesPerWorkerPerMinute: number;
+}
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Reads and validates the configuration; every error names its variable. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerCountConfig {
+  const environmentName = (env.MWAA_ENVIRONMENT_NAME ?? "").trim();
+  if (environmentName === "") throw new Error("MWAA_ENVIRONMENT_NAME is required");
+  const namespace = (env.METRIC_NAMESPACE ?? "").trim() || DEFAULT_METRIC_NAMESPACE;
+  if (namespace.length > 255 || namespace.startsWith("AWS/")) {
+    throw new Error(`METRIC_NAMESPACE must be at most 255 characters and not start with "AWS/", got "${namespace}"`);
+  }
+  // 1440 minutes: one GetMetricData call and two PutMetricData entries per minute stay far below the limits.
+  const lookbackMinutes = intFromEnv(env, "LOOKBACK_MINUTES", DEFAULT_LOOKBACK_MINUTES, 1, 1440);
+  const settleMinutes = intFromEnv(env, "SETTLE_MINUTES", Math.min(DEFAULT_SETTLE_MINUTES, lookbackMinutes - 1), 0, lookbackMinutes - 1);
+  const samplesPerWorkerPerMinute = intFromEnv(env, "SAMPLES_PER_WORKER_PER_MINUTE", 1, 1, 60);
+  return { environmentName, namespace, lookbackMinutes, settleMinutes, samplesPerWorkerPerMinute };
+}
+
+/** Whole minutes `[startMs, endMs)`, both on minute boundaries. */
+export interface MinuteWindow {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** The window a run at `nowMs` reads: LOOKBACK whole minutes before the current minute, minus the newest SETTLE. */
+export function minuteWindow(nowMs: number, lookbackMinutes: number, settleMinutes: number): MinuteWindow {
+  const currentMinuteMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
+  return { startMs: currentMinuteMs - lookbackMinutes * MINUTE_MS, endMs: currentMinuteMs - settleMinutes * MINUTE_MS };
+}
+
+function sampleCountQuery(id: string, cluster: string, environmentName: string): MetricDataQuery {
+  return {
+    Id: id,
+    MetricStat: {
+      Metric: {
+        Namespace: SOURCE_NAMESPACE,
+        MetricName: SOURCE_METRIC_NAME,
+        Dimensions: [
+          { Name: "Cluster", Value: cluster },
+          { Name: ENVIRONMENT_DIMENSION, Value: environmentName },
+        ],
+      },
+      Period: PERIOD_SECONDS,
+      Stat: "SampleCount",
+    },
+    ReturnData: true,
+  };
+}
+
+/** The two GetMetricData queries: per-minute SampleCount of CPUUtilization for the BaseWorker and AdditionalWorker clusters. */
+export function workerSampleQueries(environmentName: string): MetricDataQuery[] {
+  return [
+    sampleCountQuery(BASE_QUERY_ID, BASE_WORKER_CLUSTER, environmentName),
+    sampleCountQuery(ADDITIONAL_QUERY_ID, ADDITIONAL_WORKER_CLUSTER, environmentName),
+  ];
+}
+
+export interface WorkerCountPoint {
+  /** Start of the minute the counts describe. */
+  readonly timestamp: Date;
+  readonly baseWorkers: number;
+  readonly additionalWorkers: number;
+  readonly workers: number;
+}
+
+export interface WorkerCounts {
+  /** One point per published minute, oldest first. */
+  readonly points: WorkerCountPoint[];
+  /** Newest minutes of the window left unpublished because no BaseWorker samples have arrived for them yet. */
+  readonly pendingMinutes: number;
+}
+
+function samplesByMinute(result: MetricDataResult, window: MinuteWindow): Map<number, number> {
+  const byMinute = new Map<number, number>();
+  const timestamps = result.Timestamps ?? [];
+  const values = result.Values ?? [];
+  if (timestamps.length !== values.length) {
+    throw new Error(`GetMetricData result "${result.Id}" has ${timestamps.length} timestamps but ${values.length} values`);
+  }
+  timestamps.forEach((timestamp, i) => {
+    const ms = new Date(timestamp).getTime();
+    const value = values[i];
+    // Defensive: only whole minutes inside the window count; anything else is not a 60-s period of ours.
+    if (ms % MINUTE_MS !== 0 || ms < window.startMs || ms >= window.endMs || value === undefined || !Number.isFinite(value)) return;
+    byMinute.set(ms, value);
+  });
+  return byMinute;
+}
+
+/**
+ * Pure: turns GetMetricData results (ids "base" and "additional", SampleCount per 60-s period)
+ * into one worker-count point per minute of `window`, following the rules in the file comment.
+ */
+export function computeWorkerCounts(
+  results: readonly MetricDataResult[],
+  window: MinuteWindow,
+  samplesPerWorkerPerMinute = 1,
+): WorkerCounts {
+  const find = (id: string): MetricDataResult => {
+    const result = results.find((r) => r.Id === id);
+    if (!result) throw new Error(`GetMetricData returned no result for query "${id}"`);
+    if (result.StatusCode === "InternalError" || result.StatusCode === "Forbidden") {
+      throw new Error(`GetMetricData query "${id}" failed with ${result.StatusCode}: ${(result.Messages ?? []).map((m) => m.Value).join("; ")}`);
+    }
+    return result;
+  };
+  const base = samplesByMinute(find(BASE_QUERY_ID), window);
+  const additional = samplesByMinute(find(ADDITIONAL_QUERY_ID), window);
+
+  let newestWithBase = -Infinity;
+  for (const [ms, samples] of base) if (samples > 0 && ms > newestWithBase) newestWithBase = ms;
+
+  const toCount = (samples: number | undefined): number => Math.round((samples ?? 0) / samplesPerWorkerPerMinute);
+  const points: WorkerCountPoint[] = [];
+  let pendingMinutes = 0;
+  for (let ms = window.startMs; ms < window.endMs; ms += MINUTE_MS) {
+    if (ms > newestWithBase) {
+      pendingMinutes++;
+      continue;
+    }
+    const baseWorkers = toCount(base.get(ms));
+    const additionalWorkers = toCount(additional.get(ms));
+    points.push({ timestamp: new Date(ms), baseWorkers, additionalWorkers, workers: baseWorkers + additionalWorkers });
+  }
+  return { points, pendingMinutes };
+}
+
+/** Pure: the PutMetricData entries for `points`: WorkerCount and AdditionalWorkerCount per minute, dimension Environment. */
+export function toMetricData(points: readonly WorkerCountPoint[], environmentName: string): MetricDatum[] {
+  const dimensions = [{ Name: ENVIRONMENT_DIMENSION, Value: environmentName }];
+  const datum = (metricName: string, timestamp: Date, value: number): MetricDatum => ({
+    MetricName: metricName,
+    Dimensions: dimensions,
+    Timestamp: timestamp,
+    Value: value,
+    Unit: "Count",
+    StorageResolution: 60,
+  });
+  return points.flatMap((p) => [
+    datum(WORKER_COUNT_METRIC_NAME, p.timestamp, p.workers),
+    datum(ADDITIONAL_WORKER_COUNT_METRIC_NAME, p.timestamp, p.additionalWorkers),
+  ]);
+}
+
+/** The production client: the SDK's standard retry strategy with MAX_ATTEMPTS, so throttling and transient errors back off and retry. */
+export function createCloudWatchClient(config: CloudWatchClientConfig = {}): CloudWatchClient {
+  return new CloudWatchClient({ maxAttempts: MAX_ATTEMPTS, retryMode: "standard", ...config });
+}
+
+async function fetchWorkerSamples(client: CloudWatchClient, environmentName: string, window: MinuteWindow): Promise<MetricDataResult[]> {
+  const merged = new Map<string, MetricDataResult & { Timestamps: Date[]; Values: number[] }>();
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    if (++pages > MAX_GET_METRIC_DATA_PAGES) throw new Error(`GetMetricData returned more than ${MAX_GET_METRIC_DATA_PAGES} pages`);
+    const out = await client.send(
+      new GetMetricDataCommand({
+        MetricDataQueries: workerSampleQueries(environmentName),
+        StartTime: new Date(window.startMs),
+        EndTime: new Date(window.endMs),
+        ScanBy: "TimestampAscending",
+        NextToken: nextToken,
+      }),
+    );
+    for (const r of out.MetricDataResults ?? []) {
+      const id = r.Id ?? "";
+      const acc = merged.get(id) ?? { Id: id, Timestamps: [], Values: [] };
+      acc.Timestamps.push(...(r.Timestamps ?? []));
+      acc.Values.push(...(r.Values ?? []));
+      acc.StatusCode = r.StatusCode;
+      acc.Messages = [...(acc.Messages ?? []), ...(r.Messages ?? [])];
+      merged.set(id, acc);
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return [...merged.values()];
+}
+
+async function publish(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[]): Promise<number> {
+  let calls = 0;
+  for (let i = 0; i < data.length; i += PUT_METRIC_DATA_MAX_ENTRIES) {
+    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + PUT_METRIC_DATA_MAX_ENTRIES) }));
+    calls++;
+  }
+  return calls;
+}
+
+/** EventBridge scheduled event; only `time` (ISO 8601) is read. */
+export interface WorkerCountEvent {
+  readonly time?: string;
+}
+
+export interface WorkerCountSummary {
+  readonly environment: string;
+  readonly namespace: string;
+  readonly windowStart: string;
+  readonly windowEnd: string;
+  readonly publishedMinutes: number;
+  readonly pendingMinutes: number;
+  readonly putMetricDataCalls: number;
+  /** Published minutes, oldest first: [minute start (ISO), WorkerCount, AdditionalWorkerCount]. */
+  readonly points: ReadonlyArray<readonly [string, number, number]>;
+}
+
+export interface WorkerCountDeps {
+  /** CloudWatch client; default: createCloudWatchClient(), created once per Lambda container. */
+  readonly client?: CloudWatchClient;
+  /** Clock in epoch milliseconds; default Date.now. */
+  readonly now?: () => number;
+  /** Environment variables; default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Receives the one JSON log line per run; default console.log. */
+  readonly log?: (line: string) => void;
+}
+
+export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountEvent) => Promise<WorkerCountSummary> {
+  let client = deps.client;
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? ((line: string) => console.log(line));
+  return async (event) => {
+    const started = now();
+    let config: WorkerCountConfig | undefined;
+    try {
+      config = readConfig(deps.env ?? process.env);
+      const eventMs = typeof event?.time === "string" ? Date.parse(event.time) : NaN;
+      const runAt = Number.isFinite(eventMs) ? Math.min(eventMs, started) : started;
+      const window = minuteWindow(runAt, config.lookbackMinutes, config.settleMinutes);
+      client ??= createCloudWatchClient();
+
+      const results = await fetchWorkerSamples(client, config.environmentName, window);
+      const { points, pendingMinutes } = computeWorkerCounts(results, window, config.samplesPerWorkerPerMinute);
+      const putMetricDataCalls = await publish(client, config.namespace, toMetricData(points, config.environmentName));
+
+      const summary: WorkerCountSummary = {
+        environment: config.environmentName,
+        namespace: config.namespace,
+        windowStart: new Date(window.startMs).toISOString(),
+        windowEnd: new Date(window.endMs).toISOString(),
+        publishedMinutes: points.length,
+        pendingMinutes,
+        putMetricDataCalls,
+        points: points.map((p) => [p.timestamp.toISOString(), p.workers, p.additionalWorkers] as const),
+      };
+      log(
+        JSON.stringify({
+          level: points.length > 0 ? "INFO" : "WARN",
+          message: points.length > 0 ? "published worker counts" : "no BaseWorker samples in the window; nothing published",
+          ...summary,
+          durationMs: now() - started,
+        }),
+      );
+      return summary;
+    } catch (err) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      log(
+        JSON.stringify({
+          level: "ERROR",
+          message: "worker count run failed",
+          environment: config?.environmentName,
+          error: e.name,
+          detail: e.message,
+          durationMs: now() - started,
+        }),
+      );
+      throw e;
+    }
+  };
+}
+
+/** Lambda entry point (handler setting `index.handler`). */
+export const handler = createHandler();

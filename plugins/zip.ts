@@ -1,0 +1,51 @@
+import { zipSync, type Zippable } from "fflate";
+import { PluginsError } from "./errors";
+
+/** One file of an archive: a posix path inside the zip and its bytes. */
+export interface ZipEntry {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+/**
+ * Every entry carries 1980-01-01 00:00:00, the first instant a zip (DOS) timestamp can hold.
+ * fflate writes DOS fields from the local-time getters, so the date is built from local
+ * components: the stored fields are the same in every time zone.
+ */
+export const ZIP_ENTRY_DATE = new Date(1980, 0, 1, 0, 0, 0, 0);
+/** One level for every entry; changing it changes every archive's bytes. */
+export const ZIP_LEVEL = 6;
+/** Unix host, regular file, rw-r--r--: the external attributes of every entry. */
+const UNIX_HOST = 3;
+export const ZIP_FILE_MODE = 0o100644;
+const EXTERNAL_ATTRS = (ZIP_FILE_MODE << 16) >>> 0;
+
+/** Plain code-unit order: locale-independent, the same on every machine. */
+export function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function checkEntryName(name: string): void {
+  const parts = name.split("/");
+  const unsafe = name === "" || name.startsWith("/") || name.includes("\\") || parts.some((p) => p === "" || p === "." || p === "..");
+  if (unsafe) throw new PluginsError(`zip entry "${name}": must be a relative posix path without "." or ".." segments`);
+  // A key like "123" would jump ahead of the sorted keys (JavaScript orders integer keys first).
+  if (/^\d+$/.test(name)) throw new PluginsError(`zip entry "${name}": an all-digit file name at the archive root is not supported`);
+}
+
+/**
+ * Builds a zip whose bytes depend only on the entries' names and contents: sorted by name,
+ * one timestamp, one mode, one compression level, no directory entries.
+ */
+export function deterministicZip(entries: readonly ZipEntry[]): Uint8Array {
+  const sorted = [...entries].sort((a, b) => byName(a.name, b.name));
+  const files: Zippable = {};
+  let previous: string | undefined;
+  for (const entry of sorted) {
+    checkEntryName(entry.name);
+    if (entry.name === previous) throw new PluginsError(`zip entry "${entry.name}" appears twice`);
+    previous = entry.name;
+    files[entry.name] = [entry.data, { level: ZIP_LEVEL, mtime: ZIP_ENTRY_DATE, os: UNIX_HOST, attrs: EXTERNAL_ATTRS }];
+  }
+  return zipSync(files, { level: ZIP_LEVEL, mtime: ZIP_ENTRY_DATE });
+}
