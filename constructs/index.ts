@@ -8,5 +8,8 @@ export * from "./execution-role";
 export * from "./security-group";
 export * from "./environment";
 export * from "./customer-endpoints";
+export * from "./domain";
+export * from "./web-access";
+export * from "./model-access";
 export * from "./private-mwaa-environment";
 export * from "./stack";

@@ -67,6 +67,7 @@ export const accessSchema = z.strictObject({
   domainName: z.string().regex(DOMAIN, { error: "a lower-case DNS name like airflow.example.com" }).optional().describe("Name users open. @default - the ALB's DNS name (needs certificateArn)"),
   hostedZoneId: z.string().regex(ZONE_ID, { error: "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ" }).optional(),
   hostedZoneName: z.string().regex(DOMAIN, { error: "a hosted zone name like example.com" }).optional(),
+  privateHostedZone: z.boolean().default(false).describe("Look hostedZoneName up among private zones. @default false"),
   certificateArn: z.string().regex(ACM_ARN, { error: "an ACM certificate ARN" }).optional().describe("Existing certificate. @default - an ACM certificate for domainName, DNS-validated in the hosted zone"),
   allowedCidrs: z.array(cidr).default([]).describe("Client CIDRs allowed on 443 (and 80 for the redirect). @default []"),
   allowedPrefixListIds: z.array(z.string().regex(PREFIX_LIST, { error: "a prefix list id like pl-0123456789abcdef0" })).default([]).describe("@default []"),
@@ -104,6 +105,9 @@ export function checkAccess(env: { access?: Access; network: { create?: unknown;
   }
   if (a.domainName !== undefined && a.hostedZoneName !== undefined && !(a.domainName === a.hostedZoneName || a.domainName.endsWith(`.${a.hostedZoneName}`))) {
     ctx.addIssue({ code: "custom", path: at("domainName"), message: `a name inside the hosted zone ${a.hostedZoneName}` });
+  }
+  if (a.privateHostedZone && a.certificateArn === undefined) {
+    ctx.addIssue({ code: "custom", path: at("certificateArn"), message: "required with a private hosted zone (ACM validates DNS only in public zones)" });
   }
   const sources = a.allowedCidrs.length + a.allowedPrefixListIds.length + a.allowedSecurityGroupIds.length;
   if (a.scheme === "internet-facing" && sources === 0) {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import type { ITerraformDependable } from "cdktf";
+import { Lazy, type ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { ArtifactBucket } from "./artifact-bucket";
@@ -10,6 +10,9 @@ import { ExecutionRole } from "./execution-role";
 import type { Environment, EnvironmentInput } from "./model";
 import { MwaaNetwork } from "./network";
 import { MwaaSecurityGroup } from "./security-group";
+import { WebAccess } from "./web-access";
+import { WebDomain } from "./domain";
+import { airflowMajor } from "./versions";
 
 /** Props: exactly the config file's environment entry, with the same defaults and validation. */
 export type PrivateMwaaEnvironmentProps = EnvironmentInput;
@@ -27,6 +30,10 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly securityGroup: MwaaSecurityGroup;
   readonly environment: MwaaEnvironment;
   readonly endpoints: CustomerEndpoints;
+  /** The ALB in front of the web server; undefined without `access`. */
+  readonly webAccess?: WebAccess;
+  /** The https URL people open; undefined without `access`. */
+  readonly url?: string;
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
@@ -62,7 +69,7 @@ export class PrivateMwaaEnvironment extends Construct {
     this.environment = new MwaaEnvironment(this, "Environment", {
       name,
       airflow: config.airflow,
-      configurationOptions: config.airflow.configurationOptions,
+      configurationOptions: this.configurationOptions(),
       executionRoleArn: this.executionRole.roleArn,
       sourceBucketArn: this.bucket.bucketArn,
       subnetIds: this.network.privateSubnetIds,
@@ -81,5 +88,33 @@ export class PrivateMwaaEnvironment extends Construct {
       webserverServiceName: this.environment.webserverVpcEndpointService,
       tags,
     });
+    if (config.access !== undefined) {
+      const { access } = config;
+      const domain = new WebDomain(this, "Domain", { ...access, tags });
+      this.webAccess = new WebAccess(this, "WebAccess", {
+        environmentName: name,
+        access,
+        vpcId: this.network.vpcId,
+        albSubnetIds: access.scheme === "internal" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
+        mwaaSecurityGroupId: this.securityGroup.securityGroupId,
+        webserverEndpointInterfaceIds: this.endpoints.webserver.networkInterfaceIds,
+        webserverEndpointSubnetCount: this.network.privateSubnetIds.length,
+        certificateArn: domain.certificateArn,
+        deletionProtection: access.deletionProtection ?? config.protectFromDestroy,
+        tags,
+      });
+      this.securityGroup.allowHttpsFrom("HttpsFromAlb", this.webAccess.securityGroupId, "ALB to the web server endpoint");
+      domain.addAlias(this.webAccess.loadBalancer, access.ipAddressType === "dualstack");
+      this.url = `https://${access.domainName ?? this.webAccess.loadBalancer.dnsName}`;
+    }
+  }
+
+  /** The config's options, plus the web server's base URL behind the ALB unless the user set it. */
+  private configurationOptions(): Record<string, string> {
+    const options = { ...this.config.airflow.configurationOptions };
+    const key = airflowMajor(this.config.airflow.version) === 3 ? "api.base_url" : "webserver.base_url";
+    // The ALB is created after the environment; its name resolves at synth.
+    if (this.config.access !== undefined && options[key] === undefined) options[key] = Lazy.stringValue({ produce: () => this.url });
+    return options;
   }
 }

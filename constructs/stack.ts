@@ -30,6 +30,11 @@ export class MwaaStack extends TerraformStack {
     output("mwaa_database_vpc_endpoint_service", mwaa.environment.databaseVpcEndpointService, "Endpoint service the database endpoint connects to");
     output("mwaa_webserver_vpc_endpoint_service", mwaa.environment.webserverVpcEndpointService, "Endpoint service the web server endpoint connects to");
     output("mwaa_bucket_name", mwaa.bucket.bucketName, "Bucket MWAA reads DAGs and artifacts from");
+    if (mwaa.webAccess !== undefined && mwaa.url !== undefined) {
+      output("mwaa_webserver_url", mwaa.url, "URL of the Airflow UI behind the ALB");
+      output("mwaa_alb_dns_name", mwaa.webAccess.loadBalancer.dnsName, "DNS name of the ALB");
+      output("mwaa_alb_target_group_arn", mwaa.webAccess.targetGroup.arn, "Target group of the web server endpoint's IPs");
+    }
   }
 }
 

@@ -1,0 +1,138 @@
+import { Construct } from "constructs";
+import { Fn } from "cdktf";
+import { DataAwsNetworkInterface } from "@cdktf/provider-aws/lib/data-aws-network-interface";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { Access } from "./model-access";
+import { authenticateAction } from "./private/identity-provider";
+import { withName } from "./private/naming";
+
+export interface WebAccessProps {
+  readonly environmentName: string;
+  /** The environment's `access` block, defaults applied. */
+  readonly access: Access;
+  readonly vpcId: string;
+  /** Subnets of the ALB: private ones for internal, public ones for internet-facing. */
+  readonly albSubnetIds: string[];
+  /** The MWAA security group; the ALB may reach it on 443 only. */
+  readonly mwaaSecurityGroupId: string;
+  /** The web server endpoint's `network_interface_ids` (a set, unknown until apply). */
+  readonly webserverEndpointInterfaceIds: string[];
+  /** How many interfaces that endpoint has: one per subnet, known at synth time. */
+  readonly webserverEndpointSubnetCount: number;
+  /** The listener's certificate (for ACM: the validation's ARN). */
+  readonly certificateArn: string;
+  /** ALB deletion protection. @default true */
+  readonly deletionProtection?: boolean;
+  /** @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An Application Load Balancer in front of the private web server: its targets are the private
+ * IPs of the web server endpoint's interfaces, read one by one so the count is known at plan time.
+ */
+export class WebAccess extends Construct {
+  readonly loadBalancer: Lb;
+  readonly targetGroup: LbTargetGroup;
+  readonly httpsListener: LbListener;
+  readonly securityGroupId: string;
+
+  constructor(scope: Construct, id: string, props: WebAccessProps) {
+    super(scope, id);
+    const { access, environmentName: name } = props;
+    const tags = props.tags ?? {};
+    const sg = new SecurityGroup(this, "SecurityGroup", {
+      name: `${name}-mwaa-alb`,
+      description: `ALB in front of the MWAA ${name} web server`,
+      vpcId: props.vpcId,
+      tags: withName(tags, `${name}-mwaa-alb`),
+    });
+    this.securityGroupId = sg.id;
+    this.allowClients(sg.id, access);
+    new VpcSecurityGroupEgressRule(this, "ToWebserverHttps", {
+      securityGroupId: sg.id,
+      description: "ALB to the MWAA web server endpoint",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      referencedSecurityGroupId: props.mwaaSecurityGroupId,
+    });
+
+    this.loadBalancer = new Lb(this, "LoadBalancer", {
+      name: `${name}-mwaa`.slice(0, 32).replace(/-+$/, ""),
+      loadBalancerType: "application",
+      internal: access.scheme === "internal",
+      subnets: props.albSubnetIds,
+      securityGroups: [sg.id],
+      ipAddressType: access.ipAddressType,
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: props.deletionProtection ?? true,
+      idleTimeout: access.idleTimeoutSeconds,
+      ...(access.accessLogs !== undefined ? { accessLogs: { bucket: access.accessLogs.bucket, prefix: access.accessLogs.prefix, enabled: true } } : {}),
+      tags: withName(tags, `${name}-mwaa`),
+    });
+
+    this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
+      name: `${name}-mwaa-web`.slice(0, 32).replace(/-+$/, ""),
+      targetType: "ip",
+      protocol: "HTTPS",
+      port: 443,
+      vpcId: props.vpcId,
+      // The endpoint answers 302 to / (the login redirect).
+      healthCheck: { protocol: "HTTPS", path: "/", matcher: "200,302", interval: 30, timeout: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
+      tags: withName(tags, `${name}-mwaa-web`),
+    });
+    // The provider reads the set as tolist(...); sorted, an index is stable across plans.
+    const sortedInterfaces = Fn.sort(props.webserverEndpointInterfaceIds);
+    for (let i = 0; i < props.webserverEndpointSubnetCount; i++) {
+      const eni = new DataAwsNetworkInterface(this, `WebserverInterface${i + 1}`, { id: Fn.element(sortedInterfaces, i) });
+      new LbTargetGroupAttachment(this, `WebserverTarget${i + 1}`, { targetGroupArn: this.targetGroup.arn, targetId: eni.privateIp, port: 443 });
+    }
+
+    const forward = { type: "forward", targetGroupArn: this.targetGroup.arn };
+    this.httpsListener = new LbListener(this, "HttpsListener", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: access.sslPolicy,
+      certificateArn: props.certificateArn,
+      defaultAction: access.authentication !== undefined ? [authenticateAction(this, access.authentication, 1), { ...forward, order: 2 }] : [forward],
+      tags,
+    });
+    new LbListener(this, "HttpRedirectListener", {
+      loadBalancerArn: this.loadBalancer.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      tags,
+    });
+  }
+
+  /** 443 and 80 (for the redirect) from every allowed source, one rule per source and port. */
+  private allowClients(securityGroupId: string, access: Access): void {
+    const sources: [string, { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string; referencedSecurityGroupId?: string }][] = [
+      ...access.allowedCidrs.map((c) => [c, c.includes(":") ? { cidrIpv6: c } : { cidrIpv4: c }] as [string, { cidrIpv4?: string; cidrIpv6?: string }]),
+      ...access.allowedPrefixListIds.map((p) => [p, { prefixListId: p }] as [string, { prefixListId: string }]),
+      ...access.allowedSecurityGroupIds.map((g) => [g, { referencedSecurityGroupId: g }] as [string, { referencedSecurityGroupId: string }]),
+    ];
+    for (const [source, rule] of sources) {
+      for (const port of [443, 80]) {
+        // Keyed by source and port, so editing one source leaves the other rules alone.
+        new VpcSecurityGroupIngressRule(this, `From${source.replace(/[^A-Za-z0-9]/g, "_")}Port${port}`, {
+          securityGroupId,
+          description: port === 443 ? `HTTPS from ${source}` : `HTTP from ${source}, redirected to HTTPS`,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          ...rule,
+        });
+      }
+    }
+  }
+}
