@@ -3,15 +3,19 @@ import * as path from "path";
 import { App } from "cdktf";
 import { parseConfig } from "./constructs/config";
 import { ConfigError } from "./constructs/errors";
+import type { Config } from "./constructs/model";
+import type { PrivateMwaaEnvironmentAssets } from "./constructs/private-mwaa-environment";
 import { MwaaStack } from "./constructs/stack";
+import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
 
 /**
- * The app: load and validate the config, then one stack per environment. Everything that can fail
- * on user input fails before cdktf.out/ is touched.
+ * The app: load and validate the config, prepare the files each environment uploads, then one
+ * stack per environment. Everything that can fail on user input fails before cdktf.out/ is touched.
  */
 function main(): void {
   const configFile = process.env.MWAA_CONFIG ?? "config/example.json";
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  const root = process.cwd();
   let text: string;
   try {
     text = fs.readFileSync(configFile, "utf8");
@@ -19,14 +23,33 @@ function main(): void {
     throw new ConfigError([`${configFile}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
   const config = parseConfig(text, configFile);
+  const assets = prepareAssets(config, configFile, root);
 
   // Stacks of earlier synths linger in cdktf.out/stacks otherwise.
   fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
   const app = new App({ outdir, stackTraces: false });
-  for (const environment of config.environments) {
-    new MwaaStack(app, environment.name, { environment, backend: config.backend });
-  }
+  config.environments.forEach((environment, i) => {
+    new MwaaStack(app, environment.name, { environment, backend: config.backend, assets: assets[i] });
+  });
   app.synth();
+}
+
+/** Builds what each environment uploads (cached by content); errors name the config field. */
+function prepareAssets(config: Config, configFile: string, root: string): PrivateMwaaEnvironmentAssets[] {
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const errors: string[] = [];
+  const assets = config.environments.map((env, i) => {
+    if (env.artifacts === undefined) return {};
+    try {
+      return { artifacts: prepareArtifacts(env.artifacts, env.airflow.version, { root, cacheDir: path.join(root, ".cache", "plugins"), log }) };
+    } catch (e) {
+      if (!(e instanceof ArtifactError)) throw e;
+      errors.push(`${configFile}: environments[${i}].artifacts.${e.field}: ${e.message}`);
+      return {};
+    }
+  });
+  if (errors.length > 0) throw new ConfigError(errors);
+  return assets;
 }
 
 try {

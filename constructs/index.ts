@@ -8,6 +8,7 @@ export * from "./execution-role";
 export * from "./security-group";
 export * from "./environment";
 export * from "./customer-endpoints";
+export * from "./artifact-uploads";
 export * from "./domain";
 export * from "./web-access";
 export * from "./model-access";

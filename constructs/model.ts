@@ -145,6 +145,26 @@ const bucketSchema = z
   .refine((b) => b.existingName === undefined || b.name === undefined, { error: "existingName (use a bucket) or name (create one), not both" })
   .prefault({});
 
+const projectPath = (what: string) =>
+  z
+    .string({ error: `a path relative to the project root, e.g. ${what}` })
+    .min(1, { error: `a path relative to the project root, e.g. ${what}` })
+    .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), { error: `a path inside the project, relative to its root, e.g. ${what}` });
+
+const artifactsSchema = z.strictObject({
+  dagsDir: projectPath("airflow/dags").describe("Folder of DAG files, uploaded to dags/."),
+  requirements: projectPath("airflow/requirements.txt").optional().describe("requirements.txt for MWAA; its wheels go into plugins.zip. @default - none"),
+  startupScript: projectPath("airflow/startup.sh").optional().describe("Startup script. @default - none"),
+  startupRequirements: projectPath("airflow/startup-requirements.txt")
+    .optional()
+    .describe("Requirements the startup script installs into its own venv; resolved separately, wheels in the same plugins.zip. @default - none"),
+  pluginsDir: projectPath("airflow/plugins").optional().describe("Custom Airflow plugin modules, zipped beside the wheels. @default - none"),
+  constraints: projectPath("airflow/constraints-2.10.3.txt").optional().describe("Airflow constraints file for the requirements set. @default - none"),
+  wheelhouse: projectPath("airflow/wheelhouse")
+    .optional()
+    .describe("Folder of wheels (an internal mirror) used instead of PyPI, with --no-index --find-links. @default - PyPI"),
+});
+
 const policyStatementSchema = z.strictObject({
   sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional(),
   effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow"),
@@ -172,6 +192,7 @@ export const environmentSchema = z
       .describe("Customer managed KMS key for the environment, bucket and logs. Changing it replaces the environment. @default - AWS owned keys"),
     protectFromDestroy: z.boolean({ error: "true or false" }).default(true).describe("prevent_destroy on the environment and bucket; ALB deletion protection. @default true"),
     executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
+    artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
   })
   .superRefine((env, ctx) => {
@@ -253,3 +274,4 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** One environment with every default applied. */
 export type Environment = z.output<typeof environmentSchema>;
 export type Backend = Config["backend"];
+export type Artifacts = z.output<typeof artifactsSchema>;

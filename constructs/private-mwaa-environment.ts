@@ -3,6 +3,7 @@ import { Lazy, type ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { ArtifactBucket } from "./artifact-bucket";
+import { ArtifactUploads, type MwaaArtifactFiles } from "./artifact-uploads";
 import { parseEnvironment } from "./config";
 import { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaEnvironment } from "./environment";
@@ -17,6 +18,12 @@ import { airflowMajor } from "./versions";
 /** Props: exactly the config file's environment entry, with the same defaults and validation. */
 export type PrivateMwaaEnvironmentProps = EnvironmentInput;
 
+/** Files prepared outside the construct (constructs read no files): see prepareAssets in the app. */
+export interface PrivateMwaaEnvironmentAssets {
+  /** Airflow content to upload, from `prepareArtifacts`. @default - nothing uploaded */
+  readonly artifacts?: MwaaArtifactFiles;
+}
+
 /**
  * A private MWAA environment with customer managed endpoints, composed from one construct per AWS
  * concern. Construct ids below are resource addresses: renaming one replaces the resource.
@@ -30,12 +37,14 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly securityGroup: MwaaSecurityGroup;
   readonly environment: MwaaEnvironment;
   readonly endpoints: CustomerEndpoints;
+  /** The S3 objects; undefined when no artifacts were given. */
+  readonly uploads?: ArtifactUploads;
   /** The ALB in front of the web server; undefined without `access`. */
   readonly webAccess?: WebAccess;
   /** The https URL people open; undefined without `access`. */
   readonly url?: string;
 
-  constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
+  constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps, assets: PrivateMwaaEnvironmentAssets = {}) {
     super(scope, id);
     const config = parseEnvironment(props, `${id} props`);
     this.config = config;
@@ -66,6 +75,11 @@ export class PrivateMwaaEnvironment extends Construct {
 
     const dependsOn: ITerraformDependable[] = [this.executionRole.policy];
     if (this.bucket.versioning !== undefined) dependsOn.push(this.bucket.versioning);
+    if (assets.artifacts !== undefined) {
+      this.uploads = new ArtifactUploads(this, "Artifacts", { bucketName: this.bucket.bucketName, files: assets.artifacts, bucketVersioning: this.bucket.versioning, tags });
+      // DAGs are read from the prefix, not pinned: wait for them so a first start finds them.
+      dependsOn.push(...this.uploads.objects);
+    }
     this.environment = new MwaaEnvironment(this, "Environment", {
       name,
       airflow: config.airflow,
@@ -75,6 +89,10 @@ export class PrivateMwaaEnvironment extends Construct {
       subnetIds: this.network.privateSubnetIds,
       securityGroupIds: [this.securityGroup.securityGroupId],
       kmsKeyArn: config.kmsKeyArn,
+      dagsS3Path: this.uploads?.dagsS3Path,
+      plugins: this.uploads?.plugins,
+      requirements: this.uploads?.requirements,
+      startupScript: this.uploads?.startupScript,
       protectFromDestroy: config.protectFromDestroy,
       dependsOn,
       tags,

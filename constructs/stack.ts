@@ -2,13 +2,15 @@ import { Construct } from "constructs";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Backend, EnvironmentInput } from "./model";
-import { PrivateMwaaEnvironment } from "./private-mwaa-environment";
+import { PrivateMwaaEnvironment, type PrivateMwaaEnvironmentAssets } from "./private-mwaa-environment";
 
 export interface MwaaStackProps {
   /** One entry of the config's `environments`. */
   readonly environment: EnvironmentInput & { readonly name: string; readonly region: string };
   /** @default {"type": "local"} */
   readonly backend?: Backend;
+  /** Prepared files: artifacts and Lambda bundles. @default {} */
+  readonly assets?: PrivateMwaaEnvironmentAssets;
 }
 
 /** One stack per environment: provider, its own state, the environment and its outputs. */
@@ -19,7 +21,7 @@ export class MwaaStack extends TerraformStack {
     super(scope, id);
     configureBackend(this, id, props.backend ?? { type: "local" });
     new AwsProvider(this, "aws", { region: props.environment.region });
-    const mwaa = new PrivateMwaaEnvironment(this, "Mwaa", props.environment);
+    const mwaa = new PrivateMwaaEnvironment(this, "Mwaa", props.environment, props.assets);
     this.mwaa = mwaa;
 
     const output = (outputId: string, value: string, description: string) => new TerraformOutput(this, outputId, { value, description });

@@ -1,0 +1,84 @@
+import { Construct } from "constructs";
+import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import type { VersionedObject } from "./environment";
+
+/** A local file to upload, found and hashed by the artifact pipeline (constructs read no files). */
+export interface ArtifactFile {
+  /** Absolute path of the file. */
+  readonly path: string;
+  /** Content hash (hex sha256): only a changed file uploads a new object version. */
+  readonly sha256: string;
+}
+
+/** Everything the environment reads from S3, prepared by `prepareArtifacts` (plugins/artifacts.ts). */
+export interface MwaaArtifactFiles {
+  /** DAG files by their path under dags/ (posix separators). */
+  readonly dags: Readonly<Record<string, ArtifactFile>>;
+  /** The rendered requirements.txt (text, so a plan shows its lines). @default - none */
+  readonly requirements?: { readonly content: string; readonly sha256: string };
+  /** @default - none */
+  readonly startupScript?: ArtifactFile;
+  /** @default - none */
+  readonly plugins?: ArtifactFile;
+}
+
+export interface ArtifactUploadsProps {
+  readonly bucketName: string;
+  readonly files: MwaaArtifactFiles;
+  /** The bucket's versioning: objects need it for a version_id. @default - none (existing bucket) */
+  readonly bucketVersioning?: ITerraformDependable;
+  /** @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The environment's S3 artifacts as native objects. Each carries its content hash, so only changed
+ * files upload, a removed DAG is deleted, and the environment gets each object's version_id.
+ */
+export class ArtifactUploads extends Construct {
+  readonly dagsS3Path = "dags/";
+  readonly plugins?: VersionedObject;
+  readonly requirements?: VersionedObject;
+  readonly startupScript?: VersionedObject;
+  /** The objects, for the environment's depends_on. */
+  readonly objects: S3Object[] = [];
+
+  constructor(scope: Construct, id: string, props: ArtifactUploadsProps) {
+    super(scope, id);
+    const { files } = props;
+    for (const [relative, file] of Object.entries(files.dags).sort(([a], [b]) => a.localeCompare(b))) {
+      // Keyed by the DAG's path: adding or removing one DAG leaves the other objects alone.
+      this.upload(`Dag-${relative.replace(/\//g, "--")}`, `${this.dagsS3Path}${relative}`, file, props);
+    }
+    if (files.requirements !== undefined) {
+      const object = new S3Object(this, "Requirements", {
+        bucket: props.bucketName,
+        key: "requirements.txt",
+        content: files.requirements.content,
+        contentType: "text/plain",
+        sourceHash: files.requirements.sha256,
+        tags: props.tags,
+        dependsOn: props.bucketVersioning ? [props.bucketVersioning] : undefined,
+      });
+      this.objects.push(object);
+      this.requirements = { key: object.key, versionId: object.versionId };
+    }
+    if (files.startupScript !== undefined) this.startupScript = this.upload("StartupScript", "startup.sh", files.startupScript, props);
+    if (files.plugins !== undefined) this.plugins = this.upload("Plugins", "plugins.zip", files.plugins, props);
+  }
+
+  private upload(id: string, key: string, file: ArtifactFile, props: ArtifactUploadsProps): VersionedObject {
+    const asset = new TerraformAsset(this, `${id}Asset`, { path: file.path, type: AssetType.FILE });
+    const object = new S3Object(this, id, {
+      bucket: props.bucketName,
+      key,
+      source: asset.path,
+      sourceHash: file.sha256,
+      tags: props.tags,
+      dependsOn: props.bucketVersioning ? [props.bucketVersioning] : undefined,
+    });
+    this.objects.push(object);
+    return { key: object.key, versionId: object.versionId };
+  }
+}
