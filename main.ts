@@ -7,6 +7,7 @@ import type { Config } from "./constructs/model";
 import type { PrivateMwaaEnvironmentAssets } from "./constructs/private-mwaa-environment";
 import { MwaaStack } from "./constructs/stack";
 import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
+import { bundleLambda } from "./lambda/bundle";
 
 /**
  * The app: load and validate the config, prepare the files each environment uploads, then one
@@ -38,14 +39,19 @@ function main(): void {
 function prepareAssets(config: Config, configFile: string, root: string): PrivateMwaaEnvironmentAssets[] {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const errors: string[] = [];
-  const assets = config.environments.map((env, i) => {
-    if (env.artifacts === undefined) return {};
+  const lambdaCache = path.join(root, ".cache", "lambda");
+  const workerCountCode = config.environments.some((env) => env.monitoring.workerCount)
+    ? bundleLambda({ entry: path.join(root, "lambda", "worker-count", "handler.ts"), cacheDir: lambdaCache, name: "worker-count" })
+    : undefined;
+  const assets = config.environments.map((env, i): PrivateMwaaEnvironmentAssets => {
+    const lambdas = { workerCountCode };
+    if (env.artifacts === undefined) return lambdas;
     try {
-      return { artifacts: prepareArtifacts(env.artifacts, env.airflow.version, { root, cacheDir: path.join(root, ".cache", "plugins"), log }) };
+      return { ...lambdas, artifacts: prepareArtifacts(env.artifacts, env.airflow.version, { root, cacheDir: path.join(root, ".cache", "plugins"), log }) };
     } catch (e) {
       if (!(e instanceof ArtifactError)) throw e;
       errors.push(`${configFile}: environments[${i}].artifacts.${e.field}: ${e.message}`);
-      return {};
+      return lambdas;
     }
   });
   if (errors.length > 0) throw new ConfigError(errors);

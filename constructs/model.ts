@@ -165,6 +165,33 @@ const artifactsSchema = z.strictObject({
     .describe("Folder of wheels (an internal mirror) used instead of PyPI, with --no-index --find-links. @default - PyPI"),
 });
 
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+const SQS_OR_SNS_ARN = /^arn:aws[a-z-]*:(sns|sqs):[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+const monitoringSchema = z
+  .strictObject({
+    logRetentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(", ")}` })
+      .default(30)
+      .describe("Retention of the five MWAA log groups and the Lambda logs. @default 30"),
+    workerCount: z.boolean().default(true).describe("The worker-count Lambda and its metric. @default true"),
+    dashboard: z.boolean().default(true).describe("A CloudWatch dashboard. @default true"),
+    metricNamespace: z
+      .string()
+      .regex(/^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, { error: 'a CloudWatch namespace not starting with "AWS/"' })
+      .default("PrivateMWAA")
+      .describe('Namespace of the worker-count metric. @default "PrivateMWAA"'),
+    alarmTopicArn: z.string().regex(SNS_ARN, { error: "an SNS topic ARN" }).optional().describe("SNS topic for alarms. @default - alarms without actions"),
+    onFailureDestinationArn: z.string().regex(SQS_OR_SNS_ARN, { error: "an SQS queue or SNS topic ARN" }).optional().describe("Where failed worker-count runs go. @default - none"),
+    queuedTasksThreshold: int(1, 10000).default(20).describe("@default 20"),
+    queuedTasksMinutes: int(1, 1440).default(15).describe("@default 15"),
+    workersAtMaximumMinutes: int(1, 1440).default(30).describe("@default 30"),
+    schedulerHeartbeatMinutes: int(1, 1440).default(5).describe("@default 5"),
+  })
+  .prefault({});
+
 const policyStatementSchema = z.strictObject({
   sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional(),
   effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow"),
@@ -192,6 +219,7 @@ export const environmentSchema = z
       .describe("Customer managed KMS key for the environment, bucket and logs. Changing it replaces the environment. @default - AWS owned keys"),
     protectFromDestroy: z.boolean({ error: "true or false" }).default(true).describe("prevent_destroy on the environment and bucket; ALB deletion protection. @default true"),
     executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
+    monitoring: monitoringSchema.describe("Log groups, worker-count metric, dashboard, alarms."),
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
   })
@@ -275,3 +303,4 @@ export type EnvironmentInput = z.input<typeof environmentSchema>;
 export type Environment = z.output<typeof environmentSchema>;
 export type Backend = Config["backend"];
 export type Artifacts = z.output<typeof artifactsSchema>;
+export type Monitoring = z.output<typeof monitoringSchema>;

@@ -4,6 +4,11 @@ import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { ArtifactBucket } from "./artifact-bucket";
 import { ArtifactUploads, type MwaaArtifactFiles } from "./artifact-uploads";
+import type { LambdaCode } from "./bundled-function";
+import { MwaaAlarms } from "./alarms";
+import { MwaaDashboard } from "./dashboard";
+import { MwaaLogGroups } from "./log-groups";
+import { WorkerCountMetric } from "./worker-count";
 import { parseEnvironment } from "./config";
 import { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaEnvironment } from "./environment";
@@ -22,6 +27,8 @@ export type PrivateMwaaEnvironmentProps = EnvironmentInput;
 export interface PrivateMwaaEnvironmentAssets {
   /** Airflow content to upload, from `prepareArtifacts`. @default - nothing uploaded */
   readonly artifacts?: MwaaArtifactFiles;
+  /** The worker-count Lambda bundle, from `bundleLambda`. @default - no worker-count metric */
+  readonly workerCountCode?: LambdaCode;
 }
 
 /**
@@ -37,6 +44,9 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly securityGroup: MwaaSecurityGroup;
   readonly environment: MwaaEnvironment;
   readonly endpoints: CustomerEndpoints;
+  readonly logGroups: MwaaLogGroups;
+  /** Undefined when monitoring.workerCount is off or no bundle was given. */
+  readonly workerCount?: WorkerCountMetric;
   /** The S3 objects; undefined when no artifacts were given. */
   readonly uploads?: ArtifactUploads;
   /** The ALB in front of the web server; undefined without `access`. */
@@ -73,7 +83,9 @@ export class PrivateMwaaEnvironment extends Construct {
     });
     this.securityGroup = new MwaaSecurityGroup(this, "SecurityGroup", { environmentName: name, vpcId: this.network.vpcId, tags });
 
-    const dependsOn: ITerraformDependable[] = [this.executionRole.policy];
+    const { monitoring } = config;
+    this.logGroups = new MwaaLogGroups(this, "LogGroups", { environmentName: name, retentionDays: monitoring.logRetentionDays, kmsKeyArn: config.kmsKeyArn, tags });
+    const dependsOn: ITerraformDependable[] = [this.executionRole.policy, ...this.logGroups.groups];
     if (this.bucket.versioning !== undefined) dependsOn.push(this.bucket.versioning);
     if (assets.artifacts !== undefined) {
       this.uploads = new ArtifactUploads(this, "Artifacts", { bucketName: this.bucket.bucketName, files: assets.artifacts, bucketVersioning: this.bucket.versioning, tags });
@@ -104,6 +116,32 @@ export class PrivateMwaaEnvironment extends Construct {
       securityGroupIds: [this.securityGroup.securityGroupId],
       databaseServiceName: this.environment.databaseVpcEndpointService,
       webserverServiceName: this.environment.webserverVpcEndpointService,
+      tags,
+    });
+    if (monitoring.workerCount && assets.workerCountCode !== undefined) {
+      this.workerCount = new WorkerCountMetric(this, "WorkerCount", {
+        environmentName: name,
+        code: assets.workerCountCode,
+        namespace: monitoring.metricNamespace,
+        logRetentionDays: monitoring.logRetentionDays,
+        onFailureDestinationArn: monitoring.onFailureDestinationArn,
+        tags,
+      });
+    }
+    const workerCountNamespace = this.workerCount !== undefined ? monitoring.metricNamespace : undefined;
+    if (monitoring.dashboard) {
+      new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace: monitoring.metricNamespace, maxWorkers: config.airflow.maxWorkers });
+    }
+    new MwaaAlarms(this, "Alarms", {
+      environmentName: name,
+      topicArn: monitoring.alarmTopicArn,
+      queuedTasksThreshold: monitoring.queuedTasksThreshold,
+      queuedTasksMinutes: monitoring.queuedTasksMinutes,
+      maxWorkers: config.airflow.maxWorkers,
+      workersAtMaximumMinutes: monitoring.workersAtMaximumMinutes,
+      schedulerHeartbeatMinutes: monitoring.schedulerHeartbeatMinutes,
+      workerCountNamespace,
+      workerCountFunctionName: this.workerCount?.function.function.functionName,
       tags,
     });
     if (config.access !== undefined) {

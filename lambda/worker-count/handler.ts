@@ -55,16 +55,21 @@
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchClientConfig, MetricDataQuery, MetricDataResult, MetricDatum } from "@aws-sdk/client-cloudwatch";
+import {
+  ADDITIONAL_WORKER_COUNT_METRIC_NAME,
+  DEFAULT_METRIC_NAMESPACE,
+  ENVIRONMENT_DIMENSION,
+  ENV_VARS,
+  WORKER_COUNT_METRIC_NAME,
+} from "./contract";
+
+export { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_METRIC_NAMESPACE, ENVIRONMENT_DIMENSION, ENV_VARS, WORKER_COUNT_METRIC_NAME };
 
 export const SOURCE_NAMESPACE = "AWS/MWAA";
 export const SOURCE_METRIC_NAME = "CPUUtilization";
 export const BASE_WORKER_CLUSTER = "BaseWorker";
 export const ADDITIONAL_WORKER_CLUSTER = "AdditionalWorker";
 
-export const WORKER_COUNT_METRIC_NAME = "WorkerCount";
-export const ADDITIONAL_WORKER_COUNT_METRIC_NAME = "AdditionalWorkerCount";
-export const ENVIRONMENT_DIMENSION = "Environment";
-export const DEFAULT_METRIC_NAMESPACE = "PrivateMWAA";
 export const DEFAULT_LOOKBACK_MINUTES = 10;
 export const DEFAULT_SETTLE_MINUTES = 2;
 
@@ -72,6 +77,9 @@ export const DEFAULT_SETTLE_MINUTES = 2;
 export const PUT_METRIC_DATA_MAX_ENTRIES = 1000;
 /** Attempts per API call, first try included, for the SDK's standard retry strategy (exponential backoff with jitter). */
 export const MAX_ATTEMPTS = 5;
+/** Per-attempt limits, so a hung connection fails fast and is retried instead of using up the function timeout. */
+export const CONNECTION_TIMEOUT_MS = 3_000;
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 const PERIOD_SECONDS = 60;
 const MINUTE_MS = PERIOD_SECONDS * 1000;
@@ -99,16 +107,16 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 
 /** Reads and validates the configuration; every error names its variable. */
 export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerCountConfig {
-  const environmentName = (env.MWAA_ENVIRONMENT_NAME ?? "").trim();
-  if (environmentName === "") throw new Error("MWAA_ENVIRONMENT_NAME is required");
-  const namespace = (env.METRIC_NAMESPACE ?? "").trim() || DEFAULT_METRIC_NAMESPACE;
+  const environmentName = (env[ENV_VARS.environmentName] ?? "").trim();
+  if (environmentName === "") throw new Error(`${ENV_VARS.environmentName} is required`);
+  const namespace = (env[ENV_VARS.namespace] ?? "").trim() || DEFAULT_METRIC_NAMESPACE;
   if (namespace.length > 255 || namespace.startsWith("AWS/")) {
-    throw new Error(`METRIC_NAMESPACE must be at most 255 characters and not start with "AWS/", got "${namespace}"`);
+    throw new Error(`${ENV_VARS.namespace} must be at most 255 characters and not start with "AWS/", got "${namespace}"`);
   }
-  // 1440 minutes: one GetMetricData call and two PutMetricData entries per minute stay far below the limits.
-  const lookbackMinutes = intFromEnv(env, "LOOKBACK_MINUTES", DEFAULT_LOOKBACK_MINUTES, 1, 1440);
-  const settleMinutes = intFromEnv(env, "SETTLE_MINUTES", Math.min(DEFAULT_SETTLE_MINUTES, lookbackMinutes - 1), 0, lookbackMinutes - 1);
-  const samplesPerWorkerPerMinute = intFromEnv(env, "SAMPLES_PER_WORKER_PER_MINUTE", 1, 1, 60);
+  // At most a day: 1440 minutes x 2 entries is 3 PutMetricData calls, and one GetMetricData page.
+  const lookbackMinutes = intFromEnv(env, ENV_VARS.lookbackMinutes, DEFAULT_LOOKBACK_MINUTES, 1, 1440);
+  const settleMinutes = intFromEnv(env, ENV_VARS.settleMinutes, Math.min(DEFAULT_SETTLE_MINUTES, lookbackMinutes - 1), 0, lookbackMinutes - 1);
+  const samplesPerWorkerPerMinute = intFromEnv(env, ENV_VARS.samplesPerWorkerPerMinute, 1, 1, 60);
   return { environmentName, namespace, lookbackMinutes, settleMinutes, samplesPerWorkerPerMinute };
 }
 
@@ -238,9 +246,18 @@ export function toMetricData(points: readonly WorkerCountPoint[], environmentNam
   ]);
 }
 
-/** The production client: the SDK's standard retry strategy with MAX_ATTEMPTS, so throttling and transient errors back off and retry. */
+/**
+ * The production client: the SDK's standard retry strategy (exponential backoff with jitter) with
+ * MAX_ATTEMPTS, so throttling, 5xx and timeouts are retried; per-attempt connection and request
+ * timeouts. Worst case per call is about 15 s of throttling backoff, well inside a 50-s timeout.
+ */
 export function createCloudWatchClient(config: CloudWatchClientConfig = {}): CloudWatchClient {
-  return new CloudWatchClient({ maxAttempts: MAX_ATTEMPTS, retryMode: "standard", ...config });
+  return new CloudWatchClient({
+    maxAttempts: MAX_ATTEMPTS,
+    retryMode: "standard",
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
+    ...config,
+  });
 }
 
 async function fetchWorkerSamples(client: CloudWatchClient, environmentName: string, window: MinuteWindow): Promise<MetricDataResult[]> {
@@ -298,6 +315,14 @@ export interface WorkerCountSummary {
   readonly points: ReadonlyArray<readonly [string, number, number]>;
 }
 
+export type LogLevel = "INFO" | "WARN" | "ERROR";
+
+function consoleLog(line: string, level: LogLevel): void {
+  if (level === "ERROR") console.error(line);
+  else if (level === "WARN") console.warn(line);
+  else console.log(line);
+}
+
 export interface WorkerCountDeps {
   /** CloudWatch client; default: createCloudWatchClient(), created once per Lambda container. */
   readonly client?: CloudWatchClient;
@@ -305,14 +330,14 @@ export interface WorkerCountDeps {
   readonly now?: () => number;
   /** Environment variables; default process.env. */
   readonly env?: NodeJS.ProcessEnv;
-  /** Receives the one JSON log line per run; default console.log. */
-  readonly log?: (line: string) => void;
+  /** Receives the one JSON log line per run; default console.log, console.warn or console.error by level (Lambda's JSON log format keeps the level). */
+  readonly log?: (line: string, level: LogLevel) => void;
 }
 
 export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountEvent) => Promise<WorkerCountSummary> {
   let client = deps.client;
   const now = deps.now ?? Date.now;
-  const log = deps.log ?? ((line: string) => console.log(line));
+  const log = deps.log ?? consoleLog;
   return async (event) => {
     const started = now();
     let config: WorkerCountConfig | undefined;
@@ -337,13 +362,15 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
         putMetricDataCalls,
         points: points.map((p) => [p.timestamp.toISOString(), p.workers, p.additionalWorkers] as const),
       };
+      const level: LogLevel = points.length > 0 ? "INFO" : "WARN";
       log(
         JSON.stringify({
-          level: points.length > 0 ? "INFO" : "WARN",
+          level,
           message: points.length > 0 ? "published worker counts" : "no BaseWorker samples in the window; nothing published",
           ...summary,
           durationMs: now() - started,
         }),
+        level,
       );
       return summary;
     } catch (err) {
@@ -357,6 +384,7 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
           detail: e.message,
           durationMs: now() - started,
         }),
+        "ERROR",
       );
       throw e;
     }

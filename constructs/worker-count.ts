@@ -1,0 +1,78 @@
+import { Construct } from "constructs";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { BundledFunction, type LambdaCode } from "./bundled-function";
+
+/** Metric names the worker-count Lambda publishes (lambda/worker-count/handler.ts). */
+export const WORKER_COUNT_METRIC = "WorkerCount";
+export const ADDITIONAL_WORKER_COUNT_METRIC = "AdditionalWorkerCount";
+
+export interface WorkerCountMetricProps {
+  readonly environmentName: string;
+  readonly code: LambdaCode;
+  /** Namespace of the published gauges. */
+  readonly namespace: string;
+  readonly logRetentionDays: number;
+  /** SQS queue or SNS topic ARN for failed invocations. @default - none (the error alarm still fires) */
+  readonly onFailureDestinationArn?: string;
+  /** @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The worker count MWAA does not publish: a Lambda run every minute turns each minute's container
+ * samples into a per-minute gauge with the minute's own timestamp, correct at any dashboard range.
+ */
+export class WorkerCountMetric extends Construct {
+  readonly function: BundledFunction;
+
+  constructor(scope: Construct, id: string, props: WorkerCountMetricProps) {
+    super(scope, id);
+    this.function = new BundledFunction(this, "Function", {
+      functionName: `${props.environmentName}-worker-count`.slice(0, 64),
+      description: `Publishes the worker count of MWAA ${props.environmentName} every minute`,
+      code: props.code,
+      environment: { MWAA_ENVIRONMENT_NAME: props.environmentName, METRIC_NAMESPACE: props.namespace },
+      statements: [
+        // GetMetricData has no resource-level permissions.
+        { sid: "ReadContainerMetrics", actions: ["cloudwatch:GetMetricData"], resources: ["*"] },
+        {
+          sid: "PublishOwnNamespace",
+          actions: ["cloudwatch:PutMetricData"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }],
+        },
+        ...(props.onFailureDestinationArn !== undefined
+          ? [{ sid: "OnFailureDestination", actions: [props.onFailureDestinationArn.includes(":sqs:") ? "sqs:SendMessage" : "sns:Publish"], resources: [props.onFailureDestinationArn] }]
+          : []),
+      ],
+      logRetentionDays: props.logRetentionDays,
+      timeoutSeconds: 50,
+      tags: props.tags,
+    });
+    const fn = this.function.function;
+    const schedule = new CloudwatchEventRule(this, "Schedule", {
+      name: `${props.environmentName}-worker-count`.slice(0, 64),
+      description: `Every minute: worker count of MWAA ${props.environmentName}`,
+      scheduleExpression: "rate(1 minute)",
+      tags: props.tags,
+    });
+    new CloudwatchEventTarget(this, "Target", { rule: schedule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 300 } });
+    new LambdaPermission(this, "InvokeFromSchedule", {
+      statementId: "AllowEventBridgeSchedule",
+      action: "lambda:InvokeFunction",
+      functionName: fn.functionName,
+      principal: "events.amazonaws.com",
+      sourceArn: schedule.arn,
+    });
+    new LambdaFunctionEventInvokeConfig(this, "InvokeConfig", {
+      functionName: fn.functionName,
+      // A minute's run is superseded by the next one, which republishes the same minutes.
+      maximumRetryAttempts: 0,
+      maximumEventAgeInSeconds: 120,
+      ...(props.onFailureDestinationArn !== undefined ? { destinationConfig: { onFailure: { destination: props.onFailureDestinationArn } } } : {}),
+    });
+  }
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { PluginsError } from "./errors";
+import { mwaaTargetArgs, parsePipFailure, runPipJobs } from "./pip";
+
+export interface ResolutionCheck {
+  /** How messages name the set, e.g. "airflow/requirements.txt". */
+  readonly label: string;
+  /** The requirements as pip will read them, rendered with --find-links pointing at `wheelsDir`. */
+  readonly requirements: string;
+  /** A folder with exactly the wheels that go into plugins.zip. */
+  readonly wheelsDir: string;
+  readonly pythonVersion: string;
+}
+
+export interface ResolutionResult {
+  /** Wheel file names pip would install, sorted. */
+  readonly installs: readonly string[];
+}
+
+interface InstallReport {
+  readonly install?: readonly { readonly download_info?: { readonly url?: string } }[];
+}
+
+function wheelNameOf(url: string): string {
+  return decodeURIComponent(basename(new URL(url).pathname));
+}
+
+function checkArgs(check: ResolutionCheck, work: string): string[] {
+  return [
+    "install",
+    "--dry-run",
+    "--ignore-installed",
+    "--no-index",
+    "--find-links",
+    check.wheelsDir,
+    ...mwaaTargetArgs(check.pythonVersion),
+    "--target",
+    join(work, "target"),
+    "--report",
+    join(work, "report.json"),
+    "-r",
+    join(work, "requirements.txt"),
+  ];
+}
+
+/**
+ * Runs pip's resolver offline on the wheels going into plugins.zip, as MWAA's pip will:
+ * `pip install --dry-run --ignore-installed --no-index --find-links <wheels>` for MWAA's
+ * platform (pip 23 requires --target with --platform; nothing is written to it). The checks
+ * run in parallel; results come in order. Throws PluginsError naming the requirement that
+ * does not resolve.
+ */
+export function checkResolutions(checks: readonly ResolutionCheck[], python: string): ResolutionResult[] {
+  const works = checks.map(() => mkdtempSync(join(tmpdir(), "plugins-check-")));
+  try {
+    checks.forEach((check, index) => writeFileSync(join(works[index], "requirements.txt"), check.requirements));
+    const outcomes = runPipJobs(
+      python,
+      checks.map((check, index) => ({ args: checkArgs(check, works[index]), cwd: works[index] })),
+    );
+    return checks.map((check, index) => {
+      if (outcomes[index].status !== 0) throw resolutionFailure(check.label, outcomes[index].output);
+      const report = JSON.parse(readFileSync(join(works[index], "report.json"), "utf8")) as InstallReport;
+      const installs = (report.install ?? []).flatMap((item) => (item.download_info?.url === undefined ? [] : [wheelNameOf(item.download_info.url)]));
+      return { installs: installs.sort() };
+    });
+  } finally {
+    for (const work of works) rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** One set's check; see checkResolutions. */
+export function checkResolution(check: ResolutionCheck, python = "python3"): ResolutionResult {
+  return checkResolutions([check], python)[0];
+}
+
+function resolutionFailure(label: string, output: string): PluginsError {
+  const failure = parsePipFailure(output);
+  const advice = "MWAA would fail the update. Add its wheel or remove the line.";
+  if (failure.missing !== undefined) {
+    const parent = failure.neededBy === undefined ? "" : ` (needed by ${failure.neededBy})`;
+    return new PluginsError(`${label}: "${failure.missing}"${parent} does not resolve from the wheels in plugins.zip; ${advice} (pip: ${failure.tail})`);
+  }
+  if (failure.conflict !== undefined) {
+    return new PluginsError(`${label}: the requirements conflict with the wheels in plugins.zip: ${failure.conflict.join("; ")}; MWAA would fail the update. (pip: ${failure.tail})`);
+  }
+  return new PluginsError(`${label}: pip cannot resolve the requirements from the wheels in plugins.zip; MWAA would fail the update. (pip: ${failure.tail})`);
+}

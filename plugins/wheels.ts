@@ -1,0 +1,147 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "./cache";
+import { PluginsError } from "./errors";
+import { mwaaTargetArgs, parsePipFailure, runPipJobs, targetDescription, type PipJob } from "./pip";
+import { countRequirements, indexOptionLines, requirementsForDownload } from "./requirements";
+
+/** A wheel by file name and content hash. */
+export interface WheelFingerprint {
+  readonly name: string;
+  readonly sha256: string;
+}
+
+/** Names and content hashes of the `*.whl` files directly in a folder (where pip's --find-links looks), sorted. */
+export function fingerprintWheels(dir: string): WheelFingerprint[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith(".whl"));
+  } catch (error) {
+    throw new PluginsError(`wheel folder ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return names.sort().map((name) => ({ name, sha256: sha256Hex(readFileSync(join(dir, name))) }));
+}
+
+/** One resolver run: a requirements file (and maybe constraints) for MWAA's Python and platform. */
+export interface WheelSetRequest {
+  /** How messages name the set, e.g. "airflow/requirements.txt". */
+  readonly label: string;
+  readonly requirementsFile: string;
+  readonly requirementsContent: string;
+  readonly constraintsFile?: string;
+  readonly constraintsContent?: string;
+  readonly pythonVersion: string;
+  /** Undefined: PyPI (or PIP_INDEX_URL). Otherwise the wheelhouse folder and its fingerprint. */
+  readonly wheelhouse?: { readonly dir: string; readonly wheels: readonly WheelFingerprint[] };
+}
+
+export interface WheelSet {
+  readonly key: string;
+  /** Folder holding exactly this set's wheels. */
+  readonly dir: string;
+  readonly wheels: readonly WheelFingerprint[];
+  readonly cacheHit: boolean;
+}
+
+interface WheelSetManifest {
+  readonly wheels: WheelFingerprint[];
+}
+
+const MANIFEST = "manifest.json";
+
+/** Content only: the files' bytes, the target and the wheelhouse's wheels; no paths, no mtimes. */
+export function wheelSetKey(request: WheelSetRequest): string {
+  return cacheKey({
+    kind: "wheel-set",
+    requirements: sha256Hex(request.requirementsContent),
+    constraints: request.constraintsContent === undefined ? null : sha256Hex(request.constraintsContent),
+    target: mwaaTargetArgs(request.pythonVersion),
+    wheelhouse: request.wheelhouse === undefined ? "pypi" : request.wheelhouse.wheels,
+  });
+}
+
+function downloadFailure(request: WheelSetRequest, output: string): PluginsError {
+  const failure = parsePipFailure(output);
+  const source = request.wheelhouse === undefined ? "" : ` in the wheelhouse ${request.wheelhouse.dir}`;
+  const target = targetDescription(request.pythonVersion);
+  if (failure.missing !== undefined) {
+    const parent = failure.neededBy === undefined ? "" : ` (needed by ${failure.neededBy})`;
+    return new PluginsError(`${request.label}: no wheel for "${failure.missing}"${parent} for ${target}${source} (pip: ${failure.tail})`);
+  }
+  if (failure.conflict !== undefined) {
+    return new PluginsError(`${request.label}: the requirements conflict for ${target}: ${failure.conflict.join("; ")} (pip: ${failure.tail})`);
+  }
+  return new PluginsError(`${request.label}: pip download failed for ${target}${source} (pip: ${failure.tail})`);
+}
+
+function cachedWheelSet(request: WheelSetRequest, cacheDir: string): WheelSet | undefined {
+  const key = wheelSetKey(request);
+  const dir = join(cacheDir, "wheels", key);
+  const manifest = readJsonIfExists<WheelSetManifest>(join(dir, MANIFEST));
+  return manifest === undefined ? undefined : { key, dir, wheels: manifest.wheels, cacheHit: true };
+}
+
+/** A download about to run: its staging folder and pip's arguments (undefined: nothing to download). */
+interface PlannedDownload {
+  readonly request: WheelSetRequest;
+  readonly staging: string;
+  readonly wheelsDir: string;
+  readonly job?: PipJob;
+}
+
+function planDownload(request: WheelSetRequest, cacheDir: string, log: (line: string) => void): PlannedDownload {
+  const from = request.wheelhouse === undefined ? "PyPI" : request.wheelhouse.dir;
+  log(`plugins: ${request.label}: cache miss, pip download for ${targetDescription(request.pythonVersion)} from ${from}`);
+  for (const dropped of indexOptionLines(request.requirementsContent)) {
+    log(`plugins: ${request.label}: ignoring "${dropped}" (wheels come from the wheelhouse, or PyPI / PIP_INDEX_URL)`);
+  }
+  if (request.wheelhouse === undefined && request.constraintsContent === undefined) {
+    log(`plugins: ${request.label}: no constraints file, so unpinned dependencies may resolve to newer releases on a later download`);
+  }
+  const staging = makeStagingDir(cacheDir);
+  const wheelsDir = join(staging, "wheels");
+  mkdirSync(wheelsDir);
+  // pip refuses an empty set ("You must give at least one requirement"); nothing to download then.
+  if (countRequirements(request.requirementsContent, request.label) === 0) return { request, staging, wheelsDir };
+  const requirementsCopy = join(staging, "requirements.txt");
+  writeFileSync(requirementsCopy, requirementsForDownload(request.requirementsContent));
+  const args = ["download", ...mwaaTargetArgs(request.pythonVersion), "--dest", wheelsDir, "-r", requirementsCopy];
+  if (request.constraintsFile !== undefined) args.push("-c", request.constraintsFile);
+  if (request.wheelhouse !== undefined) args.push("--no-index", "--find-links", request.wheelhouse.dir);
+  return { request, staging, wheelsDir, job: { args, cwd: dirname(request.requirementsFile) } };
+}
+
+/**
+ * Each set's wheels: from the cache when its key is known (pip does not run), else downloaded
+ * by pip (the sets in parallel) into staging folders renamed into place only when complete.
+ * Results come in request order.
+ */
+export function resolveWheelSets(requests: readonly WheelSetRequest[], cacheDir: string, python: string, log: (line: string) => void): WheelSet[] {
+  const results: (WheelSet | undefined)[] = requests.map((request) => cachedWheelSet(request, cacheDir));
+  results.forEach((set, index) => {
+    if (set !== undefined) log(`plugins: ${requests[index].label}: ${set.wheels.length} wheels (cache hit)`);
+  });
+  const missing = results.flatMap((set, index) => (set === undefined ? [index] : []));
+  const plans = missing.map((index) => planDownload(requests[index], cacheDir, log));
+  try {
+    const started = Date.now();
+    const withJobs = plans.filter((plan) => plan.job !== undefined);
+    const outcomes = runPipJobs(python, withJobs.map((plan) => plan.job as PipJob));
+    withJobs.forEach((plan, index) => {
+      if (outcomes[index].status !== 0) throw downloadFailure(plan.request, outcomes[index].output);
+    });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    plans.forEach((plan, index) => {
+      const key = wheelSetKey(plan.request);
+      const dir = join(cacheDir, "wheels", key);
+      const wheels = fingerprintWheels(plan.wheelsDir);
+      writeFileSync(join(plan.wheelsDir, MANIFEST), JSON.stringify({ wheels } satisfies WheelSetManifest, null, 2));
+      publishDir(plan.wheelsDir, dir);
+      log(`plugins: ${plan.request.label}: downloaded ${wheels.length} wheels in ${seconds} s`);
+      results[missing[index]] = { key, dir, wheels, cacheHit: false };
+    });
+  } finally {
+    for (const plan of plans) rmSync(plan.staging, { recursive: true, force: true });
+  }
+  return results as WheelSet[];
+}
