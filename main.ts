@@ -5,6 +5,7 @@ import { parseConfig } from "./constructs/config";
 import { ConfigError } from "./constructs/errors";
 import type { Config } from "./constructs/model";
 import type { PrivateMwaaEnvironmentAssets } from "./constructs/private-mwaa-environment";
+import { MwaaEndpointsStack } from "./constructs/endpoints-stack";
 import { MwaaStack } from "./constructs/stack";
 import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
 import { bundleLambda } from "./lambda/bundle";
@@ -30,7 +31,10 @@ function main(): void {
   fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
   const app = new App({ outdir, stackTraces: false });
   config.environments.forEach((environment, i) => {
-    new MwaaStack(app, environment.name, { environment, backend: config.backend, assets: assets[i] });
+    const stack = new MwaaStack(app, environment.name, { environment, backend: config.backend, assets: assets[i] });
+    if (environment.endpoints.createdBy === "vpc-owner") {
+      new MwaaEndpointsStack(app, `${environment.name}-endpoints`, { environment, environmentStack: stack, backend: config.backend });
+    }
   });
   app.synth();
 }

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { TerraformProvider } from "cdktf";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { ENDPOINT_TAG_KEY } from "./private/endpoints-role-policy";
 import { withName } from "./private/naming";
 
 export interface CustomerEndpointsProps {
@@ -38,7 +39,8 @@ export class CustomerEndpoints extends Construct {
         // MWAA's endpoint services have no private DNS name; clients use the environment's URL or the ALB.
         privateDnsEnabled: false,
         provider: props.provider,
-        tags: withName(props.tags ?? {}, `${props.environmentName}-mwaa-${what}`),
+        // The endpoints role's policy only lets it change resources with this tag.
+        tags: { ...withName(props.tags ?? {}, `${props.environmentName}-mwaa-${what}`), [ENDPOINT_TAG_KEY]: props.environmentName },
       });
     this.database = endpoint("Database", props.databaseServiceName, "database");
     this.webserver = endpoint("Webserver", props.webserverServiceName, "webserver");

@@ -19,3 +19,6 @@ export * from "./dashboard";
 export * from "./alarms";
 export * from "./private-mwaa-environment";
 export * from "./stack";
+export * from "./endpoints-stack";
+export * from "./endpoint-security-group";
+export * from "./model-endpoints";

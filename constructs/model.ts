@@ -10,6 +10,7 @@ import {
   type EnvironmentClass,
 } from "./versions";
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
+import { checkEndpoints, endpointsSchema } from "./model-endpoints";
 
 /**
  * The config model: one zod schema is the contract for config files, the construct props and the
@@ -219,6 +220,7 @@ export const environmentSchema = z
       .describe("Customer managed KMS key for the environment, bucket and logs. Changing it replaces the environment. @default - AWS owned keys"),
     protectFromDestroy: z.boolean({ error: "true or false" }).default(true).describe("prevent_destroy on the environment and bucket; ALB deletion protection. @default true"),
     executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
+    endpoints: endpointsSchema.describe("Who creates the customer managed endpoints. @default {\"createdBy\": \"stack\"}"),
     monitoring: monitoringSchema.describe("Log groups, worker-count metric, dashboard, alarms."),
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
@@ -245,6 +247,7 @@ export const environmentSchema = z
       ctx.addIssue({ code: "custom", path: ["airflow", "minWebservers"], message: "at most maxWebservers" });
     }
     if (env.access !== undefined && env.network !== undefined) checkAccess(env, ctx);
+    if (env.endpoints !== undefined && env.network !== undefined && typeof env.region === "string") checkEndpoints(env, ctx);
   })
   .transform((env) => {
     const limits = ENVIRONMENT_CLASSES[env.airflow.environmentClass];

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Lazy, type ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { ArtifactBucket } from "./artifact-bucket";
 import { ArtifactUploads, type MwaaArtifactFiles } from "./artifact-uploads";
 import type { LambdaCode } from "./bundled-function";
@@ -17,7 +18,7 @@ import type { Environment, EnvironmentInput } from "./model";
 import { MwaaNetwork } from "./network";
 import { MwaaSecurityGroup } from "./security-group";
 import { WebAccess } from "./web-access";
-import { WebDomain } from "./domain";
+import { EndpointSecurityGroup } from "./endpoint-security-group";
 import { airflowMajor } from "./versions";
 
 /** Props: exactly the config file's environment entry, with the same defaults and validation. */
@@ -43,16 +44,15 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly executionRole: ExecutionRole;
   readonly securityGroup: MwaaSecurityGroup;
   readonly environment: MwaaEnvironment;
-  readonly endpoints: CustomerEndpoints;
+  /** Undefined with endpoints.createdBy "vpc-owner": the endpoints stack has them. */
+  readonly endpoints?: CustomerEndpoints;
   readonly logGroups: MwaaLogGroups;
   /** Undefined when monitoring.workerCount is off or no bundle was given. */
   readonly workerCount?: WorkerCountMetric;
   /** The S3 objects; undefined when no artifacts were given. */
   readonly uploads?: ArtifactUploads;
-  /** The ALB in front of the web server; undefined without `access`. */
+  /** The ALB in front of the web server; undefined without `access` or with "vpc-owner". */
   readonly webAccess?: WebAccess;
-  /** The https URL people open; undefined without `access`. */
-  readonly url?: string;
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps, assets: PrivateMwaaEnvironmentAssets = {}) {
     super(scope, id);
@@ -109,15 +109,7 @@ export class PrivateMwaaEnvironment extends Construct {
       dependsOn,
       tags,
     });
-    this.endpoints = new CustomerEndpoints(this, "CustomerEndpoints", {
-      environmentName: name,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
-      securityGroupIds: [this.securityGroup.securityGroupId],
-      databaseServiceName: this.environment.databaseVpcEndpointService,
-      webserverServiceName: this.environment.webserverVpcEndpointService,
-      tags,
-    });
+    if (config.endpoints.createdBy !== "vpc-owner") ({ endpoints: this.endpoints, webAccess: this.webAccess } = this.addEndpointsAndWebAccess());
     if (monitoring.workerCount && assets.workerCountCode !== undefined) {
       this.workerCount = new WorkerCountMetric(this, "WorkerCount", {
         environmentName: name,
@@ -144,32 +136,74 @@ export class PrivateMwaaEnvironment extends Construct {
       workerCountFunctionName: this.workerCount?.function.function.functionName,
       tags,
     });
-    if (config.access !== undefined) {
-      const { access } = config;
-      const domain = new WebDomain(this, "Domain", { ...access, tags });
-      this.webAccess = new WebAccess(this, "WebAccess", {
-        environmentName: name,
-        access,
-        vpcId: this.network.vpcId,
-        albSubnetIds: access.scheme === "internal" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
-        mwaaSecurityGroupId: this.securityGroup.securityGroupId,
-        webserverEndpointInterfaceIds: this.endpoints.webserver.networkInterfaceIds,
-        webserverEndpointSubnetCount: this.network.privateSubnetIds.length,
-        certificateArn: domain.certificateArn,
-        deletionProtection: access.deletionProtection ?? config.protectFromDestroy,
-        tags,
-      });
-      this.securityGroup.allowHttpsFrom("HttpsFromAlb", this.webAccess.securityGroupId, "ALB to the web server endpoint");
-      domain.addAlias(this.webAccess.loadBalancer, access.ipAddressType === "dualstack");
-      this.url = `https://${access.domainName ?? this.webAccess.loadBalancer.dnsName}`;
-    }
+  }
+
+  /**
+   * The two customer endpoints, under this stack's provider or an assumed role, and the ALB on the
+   * web server endpoint's interfaces. With createdBy "vpc-owner" both live in the endpoints stack.
+   */
+  private addEndpointsAndWebAccess(): { endpoints: CustomerEndpoints; webAccess?: WebAccess } {
+    const { config } = this;
+    const { name, tags } = config;
+    const role = config.endpoints.role;
+    const provider =
+      role === undefined
+        ? undefined
+        : new AwsProvider(this, "EndpointsProvider", {
+            alias: "endpoints",
+            region: role.region ?? config.region,
+            assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
+          });
+    const endpointSecurityGroup = role?.ownSecurityGroup
+      ? new EndpointSecurityGroup(this, "EndpointSecurityGroup", {
+          environmentName: name,
+          vpcId: this.network.vpcId,
+          mwaaSecurityGroupId: this.securityGroup.securityGroupId,
+          provider,
+          tags,
+        })
+      : undefined;
+    const endpointSecurityGroupId = endpointSecurityGroup?.securityGroupId ?? this.securityGroup.securityGroupId;
+    const endpoints = new CustomerEndpoints(this, "CustomerEndpoints", {
+      environmentName: name,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      securityGroupIds: [endpointSecurityGroupId],
+      databaseServiceName: this.environment.databaseVpcEndpointService,
+      webserverServiceName: this.environment.webserverVpcEndpointService,
+      provider,
+      tags,
+    });
+    if (config.access === undefined) return { endpoints };
+    const webAccess = new WebAccess(this, "WebAccess", {
+      environmentName: name,
+      access: config.access,
+      vpcId: this.network.vpcId,
+      albSubnetIds: config.access.scheme === "internal" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
+      endpointSecurityGroupId,
+      webserverEndpointInterfaceIds: endpoints.webserver.networkInterfaceIds,
+      webserverEndpointSubnetCount: this.network.privateSubnetIds.length,
+      interfaceProvider: provider,
+      deletionProtection: config.access.deletionProtection ?? config.protectFromDestroy,
+      tags,
+    });
+    if (endpointSecurityGroup !== undefined) endpointSecurityGroup.allow("HttpsFromAlb", 443, webAccess.securityGroupId, "ALB to the web server endpoint");
+    else this.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
+    return { endpoints, webAccess };
+  }
+
+  /** The https URL people open; undefined without `access`. */
+  get url(): string | undefined {
+    const { access } = this.config;
+    if (access === undefined) return undefined;
+    return access.domainName !== undefined ? `https://${access.domainName}` : this.webAccess?.url;
   }
 
   /** The config's options, plus the web server's base URL behind the ALB unless the user set it. */
   private configurationOptions(): Record<string, string> {
     const options = { ...this.config.airflow.configurationOptions };
     const key = airflowMajor(this.config.airflow.version) === 3 ? "api.base_url" : "webserver.base_url";
-    // The ALB is created after the environment; its name resolves at synth.
+    // Without a domain the URL is the ALB's name, and the ALB is created after the environment.
     if (this.config.access !== undefined && options[key] === undefined) options[key] = Lazy.stringValue({ produce: () => this.url });
     return options;
   }

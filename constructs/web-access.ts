@@ -8,6 +8,8 @@ import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import type { TerraformProvider } from "cdktf";
+import { WebDomain } from "./domain";
 import type { Access } from "./model-access";
 import { authenticateAction } from "./private/identity-provider";
 import { withName } from "./private/naming";
@@ -19,14 +21,14 @@ export interface WebAccessProps {
   readonly vpcId: string;
   /** Subnets of the ALB: private ones for internal, public ones for internet-facing. */
   readonly albSubnetIds: string[];
-  /** The MWAA security group; the ALB may reach it on 443 only. */
-  readonly mwaaSecurityGroupId: string;
+  /** The security group of the web server endpoint; the ALB may reach it on 443 only. */
+  readonly endpointSecurityGroupId: string;
   /** The web server endpoint's `network_interface_ids` (a set, unknown until apply). */
   readonly webserverEndpointInterfaceIds: string[];
   /** How many interfaces that endpoint has: one per subnet, known at synth time. */
   readonly webserverEndpointSubnetCount: number;
-  /** The listener's certificate (for ACM: the validation's ARN). */
-  readonly certificateArn: string;
+  /** Provider that may read the endpoint's interfaces: the one that created the endpoint. @default - the stack's default provider */
+  readonly interfaceProvider?: TerraformProvider;
   /** ALB deletion protection. @default true */
   readonly deletionProtection?: boolean;
   /** @default {} */
@@ -42,6 +44,8 @@ export class WebAccess extends Construct {
   readonly targetGroup: LbTargetGroup;
   readonly httpsListener: LbListener;
   readonly securityGroupId: string;
+  /** The https URL people open: the domain, or the ALB's own name. */
+  readonly url: string;
 
   constructor(scope: Construct, id: string, props: WebAccessProps) {
     super(scope, id);
@@ -61,8 +65,9 @@ export class WebAccess extends Construct {
       ipProtocol: "tcp",
       fromPort: 443,
       toPort: 443,
-      referencedSecurityGroupId: props.mwaaSecurityGroupId,
+      referencedSecurityGroupId: props.endpointSecurityGroupId,
     });
+    const domain = new WebDomain(this, "Domain", { ...access, tags });
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
       name: `${name}-mwaa`.slice(0, 32).replace(/-+$/, ""),
@@ -91,7 +96,7 @@ export class WebAccess extends Construct {
     // The provider reads the set as tolist(...); sorted, an index is stable across plans.
     const sortedInterfaces = Fn.sort(props.webserverEndpointInterfaceIds);
     for (let i = 0; i < props.webserverEndpointSubnetCount; i++) {
-      const eni = new DataAwsNetworkInterface(this, `WebserverInterface${i + 1}`, { id: Fn.element(sortedInterfaces, i) });
+      const eni = new DataAwsNetworkInterface(this, `WebserverInterface${i + 1}`, { id: Fn.element(sortedInterfaces, i), provider: props.interfaceProvider });
       new LbTargetGroupAttachment(this, `WebserverTarget${i + 1}`, { targetGroupArn: this.targetGroup.arn, targetId: eni.privateIp, port: 443 });
     }
 
@@ -101,7 +106,7 @@ export class WebAccess extends Construct {
       port: 443,
       protocol: "HTTPS",
       sslPolicy: access.sslPolicy,
-      certificateArn: props.certificateArn,
+      certificateArn: domain.certificateArn,
       defaultAction: access.authentication !== undefined ? [authenticateAction(this, access.authentication, 1), { ...forward, order: 2 }] : [forward],
       tags,
     });
@@ -112,6 +117,8 @@ export class WebAccess extends Construct {
       defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
       tags,
     });
+    domain.addAlias(this.loadBalancer, access.ipAddressType === "dualstack");
+    this.url = `https://${access.domainName ?? this.loadBalancer.dnsName}`;
   }
 
   /** 443 and 80 (for the redirect) from every allowed source, one rule per source and port. */

@@ -5,9 +5,11 @@ import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 
-/** Metric names the worker-count Lambda publishes (lambda/worker-count/handler.ts). */
-export const WORKER_COUNT_METRIC = "WorkerCount";
-export const ADDITIONAL_WORKER_COUNT_METRIC = "AdditionalWorkerCount";
+import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
+
+/** Metric names the worker-count Lambda publishes, from the handler's own contract. */
+export const WORKER_COUNT_METRIC = WORKER_COUNT_METRIC_NAME;
+export const ADDITIONAL_WORKER_COUNT_METRIC = ADDITIONAL_WORKER_COUNT_METRIC_NAME;
 
 export interface WorkerCountMetricProps {
   readonly environmentName: string;
@@ -34,7 +36,7 @@ export class WorkerCountMetric extends Construct {
       functionName: `${props.environmentName}-worker-count`.slice(0, 64),
       description: `Publishes the worker count of MWAA ${props.environmentName} every minute`,
       code: props.code,
-      environment: { MWAA_ENVIRONMENT_NAME: props.environmentName, METRIC_NAMESPACE: props.namespace },
+      environment: { [ENV_VARS.environmentName]: props.environmentName, [ENV_VARS.namespace]: props.namespace },
       statements: [
         // GetMetricData has no resource-level permissions.
         { sid: "ReadContainerMetrics", actions: ["cloudwatch:GetMetricData"], resources: ["*"] },

@@ -14,7 +14,9 @@
  * dimensions `Cluster` (`BaseWorker`, `AdditionalWorker`, `Scheduler`, `WebServer`) and
  * `Environment` (the environment name). The BaseWorker cluster runs the environment's first worker;
  * the AdditionalWorker cluster runs workers two and up (the rest of `min_workers` plus autoscaled
- * workers).
+ * workers). The same page lists `NumWorkers` (BaseWorker, "always 1") and `NumAdditionalWorkers`
+ * (unit Count) in that namespace; whether MWAA emits them could not be checked without an AWS
+ * account. Where it does, chart NumAdditionalWorkers (Maximum) beside AdditionalWorkerCount.
  *
  * Emit interval (assumption): these metrics come from ECS on Fargate, and ECS sends metrics to
  * CloudWatch at one-minute intervals, one value per running task (ECS Developer Guide, "Amazon ECS
