@@ -126,14 +126,24 @@ export interface PipFailure {
   readonly neededBy?: string;
   /** "The conflict is caused by:" lines, when the set cannot resolve at all. */
   readonly conflict?: readonly string[];
+  /** Why the index could not be reached (DNS, connection, TLS, proxy), when that is the cause. */
+  readonly unreachable?: string;
   /** pip's last meaningful lines, for context. */
   readonly tail: string;
 }
 
+const NETWORK_ERROR = /(Failed to establish a new connection: [^')]*|Name or service not known|Temporary failure in name resolution|Connection refused|Network is unreachable|SSLError\([^)]*|ProxyError\([^)]*|Read timed out)/;
+
 export function parsePipFailure(output: string): PipFailure {
   const lines = output.split("\n").map((line) => line.trimEnd());
   const meaningful = lines.filter((line) => line.trim() !== "" && !line.startsWith("INFO:"));
-  const tail = meaningful.slice(-6).join(" | ");
+  // Retry warnings repeat the same error; the last lines, shortened, say enough.
+  const tail = meaningful
+    .filter((line) => !line.startsWith("WARNING: Retrying"))
+    .slice(-3)
+    .map((line) => (line.length > 300 ? `${line.slice(0, 297)}...` : line))
+    .join(" | ");
+  const unreachable = NETWORK_ERROR.exec(output)?.[1];
   const notFound = /Could not find a version that satisfies the requirement (\S+)(?: \(from (?!versions:)([^)]+)\))?/.exec(output);
   const noMatch = /No matching distribution found for (\S+)/.exec(output);
   const missing = noMatch?.[1] ?? notFound?.[1];
@@ -148,5 +158,5 @@ export function parsePipFailure(output: string): PipFailure {
       conflict.push(line.trim());
     }
   }
-  return { missing, neededBy, conflict, tail };
+  return { missing, neededBy, conflict, unreachable, tail };
 }

@@ -64,6 +64,12 @@ function downloadFailure(request: WheelSetRequest, output: string): PluginsError
   const failure = parsePipFailure(output);
   const source = request.wheelhouse === undefined ? "" : ` in the wheelhouse ${request.wheelhouse.dir}`;
   const target = targetDescription(request.pythonVersion);
+  if (failure.unreachable !== undefined && request.wheelhouse === undefined) {
+    const what = failure.missing === undefined ? "" : ` for "${failure.missing}"`;
+    return new PluginsError(
+      `${request.label}: cannot reach the package index (PyPI, or PIP_INDEX_URL)${what}: ${failure.unreachable}. Without internet, set the wheelhouse to a folder of wheels.`,
+    );
+  }
   if (failure.missing !== undefined) {
     const parent = failure.neededBy === undefined ? "" : ` (needed by ${failure.neededBy})`;
     return new PluginsError(`${request.label}: no wheel for "${failure.missing}"${parent} for ${target}${source} (pip: ${failure.tail})`);

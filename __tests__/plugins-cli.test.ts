@@ -1,0 +1,52 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { PluginsError } from "../plugins";
+import { inputFromArgs } from "../plugins/cli";
+
+const root = join(__dirname, "..");
+
+describe("plugins CLI arguments", () => {
+  it("defaults to the example's airflow/ folder, its wheelhouse and .cache/plugins", () => {
+    // GIVEN no arguments WHEN parsed in the project folder THEN every path is absolute and points at airflow/
+    const input = inputFromArgs([], root);
+    expect(input).toMatchObject({
+      requirementsFile: join(root, "airflow", "requirements.txt"),
+      startupRequirementsFile: join(root, "airflow", "startup-requirements.txt"),
+      pluginModulesDir: join(root, "airflow", "plugins"),
+      wheelhouse: join(root, "airflow", "wheelhouse"),
+      pythonVersion: "3.11",
+      cacheDir: join(root, ".cache", "plugins"),
+    });
+    expect(input.constraintsFile).toBeUndefined();
+  });
+
+  it("takes explicit values, resolves them against the working folder, and turns optional inputs off", () => {
+    // GIVEN every option WHEN parsed THEN each lands in its field
+    const input = inputFromArgs(
+      ["--requirements", "r.txt", "--startup-requirements", "none", "--constraints", "c.txt", "--plugins-dir", "none", "--python", "3.12", "--wheelhouse", "pypi", "--cache", "/tmp/c"],
+      "/work/x",
+    );
+    expect(input).toMatchObject({ requirementsFile: "/work/x/r.txt", constraintsFile: "/work/x/c.txt", pythonVersion: "3.12", cacheDir: "/tmp/c" });
+    expect(input.startupRequirementsFile).toBeUndefined();
+    expect(input.pluginModulesDir).toBeUndefined();
+    expect(input.wheelhouse).toBeUndefined();
+  });
+
+  it("rejects an unknown option with the usage", () => {
+    // GIVEN a misspelt option WHEN parsed THEN PluginsError shows the usage
+    expect(() => inputFromArgs(["--wheelhose", "x"], root)).toThrow(PluginsError);
+    expect(() => inputFromArgs(["--wheelhose", "x"], root)).toThrow(/usage: plugins/);
+  });
+
+  it("exits 1 with the message only, no stack, on an error", () => {
+    // GIVEN a requirements file that does not exist WHEN the CLI runs
+    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "plugins/cli.ts", "--requirements", "no/such/requirements.txt", "--cache", "/tmp/plugins-cli-test"], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    // THEN it fails with one line naming the file
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe(`plugins: requirementsFile ${join(root, "no/such/requirements.txt")} cannot be read (ENOENT)\n`);
+  });
+});

@@ -1,0 +1,253 @@
+/**
+ * What Terraform does with a changed attribute, per resource type: the one table the review reads.
+ *
+ * Sources: hashicorp/terraform-provider-aws (the provider behind @cdktf/provider-aws 21.x =
+ * hashicorp/aws 6.25), the `ForceNew: true` schema fields, `RequiresReplace()` plan modifiers and
+ * `CustomizeDiff` functions of the files named in each rule. They were read in the provider
+ * source for this table; a rule marked "knowledge" was not re-read and comes from the provider
+ * documentation as remembered. Re-check a rule before relying on it for a new provider major.
+ *
+ * Paths are attribute paths in the synthesized JSON with nested blocks joined by "." and list
+ * indexes left out (`network_configuration.subnet_ids`), which is how cdktf writes single blocks.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A rule: these attribute paths force a new resource when their value changes. */
+export interface ReplaceRule {
+  /** Paths whose change always replaces the resource. */
+  readonly forceNew: readonly string[];
+  /** Paths that replace only when `when(before, after)` holds (a provider CustomizeDiff). */
+  readonly forceNewIf?: Readonly<Record<string, { readonly when: (before: Json | undefined, after: Json | undefined) => boolean; readonly why: string }>>;
+  /** A replacement decided on the whole block (a provider ModifyPlan); the reason when it applies. */
+  readonly forceNewWhole?: (before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }) => string | undefined;
+  /** Where the rule comes from. */
+  readonly source: string;
+}
+
+/** Security group rules: ModifyPlan replaces the rule when its kind of source changes. */
+const SOURCE_KINDS = ["cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"] as const;
+function sourceKindChange(before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }): string | undefined {
+  const kind = (b: { readonly [key: string]: Json }) => SOURCE_KINDS.find((k) => b[k] !== undefined && b[k] !== null);
+  const [b, a] = [kind(before), kind(after)];
+  return b !== a ? `its source changes kind (\`${b ?? "none"}\` to \`${a ?? "none"}\`)` : undefined;
+}
+
+const PROVIDER = "hashicorp/terraform-provider-aws";
+
+/** The major version of "2.10.3", or undefined for anything that is not a plain version. */
+export function majorVersion(v: Json | undefined): number | undefined {
+  if (typeof v !== "string") return undefined;
+  const m = /^(\d+)(\.\d+)*$/.exec(v);
+  return m === null ? undefined : Number(m[1]);
+}
+
+export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
+  aws_mwaa_environment: {
+    // `network_configuration.security_group_ids` is updatable (UpdateNetworkConfigurationInput
+    // carries only security groups); every other attribute goes through UpdateEnvironment, and a
+    // change of tags alone skips it (HasChangesExcept(tags, tags_all)).
+    forceNew: ["name", "kms_key", "endpoint_management", "network_configuration.subnet_ids"],
+    forceNewIf: {
+      airflow_version: {
+        // customdiff.ForceNewIf("airflow_version", ...): old major < new major.
+        when: (before, after) => {
+          const b = majorVersion(before);
+          const a = majorVersion(after);
+          return b !== undefined && a !== undefined && a > b;
+        },
+        why: "a major Airflow version upgrade (MWAA upgrades minor versions only)",
+      },
+    },
+    source: `${PROVIDER} internal/service/mwaa/environment.go (ForceNew: name, kms_key, endpoint_management, network_configuration.subnet_ids; CustomizeDiff ForceNewIf airflow_version major up)`,
+  },
+  aws_s3_bucket: {
+    forceNew: ["bucket", "bucket_prefix", "object_lock_enabled"],
+    source: `${PROVIDER} internal/service/s3/bucket.go (bucket, bucket_prefix; object_lock_enabled from knowledge)`,
+  },
+  aws_s3_object: {
+    forceNew: ["bucket", "key"],
+    source: `${PROVIDER} internal/service/s3/object.go`,
+  },
+  aws_vpc: {
+    forceNew: ["cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
+    source: `${PROVIDER} internal/service/ec2/vpc_.go`,
+  },
+  aws_subnet: {
+    forceNew: ["cidr_block", "availability_zone", "availability_zone_id", "vpc_id", "ipv6_native", "outpost_arn", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
+    source: `${PROVIDER} internal/service/ec2/vpc_subnet.go`,
+  },
+  aws_vpc_endpoint: {
+    forceNew: ["vpc_id", "service_name", "vpc_endpoint_type", "service_region", "resource_configuration_arn", "service_network_arn", "dns_options.private_dns_preference", "dns_options.private_dns_specified_domains"],
+    source: `${PROVIDER} internal/service/ec2/vpc_endpoint.go`,
+  },
+  aws_security_group: {
+    forceNew: ["name", "name_prefix", "description", "vpc_id"],
+    source: `${PROVIDER} internal/service/ec2/vpc_security_group.go`,
+  },
+  aws_vpc_security_group_ingress_rule: {
+    // Framework resource: only security_group_id has RequiresReplace(); the others are changed with
+    // ModifySecurityGroupRules, except a change of source kind (cidr_ipv4 -> referenced_security_group_id,
+    // ...), which ModifyPlan turns into a replacement.
+    forceNew: ["security_group_id"],
+    forceNewWhole: sourceKindChange,
+    source: `${PROVIDER} internal/service/ec2/vpc_security_group_ingress_rule.go`,
+  },
+  aws_vpc_security_group_egress_rule: {
+    forceNew: ["security_group_id"],
+    forceNewWhole: sourceKindChange,
+    source: `${PROVIDER} internal/service/ec2/vpc_security_group_egress_rule.go (same schema as the ingress rule; knowledge)`,
+  },
+  aws_iam_role: {
+    forceNew: ["name", "name_prefix", "path"],
+    source: `${PROVIDER} internal/service/iam/role.go`,
+  },
+  aws_iam_role_policy: {
+    forceNew: ["name", "name_prefix", "role"],
+    source: `${PROVIDER} internal/service/iam/role_policy.go (knowledge)`,
+  },
+  aws_lb: {
+    forceNew: ["name", "name_prefix", "internal", "load_balancer_type", "customer_owned_ipv4_pool"],
+    source: `${PROVIDER} internal/service/elbv2/load_balancer.go`,
+  },
+  aws_lb_target_group: {
+    forceNew: ["name", "name_prefix", "port", "protocol", "protocol_version", "target_type", "vpc_id", "ip_address_type"],
+    source: `${PROVIDER} internal/service/elbv2/target_group.go`,
+  },
+  aws_lb_target_group_attachment: {
+    forceNew: ["target_group_arn", "target_id", "port", "availability_zone"],
+    source: `${PROVIDER} internal/service/elbv2/target_group_attachment.go (knowledge)`,
+  },
+  aws_lb_listener: {
+    forceNew: ["load_balancer_arn"],
+    source: `${PROVIDER} internal/service/elbv2/listener.go (knowledge)`,
+  },
+  aws_acm_certificate: {
+    forceNew: ["domain_name", "validation_method", "subject_alternative_names", "key_algorithm", "certificate_authority_arn", "validation_option"],
+    source: `${PROVIDER} internal/service/acm/certificate.go`,
+  },
+  aws_acm_certificate_validation: {
+    forceNew: ["certificate_arn", "validation_record_fqdns"],
+    source: `${PROVIDER} internal/service/acm/certificate_validation.go (knowledge)`,
+  },
+  aws_cloudwatch_log_group: {
+    forceNew: ["name", "name_prefix", "log_group_class"],
+    source: `${PROVIDER} internal/service/logs/group.go`,
+  },
+  aws_lambda_function: {
+    forceNew: ["function_name", "package_type", "tenancy_config"],
+    source: `${PROVIDER} internal/service/lambda/function.go`,
+  },
+  aws_lambda_permission: {
+    forceNew: ["action", "function_name", "principal", "source_arn", "source_account", "statement_id", "statement_id_prefix", "qualifier"],
+    source: `${PROVIDER} internal/service/lambda/permission.go (knowledge)`,
+  },
+  aws_route53_record: {
+    // `type` is updatable in the schema: the provider deletes and re-creates the record set in one
+    // change batch, which Terraform shows as an update.
+    forceNew: ["name", "zone_id"],
+    source: `${PROVIDER} internal/service/route53/record.go`,
+  },
+  aws_route_table: {
+    forceNew: ["vpc_id"],
+    source: `${PROVIDER} internal/service/ec2/vpc_route_table.go (knowledge)`,
+  },
+  aws_route_table_association: {
+    forceNew: ["subnet_id", "gateway_id"],
+    source: `${PROVIDER} internal/service/ec2/vpc_route_table_association.go (knowledge)`,
+  },
+  aws_route: {
+    forceNew: ["route_table_id", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"],
+    source: `${PROVIDER} internal/service/ec2/vpc_route.go (knowledge)`,
+  },
+  aws_cloudwatch_event_rule: {
+    forceNew: ["name", "name_prefix", "event_bus_name"],
+    source: `${PROVIDER} internal/service/events/rule.go (knowledge)`,
+  },
+  aws_cloudwatch_event_target: {
+    forceNew: ["rule", "target_id", "target_id_prefix", "event_bus_name"],
+    source: `${PROVIDER} internal/service/events/target.go (knowledge)`,
+  },
+  aws_cloudwatch_metric_alarm: {
+    forceNew: ["alarm_name"],
+    source: `${PROVIDER} internal/service/cloudwatch/metric_alarm.go (knowledge)`,
+  },
+  aws_cloudwatch_dashboard: {
+    forceNew: ["dashboard_name"],
+    source: `${PROVIDER} internal/service/cloudwatch/dashboard.go (knowledge)`,
+  },
+};
+
+/**
+ * Computed attributes that get a new value when an update changes certain arguments: a reference
+ * to them in another resource changes with them, although neither JSON shows it.
+ */
+export const COMPUTED_ON_UPDATE: Readonly<Record<string, { readonly when: readonly string[]; readonly attributes: readonly string[]; readonly source: string }>> = {
+  aws_s3_object: {
+    // resourceObjectCustomizeDiff: hasObjectContentChanges -> SetNewComputed("version_id"); source_hash -> version_id, etag.
+    when: ["bucket_key_enabled", "cache_control", "checksum_algorithm", "content_base64", "content_disposition", "content_encoding", "content_language", "content_type", "content", "etag", "kms_key_id", "metadata", "server_side_encryption", "source", "source_hash", "storage_class", "website_redirect"],
+    attributes: ["version_id", "etag"],
+    source: `${PROVIDER} internal/service/s3/object.go (resourceObjectCustomizeDiff)`,
+  },
+  aws_vpc_endpoint: {
+    when: ["subnet_ids", "subnet_configuration"],
+    attributes: ["network_interface_ids", "subnet_configuration", "subnet_ids"],
+    source: `${PROVIDER} internal/service/ec2/vpc_endpoint.go (customdiff.ComputedIf network_interface_ids)`,
+  },
+  aws_lambda_function: {
+    when: ["filename", "s3_bucket", "s3_key", "s3_object_version", "image_uri", "source_code_hash"],
+    attributes: ["version", "qualified_arn", "qualified_invoke_arn", "last_modified", "code_sha256", "source_code_size"],
+    source: `${PROVIDER} internal/service/lambda/function.go (knowledge)`,
+  },
+};
+
+/**
+ * Attribute names (last path segment) that are sets (schema.TypeSet) in the provider: their order in
+ * the JSON means nothing, so a reordered list is no change.
+ */
+export const SET_ATTRIBUTES: ReadonlySet<string> = new Set([
+  "subnet_ids",
+  "security_group_ids",
+  "security_groups",
+  "subnets",
+  "route_table_ids",
+  "network_interface_ids",
+  "subject_alternative_names",
+  "validation_record_fqdns",
+  "records",
+  "depends_on",
+  "managed_policy_arns",
+]);
+
+/** Terraform meta-arguments and local-only settings: a change here changes nothing in AWS. */
+export const TERRAFORM_ONLY: ReadonlySet<string> = new Set(["depends_on", "lifecycle", "timeouts", "count", "for_each", "provisioner", "connection"]);
+
+/** Tag attributes: on most AWS resources (and on the MWAA environment) a tag change is a light update. */
+export const TAG_ATTRIBUTES: ReadonlySet<string> = new Set(["tags", "tags_all"]);
+
+/** The MWAA environment: updating it takes 10 to 30 minutes; replacing it loses the metadata database. */
+export const MWAA_ENVIRONMENT = "aws_mwaa_environment";
+
+/** Types the review always treats as protected (besides anything with lifecycle.prevent_destroy). */
+export const PROTECTED_TYPES: ReadonlySet<string> = new Set([MWAA_ENVIRONMENT, "aws_s3_bucket"]);
+
+/** The environment's attributes that point at an S3 object version, with the artifact they carry. */
+export const MWAA_ARTIFACT_ATTRIBUTES: Readonly<Record<string, string>> = {
+  plugins_s3_object_version: "plugins.zip",
+  plugins_s3_path: "plugins.zip",
+  requirements_s3_object_version: "requirements.txt",
+  requirements_s3_path: "requirements.txt",
+  startup_script_s3_object_version: "startup script",
+  startup_script_s3_path: "startup script",
+  dag_s3_path: "DAG folder",
+};
+
+/** Whether a change of `path` from `before` to `after` forces a new `type` resource; the reason when it does. */
+export function forcesReplacement(type: string, path: string, before: Json | undefined, after: Json | undefined): string | undefined {
+  const rule = REPLACE_RULES[type];
+  if (rule === undefined) return undefined;
+  if (rule.forceNew.some((p) => path === p || path.startsWith(`${p}.`))) return `\`${path}\` cannot change in place`;
+  const conditional = rule.forceNewIf?.[path];
+  if (conditional !== undefined && conditional.when(before, after)) return `\`${path}\` change is ${conditional.why}`;
+  return undefined;
+}
