@@ -54,7 +54,8 @@ export class BundledFunction extends Construct {
     const trust = new DataAwsIamPolicyDocument(this, "TrustPolicy", {
       statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
     });
-    this.role = new IamRole(this, "Role", { name: `${props.functionName}-lambda`.slice(0, 64), assumeRolePolicy: trust.json, tags });
+    // Role names are global to the account: a prefix keeps regions apart.
+    this.role = new IamRole(this, "Role", { namePrefix: `${props.functionName.slice(0, 30)}-`, assumeRolePolicy: trust.json, tags });
     const policy = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
       statement: [
         { sid: "OwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },

@@ -61,6 +61,12 @@ export function formatIssues(file: string, input: unknown, issues: readonly z.co
       }
       continue;
     }
+    if (issue.code === "invalid_key") {
+      // A record key broke its rule: report the rule's own message for that key.
+      const key = issue.path[issue.path.length - 1];
+      for (const inner of issue.issues) lines.push(`${file}: ${joinPath(issue.path)}: ${inner.message} (got ${render(String(key))})`);
+      continue;
+    }
     if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.message.startsWith("Invalid input")) {
       // zod's default union message says nothing; the first branch's issues do.
       lines.push(...formatIssues(file, input, issue.errors[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] })), knownKeys));

@@ -47,7 +47,8 @@ export class ExecutionRole extends Construct {
       ],
     });
     const role = new IamRole(this, "Resource", {
-      name: `${name}-mwaa-execution`.slice(0, 64),
+      // Role names are global to the account: a prefix keeps the same environment name in two regions apart.
+      namePrefix: `${name.slice(0, 22)}-mwaa-execution-`,
       description: `Execution role of MWAA environment ${name}`,
       assumeRolePolicy: trust.json,
       tags: withName(props.tags ?? {}, `${name}-mwaa-execution`),

@@ -62,6 +62,31 @@ export function checkIdentityProvider(idp: { type: "oidc" | "cognito"; oidc?: un
   if (idp[other] !== undefined) ctx.addIssue({ code: "custom", path: [...path, other], message: `only allowed when type is "${other}"` });
 }
 
+export const AIRFLOW_ROLES = ["Admin", "Op", "User", "Viewer", "Public"] as const;
+const airflowRole = z.enum(AIRFLOW_ROLES, { error: `an Airflow role: ${AIRFLOW_ROLES.join(", ")}` });
+
+/** Sign-in through the identity provider, mapped to Airflow roles by a login Lambda. */
+export const ssoSchema = z
+  .strictObject({
+    ...identityProviderFields,
+    groupsClaim: z.string().min(1).default("groups").describe('Claim holding the person\'s groups. @default "groups"'),
+    roleMapping: z
+      .array(z.strictObject({ group: z.string().min(1, { error: "a non-empty group name" }), airflowRole }), { error: "a list of {group, airflowRole}" })
+      .min(1, { error: "at least one {group, airflowRole}" })
+      .describe("Groups to Airflow roles; the first match wins."),
+    defaultRole: airflowRole.optional().describe("Role of a person in no mapped group. @default - refused with a page saying so"),
+  })
+  .superRefine((sso, ctx) => {
+    checkIdentityProvider(sso, ctx, []);
+    const seen = new Set<string>();
+    sso.roleMapping.forEach((m, i) => {
+      if (seen.has(m.group)) ctx.addIssue({ code: "custom", path: ["roleMapping", i, "group"], message: "each group once (the first match wins, so a repeat never applies)" });
+      seen.add(m.group);
+    });
+  });
+
+export type Sso = z.output<typeof ssoSchema>;
+
 export const accessSchema = z.strictObject({
   scheme: z.enum(["internal", "internet-facing"], { error: "internal or internet-facing" }).default("internal").describe('ALB scheme. @default "internal"'),
   domainName: z.string().regex(DOMAIN, { error: "a lower-case DNS name like airflow.example.com" }).optional().describe("Name users open. @default - the ALB's DNS name (needs certificateArn)"),
@@ -85,7 +110,8 @@ export const accessSchema = z.strictObject({
     .strictObject(identityProviderFields)
     .superRefine((idp, ctx) => checkIdentityProvider(idp, ctx, []))
     .optional()
-    .describe("Authenticate people at the ALB (OIDC or Cognito) before Airflow. @default - none"),
+    .describe("Authenticate people at the ALB (OIDC or Cognito) before Airflow; they still need an MWAA login. @default - none"),
+  sso: ssoSchema.optional().describe("Sign in through the identity provider, mapped to Airflow roles (login Lambda). @default - none"),
 });
 
 export type Access = z.output<typeof accessSchema>;
@@ -108,6 +134,12 @@ export function checkAccess(env: { access?: Access; network: { create?: unknown;
   }
   if (a.privateHostedZone && a.certificateArn === undefined) {
     ctx.addIssue({ code: "custom", path: at("certificateArn"), message: "required with a private hosted zone (ACM validates DNS only in public zones)" });
+  }
+  if (a.sso !== undefined && a.authentication !== undefined) {
+    ctx.addIssue({ code: "custom", path: at("authentication"), message: "authentication or sso, not both (sso authenticates too)" });
+  }
+  if (a.sso !== undefined && a.domainName === undefined) {
+    ctx.addIssue({ code: "custom", path: at("domainName"), message: "required with sso (the IdP callback is https://<domainName>/oauth2/idpresponse)" });
   }
   const sources = a.allowedCidrs.length + a.allowedPrefixListIds.length + a.allowedSecurityGroupIds.length;
   if (a.scheme === "internet-facing" && sources === 0) {

@@ -231,8 +231,10 @@ export const environmentSchema = z
     if (limits === undefined) return;
     const a = env.airflow;
     const cls = a.environmentClass;
+    // Values outside MWAA's general range already have their own error.
+    const inRange = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
     const maxWorkers = a.maxWorkers ?? Math.min(10, limits.maxWorkers);
-    if (maxWorkers > limits.maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "maxWorkers"], message: `at most ${limits.maxWorkers} for ${cls}` });
+    if (inRange(maxWorkers, 25) && maxWorkers > limits.maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "maxWorkers"], message: `at most ${limits.maxWorkers} for ${cls}` });
     if (a.minWorkers > maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "minWorkers"], message: `at most maxWorkers (${maxWorkers})` });
     const ranges: [keyof typeof a, readonly [number, number]][] = [
       ["schedulers", limits.schedulers],
@@ -241,7 +243,7 @@ export const environmentSchema = z
     ];
     for (const [field, [min, max]] of ranges) {
       const v = a[field];
-      if (typeof v === "number" && (v < min || v > max)) ctx.addIssue({ code: "custom", path: ["airflow", field], message: `from ${min} to ${max} for ${cls}` });
+      if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: ["airflow", field], message: `from ${min} to ${max} for ${cls}` });
     }
     if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
       ctx.addIssue({ code: "custom", path: ["airflow", "minWebservers"], message: "at most maxWebservers" });

@@ -58,10 +58,11 @@ function bundleFor(root, entry) {
     external: ["esbuild"],
     logLevel: "error",
   });
-  for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith(`${path.basename(entry, ".ts")}-`) && old.endsWith(".js")) fs.rmSync(path.join(dir, old), { force: true });
-  }
   fs.renameSync(tmp, out);
+  // Older bundles of this entry go; never the one just written (another synth may be loading it).
+  for (const old of fs.readdirSync(dir)) {
+    if (old.startsWith(`${path.basename(entry, ".ts")}-`) && old.endsWith(".js") && old !== path.basename(out)) fs.rmSync(path.join(dir, old), { force: true });
+  }
   return out;
 }
 
