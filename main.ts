@@ -62,8 +62,11 @@ function prepareAssets(config: Config, configFile: string, root: string): Privat
   const workerCountCode = config.environments.some((env) => env.monitoring.workerCount)
     ? bundleLambda({ entry: path.join(root, "lambda", "worker-count", "handler.ts"), cacheDir: lambdaCache, name: "worker-count" })
     : undefined;
+  const signInCode = config.environments.some((env) => env.access?.sso !== undefined)
+    ? bundleLambda({ entry: path.join(root, "lambda", "login", "handler.ts"), cacheDir: lambdaCache, name: "login" })
+    : undefined;
   const assets = config.environments.map((env, i): PrivateMwaaEnvironmentAssets => {
-    const lambdas = { workerCountCode };
+    const lambdas = { workerCountCode, signInCode };
     if (env.artifacts === undefined) return lambdas;
     try {
       return { ...lambdas, artifacts: prepareArtifacts(env.artifacts, env.airflow.version, { root, cacheDir: path.join(root, ".cache", "plugins"), log }) };

@@ -17,6 +17,7 @@ export * from "./log-groups";
 export * from "./worker-count";
 export * from "./dashboard";
 export * from "./alarms";
+export * from "./sso-login";
 export * from "./private-mwaa-environment";
 export * from "./stack";
 export * from "./endpoints-stack";

@@ -36,7 +36,7 @@ export const endpointsSchema = z
 export type Endpoints = z.output<typeof endpointsSchema>;
 
 /** Cross-field rules of `endpoints` that need the rest of the environment. */
-export function checkEndpoints(env: { region: string; endpoints: Endpoints; network: { create?: unknown }; access?: { domainName?: string } }, ctx: z.RefinementCtx) {
+export function checkEndpoints(env: { region: string; endpoints: Endpoints; network: { create?: unknown }; access?: { domainName?: string; sso?: unknown } }, ctx: z.RefinementCtx) {
   const e = env.endpoints;
   if (e.createdBy === "role" && e.role === undefined) ctx.addIssue({ code: "custom", path: ["endpoints", "role"], message: 'required when createdBy is "role"' });
   if (e.createdBy !== "role" && e.role !== undefined) ctx.addIssue({ code: "custom", path: ["endpoints", "role"], message: 'only allowed when createdBy is "role"' });
@@ -48,5 +48,8 @@ export function checkEndpoints(env: { region: string; endpoints: Endpoints; netw
   }
   if (e.createdBy === "vpc-owner" && env.access !== undefined && env.access.domainName === undefined) {
     ctx.addIssue({ code: "custom", path: ["access", "domainName"], message: "required with endpoints.createdBy vpc-owner (the ALB lives in the endpoints stack, after the environment)" });
+  }
+  if (e.createdBy === "vpc-owner" && env.access?.sso !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["access", "sso"], message: "not supported with endpoints.createdBy vpc-owner yet (the ALB is the VPC owner's); use access.authentication" });
   }
 }

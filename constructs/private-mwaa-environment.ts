@@ -10,6 +10,8 @@ import { MwaaAlarms } from "./alarms";
 import { MwaaDashboard } from "./dashboard";
 import { MwaaLogGroups } from "./log-groups";
 import { WorkerCountMetric } from "./worker-count";
+import { ConfigError } from "./errors";
+import { SsoLogin } from "./sso-login";
 import { parseEnvironment } from "./config";
 import { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaEnvironment } from "./environment";
@@ -30,6 +32,8 @@ export interface PrivateMwaaEnvironmentAssets {
   readonly artifacts?: MwaaArtifactFiles;
   /** The worker-count Lambda bundle, from `bundleLambda`. @default - no worker-count metric */
   readonly workerCountCode?: LambdaCode;
+  /** The sign-in Lambda bundle; required with `access.sso`. @default - none */
+  readonly signInCode?: LambdaCode;
 }
 
 /**
@@ -53,6 +57,8 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly uploads?: ArtifactUploads;
   /** The ALB in front of the web server; undefined without `access` or with "vpc-owner". */
   readonly webAccess?: WebAccess;
+  /** Sign-in through the identity provider; undefined without `access.sso`. */
+  readonly signIn?: SsoLogin;
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps, assets: PrivateMwaaEnvironmentAssets = {}) {
     super(scope, id);
@@ -110,6 +116,25 @@ export class PrivateMwaaEnvironment extends Construct {
       tags,
     });
     if (config.endpoints.createdBy !== "vpc-owner") ({ endpoints: this.endpoints, webAccess: this.webAccess } = this.addEndpointsAndWebAccess());
+    if (this.webAccess !== undefined && config.access?.sso !== undefined) {
+      if (assets.signInCode === undefined) throw new ConfigError([`${id} assets: signInCode: the sign-in Lambda bundle is required with access.sso (bundleLambda of lambda/login/handler.ts)`]);
+      this.signIn = new SsoLogin(this, "SignIn", {
+        environmentName: name,
+        region: config.region,
+        accountId: account.accountId,
+        partition: partition.partition,
+        airflowMajor: airflowMajor(config.airflow.version),
+        sso: config.access.sso,
+        domainName: config.access.domainName!,
+        code: assets.signInCode,
+        loadBalancerArn: this.webAccess.loadBalancer.arn,
+        httpsListenerArn: this.webAccess.httpsListener.arn,
+        authenticate: this.webAccess.authenticate!,
+        webTargetGroupArn: this.webAccess.targetGroup.arn,
+        logRetentionDays: monitoring.logRetentionDays,
+        tags,
+      });
+    }
     if (monitoring.workerCount && assets.workerCountCode !== undefined) {
       this.workerCount = new WorkerCountMetric(this, "WorkerCount", {
         environmentName: name,

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { DataAwsNetworkInterface } from "@cdktf/provider-aws/lib/data-aws-network-interface";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
-import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
@@ -44,6 +44,8 @@ export class WebAccess extends Construct {
   readonly targetGroup: LbTargetGroup;
   readonly httpsListener: LbListener;
   readonly securityGroupId: string;
+  /** The identity provider's authenticate action (order 1), for listener rules; undefined without one. */
+  readonly authenticate?: LbListenerDefaultAction;
   /** The https URL people open: the domain, or the ALB's own name. */
   readonly url: string;
 
@@ -101,13 +103,16 @@ export class WebAccess extends Construct {
     }
 
     const forward = { type: "forward", targetGroupArn: this.targetGroup.arn };
+    // With sso every request is authenticated too; the sign-in rules sit in front of this default.
+    const identityProvider = access.authentication ?? access.sso;
+    this.authenticate = identityProvider !== undefined ? authenticateAction(this, identityProvider, 1) : undefined;
     this.httpsListener = new LbListener(this, "HttpsListener", {
       loadBalancerArn: this.loadBalancer.arn,
       port: 443,
       protocol: "HTTPS",
       sslPolicy: access.sslPolicy,
       certificateArn: domain.certificateArn,
-      defaultAction: access.authentication !== undefined ? [authenticateAction(this, access.authentication, 1), { ...forward, order: 2 }] : [forward],
+      defaultAction: this.authenticate !== undefined ? [this.authenticate, { ...forward, order: 2 }] : [forward],
       tags,
     });
     new LbListener(this, "HttpRedirectListener", {

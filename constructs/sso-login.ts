@@ -1,0 +1,156 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { LbListenerRule, type LbListenerRuleAction, type LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
+import {
+  AIRFLOW_WEB_PATHS,
+  ASSUME_TOKEN_ROLE_ACTIONS,
+  ENV_VARS,
+  LOGIN_HTTP_METHODS,
+  LOGIN_TIMEOUT_SECONDS,
+  PASS_THROUGH_QUERY,
+} from "../lambda/login/contract";
+import { BundledFunction, type LambdaCode } from "./bundled-function";
+import type { Sso } from "./model-access";
+import { withName } from "./private/naming";
+
+export interface SsoLoginProps {
+  readonly environmentName: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly partition: string;
+  readonly airflowMajor: 2 | 3;
+  /** The environment's `access.sso` block. */
+  readonly sso: Sso;
+  /** The name people open (the IdP callback is https://<domain>/oauth2/idpresponse). */
+  readonly domainName: string;
+  readonly code: LambdaCode;
+  readonly loadBalancerArn: string;
+  readonly httpsListenerArn: string;
+  /** The listener's authenticate action for the identity provider (order 1). */
+  readonly authenticate: LbListenerRuleAction;
+  /** The web server endpoint's target group. */
+  readonly webTargetGroupArn: string;
+  readonly logRetentionDays: number;
+  /** @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * Sign-in through the company's identity provider: the ALB authenticates the person, a login
+ * Lambda maps their groups to an Airflow role, assumes that role's token role and redirects the
+ * browser into Airflow with an MWAA web login token.
+ */
+export class SsoLogin extends Construct {
+  readonly function: BundledFunction;
+  readonly targetGroup: LbTargetGroup;
+  /** One IAM role per Airflow role people can get, by Airflow role name. */
+  readonly tokenRoles: Record<string, IamRole> = {};
+
+  constructor(scope: Construct, id: string, props: SsoLoginProps) {
+    super(scope, id);
+    const { sso, environmentName: env } = props;
+    const tags = props.tags ?? {};
+    const paths = AIRFLOW_WEB_PATHS[String(props.airflowMajor) as "2" | "3"];
+    const airflowRoles = [...new Set([...sso.roleMapping.map((m) => m.airflowRole), ...(sso.defaultRole !== undefined ? [sso.defaultRole] : [])])].sort();
+    const tokenRoleArn = (role: string) => `arn:${props.partition}:iam::${props.accountId}:role/${tokenRoleName(env, role)}`;
+
+    this.function = new BundledFunction(this, "Function", {
+      functionName: `${env}-airflow-sign-in`.slice(0, 64),
+      description: `Signs people into MWAA ${env} with a web login token for their Airflow role`,
+      code: props.code,
+      environment: {
+        [ENV_VARS.environmentName]: env,
+        [ENV_VARS.albArn]: props.loadBalancerArn,
+        [ENV_VARS.airflowMajor]: String(props.airflowMajor),
+        [ENV_VARS.roleMapping]: JSON.stringify(sso.roleMapping),
+        ...(sso.defaultRole !== undefined ? { [ENV_VARS.defaultRole]: sso.defaultRole } : {}),
+        [ENV_VARS.groupsClaim]: sso.groupsClaim,
+        // Names are known at synth time, so the function and the roles do not wait on each other.
+        [ENV_VARS.tokenRoleArns]: JSON.stringify(Object.fromEntries(airflowRoles.map((r) => [r, tokenRoleArn(r)]))),
+        [ENV_VARS.webHostname]: props.domainName,
+        ...(logoutUrl(props) !== undefined ? { [ENV_VARS.logoutUrl]: logoutUrl(props)! } : {}),
+      },
+      statements: [{ sid: "AssumeTokenRoles", actions: [...ASSUME_TOKEN_ROLE_ACTIONS], resources: airflowRoles.map(tokenRoleArn) }],
+      logRetentionDays: props.logRetentionDays,
+      timeoutSeconds: LOGIN_TIMEOUT_SECONDS,
+      tags,
+    });
+
+    for (const role of airflowRoles) {
+      const trust = new DataAwsIamPolicyDocument(this, `${role}TokenRoleTrust`, {
+        statement: [{ actions: [...ASSUME_TOKEN_ROLE_ACTIONS], principals: [{ type: "AWS", identifiers: [this.function.role.arn] }] }],
+      });
+      const tokenRole = new IamRole(this, `${role}TokenRole`, {
+        name: tokenRoleName(env, role),
+        description: `May create MWAA web login tokens for ${env} as Airflow ${role}`,
+        assumeRolePolicy: trust.json,
+        tags: withName(tags, tokenRoleName(env, role)),
+      });
+      const policy = new DataAwsIamPolicyDocument(this, `${role}TokenPolicy`, {
+        statement: [
+          {
+            actions: ["airflow:CreateWebLoginToken"],
+            resources: [`arn:${props.partition}:airflow:${props.region}:${props.accountId}:role/${env}/${role}`],
+          },
+        ],
+      });
+      new IamRolePolicy(this, `${role}TokenRolePolicy`, { name: "create-web-login-token", role: tokenRole.id, policy: policy.json });
+      this.tokenRoles[role] = tokenRole;
+    }
+
+    this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
+      name: `${env}-sign-in`.slice(0, 32).replace(/-+$/, ""),
+      targetType: "lambda",
+      lambdaMultiValueHeadersEnabled: true,
+      tags: withName(tags, `${env}-sign-in`),
+    });
+    const permission = new LambdaPermission(this, "InvokeFromAlb", {
+      statementId: "AllowAlbTargetGroup",
+      action: "lambda:InvokeFunction",
+      functionName: this.function.function.functionName,
+      principal: "elasticloadbalancing.amazonaws.com",
+      sourceArn: this.targetGroup.arn,
+    });
+    new LbTargetGroupAttachment(this, "Target", { targetGroupArn: this.targetGroup.arn, targetId: this.function.function.arn, dependsOn: [permission] });
+
+    const authenticate = () => props.authenticate;
+    const forward = (targetGroupArn: string, order: number): LbListenerRuleAction => ({ type: "forward", order, targetGroupArn });
+    const rule = (ruleId: string, priority: number, action: LbListenerRuleAction[], condition: LbListenerRuleCondition[]) =>
+      new LbListenerRule(this, ruleId, { listenerArn: props.httpsListenerArn, priority, action, condition, tags });
+    // Order matters: the web login URL (login=true) must reach the web server, not loop back here.
+    rule("PassThroughRule", 10, [authenticate(), forward(props.webTargetGroupArn, 2)], [
+      { pathPattern: { values: [...paths.passThroughPathPatterns] } },
+      { queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] },
+    ]);
+    rule("LoginRule", 20, [authenticate(), forward(this.targetGroup.arn, 2)], [
+      { pathPattern: { values: [...paths.loginPathPatterns] } },
+      { httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } },
+    ]);
+    rule("LogoutRule", 30, [forward(this.targetGroup.arn, 1)], [{ pathPattern: { values: [...paths.logoutPathPatterns] } }]);
+  }
+}
+
+/** The token role's name, fixed so the Lambda's environment can name it without a reference. */
+function tokenRoleName(environment: string, airflowRole: string): string {
+  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${environmentHash(environment)}`.slice(0, 64);
+}
+
+/** A short hash of the full name: two long names with the same start still get different roles. */
+function environmentHash(environment: string): string {
+  let h = 0;
+  for (const c of environment) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h.toString(36).slice(0, 6);
+}
+
+function logoutUrl(props: SsoLoginProps): string | undefined {
+  const { sso } = props;
+  if (sso.type === "oidc") return sso.oidc?.logoutUrl;
+  const c = sso.cognito!;
+  const domain = c.userPoolDomain.includes(".") ? c.userPoolDomain : `${c.userPoolDomain}.auth.${props.region}.amazoncognito.com`;
+  return `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}`;
+}
