@@ -1,0 +1,573 @@
+import { generateKeyPairSync, sign } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
+import { CreateWebLoginTokenCommand, MWAAClient } from "@aws-sdk/client-mwaa";
+import type { CreateWebLoginTokenResponse } from "@aws-sdk/client-mwaa";
+import { mockClient } from "aws-sdk-client-mock";
+import { unzipSync } from "fflate";
+import { bundleLambda } from "../lambda/bundle";
+import * as contract from "../lambda/login/contract";
+import { AlbJwtError, albPublicKeyUrl, createPublicKeyLookup, verifyAlbJwt } from "../lambda/login/jwt";
+import {
+  chooseAirflowRole,
+  createHandler,
+  createMwaaClient,
+  parseGroups,
+  readConfig,
+  sessionName,
+} from "../lambda/login/handler";
+import type { AlbEvent, AlbResult, LoginDeps, MwaaClientFactory } from "../lambda/login/handler";
+
+// ---------------------------------------------------------------- fixtures
+
+const ROOT = path.resolve(__dirname, "..");
+const REGION = "eu-west-1";
+const ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/airflow-alb/50dc6c495c0c9188";
+const KID = "7c1e4a9b-3f2d-4c5e-8a6b-9d0e1f2a3b4c";
+const KEY_URL = `https://public-keys.auth.elb.${REGION}.amazonaws.com/${KID}`;
+/** 2026-11-25T10:00:00Z */
+const NOW_MS = Date.UTC(2026, 10, 25, 10, 0, 0);
+const NOW_S = NOW_MS / 1000;
+
+const ARNS = {
+  Admin: "arn:aws:iam::123456789012:role/airflow-prod-token-admin",
+  Op: "arn:aws:iam::123456789012:role/airflow-prod-token-op",
+  User: "arn:aws:iam::123456789012:role/airflow-prod-token-user",
+  Viewer: "arn:aws:iam::123456789012:role/airflow-prod-token-viewer",
+};
+const MAPPING = [
+  { group: "airflow-admins", airflowRole: "Admin" },
+  { group: "data-engineers", airflowRole: "Op" },
+  { group: "analysts", airflowRole: "Viewer" },
+];
+const ENV: NodeJS.ProcessEnv = {
+  AWS_REGION: REGION,
+  MWAA_ENVIRONMENT_NAME: "analytics-prod",
+  ALB_ARN,
+  AIRFLOW_MAJOR: "2",
+  ROLE_MAPPING: JSON.stringify(MAPPING),
+  TOKEN_ROLE_ARNS: JSON.stringify(ARNS),
+  WEB_HOSTNAME: "airflow.example.com",
+  LOGOUT_URL: "https://login.example.com/logout?client_id=abc&logout_uri=https%3A%2F%2Fairflow.example.com%2F",
+};
+const WEB_TOKEN = "eyJ0eXAiOiJKV1QifQ.web-login-token.sig";
+const CREDS = { AccessKeyId: "ASIATESTKEY", SecretAccessKey: "secret", SessionToken: "session-token", Expiration: new Date(NOW_MS + 900_000) };
+
+const alb = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const other = generateKeyPairSync("ec", { namedCurve: "P-256" });
+const PEM = alb.publicKey.export({ type: "spki", format: "pem" }).toString();
+
+const b64 = (data: string | Buffer, pad: boolean): string => {
+  const s = Buffer.from(data).toString("base64url");
+  return pad ? s.padEnd(Math.ceil(s.length / 4) * 4, "=") : s;
+};
+
+interface SignOptions {
+  readonly header?: Record<string, unknown>;
+  readonly key?: KeyObject;
+  /** The ALB quirk: `=` padding on every segment. */
+  readonly pad?: boolean;
+}
+
+/** An ALB-style `x-amzn-oidc-data` value signed with ES256 (r||s) over the segments as sent. */
+function albJwt(claims: Record<string, unknown>, opts: SignOptions = {}): string {
+  const header = { alg: "ES256", kid: KID, signer: ALB_ARN, iss: "https://login.example.com", client: "airflow-client", exp: NOW_S + 120, typ: "JWT", ...opts.header };
+  const signingInput = `${b64(JSON.stringify(header), opts.pad ?? false)}.${b64(JSON.stringify(claims), opts.pad ?? false)}`;
+  const signature = sign("sha256", Buffer.from(signingInput), { key: opts.key ?? alb.privateKey, dsaEncoding: "ieee-p1363" });
+  return `${signingInput}.${b64(signature, opts.pad ?? false)}`;
+}
+
+const JANE = { sub: "00u1abcd", email: "jane.doe@example.com", groups: ["analysts", "airflow-admins"], exp: NOW_S + 120, iss: "https://login.example.com" };
+
+function loginEvent(token: string | undefined, overrides: Partial<AlbEvent> = {}): AlbEvent {
+  return {
+    requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/airflow-login/6d0ecf831eec9f09" } },
+    httpMethod: "GET",
+    path: "/aws_mwaa/aws-console-sso",
+    queryStringParameters: {},
+    headers: {
+      host: "airflow.example.com",
+      "user-agent": "Mozilla/5.0",
+      "x-amzn-oidc-identity": "00u1abcd",
+      ...(token !== undefined ? { "x-amzn-oidc-data": token } : {}),
+    },
+    body: "",
+    isBase64Encoded: false,
+    ...overrides,
+  };
+}
+
+const fetchOk = () => jest.fn(async (_url: string) => PEM);
+
+// One mock per client class for the whole file: they stub the shared prototypes' `send`, which the bundled artifact uses too.
+const sts = mockClient(STSClient);
+// @aws-sdk/client-mwaa 3.523 (the only version on the registry mirror) is typed against older @smithy/types than
+// aws-sdk-client-mock 4.1, so its classes do not type-check as mock targets; at run time the stub is the same.
+const mwaa = mockClient(MWAAClient as never);
+const TokenCommand = CreateWebLoginTokenCommand as never;
+type TokenCall = { args: [{ input: { Name?: string } }] };
+const tokenAnswer = (out: CreateWebLoginTokenResponse) => out as never;
+afterAll(() => {
+  sts.restore();
+  mwaa.restore();
+});
+
+// ---------------------------------------------------------------- contract
+
+describe("contract", () => {
+  test("GIVEN the contract module WHEN read THEN it imports nothing (safe at synth time) and names the documented variables and roles", () => {
+    const source = fs.readFileSync(path.join(ROOT, "lambda", "login", "contract.ts"), "utf8");
+    expect(source).not.toMatch(/^\s*import\b|\brequire\(/m);
+    expect(Object.values(contract.ENV_VARS).sort()).toEqual(
+      ["AIRFLOW_MAJOR", "ALB_ARN", "ALB_SESSION_COOKIE_NAME", "DEFAULT_ROLE", "GROUPS_CLAIM", "LOGOUT_URL", "MWAA_ENVIRONMENT_NAME", "ROLE_MAPPING", "TOKEN_ROLE_ARNS", "WEB_HOSTNAME"],
+    );
+    expect(contract.AIRFLOW_ROLE_NAMES).toEqual(["Admin", "Op", "User", "Viewer", "Public"]);
+    expect(contract.ASSUME_TOKEN_ROLE_ACTIONS).toEqual(["sts:AssumeRole", "sts:SetSourceIdentity"]);
+  });
+
+  test.each(contract.AIRFLOW_MAJORS)("GIVEN Airflow %s paths WHEN turned into listener rules THEN each rule fits the ALB's 5 condition values and the redirect target is not routed back to the Lambda", (major) => {
+    const p = contract.AIRFLOW_WEB_PATHS[major];
+    expect(p.loginPathPatterns.length + contract.LOGIN_HTTP_METHODS.length).toBeLessThanOrEqual(contract.MAX_CONDITION_VALUES_PER_RULE);
+    expect(p.passThroughPathPatterns.length + 1).toBeLessThanOrEqual(contract.MAX_CONDITION_VALUES_PER_RULE);
+    expect(p.logoutPathPatterns.length).toBeLessThanOrEqual(contract.MAX_CONDITION_VALUES_PER_RULE);
+    const [redirectPath, query] = p.webLoginPath.split("?");
+    expect(p.passThroughPathPatterns).toContain(redirectPath);
+    expect(query).toBe(`${contract.PASS_THROUGH_QUERY.key}=${contract.PASS_THROUGH_QUERY.value}`);
+    expect(p.loginPathPatterns).not.toContain(p.tokenExchangePath);
+    expect(p.logoutPathPatterns.filter((x) => p.loginPathPatterns.includes(x))).toEqual([]);
+  });
+
+  test("GIVEN the two majors WHEN compared THEN Airflow 3 uses the /pluginsv2 login URL and /auth/login, Airflow 2 the /aws_mwaa URL and /login/", () => {
+    expect(contract.AIRFLOW_WEB_PATHS["2"].webLoginPath).toBe("/aws_mwaa/aws-console-sso?login=true");
+    expect(contract.AIRFLOW_WEB_PATHS["3"].webLoginPath).toBe("/pluginsv2/aws_mwaa/aws-console-sso?login=true");
+    expect(contract.AIRFLOW_WEB_PATHS["2"].loginPathPatterns).toContain("/login/");
+    expect(contract.AIRFLOW_WEB_PATHS["3"].loginPathPatterns).toContain("/auth/login/");
+  });
+});
+
+// ---------------------------------------------------------------- verifyAlbJwt
+
+describe("verifyAlbJwt (pure, local ES256 key pair)", () => {
+  const verify = (token: string | undefined, fetcher = fetchOk(), nowMs = NOW_MS) =>
+    verifyAlbJwt(token, { albArn: ALB_ARN, publicKey: createPublicKeyLookup(REGION, fetcher), nowMs });
+  const reasonOf = async (p: Promise<unknown>): Promise<string> => {
+    try {
+      await p;
+    } catch (err) {
+      if (err instanceof AlbJwtError) return err.reason;
+      throw err;
+    }
+    throw new Error("expected a refusal");
+  };
+
+  test("GIVEN a header signed by the ALB WHEN verified THEN the claims come back and the key is fetched from the regional endpoint by kid", async () => {
+    const fetcher = fetchOk();
+    const { header, claims } = await verify(albJwt(JANE), fetcher);
+    expect(claims).toEqual(JANE);
+    expect(header).toMatchObject({ alg: "ES256", kid: KID, signer: ALB_ARN, exp: NOW_S + 120, client: "airflow-client" });
+    expect(fetcher.mock.calls).toEqual([[KEY_URL]]);
+  });
+
+  test("GIVEN an ALB header with '=' padding on every segment (the documented quirk) WHEN verified THEN it is accepted", async () => {
+    // pick an email whose payload segment needs padding, so both the payload and the signature carry '='
+    const email = ["j@example.com", "jo@example.com", "joe@example.com"].find((e) => albJwt({ ...JANE, email: e }, { pad: true }).split(".")[1]!.endsWith("="))!;
+    const token = albJwt({ ...JANE, email }, { pad: true });
+    expect(token).toMatch(/=\.[^.]+=$/);
+    await expect(verify(token)).resolves.toMatchObject({ claims: { email } });
+  });
+
+  test("GIVEN a header signed by another load balancer WHEN verified THEN it is refused as wrong_signer before any key fetch", async () => {
+    const fetcher = fetchOk();
+    const token = albJwt(JANE, { header: { signer: ALB_ARN.replace("airflow-alb", "other-alb") } });
+    expect(await reasonOf(verify(token, fetcher))).toBe("wrong_signer");
+    expect(fetcher).not.toHaveBeenCalled();
+  });
+
+  test("GIVEN exp just inside and just outside the 60 s skew WHEN verified THEN only the first passes", async () => {
+    await expect(verify(albJwt(JANE, { header: { exp: NOW_S - 59 } }))).resolves.toBeDefined();
+    expect(await reasonOf(verify(albJwt(JANE, { header: { exp: NOW_S - 61 } })))).toBe("expired");
+    expect(await reasonOf(verify(albJwt({ ...JANE, exp: NOW_S - 3600 })))).toBe("expired");
+    expect(await reasonOf(verify(albJwt(JANE, { header: { exp: undefined } })))).toBe("malformed");
+  });
+
+  test("GIVEN a signature by another key, a tampered payload or a DER signature WHEN verified THEN each is refused as bad_signature", async () => {
+    expect(await reasonOf(verify(albJwt(JANE, { key: other.privateKey })))).toBe("bad_signature");
+    const [h, , s] = albJwt(JANE).split(".");
+    const forged = `${h}.${b64(JSON.stringify({ ...JANE, groups: ["airflow-admins"] }), false)}.${s}`;
+    expect(await reasonOf(verify(forged))).toBe("bad_signature");
+    const signingInput = albJwt(JANE).split(".").slice(0, 2).join(".");
+    const der = sign("sha256", Buffer.from(signingInput), alb.privateKey); // default DER, not JWS r||s
+    expect(await reasonOf(verify(`${signingInput}.${b64(der, false)}`))).toBe("bad_signature");
+  });
+
+  test("GIVEN alg none or HS256 WHEN verified THEN it is refused as bad_algorithm without fetching", async () => {
+    const fetcher = fetchOk();
+    expect(await reasonOf(verify(albJwt(JANE, { header: { alg: "none" } }), fetcher))).toBe("bad_algorithm");
+    expect(await reasonOf(verify(albJwt(JANE, { header: { alg: "HS256" } }), fetcher))).toBe("bad_algorithm");
+    expect(fetcher).not.toHaveBeenCalled();
+  });
+
+  test.each([["../../evil.example.com/key"], ["7c1e4a9b-3f2d-4c5e-8a6b-9d0e1f2a3b4c/../x"], ["abc?x=1"], [""]])(
+    "GIVEN kid %j WHEN verified THEN it is refused as bad_kid without fetching",
+    async (kid) => {
+      const fetcher = fetchOk();
+      expect(await reasonOf(verify(albJwt(JANE, { header: { kid } }), fetcher))).toBe("bad_kid");
+      expect(fetcher).not.toHaveBeenCalled();
+      // both layers refuse: verifyAlbJwt before any lookup, and the URL builder itself
+      const lookup = jest.fn(async () => alb.publicKey);
+      expect(await reasonOf(verifyAlbJwt(albJwt(JANE, { header: { kid } }), { albArn: ALB_ARN, publicKey: lookup, nowMs: NOW_MS }))).toBe("bad_kid");
+      expect(lookup).not.toHaveBeenCalled();
+      expect(() => albPublicKeyUrl(REGION, kid)).toThrow(AlbJwtError);
+    },
+  );
+
+  test.each([[undefined], [""], ["a.b"], ["not a jwt at all"], ["a.b.c.d"], ["e30.e30.e30"]])("GIVEN the malformed value %j WHEN verified THEN it is refused", async (token) => {
+    expect(await reasonOf(verify(token))).toMatch(/malformed|bad_algorithm/);
+  });
+
+  test("GIVEN two verifications with one kid WHEN the lookup is shared THEN the key is fetched once; a failed fetch is not cached", async () => {
+    const fetcher = jest.fn<Promise<string>, [string]>().mockRejectedValueOnce(new Error("timeout")).mockResolvedValue(PEM);
+    const publicKey = createPublicKeyLookup(REGION, fetcher);
+    const run = () => verifyAlbJwt(albJwt(JANE), { albArn: ALB_ARN, publicKey, nowMs: NOW_MS });
+    await expect(run()).rejects.toMatchObject({ reason: "key_unavailable" });
+    await run();
+    await run();
+    expect(fetcher).toHaveBeenCalledTimes(2);
+  });
+
+  test("GIVEN the endpoint serves a P-384 key WHEN verified THEN it is refused as key_unavailable", async () => {
+    const p384 = generateKeyPairSync("ec", { namedCurve: "P-384" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    expect(await reasonOf(verify(albJwt(JANE), jest.fn(async (_url: string) => p384)))).toBe("key_unavailable");
+  });
+});
+
+// ---------------------------------------------------------------- pure decisions
+
+describe("chooseAirflowRole, parseGroups, sessionName (pure)", () => {
+  test("GIVEN a person in several mapped groups WHEN the role is chosen THEN the first mapping entry wins, whatever the order of the person's groups", () => {
+    expect(chooseAirflowRole(["analysts", "data-engineers"], MAPPING)).toEqual({ airflowRole: "Op", group: "data-engineers" });
+    expect(chooseAirflowRole(["analysts", "airflow-admins"], MAPPING)).toEqual({ airflowRole: "Admin", group: "airflow-admins" });
+    expect(chooseAirflowRole(["marketing"], MAPPING, "Viewer")).toEqual({ airflowRole: "Viewer" });
+    expect(chooseAirflowRole(["marketing"], MAPPING)).toBeUndefined();
+    expect(chooseAirflowRole([], [], undefined)).toBeUndefined();
+  });
+
+  test.each([
+    [["a", " b ", 3, ""], ["a", "b"]],
+    ['["a","b c"]', ["a", "b c"]],
+    ["[a, b]", ["a", "b"]],
+    ["a,b , c", ["a", "b", "c"]],
+    ["a b\tc", ["a", "b", "c"]],
+    ["Airflow Admins, Analysts", ["Airflow Admins", "Analysts"]],
+    ["", []],
+    [undefined, []],
+    [{ a: 1 }, []],
+  ])("GIVEN the groups claim %j WHEN parsed THEN the groups are %j", (value, groups) => {
+    expect(parseGroups(value)).toEqual(groups);
+  });
+
+  test("GIVEN identities WHEN turned into session names THEN disallowed characters become '-', the result is at most 64 characters, and too short ones are rejected", () => {
+    expect(sessionName("jane.doe+ops@example.com")).toBe("jane.doe+ops@example.com");
+    expect(sessionName("Jöhn Smith/ops:admin@example.com")).toBe("J-hn-Smith-ops-admin@example.com");
+    const long = `${"x".repeat(70)}@example.com`;
+    expect(sessionName(long)).toBe("x".repeat(64));
+    expect(sessionName("a")).toBeUndefined();
+    expect(sessionName(undefined)).toBeUndefined();
+    expect(sessionName("aws:root")).toBe("aws-root"); // SourceIdentity may not start with "aws:"
+  });
+});
+
+describe("readConfig", () => {
+  test("GIVEN the full environment WHEN read THEN the values and defaults are typed", () => {
+    expect(readConfig(ENV)).toEqual({
+      environmentName: "analytics-prod",
+      albArn: ALB_ARN,
+      region: REGION,
+      airflowMajor: "2",
+      roleMapping: MAPPING,
+      groupsClaim: "groups",
+      tokenRoleArns: ARNS,
+      webHostname: "airflow.example.com",
+      logoutUrl: ENV.LOGOUT_URL,
+      albSessionCookieName: "AWSELBAuthSessionCookie",
+    });
+  });
+
+  test.each([
+    [{ MWAA_ENVIRONMENT_NAME: "" }, /MWAA_ENVIRONMENT_NAME/],
+    [{ ALB_ARN: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/net/nlb/50dc6c495c0c9188" }, /ALB_ARN must be an Application Load Balancer ARN/],
+    [{ AWS_REGION: "us-east-1" }, /ALB_ARN is in eu-west-1 but the function runs in us-east-1/],
+    [{ AIRFLOW_MAJOR: "3.0" }, /AIRFLOW_MAJOR must be one of 2, 3/],
+    [{ ROLE_MAPPING: "{oops" }, /ROLE_MAPPING must be JSON/],
+    [{ ROLE_MAPPING: JSON.stringify([{ group: "g", airflowRole: "Public" }]) }, /ROLE_MAPPING\[0\]: Airflow role "Public" has no IAM role in TOKEN_ROLE_ARNS/],
+    [{ ROLE_MAPPING: "[]" }, /nobody could sign in/],
+    [{ DEFAULT_ROLE: "Public" }, /DEFAULT_ROLE: Airflow role "Public"/],
+    [{ TOKEN_ROLE_ARNS: JSON.stringify({ Admin: "arn:aws:iam::123456789012:user/bob" }) }, /TOKEN_ROLE_ARNS: the value for "Admin" must be an IAM role ARN/],
+    [{ WEB_HOSTNAME: "https://airflow.example.com/" }, /WEB_HOSTNAME must be a host name/],
+    [{ LOGOUT_URL: "http://login.example.com/logout" }, /LOGOUT_URL must be an https URL/],
+  ])("GIVEN %j WHEN read THEN the error names the variable", (override, message) => {
+    expect(() => readConfig({ ...ENV, ...override })).toThrow(message);
+  });
+});
+
+// ---------------------------------------------------------------- handler
+
+describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
+  let lines: string[];
+  let fetcher: jest.Mock<Promise<string>, [string]>;
+  let mwaaConfigs: Array<Parameters<MwaaClientFactory>[0]>;
+
+  const logged = (): Array<Record<string, unknown>> => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const make = (env: NodeJS.ProcessEnv = ENV, extra: Partial<LoginDeps> = {}) =>
+    createHandler({
+      env,
+      now: () => NOW_MS,
+      log: (line) => lines.push(line),
+      fetchPublicKey: fetcher,
+      mwaaClient: (cfg) => {
+        mwaaConfigs.push(cfg);
+        return createMwaaClient(cfg);
+      },
+      ...extra,
+    });
+  const header = (res: AlbResult, name: string): string | undefined => res.headers?.[name] ?? res.multiValueHeaders?.[name]?.[0];
+
+  beforeEach(() => {
+    sts.reset();
+    mwaa.reset();
+    sts.on(AssumeRoleCommand).resolves({ Credentials: CREDS, AssumedRoleUser: { AssumedRoleId: "AROA:jane", Arn: "arn:aws:sts::123456789012:assumed-role/x/jane" } });
+    mwaa.on(TokenCommand).resolves(tokenAnswer({ WebToken: WEB_TOKEN, WebServerHostname: "abc-vpce.c2.eu-west-1.airflow.amazonaws.com", AirflowIdentity: "assumed-role/airflow-prod-token-admin/jane.doe@example.com" }));
+    lines = [];
+    fetcher = jest.fn(async (_url: string) => PEM);
+    mwaaConfigs = [];
+  });
+
+  test("GIVEN a verified admin on Airflow 2 WHEN the login path is opened THEN a 302 sends the browser to the Airflow 2 token URL on WEB_HOSTNAME", async () => {
+    const res = await make()(loginEvent(albJwt(JANE)));
+    expect(res).toEqual({
+      statusCode: 302,
+      statusDescription: "302 Found",
+      headers: { Location: `https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`, "Cache-Control": "no-store", Pragma: "no-cache" },
+      body: "",
+      isBase64Encoded: false,
+    });
+    expect((mwaa.commandCalls(TokenCommand) as unknown as TokenCall[]).map((c) => c.args[0].input)).toEqual([{ Name: "analytics-prod" }]);
+  });
+
+  test("GIVEN Airflow 3 WHEN a verified person opens /auth/login/ THEN the 302 goes to the /pluginsv2 token URL", async () => {
+    const res = await make({ ...ENV, AIRFLOW_MAJOR: "3" })(loginEvent(albJwt(JANE), { path: "/auth/login/", queryStringParameters: { next: "%2Fdags" } }));
+    expect(res.statusCode).toBe(302);
+    expect(header(res, "Location")).toBe(`https://airflow.example.com/pluginsv2/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`);
+  });
+
+  test("GIVEN an Airflow 3 environment WHEN Airflow 2's /login/ is requested THEN it is not a sign-in path there", async () => {
+    const res = await make({ ...ENV, AIRFLOW_MAJOR: "3" })(loginEvent(albJwt(JANE), { path: "/login/" }));
+    expect(res.statusCode).toBe(403);
+    expect(sts.calls()).toHaveLength(0);
+  });
+
+  test("GIVEN the mapping WHEN a person is in analysts and airflow-admins THEN the Admin role (first entry) is assumed with the person's email as session name and source identity, and MWAA is called with those credentials", async () => {
+    await make()(loginEvent(albJwt(JANE)));
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
+      { RoleArn: ARNS.Admin, RoleSessionName: "jane.doe@example.com", SourceIdentity: "jane.doe@example.com", DurationSeconds: 900 },
+    ]);
+    expect(mwaaConfigs).toEqual([
+      { region: REGION, credentials: { accessKeyId: "ASIATESTKEY", secretAccessKey: "secret", sessionToken: "session-token", expiration: CREDS.Expiration } },
+    ]);
+    expect(logged()).toEqual([
+      expect.objectContaining({ event: "login", decision: "allowed", reason: "group_matched", user: "jane.doe@example.com", airflowRole: "Admin", group: "airflow-admins" }),
+    ]);
+  });
+
+  test.each([
+    ["analysts only", { groups: ["analysts"] }, ARNS.Viewer, "Viewer"],
+    ["a comma separated string claim", { groups: "data-engineers, analysts" }, ARNS.Op, "Op"],
+  ])("GIVEN %s WHEN signing in THEN the mapped role's IAM role is assumed", async (_name, claims, arn, role) => {
+    await make()(loginEvent(albJwt({ ...JANE, ...claims })));
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input.RoleArn).toBe(arn);
+    expect(logged()[0]).toMatchObject({ decision: "allowed", airflowRole: role });
+  });
+
+  test("GIVEN DEFAULT_ROLE and a custom GROUPS_CLAIM WHEN the person's groups match nothing THEN the default role is used", async () => {
+    await make({ ...ENV, DEFAULT_ROLE: "User", GROUPS_CLAIM: "custom:idp-groups" })(loginEvent(albJwt({ sub: "u1", email: "x@example.com", "custom:idp-groups": "[marketing, sales]" })));
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.User, RoleSessionName: "x@example.com" });
+    expect(logged()[0]).toMatchObject({ decision: "allowed", reason: "default_role", airflowRole: "User" });
+    expect(logged()[0]!.group).toBeUndefined();
+  });
+
+  test("GIVEN an email with characters STS refuses, and no email WHEN signing in THEN the session name is sanitised, or falls back to sub", async () => {
+    await make()(loginEvent(albJwt({ ...JANE, email: "Zoë O'Brien <zoe@example.com>" })));
+    await make()(loginEvent(albJwt({ sub: "00u9xyz", groups: ["analysts"] })));
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => [c.args[0].input.RoleSessionName, c.args[0].input.SourceIdentity])).toEqual([
+      ["Zo--O-Brien--zoe@example.com-", "Zo--O-Brien--zoe@example.com-"],
+      ["00u9xyz", "00u9xyz"],
+    ]);
+  });
+
+  const refusals: Array<[string, () => AlbEvent, string, RegExp]> = [
+    ["a header signed for another ALB", () => loginEvent(albJwt(JANE, { header: { signer: ALB_ARN.replace("50dc6c495c0c9188", "0000000000000000") } })), "wrong_signer", /could not be verified/],
+    ["an expired header", () => loginEvent(albJwt(JANE, { header: { exp: NOW_S - 600 } })), "expired", /could not be verified/],
+    ["a bad signature", () => loginEvent(albJwt(JANE, { key: other.privateKey })), "bad_signature", /could not be verified/],
+    ["no x-amzn-oidc-data header", () => loginEvent(undefined), "missing_header", /could not be verified/],
+    ["a kid with ../", () => loginEvent(albJwt(JANE, { header: { kid: "../../../evil" } })), "bad_kid", /could not be verified/],
+    ["a person in no mapped group and no DEFAULT_ROLE", () => loginEvent(albJwt({ ...JANE, groups: ["marketing"] })), "no_matching_group", /not in a group that may use Airflow/],
+    ["no groups claim at all", () => loginEvent(albJwt({ sub: "u1", email: "x@example.com" })), "no_matching_group", /not in a group that may use Airflow/],
+    ["the token URL itself (pass-through rule missing)", () => loginEvent(albJwt(JANE), { queryStringParameters: { login: "true" } }), "pass_through_rule_missing", /not set up correctly/],
+    ["a POST", () => loginEvent(albJwt(JANE), { httpMethod: "POST" }), "method_not_allowed", /does not sign you in/],
+    ["a path that is not a sign-in path", () => loginEvent(albJwt(JANE), { path: "/aws_mwaa/login" }), "unknown_path", /does not sign you in/],
+  ];
+  test.each(refusals)("GIVEN %s WHEN the Lambda is invoked THEN it answers 403 in plain words, logs the reason, and calls no AWS API", async (_name, event, reason, message) => {
+    const res = await make()(event(), { awsRequestId: "req-123" });
+    expect(res.statusCode).toBe(403);
+    expect(header(res, "Content-Type")).toBe("text/html; charset=utf-8");
+    expect(header(res, "Cache-Control")).toBe("no-store");
+    expect(res.body).toMatch(message);
+    expect(res.body).toContain("Reference: req-123");
+    expect(res.body).not.toMatch(/arn:|eyJ|x-amzn|ES256|signer|jane\.doe/);
+    expect(sts.calls()).toHaveLength(0);
+    expect(mwaa.calls()).toHaveLength(0);
+    expect(logged()).toEqual([expect.objectContaining({ event: "login", decision: "refused", reason, requestId: "req-123" })]);
+  });
+
+  test("GIVEN a bad kid WHEN refused THEN the key endpoint was never asked", async () => {
+    await make()(loginEvent(albJwt(JANE, { header: { kid: "../x" } })));
+    expect(fetcher).not.toHaveBeenCalled();
+  });
+
+  test("GIVEN CreateWebLoginToken fails WHEN signing in THEN the answer is 403 'could not issue a login token' and the log names the error", async () => {
+    mwaa.on(TokenCommand).rejects(Object.assign(new Error("User: arn:aws:sts::123456789012:assumed-role/x/jane is not authorized to perform: airflow:CreateWebLoginToken"), { name: "AccessDeniedException" }));
+    const res = await make()(loginEvent(albJwt(JANE)));
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain("Airflow could not issue a login token.");
+    expect(res.body).not.toContain("arn:");
+    expect(logged()).toEqual([
+      expect.objectContaining({ decision: "refused", reason: "create_web_login_token_failed", error: "AccessDeniedException", user: "jane.doe@example.com", airflowRole: "Admin" }),
+    ]);
+  });
+
+  test("GIVEN AssumeRole is denied WHEN signing in THEN the answer is 403 and MWAA is never called", async () => {
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error("not authorized to perform: sts:SetSourceIdentity"), { name: "AccessDenied" }));
+    const res = await make()(loginEvent(albJwt(JANE)));
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain("Airflow could not issue a login token.");
+    expect(mwaa.calls()).toHaveLength(0);
+    expect(logged()[0]).toMatchObject({ decision: "refused", reason: "assume_role_failed", error: "AccessDenied" });
+  });
+
+  test("GIVEN several sign-ins in one container WHEN the key is needed THEN it is fetched once from the regional endpoint", async () => {
+    const handler = make();
+    await handler(loginEvent(albJwt(JANE)));
+    await handler(loginEvent(albJwt({ ...JANE, email: "other@example.com" })));
+    expect(fetcher.mock.calls).toEqual([[KEY_URL]]);
+  });
+
+  test("GIVEN any request WHEN logged THEN neither the raw header nor the web token appears in the log", async () => {
+    const token = albJwt(JANE);
+    await make()(loginEvent(token));
+    await make()(loginEvent(albJwt(JANE, { key: other.privateKey })));
+    const all = lines.join("\n");
+    expect(lines).toHaveLength(2);
+    for (const secret of [token, token.split(".")[2]!, WEB_TOKEN, "web-login-token", "session-token", "secret"]) expect(all).not.toContain(secret);
+  });
+
+  test("GIVEN multi-value headers are enabled WHEN a verified person signs in THEN the header is read from and the answer given in multiValueHeaders", async () => {
+    const ev = loginEvent(undefined, { headers: undefined, multiValueHeaders: { "x-amzn-oidc-data": [albJwt(JANE)], host: ["airflow.example.com"] }, queryStringParameters: undefined, multiValueQueryStringParameters: {} });
+    const res = await make()(ev);
+    expect(res.statusCode).toBe(302);
+    expect(res.headers).toBeUndefined();
+    expect(res.multiValueHeaders?.Location).toEqual([`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`]);
+  });
+
+  test("GIVEN a broken configuration WHEN invoked THEN it answers 403 'not set up correctly', logs config_error, and calls nothing", async () => {
+    const res = await make({ ...ENV, TOKEN_ROLE_ARNS: "{}" })(loginEvent(albJwt(JANE)));
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toContain("Airflow sign-in is not set up correctly.");
+    expect(fetcher).not.toHaveBeenCalled();
+    expect(sts.calls()).toHaveLength(0);
+    expect(logged()[0]).toMatchObject({ level: "ERROR", decision: "refused", reason: "config_error", detail: expect.stringContaining("TOKEN_ROLE_ARNS") });
+  });
+
+  describe("logout", () => {
+    const expiredCookies = (values: readonly string[]) => values.map((v) => v.split("=")[0]).sort();
+
+    test("GIVEN multi-value headers WHEN /logout is requested THEN every ALB session cookie shard and Airflow's session cookie are expired and the browser goes to LOGOUT_URL", async () => {
+      const res = await make()({ httpMethod: "GET", path: "/logout", multiValueHeaders: { cookie: ["AWSELBAuthSessionCookie-0=abc; session=xyz"] }, multiValueQueryStringParameters: {} });
+      expect(res.statusCode).toBe(302);
+      expect(res.multiValueHeaders?.Location).toEqual([ENV.LOGOUT_URL]);
+      const cookies = res.multiValueHeaders?.["Set-Cookie"] ?? [];
+      expect(expiredCookies(cookies)).toEqual(["AWSELBAuthSessionCookie-0", "AWSELBAuthSessionCookie-1", "AWSELBAuthSessionCookie-2", "AWSELBAuthSessionCookie-3", "session"]);
+      for (const c of cookies) expect(c).toMatch(/^[^=]+=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=\/; Secure; HttpOnly$/);
+      expect(sts.calls()).toHaveLength(0);
+      expect(logged()).toEqual([expect.objectContaining({ event: "logout", decision: "allowed" })]);
+    });
+
+    test("GIVEN single-value headers, Airflow 3, a custom cookie name and no LOGOUT_URL WHEN /auth/logout/ is requested THEN all cookies are still sent (case-variant names) and the browser goes to /", async () => {
+      const env = { ...ENV, AIRFLOW_MAJOR: "3", LOGOUT_URL: "", ALB_SESSION_COOKIE_NAME: "AirflowAuth" };
+      const res = await make(env)({ httpMethod: "GET", path: "/auth/logout/", headers: {}, queryStringParameters: {} });
+      expect(res.statusCode).toBe(302);
+      expect(res.headers?.Location).toBe("/");
+      const setCookieKeys = Object.keys(res.headers ?? {}).filter((k) => k.toLowerCase() === "set-cookie");
+      expect(new Set(setCookieKeys).size).toBe(5);
+      expect(expiredCookies(setCookieKeys.map((k) => res.headers![k]!))).toEqual(["AirflowAuth-0", "AirflowAuth-1", "AirflowAuth-2", "AirflowAuth-3", "_token"]);
+    });
+  });
+});
+
+// ---------------------------------------------------------------- bundled artifact
+
+describe("bundled login artifact", () => {
+  const saved = { ...process.env };
+  let cacheDir: string;
+  let artifact: { handler: (event: AlbEvent) => Promise<AlbResult> };
+  let zipBytes: number;
+  let fetchSpy: jest.SpyInstance;
+  let logSpy: jest.SpyInstance;
+
+  beforeAll(() => {
+    fs.mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
+    cacheDir = fs.mkdtempSync(path.join(ROOT, ".cache", "jest-lambda-login-"));
+    const bundle = bundleLambda({ entry: path.join(ROOT, "lambda", "login", "handler.ts"), cacheDir, name: "login" });
+    zipBytes = bundle.sizeBytes;
+    const code = Buffer.from(unzipSync(fs.readFileSync(bundle.zipPath))["index.js"]!).toString("utf8");
+    fs.writeFileSync(path.join(cacheDir, "index.js"), code);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    artifact = require(path.join(cacheDir, "index.js")) as typeof artifact;
+  });
+  beforeEach(() => {
+    sts.reset();
+    mwaa.reset();
+    Object.assign(process.env, ENV);
+    fetchSpy = jest.spyOn(globalThis, "fetch").mockImplementation(async () => new Response(PEM, { status: 200 }));
+    logSpy = jest.spyOn(console, "log").mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    fetchSpy.mockRestore();
+    logSpy.mockRestore();
+    process.env = { ...saved };
+  });
+  afterAll(() => {
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+  });
+
+  test("GIVEN the bundle WHEN inspected THEN it is one small file with the AWS SDK left external", () => {
+    const code = fs.readFileSync(path.join(cacheDir, "index.js"), "utf8");
+    expect(code).toContain('require("@aws-sdk/client-sts")');
+    expect(code).toContain('require("@aws-sdk/client-mwaa")');
+    expect(code).not.toMatch(/@smithy|credential-provider/);
+    expect(zipBytes).toBeLessThan(12_000);
+  });
+
+  test("GIVEN the unzipped index.js WHEN its handler is invoked with a signed header THEN it fetches the key over HTTPS, assumes the role and answers 302 with the token URL", async () => {
+    sts.on(AssumeRoleCommand).resolves({ Credentials: CREDS });
+    mwaa.on(TokenCommand).resolves(tokenAnswer({ WebToken: WEB_TOKEN }));
+    const exp = Math.floor(Date.now() / 1000) + 120; // the bundled handler uses the real clock
+    const res = await artifact.handler(loginEvent(albJwt({ ...JANE, exp }, { header: { exp }, pad: true })));
+    expect(res.statusCode).toBe(302);
+    expect(res.headers?.Location).toBe(`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`);
+    expect(fetchSpy.mock.calls.map((c) => String(c[0]))).toEqual([KEY_URL]);
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.Admin, SourceIdentity: "jane.doe@example.com" });
+    expect(JSON.parse(logSpy.mock.calls[0]![0] as string)).toMatchObject({ event: "login", decision: "allowed", airflowRole: "Admin" });
+  });
+});
