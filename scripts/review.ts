@@ -75,8 +75,7 @@ export function run(argv: string[], cwd = process.cwd()): number {
     } else if (fs.existsSync(options.base) && fs.statSync(options.base).isDirectory()) {
       throw new ReviewError(`--base ${options.base}: a folder, but not a cdktf output folder (no manifest.json, no stacks/)`);
     } else {
-      log(`synthesizing base ${options.base} in a temporary worktree`);
-      base = synthesizeRef(cwd, options.base, config, tmp.dir);
+      base = synthesizeRef(cwd, options.base, config, tmp.dir, log);
     }
     let head: Record<string, TerraformDoc>;
     if (options.head !== undefined) head = readSynthFolder(options.head);

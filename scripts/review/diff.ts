@@ -38,6 +38,8 @@ export interface AttributeChange {
   readonly after?: Json;
   /** The JSON is the same, but the value changes at apply time because what it references changes. */
   readonly indirect?: string;
+  /** The address whose change causes the indirect change. */
+  readonly via?: string;
   /** Why this change replaces the resource, when it does. */
   readonly replaces?: string;
   /** A Terraform meta-argument (depends_on, lifecycle): nothing changes in AWS. */
@@ -406,7 +408,7 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
         if (hit === undefined) continue;
         const why = (outputs.get(hit.address) as ChangedOutputs).why;
         const replaces = w.entry.mode === "managed" ? forcesReplacement(w.entry.type, ref.rulePath, ref.value, undefined) : undefined;
-        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, ...(replaces ? { replaces } : {}) });
+        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(replaces ? { replaces } : {}) });
         grew = true;
       }
     }
@@ -474,7 +476,17 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
     });
   }
   changes.sort((x, y) => x.address.localeCompare(y.address));
-  const withNotes = changes.map((c) => addDagNote(c, head, base));
+  const artifactOf = new Map<string, string>();
+  for (const c of changes) {
+    if (c.type !== MWAA_ENVIRONMENT || c.action !== "update" || !c.longUpdate) continue;
+    for (const a of c.attributes) {
+      const artifact = MWAA_ARTIFACT_ATTRIBUTES[a.path];
+      if (artifact !== undefined && a.via !== undefined) artifactOf.set(a.via, artifact);
+    }
+  }
+  const withNotes = changes.map((c) =>
+    artifactOf.has(c.address) ? { ...c, note: `the environment's ${artifactOf.get(c.address)}: its new version updates the MWAA environment in place (LONG UPDATE)` } : addDagNote(c, head, base),
+  );
 
   const managed = withNotes.filter((c) => c.mode === "managed");
   const counts: StackCounts = {

@@ -247,7 +247,7 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   out.push(`Compares the synthesized Terraform JSON of ${from} with ${to}, per stack (no AWS credentials, no Terraform state).`, "");
 
   if (review.protectedAtRisk.length > 0) {
-    const what: Record<string, string> = { replace: "replaced", delete: "destroyed", "address-change": "destroyed and created again (address changed)", "stack-removed": "left behind by a removed stack, destroyed when that stack is" };
+    const what: Record<string, string> = { replace: "replaced", delete: "destroyed", "address-change": "replaced: destroyed and created again (address changed)", "stack-removed": "left behind by a removed stack, destroyed when that stack is" };
     out.push("> [!CAUTION]", `> **${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed:**`);
     for (const r of review.protectedAtRisk) out.push(`> - ${code(r.address)} in ${code(r.stack)}: ${what[r.action]}`);
     out.push("");
@@ -256,6 +256,7 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     out.push(
       "> [!CAUTION]",
       `> **Stack ${code(r.from)} removed and stack ${code(r.to)} added: this looks like a renamed environment.** A rename replaces the aws_mwaa_environment with a new one: stack ${code(r.to)} creates a new environment (new state, empty Airflow metadata database) and the old environment of ${code(r.from)} keeps running until stack ${code(r.from)} is destroyed.`,
+      `> To keep the environment and its history, keep its name in the config: stack names come from environment names.`,
       "",
     );
   }

@@ -70,17 +70,25 @@ export function readSynthFolder(dir: string): Record<string, TerraformDoc> {
   return out;
 }
 
-/** Runs the app (`node scripts/run-ts.js main.ts`) in `cwd` with its output in `outdir`. */
+/**
+ * Runs the app in `cwd` with its output in `outdir` (CDKTF_OUTDIR): `node scripts/run-ts.js main.ts`,
+ * or, in an older checkout without that runner, its own `npm run synth`.
+ */
 export function synthesize(cwd: string, outdir: string, config: string | undefined, what: string): Record<string, TerraformDoc> {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
   if (config !== undefined) env.MWAA_CONFIG = config;
   else delete env.MWAA_CONFIG;
-  const run = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const [command, args] = fs.existsSync(path.join(cwd, "scripts", "run-ts.js"))
+    ? [process.execPath, ["scripts/run-ts.js", "main.ts"]]
+    : [process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "synth"]];
+  const run = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (run.error !== undefined) throw new ReviewError(`synth of ${what} could not start (${run.error.message})`);
   if (run.status !== 0) {
     const lines = `${run.stderr ?? ""}`.split("\n").filter((l) => l.trim() !== "");
     throw new ReviewError(`synth of ${what} failed (exit ${run.status ?? run.signal})`, lines.slice(-40));
   }
+  // An app that ignores CDKTF_OUTDIR writes to its own cdktf.out.
+  if (!isSynthFolder(outdir) && isSynthFolder(path.join(cwd, "cdktf.out"))) return readSynthFolder(path.join(cwd, "cdktf.out"));
   return readSynthFolder(outdir);
 }
 
@@ -102,10 +110,11 @@ function configIn(project: string, projectRoot: string, config: string | undefin
  * seeds the content-addressed artifact caches, synthesizes with the same config, then removes the
  * worktree whatever happens.
  */
-export function synthesizeRef(projectRoot: string, ref: string, config: string | undefined, tmp: string): Record<string, TerraformDoc> {
+export function synthesizeRef(projectRoot: string, ref: string, config: string | undefined, tmp: string, log: (line: string) => void = () => {}): Record<string, TerraformDoc> {
   const repoRoot = repoRootOf(projectRoot);
   const commit = git(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   if (!commit.ok) throw new ReviewError(`--base ${ref}: not a folder with manifest.json or stacks/, and not a git ref of ${repoRoot}`);
+  log(`synthesizing base ${ref} (${commit.out.slice(0, 12)}) in a temporary worktree`);
   const checkout = path.join(tmp, "base-src");
   const added = git(repoRoot, ["worktree", "add", "--detach", checkout, commit.out]);
   if (!added.ok) throw new ReviewError(`git worktree add for ${ref} failed`, added.err.split("\n"));
