@@ -73,7 +73,8 @@ export function formatIssues(file: string, input: unknown, issues: readonly z.co
       continue;
     }
     const path = joinPath(issue.path);
-    const value = valueAt(input, issue.path);
+    // A secret pasted into the config must not end up in CI logs.
+    const value = /secret/i.test(path) ? "***" : valueAt(input, issue.path);
     const allowed = issue.message.startsWith("Invalid input: expected") && value === undefined ? "required" : issue.message;
     lines.push(`${file}: ${path === "" ? "(top level)" : path}: ${allowed} (got ${render(value)})`);
   }

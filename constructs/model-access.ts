@@ -97,7 +97,7 @@ export const accessSchema = z.strictObject({
   allowedCidrs: z.array(cidr).default([]).describe("Client CIDRs allowed on 443 (and 80 for the redirect). @default []"),
   allowedPrefixListIds: z.array(z.string().regex(PREFIX_LIST, { error: "a prefix list id like pl-0123456789abcdef0" })).default([]).describe("@default []"),
   allowedSecurityGroupIds: z.array(z.string().regex(SG_ID, { error: "a security group id like sg-0123456789abcdef0" })).default([]).describe("@default []"),
-  allowAnyIpv4Address: z.boolean().default(false).describe("Opt in to 0.0.0.0/0 in allowedCidrs (an ALB open to the whole internet). @default false"),
+  allowWholeInternet: z.boolean().default(false).describe("Opt in to 0.0.0.0/0 or ::/0 in allowedCidrs: an ALB open to the whole internet. @default false"),
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, { error: "an ELB security policy name" }).default(DEFAULT_SSL_POLICY).describe(`@default "${DEFAULT_SSL_POLICY}"`),
   idleTimeoutSeconds: z.number().int().min(1, { error: "an integer from 1 to 4000" }).max(4000, { error: "an integer from 1 to 4000" }).default(60).describe("@default 60"),
   ipAddressType: z.enum(["ipv4", "dualstack"], { error: "ipv4 or dualstack" }).default("ipv4").describe('@default "ipv4"'),
@@ -135,6 +135,14 @@ export function checkAccess(env: { access?: Access; network: { create?: unknown;
   if (a.privateHostedZone && a.certificateArn === undefined) {
     ctx.addIssue({ code: "custom", path: at("certificateArn"), message: "required with a private hosted zone (ACM validates DNS only in public zones)" });
   }
+  const network = env.network as { create?: { natGateways?: number } };
+  if ((a.sso !== undefined || a.authentication !== undefined) && a.scheme === "internal" && network.create?.natGateways === 0) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["network", "create", "natGateways"],
+      message: "at least 1 with access.sso or access.authentication: an internal ALB reaches the identity provider through a NAT gateway",
+    });
+  }
   if (a.sso !== undefined && a.authentication !== undefined) {
     ctx.addIssue({ code: "custom", path: at("authentication"), message: "authentication or sso, not both (sso authenticates too)" });
   }
@@ -146,8 +154,8 @@ export function checkAccess(env: { access?: Access; network: { create?: unknown;
     ctx.addIssue({ code: "custom", path: at("allowedCidrs"), message: "an internet-facing ALB needs an explicit allow-list (allowedCidrs, allowedPrefixListIds or allowedSecurityGroupIds)" });
   }
   a.allowedCidrs.forEach((c, i) => {
-    if ((c === "0.0.0.0/0" || c === "::/0") && !a.allowAnyIpv4Address) {
-      ctx.addIssue({ code: "custom", path: at("allowedCidrs", String(i)), message: `${c} opens the ALB to everyone; set access.allowAnyIpv4Address to true to mean it` });
+    if ((c === "0.0.0.0/0" || c === "::/0") && !a.allowWholeInternet) {
+      ctx.addIssue({ code: "custom", path: at("allowedCidrs", String(i)), message: `${c} opens the ALB to everyone; set access.allowWholeInternet to true to mean it` });
     }
     if (isIpv6Cidr(c) && a.ipAddressType !== "dualstack") ctx.addIssue({ code: "custom", path: at("allowedCidrs", String(i)), message: 'IPv6 CIDRs need ipAddressType "dualstack"' });
   });

@@ -106,6 +106,17 @@ export class WebAccess extends Construct {
     // With sso every request is authenticated too; the sign-in rules sit in front of this default.
     const identityProvider = access.authentication ?? access.sso;
     this.authenticate = identityProvider !== undefined ? authenticateAction(this, identityProvider, 1) : undefined;
+    if (identityProvider !== undefined) {
+      // The ALB itself calls the IdP's token and user info endpoints (IPv4 only).
+      new VpcSecurityGroupEgressRule(this, "ToIdentityProviderHttps", {
+        securityGroupId: sg.id,
+        description: "ALB to the identity provider's token and user info endpoints",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      });
+    }
     this.httpsListener = new LbListener(this, "HttpsListener", {
       loadBalancerArn: this.loadBalancer.arn,
       port: 443,
