@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { VersionedObject } from "./environment";
+import { ConfigError } from "./errors";
 
 /** A local file to upload, found and hashed by the artifact pipeline (constructs read no files). */
 export interface ArtifactFile {
@@ -47,9 +48,16 @@ export class ArtifactUploads extends Construct {
   constructor(scope: Construct, id: string, props: ArtifactUploadsProps) {
     super(scope, id);
     const { files } = props;
+    const ids = new Map<string, string>();
     for (const [relative, file] of Object.entries(files.dags).sort(([a], [b]) => a.localeCompare(b))) {
       // Keyed by the DAG's path: adding or removing one DAG leaves the other objects alone.
-      this.upload(`Dag-${relative.replace(/\//g, "--")}`, `${this.dagsS3Path}${relative}`, file, props);
+      const dagId = `Dag-${relative.replace(/\//g, "--")}`;
+      const clash = ids.get(dagId);
+      if (clash !== undefined) {
+        throw new ConfigError([`${this.node.path}: artifacts.dagsDir: "${clash}" and "${relative}" map to the same resource id ${dagId}; rename one of them`]);
+      }
+      ids.set(dagId, relative);
+      this.upload(dagId, `${this.dagsS3Path}${relative}`, file, props);
     }
     if (files.requirements !== undefined) {
       const object = new S3Object(this, "Requirements", {

@@ -32,8 +32,8 @@ export interface DashboardBody {
 export interface MwaaDashboardProps {
   readonly environmentName: string;
   readonly region: string;
-  /** Namespace of the worker-count gauges. */
-  readonly workerCountNamespace: string;
+  /** Namespace of the worker-count gauges. @default - no worker-count Lambda: only AWS's own count is charted */
+  readonly workerCountNamespace?: string;
   readonly maxWorkers: number;
 }
 
@@ -54,10 +54,15 @@ export function dashboardBody(props: MwaaDashboardProps): DashboardBody {
       properties: { title, region: props.region, view: "timeSeries", stacked, period: 60, stat, metrics, yAxis: { left: { min: 0 } } },
     });
   };
+  const ns = props.workerCountNamespace;
   add("Workers (accurate at any range: Average = mean, Maximum = peak)", "Average", [
-    [props.workerCountNamespace, WORKER_COUNT_METRIC, "Environment", env, { label: "Workers (average)" }],
-    [props.workerCountNamespace, WORKER_COUNT_METRIC, "Environment", env, { label: "Workers (peak)", stat: "Maximum" }],
-    [props.workerCountNamespace, ADDITIONAL_WORKER_COUNT_METRIC, "Environment", env, { label: "Additional workers (average)" }],
+    ...(ns === undefined
+      ? []
+      : [
+          [ns, WORKER_COUNT_METRIC, "Environment", env, { label: "Workers (average)" }],
+          [ns, WORKER_COUNT_METRIC, "Environment", env, { label: "Workers (peak)", stat: "Maximum" }],
+          [ns, ADDITIONAL_WORKER_COUNT_METRIC, "Environment", env, { label: "Additional workers (average)" }],
+        ]),
     // AWS's own count, charted beside ours for comparison (see README).
     [{ expression: `SEARCH('{AWS/MWAA,Cluster,Environment} MetricName="NumAdditionalWorkers" Environment="${env}"', 'Maximum', 60)`, id: "native", label: "AWS/MWAA NumAdditionalWorkers" }],
   ]);

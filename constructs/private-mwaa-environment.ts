@@ -132,6 +132,7 @@ export class PrivateMwaaEnvironment extends Construct {
         authenticate: this.webAccess.authenticate!,
         webTargetGroupArn: this.webAccess.targetGroup.arn,
         logRetentionDays: monitoring.logRetentionDays,
+        logKmsKeyArn: config.kmsKeyArn,
         tags,
       });
     }
@@ -142,12 +143,13 @@ export class PrivateMwaaEnvironment extends Construct {
         namespace: monitoring.metricNamespace,
         logRetentionDays: monitoring.logRetentionDays,
         onFailureDestinationArn: monitoring.onFailureDestinationArn,
+        logKmsKeyArn: config.kmsKeyArn,
         tags,
       });
     }
     const workerCountNamespace = this.workerCount !== undefined ? monitoring.metricNamespace : undefined;
     if (monitoring.dashboard) {
-      new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace: monitoring.metricNamespace, maxWorkers: config.airflow.maxWorkers });
+      new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace, maxWorkers: config.airflow.maxWorkers });
     }
     new MwaaAlarms(this, "Alarms", {
       environmentName: name,

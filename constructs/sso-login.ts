@@ -36,6 +36,8 @@ export interface SsoLoginProps {
   /** The web server endpoint's target group. */
   readonly webTargetGroupArn: string;
   readonly logRetentionDays: number;
+  /** CMK of the function's log group. @default - AWS owned key */
+  readonly logKmsKeyArn?: string;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -77,6 +79,7 @@ export class SsoLogin extends Construct {
       },
       statements: [{ sid: "AssumeTokenRoles", actions: [...ASSUME_TOKEN_ROLE_ACTIONS], resources: airflowRoles.map(tokenRoleArn) }],
       logRetentionDays: props.logRetentionDays,
+      logKmsKeyArn: props.logKmsKeyArn,
       timeoutSeconds: LOGIN_TIMEOUT_SECONDS,
       tags,
     });

@@ -17,6 +17,8 @@ export interface WorkerCountMetricProps {
   /** Namespace of the published gauges. */
   readonly namespace: string;
   readonly logRetentionDays: number;
+  /** CMK of the function's log group. @default - AWS owned key */
+  readonly logKmsKeyArn?: string;
   /** SQS queue or SNS topic ARN for failed invocations. @default - none (the error alarm still fires) */
   readonly onFailureDestinationArn?: string;
   /** @default {} */
@@ -51,6 +53,7 @@ export class WorkerCountMetric extends Construct {
           : []),
       ],
       logRetentionDays: props.logRetentionDays,
+      logKmsKeyArn: props.logKmsKeyArn,
       timeoutSeconds: 50,
       tags: props.tags,
     });

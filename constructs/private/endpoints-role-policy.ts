@@ -47,13 +47,11 @@ export function endpointsRolePolicy(): { Version: string; Statement: Statement[]
         Sid: "ChangeOwnSecurityGroup",
         Effect: "Allow",
         Action: [
-          "ec2:AuthorizeSecurityGroupEgress",
           "ec2:AuthorizeSecurityGroupIngress",
           "ec2:DeleteSecurityGroup",
           "ec2:ModifySecurityGroupRules",
           "ec2:RevokeSecurityGroupEgress",
           "ec2:RevokeSecurityGroupIngress",
-          "ec2:UpdateSecurityGroupRuleDescriptionsIngress",
         ],
         Resource: [ec2("security-group")],
         Condition: tagged,

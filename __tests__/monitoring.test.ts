@@ -1,0 +1,362 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { parseEnvironment } from "../constructs/config";
+import { ConfigError } from "../constructs/errors";
+import { dashboardBody, type DashboardBody } from "../constructs/dashboard";
+import { WorkerCountMetric } from "../constructs/worker-count";
+import { ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
+import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack } from "./helpers";
+
+const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
+const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:mwaa-alarms";
+const QUEUE_ARN = "arn:aws:sqs:eu-west-1:123456789012:worker-count-failures";
+const MODULES = ["DAGProcessing", "Scheduler", "Task", "WebServer", "Worker"];
+
+// A real (tiny) bundle: the construct only copies it, the hash is what Lambda compares.
+const codeDir = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-monitoring-"));
+const zipPath = path.join(codeDir, "worker-count.zip");
+fs.writeFileSync(zipPath, "PK\u0003\u0004 not really a zip");
+const code = { zipPath, sha256Base64: createHash("sha256").update(fs.readFileSync(zipPath)).digest("base64") };
+afterAll(() => fs.rmSync(codeDir, { recursive: true, force: true }));
+
+// Each distinct config is synthesized once and shared by the tests below.
+const defaults = synthStack(minimalEnvironment(), undefined, { workerCountCode: code });
+const custom = synthStack(
+  minimalEnvironment({
+    name: "analytics-prod",
+    region: "eu-central-1",
+    tags: { team: "data" },
+    kmsKeyArn: KMS_KEY_ARN,
+    airflow: { maxWorkers: 7 },
+    monitoring: {
+      logRetentionDays: 90,
+      metricNamespace: "Team/MWAA",
+      alarmTopicArn: TOPIC_ARN,
+      onFailureDestinationArn: QUEUE_ARN,
+      queuedTasksThreshold: 50,
+      queuedTasksMinutes: 10,
+      workersAtMaximumMinutes: 45,
+      schedulerHeartbeatMinutes: 3,
+    },
+  }),
+  undefined,
+  { workerCountCode: code },
+);
+const switchedOff = synthStack(minimalEnvironment({ monitoring: { workerCount: false } }), undefined, { workerCountCode: code });
+const noCode = synthStack(minimalEnvironment({ monitoring: { dashboard: false } }));
+
+const FN = "Mwaa_WorkerCount_Function";
+const fn = (doc: TerraformJson) => blockAt(doc, "aws_lambda_function", FN);
+const policyDoc = (doc: TerraformJson) => blockAt(doc, "data.aws_iam_policy_document", `${FN}_PolicyDocument`);
+const alarm = (doc: TerraformJson, id: string) => blockAt(doc, "aws_cloudwatch_metric_alarm", `Mwaa_Alarms_${id}`);
+const body = (doc: TerraformJson): DashboardBody => JSON.parse(blockAt(doc, "aws_cloudwatch_dashboard", "Mwaa_Dashboard").dashboard_body);
+const actionsOf = (statements: Block[]) => statements.flatMap((s) => s.actions as string[]).sort();
+
+describe("MWAA log groups", () => {
+  test.each(MODULES)("airflow-<env>-%s exists with the default retention of 30 days and no CMK", (module) => {
+    const group = blockAt(defaults, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${module}`);
+    expect(group).toMatchObject({ name: `airflow-dev-${module}`, retention_in_days: 30 });
+    expect(group).not.toHaveProperty("kms_key_id");
+  });
+
+  test.each(MODULES)("%s: retention, KMS key and tags from config", (module) => {
+    // GIVEN logRetentionDays 90, kmsKeyArn and tags
+    expect(blockAt(custom, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${module}`)).toMatchObject({
+      name: `airflow-analytics-prod-${module}`,
+      retention_in_days: 90,
+      kms_key_id: KMS_KEY_ARN,
+      tags: { team: "data" },
+    });
+  });
+
+  test("the worker-count Lambda's own log group uses the environment's CMK too", () => {
+    // GIVEN kmsKeyArn in the config
+    expect(blockAt(custom, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({ kms_key_id: KMS_KEY_ARN });
+    // GIVEN no kmsKeyArn
+    expect(blockAt(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).not.toHaveProperty("kms_key_id");
+  });
+
+  test("the environment is created after all five (so MWAA reuses them instead of making its own)", () => {
+    const dependsOn: string[] = blockAt(defaults, "aws_mwaa_environment", "Mwaa_Environment").depends_on;
+    for (const module of MODULES) expect(dependsOn).toContain(`aws_cloudwatch_log_group.${nameOf(defaults, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${module}`)}`);
+  });
+});
+
+describe("worker-count function", () => {
+  test("runs the prepared bundle: nodejs, index.handler, its asset and the bundle's hash", () => {
+    expect(fn(defaults)).toMatchObject({ function_name: "dev-worker-count", handler: "index.handler", source_code_hash: code.sha256Base64 });
+    expect(fn(defaults).runtime).toMatch(/^nodejs\d+\.x$/);
+    expect(fn(defaults).filename).toMatch(/^assets\/.+\/worker-count\.zip$/);
+  });
+
+  test("gets the environment name and namespace under the handler's contract names", () => {
+    expect(fn(defaults).environment.variables).toEqual({ [ENV_VARS.environmentName]: "dev", [ENV_VARS.namespace]: "PrivateMWAA" });
+    expect(fn(custom).environment.variables).toEqual({ [ENV_VARS.environmentName]: "analytics-prod", [ENV_VARS.namespace]: "Team/MWAA" });
+  });
+
+  test("logs to its own log group, created first, with the configured retention", () => {
+    expect(blockAt(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({ name: "/aws/lambda/dev-worker-count", retention_in_days: 30 });
+    expect(blockAt(custom, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({ name: "/aws/lambda/analytics-prod-worker-count", retention_in_days: 90 });
+    expect(fn(defaults).logging_config.log_group).toBe(ref(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`, "name"));
+    expect(fn(defaults).depends_on).toContain(`aws_cloudwatch_log_group.${nameOf(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)}`);
+  });
+
+  test("runs as its own role, which only Lambda may assume", () => {
+    expect(fn(defaults).role).toBe(ref(defaults, "aws_iam_role", `${FN}_Role`, "arn"));
+    expect(blockAt(defaults, "aws_iam_role", `${FN}_Role`).assume_role_policy).toBe(ref(defaults, "data.aws_iam_policy_document", `${FN}_TrustPolicy`, "json"));
+    expect(blockAt(defaults, "data.aws_iam_policy_document", `${FN}_TrustPolicy`).statement).toEqual([
+      { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+    ]);
+  });
+
+  test("its policy document is attached to its role", () => {
+    expect(blockAt(defaults, "aws_iam_role_policy", `${FN}_Policy`)).toMatchObject({
+      role: ref(defaults, "aws_iam_role", `${FN}_Role`, "id"),
+      policy: ref(defaults, "data.aws_iam_policy_document", `${FN}_PolicyDocument`, "json"),
+    });
+  });
+
+  test("may write only its own logs, read metrics, and publish only to its namespace", () => {
+    const statements: Block[] = policyDoc(defaults).statement;
+    // THEN exactly these actions, none of them a wildcard
+    expect(actionsOf(statements)).toEqual(["cloudwatch:GetMetricData", "cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    for (const action of actionsOf(statements)) expect(action).not.toMatch(/\*/);
+    // AND logs only on its own log group's streams
+    for (const s of statements.filter((st) => st.actions.some((a: string) => a.startsWith("logs:")))) {
+      expect(s.resources).toEqual([`${ref(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`, "arn")}:*`]);
+    }
+    // AND PutMetricData only with the namespace condition
+    const put = statements.find((s) => s.actions.includes("cloudwatch:PutMetricData"))!;
+    expect(put.actions).toEqual(["cloudwatch:PutMetricData"]);
+    expect(put.condition).toEqual([{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["PrivateMWAA"] }]);
+  });
+
+  test("the namespace condition follows metricNamespace, and the SQS destination may be sent to", () => {
+    const statements: Block[] = policyDoc(custom).statement;
+    expect(statements.find((s) => s.actions.includes("cloudwatch:PutMetricData"))!.condition).toEqual([
+      { test: "StringEquals", variable: "cloudwatch:namespace", values: ["Team/MWAA"] },
+    ]);
+    expect(statements.filter((s) => s.actions.includes("sqs:SendMessage"))).toEqual([expect.objectContaining({ actions: ["sqs:SendMessage"], resources: [QUEUE_ARN] })]);
+    expect(actionsOf(statements)).not.toContain("sns:Publish");
+  });
+
+  test("runs every minute: schedule, target and permission reference each other", () => {
+    const rule = blockAt(defaults, "aws_cloudwatch_event_rule", "Mwaa_WorkerCount_Schedule");
+    expect(rule.schedule_expression).toBe("rate(1 minute)");
+    expect(blockAt(defaults, "aws_cloudwatch_event_target", "Mwaa_WorkerCount_Target")).toMatchObject({
+      rule: ref(defaults, "aws_cloudwatch_event_rule", "Mwaa_WorkerCount_Schedule", "name"),
+      arn: ref(defaults, "aws_lambda_function", FN, "arn"),
+    });
+    expect(blockAt(defaults, "aws_lambda_permission", "Mwaa_WorkerCount_InvokeFromSchedule")).toMatchObject({
+      action: "lambda:InvokeFunction",
+      function_name: ref(defaults, "aws_lambda_function", FN, "function_name"),
+      principal: "events.amazonaws.com",
+      source_arn: ref(defaults, "aws_cloudwatch_event_rule", "Mwaa_WorkerCount_Schedule", "arn"),
+    });
+  });
+
+  test("failed runs go to the on-failure destination when one is set, and nowhere otherwise", () => {
+    const config = (doc: TerraformJson) => blockAt(doc, "aws_lambda_function_event_invoke_config", "Mwaa_WorkerCount_InvokeConfig");
+    expect(config(custom)).toMatchObject({ function_name: ref(custom, "aws_lambda_function", FN, "function_name"), destination_config: { on_failure: { destination: QUEUE_ARN } } });
+    expect(config(defaults).function_name).toBe(ref(defaults, "aws_lambda_function", FN, "function_name"));
+    expect(config(defaults)).not.toHaveProperty("destination_config");
+  });
+
+  test("an SNS destination is allowed sns:Publish on that topic only", () => {
+    // GIVEN the construct with an SNS topic as on-failure destination
+    const doc = synthConstruct((scope) => {
+      new AwsProvider(scope, "aws", { region: "eu-west-1" });
+      new WorkerCountMetric(scope, "WorkerCount", { environmentName: "dev", code, namespace: "PrivateMWAA", logRetentionDays: 30, onFailureDestinationArn: TOPIC_ARN });
+    });
+    // THEN the policy may publish to it, and the invoke config sends failures there
+    const statements: Block[] = blockAt(doc, "data.aws_iam_policy_document", "WorkerCount_Function_PolicyDocument").statement;
+    expect(statements.filter((s) => s.actions.includes("sns:Publish"))).toEqual([expect.objectContaining({ actions: ["sns:Publish"], resources: [TOPIC_ARN] })]);
+    expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
+    expect(blockAt(doc, "aws_lambda_function_event_invoke_config", "WorkerCount_InvokeConfig").destination_config).toEqual({ on_failure: { destination: TOPIC_ARN } });
+  });
+
+  test.each([
+    ["monitoring.workerCount is false", switchedOff],
+    ["no bundle is given", noCode],
+  ])("does not exist when %s", (_case, doc) => {
+    // THEN none of its parts, and no alarm that would watch it
+    expect(addresses(doc).filter((a) => a.includes("WorkerCount"))).toEqual([]);
+    expect(resources(doc, "aws_lambda_function")).toEqual({});
+    expect(resources(doc, "aws_cloudwatch_event_rule")).toEqual({});
+  });
+});
+
+describe("dashboard", () => {
+  type Row = (string | Record<string, unknown>)[];
+  const rows = (b: DashboardBody): Row[] => b.widgets.flatMap((w) => w.properties.metrics as Row[]);
+  /** The metric rows of a metric name: [namespace, name, ...dimension pairs], options left out. */
+  const metric = (b: DashboardBody, name: string) => rows(b).filter((r) => r[1] === name).map((r) => r.filter((x) => typeof x === "string"));
+
+  test("is named after the environment and charts its region", () => {
+    expect(blockAt(defaults, "aws_cloudwatch_dashboard", "Mwaa_Dashboard").dashboard_name).toBe("mwaa-dev");
+    expect(blockAt(custom, "aws_cloudwatch_dashboard", "Mwaa_Dashboard").dashboard_name).toBe("mwaa-analytics-prod");
+    for (const widget of body(defaults).widgets) expect(widget.properties.region).toBe("eu-west-1");
+    for (const widget of body(custom).widgets) expect(widget.properties.region).toBe("eu-central-1");
+  });
+
+  test("running and queued tasks of this environment's executor", () => {
+    for (const name of ["RunningTasks", "QueuedTasks"]) expect(metric(body(custom), name)).toEqual([["AmazonMWAA", name, "Environment", "analytics-prod", "Function", "Executor"]]);
+  });
+
+  test.each(["CPUUtilization", "MemoryUtilization"])("%s per cluster of this environment", (name) => {
+    expect(metric(body(custom), name)).toEqual(
+      ["BaseWorker", "AdditionalWorker", "Scheduler", "WebServer"].map((cluster) => ["AWS/MWAA", name, "Cluster", cluster, "Environment", "analytics-prod"]),
+    );
+  });
+
+  test("tasks killed externally", () => {
+    expect(metric(body(custom), "TasksKilledExternally")).toEqual([["AmazonMWAA", "TasksKilledExternally", "Environment", "analytics-prod", "Function", "Scheduler"]]);
+  });
+
+  test("log volume of exactly the five log groups the stack creates", () => {
+    const names = MODULES.map((m) => blockAt(custom, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${m}`).name);
+    expect(metric(body(custom), "IncomingBytes")).toEqual(names.map((n) => ["AWS/Logs", "IncomingBytes", "LogGroupName", n]));
+  });
+
+  test("the worker count from the configured namespace, and AWS's own count beside it", () => {
+    // GIVEN metricNamespace "Team/MWAA"
+    expect(metric(body(custom), WORKER_COUNT_METRIC_NAME)).toContainEqual(["Team/MWAA", WORKER_COUNT_METRIC_NAME, "Environment", "analytics-prod"]);
+    const expressions = rows(body(custom)).flatMap((r) => r.filter((x): x is { expression: string } => typeof x === "object" && typeof x.expression === "string"));
+    expect(expressions.map((e) => e.expression)).toEqual([expect.stringMatching(/^SEARCH\('\{AWS\/MWAA,Cluster,Environment\} MetricName="NumAdditionalWorkers" Environment="analytics-prod"'/)]);
+  });
+
+  test("every Environment dimension is this environment", () => {
+    const values = rows(body(custom)).flatMap((r) => r.flatMap((x, i) => (x === "Environment" ? [r[i + 1]] : [])));
+    expect(values.length).toBeGreaterThan(10);
+    expect(new Set(values)).toEqual(new Set(["analytics-prod"]));
+  });
+
+  test("without the worker-count Lambda only AWS's own count is charted, no empty lines", () => {
+    // GIVEN monitoring.workerCount false
+    const b = body(switchedOff);
+    // THEN no row reads the Lambda's metrics, and the native search expression stays
+    expect(metric(b, "WorkerCount")).toEqual([]);
+    expect(metric(b, "AdditionalWorkerCount")).toEqual([]);
+    expect(JSON.stringify(b)).toContain("NumAdditionalWorkers");
+  });
+
+  test("the body in the JSON is dashboardBody() of the environment's values", () => {
+    expect(body(custom)).toEqual(dashboardBody({ environmentName: "analytics-prod", region: "eu-central-1", workerCountNamespace: "Team/MWAA", maxWorkers: 7 }));
+  });
+
+  test("dashboardBody is pure: same props, same body; widgets on a 24-wide grid without overlap", () => {
+    const props = { environmentName: "etl", region: "us-east-1", workerCountNamespace: "PrivateMWAA", maxWorkers: 3 };
+    const b = dashboardBody(props);
+    expect(JSON.stringify(dashboardBody({ ...props }))).toBe(JSON.stringify(b));
+    expect(b.widgets.every((w) => w.properties.region === "us-east-1")).toBe(true);
+    const cells = new Set<string>();
+    for (const w of b.widgets) {
+      expect(w.x + w.width).toBeLessThanOrEqual(24);
+      for (let x = w.x; x < w.x + w.width; x++) for (let y = w.y; y < w.y + w.height; y++) cells.add(`${x},${y}`);
+    }
+    expect(cells.size).toBe(b.widgets.reduce((n, w) => n + w.width * w.height, 0));
+  });
+
+  test("does not exist when monitoring.dashboard is false", () => {
+    expect(resources(noCode, "aws_cloudwatch_dashboard")).toEqual({});
+  });
+});
+
+describe("alarms", () => {
+  test("QueuedTasksHigh: threshold and minutes from config, on this environment's executor", () => {
+    expect(alarm(custom, "QueuedTasksHigh")).toMatchObject({
+      namespace: "AmazonMWAA",
+      metric_name: "QueuedTasks",
+      dimensions: { Environment: "analytics-prod", Function: "Executor" },
+      period: 60,
+      threshold: 50,
+      evaluation_periods: 10,
+      comparison_operator: "GreaterThanThreshold",
+    });
+    expect(alarm(defaults, "QueuedTasksHigh")).toMatchObject({ threshold: 20, evaluation_periods: 15 });
+  });
+
+  test("SchedulerHeartbeatMissing treats missing data as breaching (a dead scheduler sends nothing)", () => {
+    expect(alarm(custom, "SchedulerHeartbeatMissing")).toMatchObject({
+      namespace: "AmazonMWAA",
+      metric_name: "SchedulerHeartbeat",
+      dimensions: { Environment: "analytics-prod", Function: "Scheduler" },
+      evaluation_periods: 3,
+      treat_missing_data: "breaching",
+    });
+    expect(alarm(defaults, "SchedulerHeartbeatMissing").evaluation_periods).toBe(5);
+  });
+
+  test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace", () => {
+    expect(alarm(custom, "WorkersAtMaximum")).toMatchObject({
+      namespace: "Team/MWAA",
+      metric_name: WORKER_COUNT_METRIC_NAME,
+      dimensions: { Environment: "analytics-prod" },
+      threshold: 7,
+      evaluation_periods: 45,
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+    });
+    expect(alarm(defaults, "WorkersAtMaximum")).toMatchObject({ namespace: "PrivateMWAA", threshold: 10, evaluation_periods: 30 });
+  });
+
+  test("WorkerCountFunctionFailing watches the function's Lambda errors", () => {
+    expect(alarm(custom, "WorkerCountFunctionFailing")).toMatchObject({
+      namespace: "AWS/Lambda",
+      metric_name: "Errors",
+      dimensions: { FunctionName: ref(custom, "aws_lambda_function", FN, "function_name") },
+    });
+  });
+
+  test.each([
+    ["workerCount false", switchedOff],
+    ["no bundle", noCode],
+  ])("without the function (%s), only the two MWAA alarms", (_case, doc) => {
+    expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-queued-tasks-high", "dev-scheduler-heartbeat-missing"]);
+  });
+
+  test("notify the SNS topic on alarm and on recovery when one is given", () => {
+    const alarms = Object.values(resources(custom, "aws_cloudwatch_metric_alarm"));
+    expect(alarms).toHaveLength(4);
+    for (const a of alarms) expect(a).toMatchObject({ alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
+  });
+
+  test("have no actions without a topic", () => {
+    const alarms = Object.values(resources(defaults, "aws_cloudwatch_metric_alarm"));
+    expect(alarms).toHaveLength(4);
+    for (const a of alarms) {
+      expect(a).not.toHaveProperty("alarm_actions");
+      expect(a).not.toHaveProperty("ok_actions");
+    }
+  });
+});
+
+describe("monitoring validation", () => {
+  const lines = (monitoring: object): string[] => {
+    try {
+      parseEnvironment(minimalEnvironment({ monitoring }), "dev");
+    } catch (e) {
+      if (e instanceof ConfigError) return [...e.lines];
+      throw e;
+    }
+    throw new Error("expected a ConfigError");
+  };
+
+  test.each([
+    ["logRetentionDays", 45, /^dev: monitoring\.logRetentionDays: one of CloudWatch's retention values: 1, 3, 5, .*, 3653 \(got 45\)$/],
+    ["logRetentionDays", 0, /^dev: monitoring\.logRetentionDays: one of CloudWatch's retention values: .* \(got 0\)$/],
+    ["alarmTopicArn", QUEUE_ARN, /^dev: monitoring\.alarmTopicArn: an SNS topic ARN \(got ".+"\)$/],
+    ["onFailureDestinationArn", "arn:aws:lambda:eu-west-1:123456789012:function:x", /^dev: monitoring\.onFailureDestinationArn: an SQS queue or SNS topic ARN \(got ".+"\)$/],
+    ["metricNamespace", "AWS/MWAA", /^dev: monitoring\.metricNamespace: a CloudWatch namespace not starting with "AWS\/" \(got "AWS\/MWAA"\)$/],
+  ])("%s = %p is refused with the path and what is allowed", (field, value, message) => {
+    const errors = lines({ [field]: value });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(message);
+  });
+
+  test.each([1, 3653])("logRetentionDays %p (CloudWatch's minimum and maximum) is accepted", (days) => {
+    expect(parseEnvironment(minimalEnvironment({ monitoring: { logRetentionDays: days } })).monitoring.logRetentionDays).toBe(days);
+  });
+});
