@@ -56,12 +56,15 @@ function bundleFor(root, entry) {
     outfile: tmp,
     // esbuild runs its own binary; it must stay a real package.
     external: ["esbuild"],
+    // Less to parse at every start; names kept for error messages and constructor checks.
+    minify: true,
+    keepNames: true,
     logLevel: "error",
   });
   fs.renameSync(tmp, out);
   // Older bundles of this entry go; never the one just written (another synth may be loading it).
   for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith(`${path.basename(entry, ".ts")}-`) && old.endsWith(".js") && old !== path.basename(out)) fs.rmSync(path.join(dir, old), { force: true });
+    if (old.startsWith(`${path.basename(entry, ".ts")}-`) && !old.startsWith(path.basename(out))) fs.rmSync(path.join(dir, old), { force: true });
   }
   return out;
 }
@@ -71,5 +74,38 @@ if (entry === undefined) {
   process.stderr.write("usage: node scripts/run-ts.js <entry.ts> [args...]\n");
   process.exit(2);
 }
+/**
+ * Runs the bundle as a CommonJS module with V8's code cache beside it, so later starts skip
+ * compiling it. A missing or rejected cache only costs one compile and is rewritten.
+ */
+function runWithCodeCache(file) {
+  const Module = require("module");
+  const vm = require("vm");
+  const cacheFile = `${file}.v8cache`;
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  const compiled = script.runInThisContext();
+  // The cache is written after the run, so it holds the functions the synth compiled too.
+  if (cachedData === undefined || script.cachedDataRejected) {
+    process.once("exit", () => {
+      try {
+        fs.writeFileSync(`${cacheFile}.${process.pid}.tmp`, script.createCachedData());
+        fs.renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
+      } catch {
+        // A read-only cache folder only costs speed.
+      }
+    });
+  }
+  compiled.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+}
+
 process.argv = [process.argv[0], path.resolve(entry), ...args];
-require(bundleFor(process.cwd(), entry));
+runWithCodeCache(bundleFor(process.cwd(), entry));
