@@ -2,7 +2,7 @@ import { parseConfig, parseEnvironment } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
 import { AIRFLOW_VERSIONS } from "../constructs/versions";
-import { PRIVATE_SUBNET_IDS, VPC_ID, minimalEnvironment } from "./helpers";
+import { PRIVATE_SUBNET_IDS, VPC_ID, minimalEnvironment, configErrorLines } from "./helpers";
 
 // Config validation runs in-process on parseConfig: no synth, no cdktf. Every message has the form
 // `<file>: <path.to.field>: <what is allowed> (got <value>)`, one line per problem.
@@ -13,13 +13,7 @@ const LINE = /^config\/test\.json: (\(top level\)|[A-Za-z$][\w$]*(\[\d+\]|\.[^\s
 
 /** The lines of the ConfigError that parsing `config` throws; fails the test if it parses. */
 function errorLines(config: unknown, text = JSON.stringify(config)): string[] {
-  try {
-    parseConfig(text, FILE);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.lines];
-    throw e;
-  }
-  throw new Error(`expected a ConfigError, but the config parsed: ${text}`);
+  return configErrorLines(() => parseConfig(text, FILE));
 }
 
 /** A config of one environment: `minimalEnvironment` with these top-level keys replaced (undefined removes one). */

@@ -4,11 +4,10 @@ import * as path from "node:path";
 import { type App, Testing } from "cdktf";
 import { parseConfig, parseEnvironment } from "../constructs/config";
 import { MwaaEndpointsStack } from "../constructs/endpoints-stack";
-import { ConfigError } from "../constructs/errors";
 import type { ConfigInput, EnvironmentInput } from "../constructs/model";
 import { ENDPOINT_TAG_KEY } from "../constructs/private/endpoints-role-policy";
 import { MwaaStack } from "../constructs/stack";
-import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, addresses, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, testApp } from "./helpers";
+import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, addresses, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, testApp, configErrorLines } from "./helpers";
 
 const ROLE_ARN = "arn:aws:iam::210987654321:role/network-endpoints";
 const ACCESS = { domainName: "airflow.dev.example.com", hostedZoneName: "dev.example.com", allowedCidrs: ["10.0.0.0/8"] };
@@ -258,15 +257,7 @@ describe('vpc-owner mode (createdBy "vpc-owner")', () => {
 });
 
 describe("endpoints validation", () => {
-  const lines = (overrides: Partial<EnvironmentInput>): string[] => {
-    try {
-      parseEnvironment(minimalEnvironment(overrides), "dev");
-    } catch (e) {
-      if (e instanceof ConfigError) return [...e.lines];
-      throw e;
-    }
-    throw new Error("expected a ConfigError");
-  };
+  const lines = (overrides: Partial<EnvironmentInput>) => configErrorLines(() => parseEnvironment(minimalEnvironment(overrides), "dev"));
   const withRole = (r: object): Partial<EnvironmentInput> => ({ endpoints: { createdBy: "role", role: { roleArn: ROLE_ARN, ...r } } });
 
   test.each([

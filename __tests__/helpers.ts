@@ -14,6 +14,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { App } from "cdktf";
 import type { Construct } from "constructs";
+import { ConfigError } from "../constructs/errors";
 import type { Backend, EnvironmentInput } from "../constructs/model";
 import type { PrivateMwaaEnvironmentAssets } from "../constructs/private-mwaa-environment";
 
@@ -116,4 +117,15 @@ export function blockAt(doc: TerraformJson, type: string, path: string): Block {
 /** The Terraform reference to an attribute of the block at a construct path: `${aws_vpc.Mwaa_Network_Vpc_07D3357C.id}`. */
 export function ref(doc: TerraformJson, type: string, path: string, attribute: string): string {
   return `\${${type}.${nameOf(doc, type, path)}.${attribute}}`;
+}
+
+/** The lines of the ConfigError that `parse` throws; fails the test when it does not throw one. */
+export function configErrorLines(parse: () => unknown): string[] {
+  try {
+    parse();
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.lines];
+    throw e;
+  }
+  throw new Error("expected a ConfigError, but the input parsed");
 }

@@ -4,11 +4,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseEnvironment } from "../constructs/config";
-import { ConfigError } from "../constructs/errors";
 import { dashboardBody, type DashboardBody } from "../constructs/dashboard";
 import { WorkerCountMetric } from "../constructs/worker-count";
 import { ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
-import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack } from "./helpers";
+import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack, configErrorLines } from "./helpers";
 
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:mwaa-alarms";
@@ -334,15 +333,7 @@ describe("alarms", () => {
 });
 
 describe("monitoring validation", () => {
-  const lines = (monitoring: object): string[] => {
-    try {
-      parseEnvironment(minimalEnvironment({ monitoring }), "dev");
-    } catch (e) {
-      if (e instanceof ConfigError) return [...e.lines];
-      throw e;
-    }
-    throw new Error("expected a ConfigError");
-  };
+  const lines = (monitoring: object) => configErrorLines(() => parseEnvironment(minimalEnvironment({ monitoring }), "dev"));
 
   test.each([
     ["logRetentionDays", 45, /^dev: monitoring\.logRetentionDays: one of CloudWatch's retention values: 1, 3, 5, .*, 3653 \(got 45\)$/],

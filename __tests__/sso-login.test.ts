@@ -7,7 +7,7 @@ import { parseConfig } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
 import { AIRFLOW_WEB_PATHS, ASSUME_TOKEN_ROLE_ACTIONS, ENV_VARS, LOGIN_TIMEOUT_SECONDS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
-import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack } from "./helpers";
+import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines } from "./helpers";
 
 // Issue "Sign in to Airflow": the ALB authenticates, a login Lambda maps groups to an Airflow role
 // and signs the person in with an MWAA web login token from that role's token role.
@@ -302,15 +302,7 @@ describe("sso validation", () => {
   const SSO = { type: "oidc", oidc: OIDC, roleMapping: [{ group: "airflow-admins", airflowRole: "Admin" }] };
   const config = (access: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ environments: [env({ access, ...more })] });
   const withSso = (sso: Record<string, unknown>) => config({ ...BASE, sso: { ...SSO, ...sso } });
-  const errorLines = (c: unknown): string[] => {
-    try {
-      parseConfig(JSON.stringify(c), FILE);
-    } catch (e) {
-      if (e instanceof ConfigError) return [...e.lines];
-      throw e;
-    }
-    throw new Error("expected a ConfigError, but the config parsed");
-  };
+  const errorLines = (c: unknown) => configErrorLines(() => parseConfig(JSON.stringify(c), FILE));
   const A = "environments[0].access";
   const ROLES = "an Airflow role: Admin, Op, User, Viewer, Public";
 

@@ -1,8 +1,7 @@
 import { parseConfig } from "../constructs/config";
-import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
 import { DEFAULT_SSL_POLICY } from "../constructs/model-access";
-import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack } from "./helpers";
+import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines } from "./helpers";
 
 // Issue "Private web server access": an ALB in front of the private web server endpoint.
 // Assertions follow references between blocks (what Terraform wires), not only their presence.
@@ -388,16 +387,7 @@ describe("access validation", () => {
   const FILE = "config/test.json";
   const BASE = { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] };
   const config = (access: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ environments: [env({ access, ...more })] });
-  /** The ConfigError lines of a config; fails when it parses. */
-  const errorLines = (c: unknown): string[] => {
-    try {
-      parseConfig(JSON.stringify(c), FILE);
-    } catch (e) {
-      if (e instanceof ConfigError) return [...e.lines];
-      throw e;
-    }
-    throw new Error("expected a ConfigError, but the config parsed");
-  };
+  const errorLines = (c: unknown) => configErrorLines(() => parseConfig(JSON.stringify(c), FILE));
 
   test("the base of the cases below is valid", () => {
     expect(() => parseConfig(JSON.stringify(config(BASE)), FILE)).not.toThrow();
