@@ -3,25 +3,25 @@ import { Lazy, type ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
 import { ArtifactUploads, type MwaaArtifactFiles } from "./artifact-uploads";
 import type { LambdaCode } from "./bundled-function";
-import { MwaaAlarms } from "./alarms";
-import { MwaaDashboard } from "./dashboard";
-import { MwaaLogGroups } from "./log-groups";
-import { WorkerCountMetric } from "./worker-count";
-import { ConfigError } from "./errors";
-import { SsoLogin } from "./sso-login";
 import { parseEnvironment } from "./config";
 import { CustomerEndpoints } from "./customer-endpoints";
+import { MwaaDashboard } from "./dashboard";
+import { EndpointSecurityGroup } from "./endpoint-security-group";
 import { MwaaEnvironment } from "./environment";
+import { ConfigError } from "./errors";
 import { ExecutionRole } from "./execution-role";
+import { MwaaLogGroups } from "./log-groups";
 import type { Environment, EnvironmentInput } from "./model";
 import { MwaaNetwork } from "./network";
 import { MwaaSecurityGroup } from "./security-group";
-import { WebAccess } from "./web-access";
-import { EndpointSecurityGroup } from "./endpoint-security-group";
+import { SsoLogin } from "./sso-login";
 import { airflowMajor } from "./versions";
+import { WebAccess } from "./web-access";
+import { WorkerCountMetric } from "./worker-count";
 
 /** Props: exactly the config file's environment entry, with the same defaults and validation. */
 export type PrivateMwaaEnvironmentProps = EnvironmentInput;
@@ -116,38 +116,53 @@ export class PrivateMwaaEnvironment extends Construct {
       tags,
     });
     if (config.endpoints.createdBy !== "vpc-owner") ({ endpoints: this.endpoints, webAccess: this.webAccess } = this.addEndpointsAndWebAccess());
-    if (this.webAccess !== undefined && config.access?.sso !== undefined) {
-      if (assets.signInCode === undefined) throw new ConfigError([`${id} assets: signInCode: the sign-in Lambda bundle is required with access.sso (bundleLambda of lambda/login/handler.ts)`]);
-      this.signIn = new SsoLogin(this, "SignIn", {
-        environmentName: name,
-        region: config.region,
-        accountId: account.accountId,
-        partition: partition.partition,
-        airflowMajor: airflowMajor(config.airflow.version),
-        sso: config.access.sso,
-        domainName: config.access.domainName!,
-        code: assets.signInCode,
-        loadBalancerArn: this.webAccess.loadBalancer.arn,
-        httpsListenerArn: this.webAccess.httpsListener.arn,
-        authenticate: this.webAccess.authenticate!,
-        webTargetGroupArn: this.webAccess.targetGroup.arn,
-        logRetentionDays: monitoring.logRetentionDays,
-        logKmsKeyArn: config.kmsKeyArn,
-        tags,
-      });
+    if (this.webAccess !== undefined && config.access?.sso !== undefined) this.signIn = this.addSignIn(this.webAccess, assets, account, partition);
+    this.workerCount = this.addMonitoring(assets);
+  }
+
+  /** Sign-in through the identity provider in front of the ALB. */
+  private addSignIn(webAccess: WebAccess, assets: PrivateMwaaEnvironmentAssets, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
+    const { config } = this;
+    const access = config.access!;
+    if (assets.signInCode === undefined) {
+      throw new ConfigError([`${this.node.id} assets: signInCode: the sign-in Lambda bundle is required with access.sso (bundleLambda of lambda/login/handler.ts)`]);
     }
-    if (monitoring.workerCount && assets.workerCountCode !== undefined) {
-      this.workerCount = new WorkerCountMetric(this, "WorkerCount", {
-        environmentName: name,
-        code: assets.workerCountCode,
-        namespace: monitoring.metricNamespace,
-        logRetentionDays: monitoring.logRetentionDays,
-        onFailureDestinationArn: monitoring.onFailureDestinationArn,
-        logKmsKeyArn: config.kmsKeyArn,
-        tags,
-      });
-    }
-    const workerCountNamespace = this.workerCount !== undefined ? monitoring.metricNamespace : undefined;
+    return new SsoLogin(this, "SignIn", {
+      environmentName: config.name,
+      region: config.region,
+      accountId: account.accountId,
+      partition: partition.partition,
+      airflowMajor: airflowMajor(config.airflow.version),
+      sso: access.sso!,
+      domainName: access.domainName!,
+      code: assets.signInCode,
+      loadBalancerArn: webAccess.loadBalancer.arn,
+      httpsListenerArn: webAccess.httpsListener.arn,
+      authenticate: webAccess.authenticate!,
+      webTargetGroupArn: webAccess.targetGroup.arn,
+      logRetentionDays: config.monitoring.logRetentionDays,
+      logKmsKeyArn: config.kmsKeyArn,
+      tags: config.tags,
+    });
+  }
+
+  /** The worker-count metric (when on and bundled), the dashboard and the alarms. */
+  private addMonitoring(assets: PrivateMwaaEnvironmentAssets): WorkerCountMetric | undefined {
+    const { config } = this;
+    const { name, tags, monitoring } = config;
+    const workerCount =
+      monitoring.workerCount && assets.workerCountCode !== undefined
+        ? new WorkerCountMetric(this, "WorkerCount", {
+            environmentName: name,
+            code: assets.workerCountCode,
+            namespace: monitoring.metricNamespace,
+            logRetentionDays: monitoring.logRetentionDays,
+            onFailureDestinationArn: monitoring.onFailureDestinationArn,
+            logKmsKeyArn: config.kmsKeyArn,
+            tags,
+          })
+        : undefined;
+    const workerCountNamespace = workerCount !== undefined ? monitoring.metricNamespace : undefined;
     if (monitoring.dashboard) {
       new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace, maxWorkers: config.airflow.maxWorkers });
     }
@@ -160,9 +175,10 @@ export class PrivateMwaaEnvironment extends Construct {
       workersAtMaximumMinutes: monitoring.workersAtMaximumMinutes,
       schedulerHeartbeatMinutes: monitoring.schedulerHeartbeatMinutes,
       workerCountNamespace,
-      workerCountFunctionName: this.workerCount?.function.function.functionName,
+      workerCountFunctionName: workerCount?.function.function.functionName,
       tags,
     });
+    return workerCount;
   }
 
   /**
