@@ -1,14 +1,17 @@
 /**
  * End-to-end: real pip, offline, on wheels built here (PyPI is unreachable in tests).
- * Fixtures are built once per file; each full build costs two parallel pip batches (~2-3 s).
+ * Fixtures are built once per file. A cold build starts pip once (~1 s); the pipeline is
+ * synchronous, so the builds from another checkout run in a child process, beside this one's.
  */
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { unzipSync } from "fflate";
 import { removeStaleStaging } from "../plugins/cache";
-import { buildPlugins, buildWheel, checkResolution, PluginsError, readZipDirectory, wheelFileName, ZIP_ENTRY_TIME, ZIP_FILE_MODE, type PluginsBuild, type PluginsInput, type WheelSpec } from "../plugins";
+import { buildPlugins, buildWheel, checkResolution, readZipDirectory, wheelFileName, ZIP_ENTRY_TIME, ZIP_FILE_MODE, type PluginsBuild, type PluginsInput, type WheelSpec } from "../plugins";
+import { resolvePython, runPipPhases } from "../plugins/pip";
 
 const LIBX_1 = wheelFileName("libx", "1.0");
 const LIBX_2 = wheelFileName("libx", "2.0");
@@ -73,11 +76,60 @@ function allFiles(dir: string): string[] {
 
 const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
+const projectRoot = join(__dirname, "..");
+
+/** buildPlugins in another process, one input after the other; the result or the error of each, with its log. */
+const CHILD_BUILDS = `
+const { buildPlugins, PluginsError } = require("./plugins");
+const inputs = JSON.parse(process.argv[1]);
+const results = inputs.map((input) => {
+  const log = [];
+  try {
+    return { build: buildPlugins({ ...input, log: (line) => log.push(line) }), log };
+  } catch (error) {
+    return { error: { message: String(error.message), isPluginsError: error instanceof PluginsError }, log };
+  }
+});
+process.stdout.write(JSON.stringify(results));
+`;
+
+interface ChildBuild {
+  readonly build?: PluginsBuild;
+  readonly error?: { readonly message: string; readonly isPluginsError: boolean };
+  readonly log: string[];
+}
+
+function buildInChild(inputs: readonly PluginsInput[]): Promise<ChildBuild[]> {
+  return new Promise((resolve, reject) => {
+    // The inputs go on the command line: stdin would reach its end only when this process's event loop
+    // runs, which the synchronous build here blocks.
+    const args = JSON.stringify(inputs.map(({ log: _log, ...input }) => input));
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "-e", CHILD_BUILDS, args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout) as ChildBuild[]) : reject(new Error(`child build exited ${code}: ${stderr}`))));
+  });
+}
+
+/** The build of a child's result, or the child's error as the test's failure. */
+function built(result: ChildBuild): PluginsBuild {
+  if (result.build === undefined) throw new Error(`the build failed: ${result.error?.message}`);
+  return result.build;
+}
+
 let root: string;
 let wheelhouse: string;
 let projectA: string;
 let first: PluginsBuild;
 const firstLog: string[] = [];
+/**
+ * Built in a child while this process builds `first`: another checkout, then a changed wheelhouse
+ * (both with cache-b), then a requirement without a wheel.
+ */
+let elsewhere: Promise<ChildBuild[]>;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), "plugins-build-"));
@@ -85,10 +137,120 @@ beforeAll(() => {
   projectA = join(root, "checkout-a");
   writeWheelhouse(wheelhouse);
   writeProject(projectA);
+
+  // GIVEN a copy of the inputs elsewhere, every file with another mtime, and a fresh cache
+  const projectB = join(root, "elsewhere", "checkout-b");
+  const wheelhouseB = join(root, "elsewhere", "wheelhouse");
+  cpSync(projectA, projectB, { recursive: true });
+  cpSync(wheelhouse, wheelhouseB, { recursive: true });
+  let minute = 0;
+  for (const path of [...allFiles(projectB), ...allFiles(wheelhouseB)]) {
+    const when = new Date(Date.UTC(2019, 0, 1, 0, minute++));
+    utimesSync(path, when, when);
+  }
+  // AND a wheelhouse whose libx 2.0 wheel has other content under the same file name
+  writeWheelhouse(join(root, "wheelhouse-changed"), "VERSION = '2.0'  # rebuilt\n");
+  // AND a requirement the wheelhouse has no wheel for
+  const missing = join(root, "missing");
+  mkdirSync(missing);
+  writeFileSync(join(missing, "requirements.txt"), "app-a==1.0\nfoo==1.2\n");
+  // The child gets the interpreter this process resolves (a pyenv shim costs ~0.5 s per lookup).
+  const python = resolvePython("python3");
+  elsewhere = buildInChild([
+    { ...inputFor(projectB, wheelhouseB, join(root, "cache-b")), pythonExecutable: python },
+    { ...inputFor(projectB, join(root, "wheelhouse-changed"), join(root, "cache-b")), pythonExecutable: python },
+    { requirementsFile: join(missing, "requirements.txt"), pythonVersion: "3.11", wheelhouse, cacheDir: join(root, "cache-missing"), pythonExecutable: python },
+  ]);
+  elsewhere.catch(() => undefined); // awaited by the tests; not an unhandled rejection meanwhile
+
   first = buildPlugins(inputFor(projectA, wheelhouse, join(root, "cache-a"), firstLog));
 });
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(async () => {
+  await elsewhere?.catch(() => undefined);
+  rmSync(root, { recursive: true, force: true });
+});
+
+// Before buildPlugins' tests: its pip run overlaps the child's builds, which those tests await.
+describe("checkResolution", () => {
+  it("names the requirement that does not resolve from the zip's wheels", () => {
+    // GIVEN the zip's wheels (app-a and libx) and a requirement with no wheel among them
+    const wheels = join(root, "check-wheels");
+    mkdirSync(wheels);
+    for (const name of [APP_A, LIBX_1]) cpSync(join(wheelhouse, name), join(wheels, name));
+    const requirements = `--find-links ${wheels}\n--no-index\napp-a==1.0\nfoo\n`;
+    // WHEN checked THEN PluginsError says MWAA would fail and what to do
+    expect(() => checkResolution({ label: "requirements.txt", requirements, wheelsDir: wheels, pythonVersion: "3.11" })).toThrow(
+      'requirements.txt: "foo" does not resolve from the wheels in plugins.zip; MWAA would fail the update. Add its wheel or remove the line.',
+    );
+  });
+});
+
+/** A stand-in for pip's entry point: prints its arguments and folder; its last argument says how it ends. */
+const FAKE_PIP: Record<string, string> = {
+  "pip/__init__.py": "",
+  "pip/__main__.py": "import sys\nfrom pip._internal.cli.main import main\nsys.exit(main())\n",
+  "pip/_internal/__init__.py": "",
+  "pip/_internal/cli/__init__.py": "",
+  "pip/_internal/cli/main.py": [
+    "import os, sys",
+    "def main(args=None):",
+    "    args = sys.argv[1:] if args is None else args",
+    "    print('args', ' '.join(args), 'in', os.getcwd())",
+    "    print('to stderr', file=sys.stderr)",
+    "    if args[-1] == 'raise':",
+    "        raise RuntimeError('crashed')",
+    "    if args[-1] == 'exit':",
+    "        sys.exit('stopped by SystemExit')",
+    "    if args[-1] == 'exit4':",
+    "        sys.exit(4)",
+    "    return int(args[-1])",
+    "",
+  ].join("\n"),
+};
+
+describe("runPipPhases", () => {
+  it.each([
+    ["forked from one start-up", true],
+    ["as separate processes", false],
+  ])("runs pip's jobs %s: statuses and output in job order, links wheels first, and runs no phase after a failed one", (_how, fork) => {
+    // GIVEN a stand-in pip first on the Python path, two wheel folders that share a name, and three phases
+    const dir = mkdtempSync(join(root, "runner-"));
+    for (const [path, content] of Object.entries(FAKE_PIP)) {
+      mkdirSync(dirname(join(dir, "fake", path)), { recursive: true });
+      writeFileSync(join(dir, "fake", path), content);
+    }
+    for (const [path, content] of Object.entries({ "a/x.whl": "from a", "a/notes.txt": "not a wheel", "b/x.whl": "from b", "b/y.whl": "only in b" })) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    const job = (last: string) => ({ args: ["download", last], cwd: join(dir, "a") });
+    const phases = [
+      { jobs: [job("0")] },
+      { linkWheels: { from: [join(dir, "a"), join(dir, "b")], to: join(dir, "linked") }, jobs: [job("0"), job("3"), job("exit"), job("exit4"), job("raise")] },
+      { jobs: [job("0")] },
+    ];
+    const saved = process.env.PYTHONPATH;
+    process.env.PYTHONPATH = join(dir, "fake");
+    let results;
+    try {
+      // WHEN run
+      results = runPipPhases("python3", phases, { fork });
+    } finally {
+      if (saved === undefined) delete process.env.PYTHONPATH;
+      else process.env.PYTHONPATH = saved;
+    }
+    // THEN each job got pip's options and its folder, and reports its own status and both streams
+    expect(results.map((phase) => phase.results.map((result) => result.status))).toEqual([[0], [0, 3, 1, 4, 1]]);
+    const [, second] = results;
+    expect(second.results[1].output).toBe(`args --disable-pip-version-check --no-input --no-color download 3 in ${join(dir, "a")}\nto stderr\n`);
+    expect(second.results[2].output).toContain("stopped by SystemExit");
+    expect(second.results[4].output).toContain("RuntimeError: crashed");
+    // AND the wheels were linked before the jobs, the first folder winning a name; the third phase did not run
+    expect(readdirSync(join(dir, "linked")).sort()).toEqual(["x.whl", "y.whl"]);
+    expect(readFileSync(join(dir, "linked", "x.whl"), "utf8")).toBe("from a");
+  });
+});
 
 describe("buildPlugins", () => {
   it("zips both sets' wheels (both libx versions, the shared one once), the plugin modules by relative path, the constraints and the startup requirements, sorted", () => {
@@ -197,56 +359,37 @@ describe("buildPlugins", () => {
     expect(log.join("\n")).not.toContain("resolves offline");
   });
 
-  it("builds byte-identical zips from another checkout path with other mtimes and an empty cache", () => {
-    // GIVEN a copy of the inputs elsewhere, every file with another mtime, and a fresh cache
-    const projectB = join(root, "elsewhere", "checkout-b");
-    const wheelhouseB = join(root, "elsewhere", "wheelhouse");
-    cpSync(projectA, projectB, { recursive: true });
-    cpSync(wheelhouse, wheelhouseB, { recursive: true });
-    let minute = 0;
-    for (const path of [...allFiles(projectB), ...allFiles(wheelhouseB)]) {
-      const when = new Date(Date.UTC(2019, 0, 1, 0, minute++));
-      utimesSync(path, when, when);
-    }
-    // WHEN built from scratch
-    const fromB = buildPlugins(inputFor(projectB, wheelhouseB, join(root, "cache-b")));
+  it("fails with the missing package, the target and pip's words when no wheel exists", async () => {
+    // GIVEN a requirement the wheelhouse has no wheel for (beforeAll)
+    // WHEN built (in the child) THEN PluginsError names the file, the requirement and the platform, and quotes pip
+    const { error } = (await elsewhere)[2];
+    expect(error?.isPluginsError).toBe(true);
+    expect(error?.message).toMatch(/requirements\.txt: no wheel for "foo==1\.2" for Python 3\.11 manylinux x86_64 in the wheelhouse .*\(pip: .*No matching distribution found for foo==1\.2\)/);
+    // AND nothing was cached for the failed set
+    expect(() => readdirSync(join(root, "cache-missing", "wheels"))).toThrow();
+  });
+
+  it("builds byte-identical zips from another checkout path with other mtimes and an empty cache", async () => {
+    // GIVEN a copy of the inputs elsewhere, every file with another mtime, and a fresh cache (beforeAll)
+    // WHEN built from scratch (in the child)
+    const fromB = built((await elsewhere)[0]);
     // THEN pip ran again, and the bytes and the content address are the same
     expect(fromB.cacheHit).toBe(false);
     expect(readFileSync(fromB.zipPath).equals(readFileSync(first.zipPath))).toBe(true);
     expect(relative(join(root, "cache-b"), fromB.zipPath)).toBe(relative(join(root, "cache-a"), first.zipPath));
   });
 
-  it("changes the zip when a wheel's content changes under the same file name", () => {
-    // GIVEN a wheelhouse whose libx 2.0 wheel has other content
-    const changedWheelhouse = join(root, "wheelhouse-changed");
-    writeWheelhouse(changedWheelhouse, "VERSION = '2.0'  # rebuilt\n");
-    // WHEN built with the warm cache of the first build
-    const changed = buildPlugins(inputFor(projectA, changedWheelhouse, join(root, "cache-a")));
+  it("changes the zip when a wheel's content changes under the same file name", async () => {
+    // GIVEN a wheelhouse whose libx 2.0 wheel has other content (beforeAll)
+    // WHEN built with the warm cache of the build from the same checkout (in the child, after it)
+    const [fromB, changedResult] = await elsewhere;
+    const changed = built(changedResult);
     // THEN it is rebuilt, with the same wheel names but another hash and address
     expect(changed.cacheHit).toBe(false);
     expect(changed.wheels).toEqual(first.wheels);
     expect(changed.zipSha256).not.toBe(first.zipSha256);
-    expect(changed.zipPath).not.toBe(first.zipPath);
-    expect(Buffer.from(unzipSync(readFileSync(changed.zipPath))[LIBX_2]).equals(readFileSync(join(changedWheelhouse, LIBX_2)))).toBe(true);
-  });
-
-  it("fails with the missing package, the target and pip's words when no wheel exists", () => {
-    // GIVEN a requirement the wheelhouse has no wheel for
-    const project = join(root, "missing");
-    mkdirSync(project);
-    writeFileSync(join(project, "requirements.txt"), "app-a==1.0\nfoo==1.2\n");
-    const input: PluginsInput = { requirementsFile: join(project, "requirements.txt"), pythonVersion: "3.11", wheelhouse, cacheDir: join(root, "cache-missing") };
-    // WHEN built THEN PluginsError names the file, the requirement and the platform, and quotes pip
-    let error: unknown;
-    try {
-      buildPlugins(input);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(PluginsError);
-    expect((error as Error).message).toMatch(/requirements\.txt: no wheel for "foo==1\.2" for Python 3\.11 manylinux x86_64 in the wheelhouse .*\(pip: .*No matching distribution found for foo==1\.2\)/);
-    // AND nothing was cached for the failed set
-    expect(() => readdirSync(join(root, "cache-missing", "wheels"))).toThrow();
+    expect(changed.zipPath).not.toBe(built(fromB).zipPath);
+    expect(Buffer.from(unzipSync(readFileSync(changed.zipPath))[LIBX_2]).equals(readFileSync(join(root, "wheelhouse-changed", LIBX_2)))).toBe(true);
   });
 
   it("rejects relative paths and a malformed Python version before running anything", () => {
@@ -255,20 +398,6 @@ describe("buildPlugins", () => {
     expect(() => buildPlugins({ ...input, requirementsFile: "airflow/requirements.txt" })).toThrow("requirementsFile must be an absolute path");
     expect(() => buildPlugins({ ...input, pythonVersion: "311" })).toThrow('pythonVersion must look like "3.11" (got "311")');
     expect(() => buildPlugins({ ...input, requirementsFile: join(root, "nope.txt") })).toThrow(`requirementsFile ${join(root, "nope.txt")} cannot be read (ENOENT)`);
-  });
-});
-
-describe("checkResolution", () => {
-  it("names the requirement that does not resolve from the zip's wheels", () => {
-    // GIVEN the zip's wheels (app-a and libx) and a requirement with no wheel among them
-    const wheels = join(root, "check-wheels");
-    mkdirSync(wheels);
-    for (const name of [APP_A, LIBX_1]) cpSync(join(wheelhouse, name), join(wheels, name));
-    const requirements = `--find-links ${wheels}\n--no-index\napp-a==1.0\nfoo\n`;
-    // WHEN checked THEN PluginsError says MWAA would fail and what to do
-    expect(() => checkResolution({ label: "requirements.txt", requirements, wheelsDir: wheels, pythonVersion: "3.11" })).toThrow(
-      'requirements.txt: "foo" does not resolve from the wheels in plugins.zip; MWAA would fail the update. Add its wheel or remove the line.',
-    );
   });
 });
 

@@ -1,11 +1,12 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
 import { cacheKey, makeStagingDir, readJsonIfExists, removeStaleStaging, sha256Hex, writeFileAtomic } from "./cache";
 import { PluginsError } from "./errors";
 import { collectPluginModules, type PluginModuleFile } from "./modules";
-import { checkResolutions, type ResolutionCheck } from "./resolve";
+import { runPipPhases, type PipPhase, type PipPhaseResult } from "./pip";
+import { discardChecks, planChecks, readCheckResults, type PlannedChecks, type ResolutionCheck } from "./resolve";
 import { countRequirements, MWAA_PLUGINS_DIR, renderRequirements, ZIP_CONSTRAINTS_NAME, ZIP_STARTUP_REQUIREMENTS_NAME } from "./requirements";
-import { fingerprintWheels, resolveWheelSets, wheelSetKey, type WheelFingerprint, type WheelSet, type WheelSetRequest } from "./wheels";
+import { discardWheelSets, downloadJobs, finishWheelSets, fingerprintWheels, planWheelSets, wheelSetFolders, wheelSetKey, type WheelFingerprint, type WheelSet, type WheelSetRequest } from "./wheels";
 import { deterministicZip, type ZipEntry } from "./zip";
 
 export interface PluginsInput {
@@ -148,29 +149,19 @@ function unionOfWheels(sets: readonly WheelSet[], log: (line: string) => void): 
   return union;
 }
 
-/** Hard links (or copies, across file systems) of the wheels into one folder for pip's --find-links. */
-function stageWheels(union: ReturnType<typeof unionOfWheels>, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  for (const [name, { set }] of union) {
-    const source = join(set.dir, name);
-    try {
-      linkSync(source, join(dir, name));
-    } catch {
-      copyFileSync(source, join(dir, name));
-    }
-  }
+/** A set's offline check, for a set with requirements (pip refuses an empty set). */
+interface SetCheck {
+  readonly request: WheelSetRequest;
+  readonly index: number;
+  readonly check: ResolutionCheck;
 }
 
-/**
- * Runs pip's resolver offline for each set on exactly the wheels of the zip. A set whose
- * resolution picks a wheel it did not download (another version from the other set) is
- * reported: MWAA would install a release the download did not choose.
- */
-function checkSets(inputs: ReadInputs, sets: readonly WheelSet[], wheelsDir: string, python: string, log: (line: string) => void): void {
-  const candidates: { request: WheelSetRequest; set: WheelSet; check: ResolutionCheck }[] = [
+/** The checks of the sets, each rendered with --find-links pointing at `wheelsDir` (the zip's wheels). */
+function setChecks(inputs: ReadInputs, wheelsDir: string): SetCheck[] {
+  const candidates: SetCheck[] = [
     {
       request: inputs.requirements,
-      set: sets[0],
+      index: 0,
       check: {
         label: inputs.requirements.label,
         wheelsDir,
@@ -187,26 +178,80 @@ function checkSets(inputs: ReadInputs, sets: readonly WheelSet[], wheelsDir: str
     const startup = inputs.startup;
     candidates.push({
       request: startup,
-      set: sets[1],
+      index: 1,
       check: { label: startup.label, wheelsDir, pythonVersion: startup.pythonVersion, requirements: renderStartup(startup, wheelsDir) },
     });
   }
-  const checks = candidates.filter(({ request }) => countRequirements(request.requirementsContent, request.label) > 0);
-  const started = Date.now();
-  const results = checkResolutions(
-    checks.map(({ check }) => check),
-    python,
-  );
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  checks.forEach(({ request, set }, index) => {
+  return candidates.filter(({ request }) => countRequirements(request.requirementsContent, request.label) > 0);
+}
+
+/**
+ * Reads the offline checks' outcomes. A set whose resolution picks a wheel it did not download
+ * (another version from the other set) is reported: MWAA would install a release the download
+ * did not choose.
+ */
+function reportChecks(checks: readonly SetCheck[], planned: PlannedChecks, phase: PipPhaseResult, sets: readonly WheelSet[], log: (line: string) => void): void {
+  const results = readCheckResults(planned, phase.results);
+  const seconds = phase.seconds.toFixed(1);
+  checks.forEach(({ request, index: setIndex }, index) => {
     const { installs } = results[index];
-    const own = new Set(set.wheels.map((wheel) => wheel.name));
+    const own = new Set(sets[setIndex].wheels.map((wheel) => wheel.name));
     const foreign = installs.filter((name) => !own.has(name));
     if (foreign.length > 0) {
       log(`plugins: warning: ${request.label}: from plugins.zip pip would install ${foreign.join(", ")}, which its download did not choose; pin those versions in ${request.label}`);
     }
     log(`plugins: ${request.label}: resolves offline from the zip's wheels (${installs.length} to install, ${seconds} s)`);
   });
+}
+
+/**
+ * Each set's wheels (cached, or downloaded by pip, the sets in parallel) and, once per pair of
+ * sets, the offline check of both sets on exactly the union of their wheels. One runner does the
+ * downloads and then the checks, so pip starts once per build. Returns the union, for the zip.
+ */
+function wheelsForZip(inputs: ReadInputs, setKeys: readonly (string | null)[], cacheDir: string, python: string, log: (line: string) => void): ReturnType<typeof unionOfWheels> {
+  const requests = inputs.startup === undefined ? [inputs.requirements] : [inputs.requirements, inputs.startup];
+  // The check depends only on the sets (their files' contents and wheels): done once per pair.
+  const checkedMarker = join(cacheDir, "checked", cacheKey({ kind: "resolution-check", sets: setKeys }));
+  const checkNeeded = !existsSync(checkedMarker);
+  const pending = planWheelSets(requests, cacheDir, log);
+  let checkStaging: string | undefined;
+  let planned: PlannedChecks | undefined;
+  try {
+    const phases: PipPhase[] = [{ jobs: downloadJobs(pending) }];
+    let checks: SetCheck[] = [];
+    let checkWheels = "";
+    if (checkNeeded) {
+      checkStaging = makeStagingDir(cacheDir);
+      checkWheels = join(checkStaging, "wheels");
+      checks = setChecks(inputs, checkWheels);
+    }
+    if (checks.length > 0) {
+      planned = planChecks(checks.map(({ check }) => check));
+      // The zip's wheels, linked in the union's order: the requirements set's file wins a name.
+      phases.push({ linkWheels: { from: wheelSetFolders(pending), to: checkWheels }, jobs: planned.jobs });
+    }
+    const [downloads, checked] = runPipPhases(python, phases);
+    const sets = finishWheelSets(pending, cacheDir, downloads, log);
+    const union = unionOfWheels(sets, log);
+    if (planned !== undefined) {
+      const linked = readdirSync(checkWheels).sort();
+      const zipped = [...union.keys()].sort();
+      if (linked.join("\n") !== zipped.join("\n")) {
+        throw new PluginsError(`plugins: the offline check saw ${linked.join(", ")} but plugins.zip gets ${zipped.join(", ")}; delete ${cacheDir} and build again`);
+      }
+      reportChecks(checks, planned, checked, sets, log);
+    }
+    if (checkNeeded) {
+      mkdirSync(join(cacheDir, "checked"), { recursive: true });
+      writeFileAtomic(checkedMarker, "");
+    }
+    return union;
+  } finally {
+    discardWheelSets(pending);
+    if (planned !== undefined) discardChecks(planned);
+    if (checkStaging !== undefined) rmSync(checkStaging, { recursive: true, force: true });
+  }
 }
 
 function zipEntries(inputs: ReadInputs, union: ReturnType<typeof unionOfWheels>): ZipEntry[] {
@@ -263,25 +308,7 @@ export function buildPlugins(input: PluginsInput): PluginsBuild {
   }
 
   removeStaleStaging(input.cacheDir);
-  const requests = inputs.startup === undefined ? [inputs.requirements] : [inputs.requirements, inputs.startup];
-  const sets = resolveWheelSets(requests, input.cacheDir, python, log);
-  const union = unionOfWheels(sets, log);
-
-  // The check depends only on the sets (their files' contents and wheels): done once per pair.
-  const checkedMarker = join(input.cacheDir, "checked", cacheKey({ kind: "resolution-check", sets: setKeys }));
-  if (!existsSync(checkedMarker)) {
-    const staging = makeStagingDir(input.cacheDir);
-    try {
-      const wheelsDir = join(staging, "wheels");
-      stageWheels(union, wheelsDir);
-      checkSets(inputs, sets, wheelsDir, python, log);
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
-    mkdirSync(join(input.cacheDir, "checked"), { recursive: true });
-    writeFileAtomic(checkedMarker, "");
-  }
-
+  const union = wheelsForZip(inputs, setKeys, input.cacheDir, python, log);
   const zip = deterministicZip(zipEntries(inputs, union));
   const built: BuildRecord = { zipSha256: sha256Hex(zip), zipSize: zip.length, wheels: [...union.keys()].sort() };
   mkdirSync(zipDir, { recursive: true });

@@ -83,39 +83,170 @@ export interface PipJob {
   readonly cwd: string;
 }
 
+/** Jobs that run in parallel; a phase starts only when every job of the phases before it succeeded. */
+export interface PipPhase {
+  /**
+   * Before the jobs start: hard links (copies across file systems) of the `*.whl` files of the
+   * `from` folders into `to`, one file per name, the earlier folder winning (the rule of the zip's union).
+   */
+  readonly linkWheels?: { readonly from: readonly string[]; readonly to: string };
+  readonly jobs: readonly PipJob[];
+}
+
+export interface PipPhaseResult {
+  /** One result per job, in job order. */
+  readonly results: PipResult[];
+  /** Wall time of the phase. */
+  readonly seconds: number;
+}
+
+export interface PipRunOptions {
+  /**
+   * Linux default: pip is imported once and each job runs pip's command-line entry point in a
+   * forked copy of that process (a fresh process per job, without paying Python and pip start-up
+   * again). false: each job is a new `python -m pip` process, as on other systems.
+   */
+  readonly fork?: boolean;
+}
+
 const COMMON_ARGS = ["--disable-pip-version-check", "--no-input", "--no-color"];
 
-/** Starts every job's pip at once and collects each one's status and output, in job order. */
-const PARALLEL_RUNNER = `
-import json, subprocess, sys
-jobs = json.load(sys.stdin)
-procs = [subprocess.Popen([sys.executable, "-m", "pip", *job["args"]], cwd=job["cwd"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for job in jobs]
-results = []
-for proc in procs:
-    output, _ = proc.communicate()
-    results.append({"status": proc.returncode, "output": output.decode("utf-8", "replace")})
-json.dump(results, sys.stdout)
+/**
+ * The runner: one Python process for all phases. pip's start-up (the interpreter, some 500 pip
+ * modules, and the user-agent probes that run lsb_release, uname and rustc) costs ~0.8 s per
+ * process, more than a command on a few local wheels; forking after it pays it once per build.
+ * Each job still runs pip's own entry point (what the `pip` command calls) in its own process.
+ */
+const RUNNER = `
+import json, os, shutil, subprocess, sys, tempfile, time, traceback
+request = json.load(sys.stdin)
+if sys.path and sys.path[0] == "":
+    del sys.path[0]  # -c put the working folder first; a job's folder must not shadow pip's modules
+pip_main = None
+if request["fork"] and hasattr(os, "fork"):
+    try:
+        from pip._internal.cli.main import main as pip_main
+    except Exception:
+        pip_main = None
+if pip_main is not None:
+    import gc, importlib
+    # Modules every job would import: loaded once, before the forks (each is optional).
+    for name in ("pip._internal.commands.download", "pip._internal.commands.install", "pip._internal.resolution.resolvelib.resolver", "pip._internal.operations.prepare"):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass
+    try:
+        from pip._internal.metadata import select_backend
+        select_backend()
+    except Exception:
+        pass
+    try:
+        # The user agent goes only to a package index: computed once (it runs lsb_release, uname and
+        # rustc), and not at all when every job has --no-index (wheels from local folders only).
+        from pip._internal.network import session as pip_session
+        offline = all("--no-index" in job["args"] for phase in request["phases"] for job in phase["jobs"])
+        agent = "pip (no index)" if offline else pip_session.user_agent()
+        pip_session.user_agent = lambda: agent
+    except Exception:
+        pass
+    if hasattr(gc, "freeze"):
+        gc.freeze()  # the forked jobs then leave these objects alone: fewer pages copied
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+def run_forked(job, out):
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.chdir(job["cwd"])
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(out.fileno(), 1)
+            os.dup2(out.fileno(), 2)
+            code = pip_main(list(job["args"]))
+        except SystemExit as stop:
+            if isinstance(stop.code, int) or stop.code is None:
+                code = stop.code or 0
+            else:
+                sys.stderr.write(f"{stop.code}\\n")
+                code = 1
+        except BaseException:
+            traceback.print_exc()
+            code = 1
+        finally:
+            try:
+                sys.stdout.flush()
+                sys.stderr.flush()
+            finally:
+                os._exit(code if isinstance(code, int) else 1)
+    def wait():
+        status = os.waitpid(pid, 0)[1]
+        return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    return wait
+
+def run_process(job, out):
+    proc = subprocess.Popen([sys.executable, "-m", "pip", *job["args"]], cwd=job["cwd"], stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
+    return proc.wait
+
+def link_wheels(spec):
+    os.makedirs(spec["to"], exist_ok=True)
+    for folder in spec["from"]:
+        for name in os.listdir(folder):
+            target = os.path.join(spec["to"], name)
+            if not name.endswith(".whl") or os.path.lexists(target):
+                continue
+            try:
+                os.link(os.path.join(folder, name), target)
+            except OSError:
+                shutil.copyfile(os.path.join(folder, name), target)
+
+done = []
+for phase in request["phases"]:
+    started = time.monotonic()
+    if phase.get("linkWheels") is not None:
+        link_wheels(phase["linkWheels"])
+    running = []
+    for job in phase["jobs"]:
+        out = tempfile.TemporaryFile()
+        running.append((out, (run_forked if pip_main is not None else run_process)(job, out)))
+    results = []
+    for out, wait in running:
+        status = wait()
+        out.seek(0)
+        results.append({"status": status, "output": out.read().decode("utf-8", "replace")})
+        out.close()
+    done.append({"results": results, "seconds": time.monotonic() - started})
+    if any(result["status"] != 0 for result in results):
+        break
+json.dump(done, sys.stdout)
+sys.stdout.flush()
+os._exit(0)  # tearing down the interpreter and pip's modules takes ~0.2 s and frees nothing the system would not
 `;
 
 /**
- * Runs pip jobs synchronously (spawnSync), in parallel when there are several: pip spends
- * about a second starting up, and the two requirement sets do not depend on each other.
+ * Runs pip phases synchronously (one spawnSync): the jobs of a phase in parallel (the two
+ * requirement sets do not depend on each other), the phases in order. A phase after one with a
+ * failed job does not run: the result has fewer entries than `phases`.
  */
-export function runPipJobs(python: string, jobs: readonly PipJob[]): PipResult[] {
-  if (jobs.length === 0) return [];
+export function runPipPhases(python: string, phases: readonly PipPhase[], options: PipRunOptions = {}): PipPhaseResult[] {
+  if (phases.every((phase) => phase.jobs.length === 0 && phase.linkWheels === undefined)) return phases.map(() => ({ results: [], seconds: 0 }));
   const executable = resolvePython(python);
-  const options = { env: isolatedPipEnv(), encoding: "utf8" as const, maxBuffer: 64 * 1024 * 1024 };
-  if (jobs.length === 1) {
-    const result = spawnSync(executable, ["-m", "pip", ...COMMON_ARGS, ...jobs[0].args], { ...options, cwd: jobs[0].cwd, stdio: ["ignore", "pipe", "pipe"] });
-    if (result.error !== undefined) throw new PluginsError(`cannot run "${executable} -m pip" (${result.error.message})`);
-    return [{ status: result.status ?? 1, output: `${result.stdout}\n${result.stderr}` }];
-  }
-  const input = JSON.stringify(jobs.map((job) => ({ args: [...COMMON_ARGS, ...job.args], cwd: job.cwd })));
-  const result = spawnSync(executable, ["-c", PARALLEL_RUNNER], { ...options, input });
+  const request = {
+    fork: options.fork ?? process.platform === "linux",
+    phases: phases.map((phase) => ({ linkWheels: phase.linkWheels ?? null, jobs: phase.jobs.map((job) => ({ args: [...COMMON_ARGS, ...job.args], cwd: job.cwd })) })),
+  };
+  const result = spawnSync(executable, ["-c", RUNNER], { env: isolatedPipEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, input: JSON.stringify(request) });
   if (result.error !== undefined || result.status !== 0) {
     throw new PluginsError(`cannot run pip with "${executable}" (${result.error?.message ?? result.stderr.trim()})`);
   }
-  return JSON.parse(result.stdout) as PipResult[];
+  return JSON.parse(result.stdout) as PipPhaseResult[];
+}
+
+/** One phase of parallel jobs; see runPipPhases. */
+export function runPipJobs(python: string, jobs: readonly PipJob[], options: PipRunOptions = {}): PipResult[] {
+  return jobs.length === 0 ? [] : runPipPhases(python, [{ jobs }], options)[0].results;
 }
 
 /** What pip could not do, read from its output: the missing requirement, its parent, or the conflict. */

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { PluginsError } from "./errors";
-import { mwaaTargetArgs, parsePipFailure, runPipJobs } from "./pip";
+import { mwaaTargetArgs, parsePipFailure, runPipJobs, type PipJob, type PipResult } from "./pip";
 
 export interface ResolutionCheck {
   /** How messages name the set, e.g. "airflow/requirements.txt". */
@@ -45,6 +45,43 @@ function checkArgs(check: ResolutionCheck, work: string): string[] {
   ];
 }
 
+/** Checks ready to run: their work folders (requirements written) and pip jobs, in check order. */
+export interface PlannedChecks {
+  readonly checks: readonly ResolutionCheck[];
+  readonly jobs: readonly PipJob[];
+  readonly works: readonly string[];
+}
+
+/** Writes each check's requirements to a work folder and builds its pip job; discardChecks removes them. */
+export function planChecks(checks: readonly ResolutionCheck[]): PlannedChecks {
+  const works: string[] = [];
+  try {
+    for (const check of checks) {
+      const work = mkdtempSync(join(tmpdir(), "plugins-check-"));
+      works.push(work);
+      writeFileSync(join(work, "requirements.txt"), check.requirements);
+    }
+  } catch (error) {
+    discardChecks({ checks, jobs: [], works });
+    throw error;
+  }
+  return { checks, works, jobs: checks.map((check, index) => ({ args: checkArgs(check, works[index]), cwd: works[index] })) };
+}
+
+/** The wheels each check would install, from pip's reports; throws PluginsError naming what does not resolve. */
+export function readCheckResults(planned: PlannedChecks, outcomes: readonly PipResult[]): ResolutionResult[] {
+  return planned.checks.map((check, index) => {
+    if (outcomes[index].status !== 0) throw resolutionFailure(check.label, outcomes[index].output);
+    const report = JSON.parse(readFileSync(join(planned.works[index], "report.json"), "utf8")) as InstallReport;
+    const installs = (report.install ?? []).flatMap((item) => (item.download_info?.url === undefined ? [] : [wheelNameOf(item.download_info.url)]));
+    return { installs: installs.sort() };
+  });
+}
+
+export function discardChecks(planned: PlannedChecks): void {
+  for (const work of planned.works) rmSync(work, { recursive: true, force: true });
+}
+
 /**
  * Runs pip's resolver offline on the wheels going into plugins.zip, as MWAA's pip will:
  * `pip install --dry-run --ignore-installed --no-index --find-links <wheels>` for MWAA's
@@ -53,21 +90,11 @@ function checkArgs(check: ResolutionCheck, work: string): string[] {
  * does not resolve.
  */
 export function checkResolutions(checks: readonly ResolutionCheck[], python: string): ResolutionResult[] {
-  const works = checks.map(() => mkdtempSync(join(tmpdir(), "plugins-check-")));
+  const planned = planChecks(checks);
   try {
-    checks.forEach((check, index) => writeFileSync(join(works[index], "requirements.txt"), check.requirements));
-    const outcomes = runPipJobs(
-      python,
-      checks.map((check, index) => ({ args: checkArgs(check, works[index]), cwd: works[index] })),
-    );
-    return checks.map((check, index) => {
-      if (outcomes[index].status !== 0) throw resolutionFailure(check.label, outcomes[index].output);
-      const report = JSON.parse(readFileSync(join(works[index], "report.json"), "utf8")) as InstallReport;
-      const installs = (report.install ?? []).flatMap((item) => (item.download_info?.url === undefined ? [] : [wheelNameOf(item.download_info.url)]));
-      return { installs: installs.sort() };
-    });
+    return readCheckResults(planned, runPipJobs(python, planned.jobs));
   } finally {
-    for (const work of works) rmSync(work, { recursive: true, force: true });
+    discardChecks(planned);
   }
 }
 

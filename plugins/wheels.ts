@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import { dirname, join } from "node:path";
 import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "./cache";
 import { PluginsError } from "./errors";
-import { mwaaTargetArgs, parsePipFailure, runPipJobs, targetDescription, type PipJob } from "./pip";
+import { mwaaTargetArgs, parsePipFailure, targetDescription, type PipJob, type PipPhaseResult } from "./pip";
 import { countRequirements, indexOptionLines, requirementsForDownload } from "./requirements";
 
 /** A wheel by file name and content hash. */
@@ -117,37 +117,66 @@ function planDownload(request: WheelSetRequest, cacheDir: string, log: (line: st
   return { request, staging, wheelsDir, job: { args, cwd: dirname(request.requirementsFile) } };
 }
 
-/**
- * Each set's wheels: from the cache when its key is known (pip does not run), else downloaded
- * by pip (the sets in parallel) into staging folders renamed into place only when complete.
- * Results come in request order.
- */
-export function resolveWheelSets(requests: readonly WheelSetRequest[], cacheDir: string, python: string, log: (line: string) => void): WheelSet[] {
-  const results: (WheelSet | undefined)[] = requests.map((request) => cachedWheelSet(request, cacheDir));
-  results.forEach((set, index) => {
+/** Each set from the cache, or a download planned into a staging folder; discardWheelSets removes the staging. */
+export interface PendingWheelSets {
+  readonly requests: readonly WheelSetRequest[];
+  /** By request index: the cached set, or undefined when it is downloaded. */
+  readonly cached: readonly (WheelSet | undefined)[];
+  /** The downloads, with the index of their request. */
+  readonly plans: readonly (PlannedDownload & { readonly index: number })[];
+}
+
+/** Looks each set up in the cache (logging the hits) and plans the downloads of the others. */
+export function planWheelSets(requests: readonly WheelSetRequest[], cacheDir: string, log: (line: string) => void): PendingWheelSets {
+  const cached = requests.map((request) => cachedWheelSet(request, cacheDir));
+  cached.forEach((set, index) => {
     if (set !== undefined) log(`plugins: ${requests[index].label}: ${set.wheels.length} wheels (cache hit)`);
   });
-  const missing = results.flatMap((set, index) => (set === undefined ? [index] : []));
-  const plans = missing.map((index) => planDownload(requests[index], cacheDir, log));
+  const plans: (PlannedDownload & { index: number })[] = [];
   try {
-    const started = Date.now();
-    const withJobs = plans.filter((plan) => plan.job !== undefined);
-    const outcomes = runPipJobs(python, withJobs.map((plan) => plan.job as PipJob));
-    withJobs.forEach((plan, index) => {
-      if (outcomes[index].status !== 0) throw downloadFailure(plan.request, outcomes[index].output);
+    cached.forEach((set, index) => {
+      if (set === undefined) plans.push({ ...planDownload(requests[index], cacheDir, log), index });
     });
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    plans.forEach((plan, index) => {
-      const key = wheelSetKey(plan.request);
-      const dir = join(cacheDir, "wheels", key);
-      const wheels = fingerprintWheels(plan.wheelsDir);
-      writeFileSync(join(plan.wheelsDir, MANIFEST), JSON.stringify({ wheels } satisfies WheelSetManifest, null, 2));
-      publishDir(plan.wheelsDir, dir);
-      log(`plugins: ${plan.request.label}: downloaded ${wheels.length} wheels in ${seconds} s`);
-      results[missing[index]] = { key, dir, wheels, cacheHit: false };
-    });
-  } finally {
-    for (const plan of plans) rmSync(plan.staging, { recursive: true, force: true });
+  } catch (error) {
+    discardWheelSets({ requests, cached, plans });
+    throw error;
+  }
+  return { requests, cached, plans };
+}
+
+/** The pip download jobs of the planned sets (a set without requirements has none). */
+export function downloadJobs(pending: PendingWheelSets): PipJob[] {
+  return pending.plans.flatMap((plan) => (plan.job === undefined ? [] : [plan.job]));
+}
+
+/** By request index, the folder that holds the set's wheels once the downloads ran (cache, or staging). */
+export function wheelSetFolders(pending: PendingWheelSets): string[] {
+  return pending.cached.map((set, index) => set?.dir ?? (pending.plans.find((plan) => plan.index === index) as PlannedDownload).wheelsDir);
+}
+
+/**
+ * Reads the downloads' outcomes (from downloadJobs, in order): throws the first failure, else
+ * moves each downloaded folder to its content-addressed place in the cache. Sets in request order.
+ */
+export function finishWheelSets(pending: PendingWheelSets, cacheDir: string, downloads: PipPhaseResult, log: (line: string) => void): WheelSet[] {
+  const withJobs = pending.plans.filter((plan) => plan.job !== undefined);
+  withJobs.forEach((plan, index) => {
+    if (downloads.results[index].status !== 0) throw downloadFailure(plan.request, downloads.results[index].output);
+  });
+  const seconds = downloads.seconds.toFixed(1);
+  const results = [...pending.cached];
+  for (const plan of pending.plans) {
+    const key = wheelSetKey(plan.request);
+    const dir = join(cacheDir, "wheels", key);
+    const wheels = fingerprintWheels(plan.wheelsDir);
+    writeFileSync(join(plan.wheelsDir, MANIFEST), JSON.stringify({ wheels } satisfies WheelSetManifest, null, 2));
+    publishDir(plan.wheelsDir, dir);
+    log(`plugins: ${plan.request.label}: downloaded ${wheels.length} wheels in ${seconds} s`);
+    results[plan.index] = { key, dir, wheels, cacheHit: false };
   }
   return results as WheelSet[];
+}
+
+export function discardWheelSets(pending: PendingWheelSets): void {
+  for (const plan of pending.plans) rmSync(plan.staging, { recursive: true, force: true });
 }
