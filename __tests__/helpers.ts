@@ -129,3 +129,20 @@ export function configErrorLines(parse: () => unknown): string[] {
   }
   throw new Error("expected a ConfigError, but the input parsed");
 }
+
+/** An OIDC identity provider for `access.authentication` / `access.sso` (secret by SSM reference). */
+export const OIDC = {
+  issuer: "https://login.example.com",
+  authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
+  tokenEndpoint: "https://login.example.com/oauth2/v1/token",
+  userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
+  clientId: "0oa1b2c3d4mwaa",
+  clientSecret: { ssmParameter: "/mwaa/dev/oidc-client-secret" },
+};
+
+/** A Cognito user pool for the same blocks. */
+export const COGNITO = {
+  userPoolArn: "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI",
+  userPoolClientId: "1example23456789",
+  userPoolDomain: "analytics-airflow",
+};

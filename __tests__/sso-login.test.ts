@@ -7,7 +7,7 @@ import { parseConfig } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
 import { AIRFLOW_WEB_PATHS, ASSUME_TOKEN_ROLE_ACTIONS, ENV_VARS, LOGIN_TIMEOUT_SECONDS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
-import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines } from "./helpers";
+import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC as OIDC_PROVIDER } from "./helpers";
 
 // Issue "Sign in to Airflow": the ALB authenticates, a login Lambda maps groups to an Airflow role
 // and signs the person in with an MWAA web login token from that role's token role.
@@ -20,20 +20,8 @@ fs.writeFileSync(zipPath, zip);
 const signInCode = { zipPath, sha256Base64: createHash("sha256").update(zip).digest("base64") };
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const OIDC = {
-  issuer: "https://login.example.com",
-  authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
-  tokenEndpoint: "https://login.example.com/oauth2/v1/token",
-  userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
-  clientId: "0oa1b2c3d4mwaa",
-  clientSecret: { ssmParameter: "/mwaa/dev/oidc-client-secret" },
-  logoutUrl: "https://login.example.com/oauth2/v1/logout",
-};
-const COGNITO = {
-  userPoolArn: "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI",
-  userPoolClientId: "1example23456789",
-  userPoolDomain: "analytics-airflow",
-};
+const OIDC = { ...OIDC_PROVIDER, logoutUrl: "https://login.example.com/oauth2/v1/logout" };
+
 /** Two groups map to Viewer: still one Viewer token role. */
 const AF2_MAPPING = [
   { group: "airflow-admins", airflowRole: "Admin" },

@@ -1,7 +1,7 @@
 import { parseConfig } from "../constructs/config";
 import type { EnvironmentInput } from "../constructs/model";
 import { DEFAULT_SSL_POLICY } from "../constructs/model-access";
-import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines } from "./helpers";
+import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC } from "./helpers";
 
 // Issue "Private web server access": an ALB in front of the private web server endpoint.
 // Assertions follow references between blocks (what Terraform wires), not only their presence.
@@ -12,20 +12,6 @@ const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mwaa/de
 const PREFIX_LIST = "pl-0123456789abcdef0";
 const CLIENT_SG = "sg-0123456789abcdef0";
 const ZONE_ID = "Z0123456789ABCDEFGHIJ";
-const OIDC = {
-  issuer: "https://login.example.com",
-  authorizationEndpoint: "https://login.example.com/oauth2/v1/authorize",
-  tokenEndpoint: "https://login.example.com/oauth2/v1/token",
-  userInfoEndpoint: "https://login.example.com/oauth2/v1/userinfo",
-  clientId: "0oa1b2c3d4mwaa",
-  clientSecret: { ssmParameter: "/mwaa/dev/oidc-client-secret" },
-};
-const COGNITO = {
-  userPoolArn: "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEfGhI",
-  userPoolClientId: "1example23456789",
-  userPoolDomain: "analytics-airflow",
-};
-
 const env = (overrides: Record<string, unknown>) => minimalEnvironment(overrides as Partial<EnvironmentInput>);
 
 // Each distinct config is synthesized once and shared by the tests below.
