@@ -27,24 +27,28 @@ function main(): void {
   const config = parseConfig(text, configFile);
   const assets = prepareAssets(config, configFile, root);
 
-  // Stacks of earlier synths linger in cdktf.out/stacks otherwise.
-  fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
   const restoreStackTraces = withoutTokenStackTraces();
-  const app = new App({ outdir, stackTraces: false });
-  config.environments.forEach((environment, i) => {
-    const stack = new MwaaStack(app, environment.name, { environment, backend: config.backend, assets: assets[i] });
-    if (environment.endpoints.createdBy === "vpc-owner") {
-      new MwaaEndpointsStack(app, `${environment.name}-endpoints`, { environment, environmentStack: stack, backend: config.backend });
-    }
-  });
-  app.synth();
-  restoreStackTraces();
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    config.environments.forEach((environment, i) => {
+      const stack = new MwaaStack(app, environment.name, { environment, backend: config.backend, assets: assets[i] });
+      if (environment.endpoints.createdBy === "vpc-owner") {
+        new MwaaEndpointsStack(app, `${environment.name}-endpoints`, { environment, environmentStack: stack, backend: config.backend });
+      }
+    });
+    // Only now, with every construct built: stacks of earlier synths linger in cdktf.out/stacks otherwise.
+    fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
+    fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+    app.synth();
+  } finally {
+    restoreStackTraces();
+  }
 }
 
 /**
  * cdktf records a full stack trace for every token it creates, kept only for its own error
- * messages; that is about 40% of a synth. Our errors are config errors raised before this point.
- * Errors thrown meanwhile still get their stack: V8 records it at throw time on its own path.
+ * messages; that is about 40% of a synth. Errors thrown meanwhile still get their stack: V8
+ * records it when an Error is constructed, without calling Error.captureStackTrace.
  */
 function withoutTokenStackTraces(): () => void {
   const capture = Error.captureStackTrace;
