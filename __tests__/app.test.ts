@@ -6,7 +6,7 @@ import { type TerraformJson, addresses, minimalEnvironment } from "./helpers";
 
 /**
  * End-to-end: the real app (`node scripts/run-ts.js main.ts`, as `npm run synth` runs it) on
- * temporary configs and output folders. Four spawns in all (about 0.5 s each), run one after the
+ * temporary configs and output folders. Five spawns in all (about 0.5 s each), run one after the
  * other because they share the runner's and the artifacts' caches under .cache/.
  *
  * The golden list of resource addresses (by stack) comes from the same run: config/example.json's
@@ -131,6 +131,34 @@ describe("a config whose artifacts cannot be prepared", () => {
     const after = snapshot(outdir);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes)).toBe(true);
+  });
+});
+
+describe("a config that fails while the stacks are built", () => {
+  test("fails with a field line, and the output folder keeps its earlier stacks", () => {
+    // GIVEN two DAG paths that map to one resource id (a/b.py and a--b.py), found only by the construct
+    // (inside the project: artifact paths are relative to its root)
+    fs.mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
+    const dags = fs.mkdtempSync(path.join(ROOT, ".cache", "app-test-dags-"));
+    try {
+      fs.mkdirSync(path.join(dags, "a"));
+      fs.writeFileSync(path.join(dags, "a", "b.py"), "# one\n");
+      fs.writeFileSync(path.join(dags, "a--b.py"), "# two\n");
+      const outdir = outdirWithLeftovers("out-construct");
+      const before = snapshot(outdir);
+      const config = { environments: [minimalEnvironment({ artifacts: { dagsDir: path.relative(ROOT, dags) } })] };
+      // WHEN the app runs
+      const run = synth(config, outdir, "construct.json");
+      // THEN a non-zero exit with the field's line, no stack trace, and the same output folder
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toMatch(/artifacts\.dagsDir: "a--b\.py" and "a\/b\.py" map to the same resource id/);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      const after = snapshot(outdir);
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes)).toBe(true);
+    } finally {
+      fs.rmSync(dags, { recursive: true, force: true });
+    }
   });
 });
 
