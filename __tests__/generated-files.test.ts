@@ -15,8 +15,23 @@ function checkGenerated(file: string, committed: string, fresh: string): void {
 }
 
 describe("generated files", () => {
-  test("are the JSON Schema and the endpoints role policy", () => {
-    expect(Object.keys(GENERATED).sort()).toEqual(["config/schema.json", "policies/endpoints-role-policy.json"]);
+  test("are the JSON Schema, the endpoints role policy and the props reference", () => {
+    expect(Object.keys(GENERATED).sort()).toEqual(["config/schema.json", "docs/props.md", "policies/endpoints-role-policy.json"]);
+  });
+
+  test("the props reference lists every field with its default", () => {
+    const reference = render(GENERATED["docs/props.md"]);
+    // GIVEN fields with a zod default, a documented default and a class-dependent one
+    expect(reference).toContain('| `airflow.version` | "2.7.2" \\| "2.8.1" \\| "2.9.2" \\| "2.10.1" \\| "2.10.3" \\| "3.0.6" |  | "2.10.3" |');
+    expect(reference).toContain("| `airflow.maxWorkers` | integer |  | 10 (1 for mw1.micro) |");
+    expect(reference).toContain("| `name` | string | yes |  |");
+    // THEN no optional field is left without a stated default
+    const rows = reference.split("\n").filter((l) => l.startsWith("| `"));
+    expect(rows.length).toBeGreaterThan(100);
+    for (const row of rows) {
+      const [, , , required, defaultValue] = row.split(/(?<!\\)\|/).map((c) => c.trim());
+      if (required !== "yes") expect(defaultValue).not.toBe("");
+    }
   });
 
   test.each(Object.keys(GENERATED))("%s is exactly what scripts/generate.ts renders now", (file) => {

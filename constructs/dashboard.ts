@@ -5,9 +5,9 @@ import { mwaaLogGroupName } from "./private/naming";
 import { LOG_MODULES } from "./versions";
 
 /** The dashboard body as typed data (CloudWatch dashboard body structure), serialized once. */
-type MetricRow = (string | { label?: string; stat?: string; expression?: string; id?: string; period?: number })[];
+export type MetricRow = (string | { label?: string; stat?: string; expression?: string; id?: string; period?: number })[];
 
-interface MetricWidget {
+export interface MetricWidget {
   readonly type: "metric";
   readonly x: number;
   readonly y: number;

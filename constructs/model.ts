@@ -4,6 +4,8 @@ import {
   DEFAULT_AIRFLOW_VERSION,
   ENVIRONMENT_CLASSES,
   LOG_LEVELS,
+  LOG_MODULES,
+  type LogModuleKey,
   PRIVATE_ROUTING_SERVICES,
   type AirflowVersion,
   type ClassLimits,
@@ -79,7 +81,7 @@ export const airflowSchema = z
       .default("SUN:03:00")
       .describe('Weekly maintenance window start, UTC. @default "SUN:03:00"'),
     logLevel: z
-      .union([logLevelSchema, z.strictObject({ dagProcessing: logLevelSchema, scheduler: logLevelSchema, task: logLevelSchema, webServer: logLevelSchema, worker: logLevelSchema }).partial()], {
+      .union([logLevelSchema, z.strictObject(Object.fromEntries(LOG_MODULES.map((m) => [m.key, logLevelSchema.optional().describe('Level of this module. @default "INFO"')])) as Record<LogModuleKey, z.ZodOptional<typeof logLevelSchema>>)], {
         error: `one of ${LOG_LEVELS.join(", ")}, or an object of those per module (dagProcessing, scheduler, task, webServer, worker)`,
       })
       .default("INFO")
@@ -152,7 +154,7 @@ const projectPath = (what: string) =>
     .min(1, { error: `a path relative to the project root, e.g. ${what}` })
     .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), { error: `a path inside the project, relative to its root, e.g. ${what}` });
 
-const artifactsSchema = z.strictObject({
+export const artifactsSchema = z.strictObject({
   dagsDir: projectPath("airflow/dags").describe("Folder of DAG files, uploaded to dags/."),
   requirements: projectPath("airflow/requirements.txt").optional().describe("requirements.txt for MWAA; its wheels go into plugins.zip. @default - none"),
   startupScript: projectPath("airflow/startup.sh").optional().describe("Startup script. @default - none"),
@@ -170,7 +172,7 @@ export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 36
 const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 const SQS_OR_SNS_ARN = /^arn:aws[a-z-]*:(sns|sqs):[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
-const monitoringSchema = z
+export const monitoringSchema = z
   .strictObject({
     logRetentionDays: z
       .number()
