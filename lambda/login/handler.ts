@@ -47,6 +47,7 @@ import {
 import type { AirflowMajor } from "./contract";
 import { AlbJwtError, createPublicKeyLookup, fetchPem, verifyAlbJwt } from "./jwt";
 import type { AlbClaims, AlbJwtFailure, PublicKeyFetcher, PublicKeyLookup } from "./jwt";
+import { consoleLog, type LogLevel } from "../shared/log";
 
 export { AIRFLOW_ROLES, AIRFLOW_ROLE_NAMES, AIRFLOW_WEB_PATHS, ENV_VARS, verifyAlbJwt, AlbJwtError, createPublicKeyLookup };
 export type { AlbClaims, AirflowMajor };
@@ -361,13 +362,7 @@ function refusalPage(kind: RefusalKind, reference: string | undefined): string {
 
 // ---------------------------------------------------------------- handler
 
-export type LogLevel = "INFO" | "WARN" | "ERROR";
-
-function consoleLog(line: string, level: LogLevel): void {
-  if (level === "ERROR") console.error(line);
-  else if (level === "WARN") console.warn(line);
-  else console.log(line);
-}
+export type { LogLevel };
 
 /** Credentials from AssumeRole, as an SDK client wants them. */
 export interface TemporaryCredentials {

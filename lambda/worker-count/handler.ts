@@ -64,6 +64,7 @@ import {
   ENV_VARS,
   WORKER_COUNT_METRIC_NAME,
 } from "./contract";
+import { consoleLog, type LogLevel } from "../shared/log";
 
 export { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_METRIC_NAMESPACE, ENVIRONMENT_DIMENSION, ENV_VARS, WORKER_COUNT_METRIC_NAME };
 
@@ -317,13 +318,7 @@ export interface WorkerCountSummary {
   readonly points: ReadonlyArray<readonly [string, number, number]>;
 }
 
-export type LogLevel = "INFO" | "WARN" | "ERROR";
-
-function consoleLog(line: string, level: LogLevel): void {
-  if (level === "ERROR") console.error(line);
-  else if (level === "WARN") console.warn(line);
-  else console.log(line);
-}
+export type { LogLevel };
 
 export interface WorkerCountDeps {
   /** CloudWatch client; default: createCloudWatchClient(), created once per Lambda container. */
