@@ -1,11 +1,12 @@
-import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Artifacts } from "../constructs/model";
 import type { MwaaArtifactFiles } from "../constructs/artifact-uploads";
 import { AIRFLOW_VERSIONS, type AirflowVersion } from "../constructs/versions";
 import { buildPlugins } from "./build";
+import { sha256Hex } from "./cache";
 import { PluginsError } from "./errors";
+import { listFiles } from "./modules";
 
 /** A problem with one field of an environment's `artifacts` block. */
 export class ArtifactError extends Error {
@@ -26,21 +27,6 @@ export interface PrepareOptions {
   readonly log?: (line: string) => void;
 }
 
-const IGNORED = /(^|\/)(__pycache__|\.DS_Store$|.*\.pyc$|\.git(\/|$))/;
-
-const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
-
-/** Files under a folder by posix path, ignoring caches; sorted so the output never depends on the file system. */
-function listFiles(dir: string, prefix = ""): string[] {
-  return readdirSync(join(dir, prefix), { withFileTypes: true })
-    .flatMap((entry) => {
-      const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      if (IGNORED.test(rel)) return [];
-      return entry.isDirectory() ? listFiles(dir, rel) : [rel];
-    })
-    .sort();
-}
-
 function existing(field: keyof Artifacts, root: string, rel: string, kind: "file" | "folder"): string {
   const path = resolve(root, rel);
   let ok = false;
@@ -59,20 +45,15 @@ function existing(field: keyof Artifacts, root: string, rel: string, kind: "file
  */
 export function prepareArtifacts(artifacts: Artifacts, airflowVersion: AirflowVersion, options: PrepareOptions): MwaaArtifactFiles {
   const { root } = options;
-  const dagsDir = existing("dagsDir", root, artifacts.dagsDir, "folder");
-  const dags = Object.fromEntries(
-    listFiles(dagsDir).map((rel) => {
-      const path = join(dagsDir, rel);
-      return [rel, { path, sha256: sha256(readFileSync(path)) }];
-    }),
-  );
-  const startupScript = artifacts.startupScript === undefined ? undefined : existing("startupScript", root, artifacts.startupScript, "file");
-  const needsZip = artifacts.requirements !== undefined || artifacts.startupRequirements !== undefined || artifacts.pluginsDir !== undefined;
-  if (!needsZip) {
-    return { dags, ...(startupScript !== undefined ? { startupScript: { path: startupScript, sha256: sha256(readFileSync(startupScript)) } } : {}) };
-  }
-  const requirementsFile = artifacts.requirements === undefined ? undefined : existing("requirements", root, artifacts.requirements, "file");
   const field = (name: keyof Artifacts, kind: "file" | "folder") => (artifacts[name] === undefined ? undefined : existing(name, root, artifacts[name]!, kind));
+  const hashed = (path: string) => ({ path, sha256: sha256Hex(readFileSync(path)) });
+  const dagsDir = existing("dagsDir", root, artifacts.dagsDir, "folder");
+  const dags = Object.fromEntries(listFiles(dagsDir).map((rel) => [rel, hashed(join(dagsDir, rel))]));
+  const startupPath = field("startupScript", "file");
+  const startupScript = startupPath === undefined ? {} : { startupScript: hashed(startupPath) };
+  const needsZip = artifacts.requirements !== undefined || artifacts.startupRequirements !== undefined || artifacts.pluginsDir !== undefined;
+  if (!needsZip) return { dags, ...startupScript };
+  const requirementsFile = field("requirements", "file");
   let build;
   try {
     build = buildPlugins({
@@ -93,8 +74,8 @@ export function prepareArtifacts(artifacts: Artifacts, airflowVersion: AirflowVe
   return {
     dags,
     plugins: { path: build.zipPath, sha256: build.zipSha256 },
-    ...(requirementsFile !== undefined ? { requirements: { content: build.requirementsContent, sha256: sha256(build.requirementsContent) } } : {}),
-    ...(startupScript !== undefined ? { startupScript: { path: startupScript, sha256: sha256(readFileSync(startupScript)) } } : {}),
+    ...(requirementsFile !== undefined ? { requirements: { content: build.requirementsContent, sha256: sha256Hex(build.requirementsContent) } } : {}),
+    ...startupScript,
   };
 }
 

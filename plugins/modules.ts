@@ -9,16 +9,32 @@ export interface PluginModuleFile {
   readonly data: Buffer;
 }
 
-/** Build leftovers and OS litter: they would change the zip without changing the plugin. */
+/** Build leftovers, OS litter and VCS folders: they would change an upload without changing the code. */
 function isSkipped(name: string, isDirectory: boolean): boolean {
-  if (isDirectory) return name === "__pycache__";
+  if (isDirectory) return name === "__pycache__" || name === ".git";
   return name === ".DS_Store" || name.endsWith(".pyc") || name.endsWith(".pyo");
 }
 
 /**
- * Every file under the plugin modules folder, by relative posix path, sorted, without
- * `__pycache__`, `*.pyc` and `.DS_Store`. Symbolic links are followed.
+ * Every file under a folder by relative posix path, sorted, without `__pycache__`, `.git`, `*.pyc`,
+ * `*.pyo` and `.DS_Store`: the same set whatever the file system's order. Symbolic links are followed.
  */
+export function listFiles(root: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const name of readdirSync(dir)) {
+      const isDirectory = statSync(join(dir, name)).isDirectory();
+      if (isSkipped(name, isDirectory)) continue;
+      const rel = prefix === "" ? name : `${prefix}/${name}`;
+      if (isDirectory) walk(join(dir, name), rel);
+      else files.push(rel);
+    }
+  };
+  walk(root, "");
+  return files.sort(byName);
+}
+
+/** Every plugin module file under the plugin modules folder (see listFiles), with its bytes. */
 export function collectPluginModules(root: string): PluginModuleFile[] {
   try {
     if (!statSync(root).isDirectory()) throw new PluginsError(`plugin modules folder ${root} is not a folder`);
@@ -26,22 +42,11 @@ export function collectPluginModules(root: string): PluginModuleFile[] {
     if (error instanceof PluginsError) throw error;
     throw new PluginsError(`plugin modules folder ${root} does not exist`);
   }
-  const files: PluginModuleFile[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      const isDirectory = statSync(path).isDirectory();
-      if (isSkipped(name, isDirectory)) continue;
-      const zipName = prefix === "" ? name : `${prefix}/${name}`;
-      if (isDirectory) {
-        walk(path, zipName);
-      } else if (name.endsWith(".whl")) {
-        throw new PluginsError(`${path}: wheels do not belong among plugin modules; put them in the wheelhouse (or let pip download them) so the resolution check sees them`);
-      } else {
-        files.push({ name: zipName, data: readFileSync(path) });
-      }
+  return listFiles(root).map((name) => {
+    const path = join(root, name);
+    if (name.endsWith(".whl")) {
+      throw new PluginsError(`${path}: wheels do not belong among plugin modules; put them in the wheelhouse (or let pip download them) so the resolution check sees them`);
     }
-  };
-  walk(root, "");
-  return files.sort((a, b) => byName(a.name, b.name));
+    return { name, data: readFileSync(path) };
+  });
 }
