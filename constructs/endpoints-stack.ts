@@ -67,6 +67,6 @@ export class MwaaEndpointsStack extends TerraformStack {
       tags: env.tags,
     });
     sg.allow("HttpsFromAlb", 443, this.webAccess.securityGroupId, "ALB to the web server endpoint");
-    webAccessOutputs(this, this.webAccess, `https://${env.access.domainName!}`);
+    webAccessOutputs(this, this.webAccess);
   }
 }

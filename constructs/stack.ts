@@ -37,6 +37,6 @@ export class MwaaStack extends TerraformStack {
       output("mwaa_database_vpc_endpoint_id", mwaa.endpoints.database.id, "Customer managed endpoint of the metadata database");
       output("mwaa_webserver_vpc_endpoint_id", mwaa.endpoints.webserver.id, "Customer managed endpoint of the web server");
     }
-    if (mwaa.webAccess !== undefined) webAccessOutputs(this, mwaa.webAccess, mwaa.url!);
+    if (mwaa.webAccess !== undefined) webAccessOutputs(this, mwaa.webAccess);
   }
 }
