@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ref } from "./model-ref";
 
 /** The `access` block of an environment: how people reach the private web server through an ALB. */
 
@@ -20,7 +21,7 @@ const cidr = z.string().refine((c) => isIpv4Cidr(c) || isIpv6Cidr(c), { error: "
 export const secretRefSchema = z.union(
   [
     z.strictObject({ ssmParameter: z.string().regex(SSM_PARAMETER, { error: "an SSM parameter name like /mwaa/oidc/client-secret" }) }),
-    z.strictObject({ secretArn: z.string().regex(SECRET_ARN, { error: "a Secrets Manager secret ARN" }) }),
+    z.strictObject({ secretArn: ref(SECRET_ARN, "a Secrets Manager secret ARN") }),
   ],
   { error: 'a reference: {"ssmParameter": "/path"} or {"secretArn": "arn:aws:secretsmanager:..."}; never the secret itself' },
 );
@@ -37,7 +38,7 @@ export const oidcSchema = z.strictObject({
 });
 
 export const cognitoSchema = z.strictObject({
-  userPoolArn: z.string().regex(COGNITO_POOL_ARN, { error: "a Cognito user pool ARN" }),
+  userPoolArn: ref(COGNITO_POOL_ARN, "a Cognito user pool ARN"),
   userPoolClientId: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "a Cognito app client id" }),
   userPoolDomain: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: "the Cognito domain prefix or custom domain" }),
 });
@@ -90,20 +91,20 @@ export type Sso = z.output<typeof ssoSchema>;
 export const accessSchema = z.strictObject({
   scheme: z.enum(["internal", "internet-facing"], { error: "internal or internet-facing" }).default("internal").describe('ALB scheme. @default "internal"'),
   domainName: z.string().regex(DOMAIN, { error: "a lower-case DNS name like airflow.example.com" }).optional().describe("Name users open. @default - the ALB's DNS name (needs certificateArn)"),
-  hostedZoneId: z.string().regex(ZONE_ID, { error: "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ" }).optional(),
+  hostedZoneId: ref(ZONE_ID, "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ").optional(),
   hostedZoneName: z.string().regex(DOMAIN, { error: "a hosted zone name like example.com" }).optional(),
   privateHostedZone: z.boolean().default(false).describe("Look hostedZoneName up among private zones. @default false"),
-  certificateArn: z.string().regex(ACM_ARN, { error: "an ACM certificate ARN" }).optional().describe("Existing certificate. @default - an ACM certificate for domainName, DNS-validated in the hosted zone"),
+  certificateArn: ref(ACM_ARN, "an ACM certificate ARN").optional().describe("Existing certificate. @default - an ACM certificate for domainName, DNS-validated in the hosted zone"),
   allowedCidrs: z.array(cidr).default([]).describe("Client CIDRs allowed on 443 (and 80 for the redirect). @default []"),
-  allowedPrefixListIds: z.array(z.string().regex(PREFIX_LIST, { error: "a prefix list id like pl-0123456789abcdef0" })).default([]).describe("@default []"),
-  allowedSecurityGroupIds: z.array(z.string().regex(SG_ID, { error: "a security group id like sg-0123456789abcdef0" })).default([]).describe("@default []"),
+  allowedPrefixListIds: z.array(ref(PREFIX_LIST, "a prefix list id like pl-0123456789abcdef0")).default([]).describe("@default []"),
+  allowedSecurityGroupIds: z.array(ref(SG_ID, "a security group id like sg-0123456789abcdef0")).default([]).describe("@default []"),
   allowWholeInternet: z.boolean().default(false).describe("Opt in to 0.0.0.0/0 or ::/0 in allowedCidrs: an ALB open to the whole internet. @default false"),
   sslPolicy: z.string().regex(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, { error: "an ELB security policy name" }).default(DEFAULT_SSL_POLICY).describe(`@default "${DEFAULT_SSL_POLICY}"`),
   idleTimeoutSeconds: z.number().int().min(1, { error: "an integer from 1 to 4000" }).max(4000, { error: "an integer from 1 to 4000" }).default(60).describe("@default 60"),
   ipAddressType: z.enum(["ipv4", "dualstack"], { error: "ipv4 or dualstack" }).default("ipv4").describe('@default "ipv4"'),
   deletionProtection: z.boolean().optional().describe("@default - the environment's protectFromDestroy"),
   accessLogs: z
-    .strictObject({ bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: "an S3 bucket name" }), prefix: z.string().default("alb").describe('@default "alb"') })
+    .strictObject({ bucket: ref(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"), prefix: z.string().default("alb").describe('@default "alb"') })
     .optional()
     .describe("ALB access logs to this bucket (its policy must allow ELB log delivery). @default - off"),
   authentication: z

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ref } from "./model-ref";
 
 /** The `endpoints` block: who creates the two customer managed endpoints. */
 
@@ -17,9 +18,7 @@ export const endpointsSchema = z
       ),
     role: z
       .strictObject({
-        roleArn: z.string({ error: "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints" }).regex(ROLE_ARN, {
-          error: "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints",
-        }),
+        roleArn: ref(ROLE_ARN, "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints"),
         externalId: z.string().regex(EXTERNAL_ID, { error: "2 to 1224 characters: letters, digits and +=,.@:/-_" }).optional().describe("@default - none"),
         sessionName: z.string().regex(SESSION_NAME, { error: "2 to 64 characters: letters, digits and +=,.@-_" }).default("mwaa-endpoints").describe('@default "mwaa-endpoints"'),
         region: z.string().regex(REGION, { error: "an AWS region like eu-west-1" }).optional().describe("@default - the environment's region"),

@@ -13,6 +13,7 @@ import {
 } from "./versions";
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
 import { checkEndpoints, endpointsSchema } from "./model-endpoints";
+import { ref } from "./model-ref";
 
 /**
  * The config model: one zod schema is the contract for config files, the construct props and the
@@ -95,12 +96,12 @@ export const airflowSchema = z
 
 const networkSchema = z
   .strictObject({
-    vpcId: str(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f60718").optional().describe("Existing VPC id."),
+    vpcId: ref(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f60718").optional().describe("Existing VPC id."),
     privateSubnetIds: z
-      .array(str(SUBNET_ID, "a subnet id like subnet-0a1b2c3d4e5f60718"), { error: "exactly two distinct private subnet ids" })
+      .array(ref(SUBNET_ID, "a subnet id like subnet-0a1b2c3d4e5f60718"), { error: "exactly two distinct private subnet ids" })
       .optional()
       .describe("Existing private subnets, exactly two in different AZs."),
-    publicSubnetIds: z.array(str(SUBNET_ID, "a subnet id like subnet-0a1b2c3d4e5f60718")).optional().describe("Existing public subnets (for an internet-facing ALB). @default []"),
+    publicSubnetIds: z.array(ref(SUBNET_ID, "a subnet id like subnet-0a1b2c3d4e5f60718")).optional().describe("Existing public subnets (for an internet-facing ALB). @default []"),
     create: z
       .strictObject({
         cidr: z
@@ -140,7 +141,7 @@ const networkSchema = z
 
 const bucketSchema = z
   .strictObject({
-    existingName: str(BUCKET_NAME, "an S3 bucket name (3 to 63 lower-case letters, digits, dots, hyphens)").optional().describe("Use this existing, versioned bucket."),
+    existingName: ref(BUCKET_NAME, "an S3 bucket name (3 to 63 lower-case letters, digits, dots, hyphens)").optional().describe("Use this existing, versioned bucket."),
     name: str(BUCKET_NAME, "an S3 bucket name (3 to 63 lower-case letters, digits, dots, hyphens)")
       .optional()
       .describe('Name of the bucket to create. @default - a generated name starting "airflow-<environment>-"'),
@@ -186,8 +187,8 @@ export const monitoringSchema = z
       .regex(/^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, { error: 'a CloudWatch namespace not starting with "AWS/"' })
       .default("PrivateMWAA")
       .describe('Namespace of the worker-count metric. @default "PrivateMWAA"'),
-    alarmTopicArn: z.string().regex(SNS_ARN, { error: "an SNS topic ARN" }).optional().describe("SNS topic for alarms. @default - alarms without actions"),
-    onFailureDestinationArn: z.string().regex(SQS_OR_SNS_ARN, { error: "an SQS queue or SNS topic ARN" }).optional().describe("Where failed worker-count runs go. @default - none"),
+    alarmTopicArn: ref(SNS_ARN, "an SNS topic ARN").optional().describe("SNS topic for alarms. @default - alarms without actions"),
+    onFailureDestinationArn: ref(SQS_OR_SNS_ARN, "an SQS queue or SNS topic ARN").optional().describe("Where failed worker-count runs go. @default - none"),
     queuedTasksThreshold: int(1, 10000).default(20).describe("@default 20"),
     queuedTasksMinutes: int(1, 1440).default(15).describe("@default 15"),
     workersAtMaximumMinutes: int(1, 1440).default(30).describe("@default 30"),
@@ -217,7 +218,7 @@ export const environmentSchema = z
     airflow: airflowSchema,
     network: networkSchema,
     bucket: bucketSchema,
-    kmsKeyArn: str(KMS_KEY_ARN, "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>")
+    kmsKeyArn: ref(KMS_KEY_ARN, "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>")
       .optional()
       .describe("Customer managed KMS key for the environment, bucket and logs. Changing it replaces the environment. @default - AWS owned keys"),
     protectFromDestroy: z.boolean({ error: "true or false" }).default(true).describe("prevent_destroy on the environment and bucket; ALB deletion protection. @default true"),

@@ -4,6 +4,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
+import { isUnresolvedToken } from "./model-ref";
 
 import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
 
@@ -23,6 +24,12 @@ export interface WorkerCountMetricProps {
   readonly onFailureDestinationArn?: string;
   /** @default {} */
   readonly tags?: Record<string, string>;
+}
+
+/** What sending to the destination takes; a token (the user's own queue or topic) may be either. */
+function destinationActions(arn: string): string[] {
+  if (isUnresolvedToken(arn)) return ["sns:Publish", "sqs:SendMessage"];
+  return [arn.includes(":sqs:") ? "sqs:SendMessage" : "sns:Publish"];
 }
 
 /**
@@ -49,7 +56,7 @@ export class WorkerCountMetric extends Construct {
           condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }],
         },
         ...(props.onFailureDestinationArn !== undefined
-          ? [{ sid: "OnFailureDestination", actions: [props.onFailureDestinationArn.includes(":sqs:") ? "sqs:SendMessage" : "sns:Publish"], resources: [props.onFailureDestinationArn] }]
+          ? [{ sid: "OnFailureDestination", actions: destinationActions(props.onFailureDestinationArn), resources: [props.onFailureDestinationArn] }]
           : []),
       ],
       logRetentionDays: props.logRetentionDays,

@@ -1,0 +1,77 @@
+/**
+ * A platform team composes PrivateMwaaEnvironment with resources of its own app: ids and ARNs are
+ * cdktf tokens, which must end up as Terraform references, while literal values keep their checks.
+ */
+import { TerraformStack } from "cdktf";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
+import { configErrorLines, minimalEnvironment, resources, synthConstruct, testApp, type TerraformJson } from "./helpers";
+
+describe("composing with the user's own resources", () => {
+  // GIVEN a VPC, two subnets, a key, a topic and a client security group of the user's app
+  let doc: TerraformJson;
+  beforeAll(() => {
+    doc = synthConstruct((scope) => {
+      const vpc = new Vpc(scope, "Vpc", { cidrBlock: "10.0.0.0/16" });
+      const a = new Subnet(scope, "A", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24", availabilityZone: "eu-west-1a" });
+      const b = new Subnet(scope, "B", { vpcId: vpc.id, cidrBlock: "10.0.2.0/24", availabilityZone: "eu-west-1b" });
+      const key = new KmsKey(scope, "Key", {});
+      const topic = new SnsTopic(scope, "Alarms", { name: "airflow-alarms" });
+      const clients = new SecurityGroup(scope, "Clients", { vpcId: vpc.id });
+      // WHEN the environment takes them as props
+      new PrivateMwaaEnvironment(scope, "Mwaa", {
+        name: "platform-airflow",
+        region: "eu-west-1",
+        network: { vpcId: vpc.id, privateSubnetIds: [a.id, b.id] },
+        kmsKeyArn: key.arn,
+        monitoring: { alarmTopicArn: topic.arn, workerCount: false },
+        access: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666", allowedSecurityGroupIds: [clients.id] },
+      });
+    });
+  });
+
+  // THEN the JSON refers to them
+  test("the environment runs in the user's subnets with the user's key", () => {
+    const [env] = Object.values(resources(doc, "aws_mwaa_environment"));
+    expect(env.network_configuration.subnet_ids).toEqual(["${aws_subnet.A.id}", "${aws_subnet.B.id}"]);
+    expect(env.kms_key).toBe("${aws_kms_key.Key.arn}");
+  });
+
+  test("security groups are created in the user's VPC", () => {
+    const vpcs = Object.values(resources(doc, "aws_security_group")).map((sg) => sg.vpc_id);
+    expect(vpcs.length).toBeGreaterThanOrEqual(2);
+    expect(vpcs.filter((v) => v !== "${aws_vpc.Vpc.id}")).toEqual([]);
+  });
+
+  test("every alarm notifies the user's topic", () => {
+    const alarms = Object.values(resources(doc, "aws_cloudwatch_metric_alarm"));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.alarm_actions).toEqual(["${aws_sns_topic.Alarms.arn}"]);
+  });
+
+  test("the ALB admits the user's client security group", () => {
+    const rules = Object.values(resources(doc, "aws_vpc_security_group_ingress_rule"));
+    expect(rules.some((r) => r.referenced_security_group_id === "${aws_security_group.Clients.id}")).toBe(true);
+  });
+});
+
+describe("literal ids keep their checks", () => {
+  test("a literal that is not a VPC id is refused with today's message", () => {
+    const lines = configErrorLines(() => new PrivateMwaaEnvironment(new TerraformStack(testApp(), "t"), "Mwaa", minimalEnvironment({ network: { vpcId: "vpc-nope", privateSubnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"] } })));
+    expect(lines).toEqual(['Mwaa props: network.vpcId: a VPC id like vpc-0a1b2c3d4e5f60718 (got "vpc-nope")']);
+  });
+
+  test("a token in one subnet and a bad literal in the other: only the literal is reported", () => {
+    const lines = configErrorLines(() => {
+      const stack = new TerraformStack(testApp(), "t");
+      const vpc = new Vpc(stack, "Vpc", { cidrBlock: "10.0.0.0/16" });
+      const a = new Subnet(stack, "A", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24" });
+      new PrivateMwaaEnvironment(stack, "Mwaa", minimalEnvironment({ network: { vpcId: vpc.id, privateSubnetIds: [a.id, "subnet-x"] } }));
+    });
+    expect(lines).toEqual(['Mwaa props: network.privateSubnetIds[1]: a subnet id like subnet-0a1b2c3d4e5f60718 (got "subnet-x")']);
+  });
+});
