@@ -242,6 +242,15 @@ describe("stack backend", () => {
     });
   });
 
+  test("every stack requires Terraform 1.11 or later (use_lockfile is GA from 1.11)", () => {
+    // GIVEN the s3 backend with native locking, and the local backend
+    const s3 = synthStack(minimalEnvironment(), { type: "s3", bucket: "team-tf-state", keyPrefix: "mwaa/", region: "eu-central-1", useLockfile: true });
+    const local = synthStack(minimalEnvironment());
+    // THEN terraform init on 1.10 or older stops with a version error instead of a backend error
+    expect(s3.terraform?.required_version).toBe(">= 1.11");
+    expect(local.terraform?.required_version).toBe(">= 1.11");
+  });
+
   test("native locking can be turned off", () => {
     const doc = synthStack(minimalEnvironment(), { type: "s3", bucket: "team-tf-state", keyPrefix: "", region: "eu-central-1", useLockfile: false });
     expect(doc.terraform?.backend.s3).not.toHaveProperty("use_lockfile");

@@ -73,6 +73,14 @@ describe("created VPC", () => {
     expect(Object.keys(resources(oneNat, "aws_subnet"))).toHaveLength(4);
   });
 
+  test("the AZ lookup skips Local and Wavelength Zones (opt-in-status opt-in-not-required)", () => {
+    // GIVEN a created VPC
+    // THEN only the Region's own AZs are listed, so names[0..1] never is an opted-in Local Zone
+    const zones = blockAt(oneNat, "data.aws_availability_zones", "Mwaa_Network_Zones");
+    expect(zones.state).toBe("available");
+    expect(zones.filter).toEqual([{ name: "opt-in-status", values: ["opt-in-not-required"] }]);
+  });
+
   test("the environment runs in the two created private subnets", () => {
     expect(environment(oneNat).network_configuration.subnet_ids).toEqual([
       ref(oneNat, "aws_subnet", "Mwaa_Network_PrivateSubnet1", "id"),

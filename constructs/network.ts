@@ -51,7 +51,13 @@ export class MwaaNetwork extends Construct {
     if (network.create !== undefined) {
       this.created = true;
       const { cidr, natGateways } = network.create;
-      const zones = new DataAwsAvailabilityZones(this, "Zones", { state: "available" });
+      // Only the Region's own AZs: with Local Zones opted in, names[0..1] could be a Local Zone, and
+      // the subnets' AZs replace the environment. opt-in-status values: EC2 DescribeAvailabilityZones
+      // filters (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html).
+      const zones = new DataAwsAvailabilityZones(this, "Zones", {
+        state: "available",
+        filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
+      });
       const vpc = new Vpc(this, "Vpc", { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: withName(tags, props.name) });
       const cidrs = subnetCidrs(cidr);
       const igw = new InternetGateway(this, "InternetGateway", { vpcId: vpc.id, tags: withName(tags, props.name) });

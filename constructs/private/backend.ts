@@ -15,8 +15,15 @@ function s3Key(backend: Extract<Backend, { type: "s3" }>, stackName: string): st
   return `${backend.keyPrefix}${stackName}.tfstate`;
 }
 
-/** Each stack keeps its own state: a local file, or its own key in the S3 bucket. */
+/**
+ * Oldest Terraform every stack accepts: S3 native locking (`use_lockfile`) is generally available
+ * from 1.11 (experimental in 1.10). https://developer.hashicorp.com/terraform/language/v1.11.x/upgrade-guides
+ */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.11";
+
+/** Each stack keeps its own state: a local file, or its own key in the S3 bucket. Sets required_version too. */
 export function configureBackend(stack: TerraformStack, stackName: string, backend: Backend): void {
+  stack.addOverride("terraform.required_version", TERRAFORM_REQUIRED_VERSION);
   if (backend.type === "local") {
     new LocalBackend(stack, { path: localStatePath(stackName) });
     return;
