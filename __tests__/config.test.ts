@@ -1,6 +1,7 @@
 import { parseConfig, parseEnvironment } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
+import { MWAA_REGIONS } from "../constructs/regions";
 import { AIRFLOW_VERSIONS } from "../constructs/versions";
 import { PRIVATE_SUBNET_IDS, VPC_ID, minimalEnvironment, configErrorLines } from "./helpers";
 
@@ -27,6 +28,8 @@ const got = (value: unknown) => {
 
 const NAME_RULE = "1 to 80 characters, a letter then letters, digits, - or _";
 const VERSIONS = `an Airflow version MWAA supports: ${Object.keys(AIRFLOW_VERSIONS).join(", ")}`;
+/** The region rule with no close match: every Region where MWAA runs, by partition. */
+const REGIONS = `an AWS Region where Amazon MWAA runs (aws: ${MWAA_REGIONS.aws.join(", ")}; aws-cn: ${MWAA_REGIONS["aws-cn"].join(", ")})`;
 const fiftyOneTags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`key${i}`, "v"]));
 
 /** [what, config, path, what is allowed, got]: the config must give exactly this line (others may follow for the same field). */
@@ -109,8 +112,11 @@ const INVALID: [string, unknown, string, string, string][] = [
   ["service endpoint twice", existingNetwork({ serviceEndpoints: ["s3", "s3"] }), "environments[0].network.serviceEndpoints", "each service once", '["s3","s3"]'],
   // formats
   ["malformed KMS key ARN", withEnv({ kmsKeyArn: "arn:aws:kms:eu-west-1:123:key/abc" }), "environments[0].kmsKeyArn", "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>", '"arn:aws:kms:eu-west-1:123:key/abc"'],
-  ["malformed region", withEnv({ region: "Europe" }), "environments[0].region", "an AWS region like eu-west-1", '"Europe"'],
-  ["missing region", withEnv({ region: undefined }), "environments[0].region", "an AWS region like eu-west-1", "nothing"],
+  ["malformed region", withEnv({ region: "Europe" }), "environments[0].region", REGIONS, '"Europe"'],
+  ["missing region", withEnv({ region: undefined }), "environments[0].region", "an AWS Region where Amazon MWAA runs, like eu-west-1", "nothing"],
+  ["well-formed region that does not exist", withEnv({ region: "eu-west-9" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "eu-west-1"?)', '"eu-west-9"'],
+  ["real Region without MWAA", withEnv({ region: "mx-central-1" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "me-central-1"?)', '"mx-central-1"'],
+  ["GovCloud (no MWAA in the SDK endpoint data)", withEnv({ region: "us-gov-west-1" }), "environments[0].region", REGIONS, '"us-gov-west-1"'],
   ["more than 50 tags", withEnv({ tags: fiftyOneTags }), "environments[0].tags", "at most 50 tags", got(fiftyOneTags)],
   ["tag value of 257 characters", withEnv({ tags: { team: "v".repeat(257) } }), "environments[0].tags.team", "a tag value is at most 256 characters", got("v".repeat(257))],
   [
@@ -136,6 +142,7 @@ const INVALID: [string, unknown, string, string, string][] = [
   // top level and backend
   ["no environment", { environments: [] }, "environments", "at least one environment", "[]"],
   ["unknown backend type", { backend: { type: "gcs" }, environments: [minimalEnvironment()] }, "backend.type", 'type "local" or "s3"', '"gcs"'],
+  ["China Region", withEnv({ region: "cn-north-2" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "cn-north-1"?)', '"cn-north-2"'],
   ["s3 backend without a bucket", { backend: { type: "s3", region: "eu-west-1" }, environments: [minimalEnvironment()] }, "backend.bucket", "an S3 bucket name", "nothing"],
 ];
 
@@ -157,6 +164,10 @@ describe("a valid config", () => {
     expect(env.airflow).toMatchObject({ version: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 10, schedulers: 2, minWebservers: 2, maxWebservers: 2 });
     expect(env.airflow).toMatchObject({ weeklyMaintenanceWindowStart: "SUN:03:00", logLevel: "INFO", configurationOptions: {} });
     expect(env).toMatchObject({ protectFromDestroy: true, tags: {}, executionRolePolicyStatements: [] });
+  });
+
+  test("a Region of each partition where MWAA runs is accepted", () => {
+    for (const region of ["us-east-1", "ap-southeast-7", "cn-northwest-1"]) expect(() => parseConfig(JSON.stringify(withEnv({ region })), FILE)).not.toThrow();
   });
 
   test("mw1.micro defaults to one worker, scheduler and web server", () => {
@@ -232,7 +243,7 @@ describe("invalid configs", () => {
     expect(lines.sort()).toEqual([
       `${FILE}: environments[0].name: ${NAME_RULE} (got "")`,
       `${FILE}: environments[1].airflow.minWorkers: an integer from 1 to 25 (got 0)`,
-      `${FILE}: environments[1].region: an AWS region like eu-west-1 (got "x")`,
+      `${FILE}: environments[1].region: ${REGIONS} (got "x")`,
     ]);
   });
 

@@ -46,7 +46,8 @@ function distance(a: string, b: string): number {
   return row[b.length];
 }
 
-function suggestion(key: string, known: readonly string[]): string {
+/** ` (did you mean "x"?)` when one of `known` is close to `key`, else "". */
+export function suggestion(key: string, known: readonly string[]): string {
   const best = known.map((k) => [k, distance(key, k)] as const).sort((x, y) => x[1] - y[1])[0];
   return best !== undefined && best[1] <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean "${best[0]}"?)` : "";
 }

@@ -1,5 +1,6 @@
 export * from "./model";
 export * from "./versions";
+export * from "./regions";
 export { ConfigError } from "./errors";
 export { parseConfig, parseEnvironment, configJsonSchema } from "./config";
 export * from "./network";

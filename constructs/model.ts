@@ -13,6 +13,8 @@ import {
 } from "./versions";
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
 import { checkEndpoints, endpointsSchema } from "./model-endpoints";
+import { suggestion } from "./errors";
+import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./model-ref";
 
 /**
@@ -213,7 +215,16 @@ export const environmentSchema = z
       .max(80, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
       .regex(ENV_NAME, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
       .describe("Environment name; also the stack name. Renaming makes a new environment (see README)."),
-    region: str(REGION, "an AWS region like eu-west-1").describe("AWS region."),
+    region: z
+      .string({ error: "an AWS Region where Amazon MWAA runs, like eu-west-1" })
+      .refine(isMwaaRegion, {
+        error: (issue) => {
+          const hint = typeof issue.input === "string" ? suggestion(issue.input, ALL_MWAA_REGIONS) : "";
+          const list = Object.entries(MWAA_REGIONS).map(([partition, regions]) => `${partition}: ${regions.join(", ")}`);
+          return `an AWS Region where Amazon MWAA runs${hint === "" ? ` (${list.join("; ")})` : hint}`;
+        },
+      })
+      .describe("AWS Region where Amazon MWAA runs (the list, per partition, is in constructs/regions.ts)."),
     tags: tagsSchema,
     airflow: airflowSchema,
     network: networkSchema,
