@@ -91,8 +91,9 @@ describe("permissions", () => {
     const arn = ref(plain, "aws_s3_bucket", "Mwaa_Bucket", "arn");
     const read = statement(plain, "ReadArtifacts");
     expect(read.resources).toEqual([arn, `${arn}/*`]);
-    expect(read.actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket"]));
-    expect(read.actions.filter((a: string) => !/^s3:(Get|List)/.test(a))).toEqual([]);
+    // THEN exactly the S3 actions of AWS's documented execution-role policy (MWAA user guide,
+    // "Amazon MWAA execution role"): a narrower set fails only at creation, 20 minutes in
+    expect(read.actions).toEqual(["s3:GetObject*", "s3:GetBucket*", "s3:List*"]);
   });
 
   test("logs go to this environment's log groups only", () => {

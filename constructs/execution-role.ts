@@ -57,8 +57,10 @@ export class ExecutionRole extends Construct {
       { sid: "PublishMetrics", actions: ["airflow:PublishMetrics"], resources: [environmentArn] },
       { sid: "DenyListAllBuckets", effect: "Deny", actions: ["s3:ListAllMyBuckets"], resources: [props.bucketArn, `${props.bucketArn}/*`] },
       {
+        // The S3 actions of AWS's documented execution-role policy, which MWAA is tested against
+        // (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html), on this bucket only.
         sid: "ReadArtifacts",
-        actions: ["s3:GetObject", "s3:GetObjectVersion", "s3:GetBucketLocation", "s3:GetBucketVersioning", "s3:GetBucketPublicAccessBlock", "s3:ListBucket", "s3:ListBucketVersions"],
+        actions: ["s3:GetObject*", "s3:GetBucket*", "s3:List*"],
         resources: [props.bucketArn, `${props.bucketArn}/*`],
       },
       { sid: "CheckAccountPublicAccessBlock", actions: ["s3:GetAccountPublicAccessBlock"], resources: ["*"] },
