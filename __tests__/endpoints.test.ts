@@ -20,7 +20,8 @@ const role = synthStack(
     endpoints: { createdBy: "role", role: { roleArn: ROLE_ARN, externalId: "mwaa-endpoints-01", sessionName: "network-team", ownSecurityGroup: true } },
   }),
 );
-const roleShared = synthStack(minimalEnvironment({ endpoints: { createdBy: "role", role: { roleArn: ROLE_ARN } } }));
+const roleDefault = synthStack(minimalEnvironment({ access: ACCESS, endpoints: { createdBy: "role", role: { roleArn: ROLE_ARN } } }));
+const roleShared = synthStack(minimalEnvironment({ endpoints: { createdBy: "role", role: { roleArn: ROLE_ARN, ownSecurityGroup: false } } }));
 
 // ---- vpc-owner mode: built the way main.ts builds it, two stacks in one app ----
 function buildLikeMain(app: App, config: ConfigInput): { core: MwaaStack; endpoints: MwaaEndpointsStack } {
@@ -141,7 +142,20 @@ describe('role mode (createdBy "role")', () => {
     expect(blockAt(role, "aws_security_group", "Mwaa_EndpointSecurityGroup").tags).toMatchObject({ "mwaa:environment": "dev" });
   });
 
-  test("without ownSecurityGroup, the endpoints use the environment's group and no other is made", () => {
+  test("by default (the role may be in another account) the endpoints' group is created by the endpoints' own provider", () => {
+    // GIVEN createdBy "role" without ownSecurityGroup
+    // THEN each endpoint's only group is one the aliased provider creates, never the environment account's
+    for (const which of ["Database", "Webserver"] as const) {
+      const ep = blockAt(roleDefault, "aws_vpc_endpoint", `Mwaa_CustomerEndpoints_${which}`);
+      expect(ep.provider).toBe("aws.endpoints");
+      expect(ep.security_group_ids).toEqual([ref(roleDefault, "aws_security_group", "Mwaa_EndpointSecurityGroup", "id")]);
+    }
+    expect(blockAt(roleDefault, "aws_security_group", "Mwaa_EndpointSecurityGroup").provider).toBe("aws.endpoints");
+    // AND the ALB reaches the endpoints through that group, not the environment's
+    expect(blockAt(roleDefault, "aws_vpc_security_group_ingress_rule", "Mwaa_EndpointSecurityGroup_HttpsFromAlb").provider).toBe("aws.endpoints");
+  });
+
+  test("with ownSecurityGroup false (role in the environment's account), the endpoints use the environment's group and no other is made", () => {
     expect(addresses(roleShared).filter((a) => a.includes("EndpointSecurityGroup"))).toEqual([]);
     for (const which of ["Database", "Webserver"] as const) {
       expect(blockAt(roleShared, "aws_vpc_endpoint", `Mwaa_CustomerEndpoints_${which}`)).toMatchObject({

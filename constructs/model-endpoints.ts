@@ -24,8 +24,10 @@ export const endpointsSchema = z
         region: z.string().regex(REGION, { error: "an AWS region like eu-west-1" }).optional().describe("@default - the environment's region"),
         ownSecurityGroup: z
           .boolean()
-          .default(false)
-          .describe("Create the endpoints' security group under the role too (the role's account owns the VPC). @default false"),
+          .default(true)
+          .describe(
+            "Give the endpoints a security group of their own, created under the role: an endpoint needs a group of its creator's account, and a participant's group cannot be shared. false only when the role is in the environment's own account: the endpoints then use the environment's group. @default true",
+          ),
       })
       .optional()
       .describe('The role that creates the endpoints; only with createdBy "role".'),

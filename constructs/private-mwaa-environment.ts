@@ -197,6 +197,8 @@ export class PrivateMwaaEnvironment extends Construct {
             region: role.region ?? config.region,
             assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
           });
+    // The role may be in another account: its endpoints need a group of that account, since only a
+    // VPC owner can share a security group (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html).
     const endpointSecurityGroup = role?.ownSecurityGroup
       ? new EndpointSecurityGroup(this, "EndpointSecurityGroup", {
           environmentName: name,
