@@ -12,7 +12,9 @@ import {
   SET_ATTRIBUTES,
   TAG_ATTRIBUTES,
   TERRAFORM_ONLY,
+  NOT_KNOWN,
   forcesReplacement,
+  notKnown,
   type Json,
 } from "./rules";
 
@@ -42,6 +44,8 @@ export interface AttributeChange {
   readonly via?: string;
   /** Why this change replaces the resource, when it does. */
   readonly replaces?: string;
+  /** Why the review cannot tell whether this change updates or replaces the resource. */
+  readonly unknown?: string;
   /** A Terraform meta-argument (depends_on, lifecycle): nothing changes in AWS. */
   readonly terraformOnly?: boolean;
 }
@@ -53,7 +57,8 @@ export interface OptionChange {
   readonly after?: string;
 }
 
-export type Action = "create" | "delete" | "update" | "replace" | "terraform-only" | "read";
+/** `unknown`: a change the review's rules do not cover (it may be an update or a replacement). */
+export type Action = "create" | "delete" | "update" | "replace" | "unknown" | "terraform-only" | "read";
 
 export interface ResourceChange {
   /** `type.name`, or `data.type.name` for a data source. */
@@ -90,6 +95,8 @@ export interface StackCounts {
   readonly changed: number;
   readonly removed: number;
   readonly replaced: number;
+  /** Changes the review cannot judge (action `unknown`). */
+  readonly unknown: number;
 }
 
 export interface StackReview {
@@ -266,6 +273,8 @@ function references(block: Block, known: ReadonlyMap<string, Entry>): Reference[
 /** What of a resource changes at apply time, seen from a reference to it. */
 interface ChangedOutputs {
   readonly all: boolean;
+  /** The resource may or may not be replaced (its change is not known to this review). */
+  readonly uncertain?: boolean;
   readonly attributes: ReadonlySet<string>;
   readonly why: string;
 }
@@ -287,7 +296,8 @@ function classify(w: Working): { action: Action; attributes: AttributeChange[] }
     const top = c.rulePath.split(".")[0];
     const terraformOnly = TERRAFORM_ONLY.has(top);
     const replaces = mode === "managed" && !terraformOnly ? forcesReplacement(type, c.rulePath, c.before, c.after) : undefined;
-    attributes.push({ path: c.path, before: c.before, after: c.after, ...(replaces ? { replaces } : {}), ...(terraformOnly ? { terraformOnly } : {}) });
+    const unknown = mode === "managed" && !terraformOnly && replaces === undefined ? notKnown(type, c.rulePath) : undefined;
+    attributes.push({ path: c.path, before: c.before, after: c.after, ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}), ...(terraformOnly ? { terraformOnly } : {}) });
   }
   attributes.push(...w.indirect);
   if (mode === "managed") {
@@ -297,6 +307,7 @@ function classify(w: Working): { action: Action; attributes: AttributeChange[] }
   if (attributes.length === 0) return { action: "update", attributes };
   if (mode === "data") return { action: "read", attributes };
   if (attributes.some((a) => a.replaces !== undefined)) return { action: "replace", attributes };
+  if (attributes.some((a) => a.unknown !== undefined)) return { action: "unknown", attributes };
   if (attributes.every((a) => a.terraformOnly)) return { action: "terraform-only", attributes };
   return { action: "update", attributes };
 }
@@ -306,6 +317,7 @@ function outputsOf(w: Working, action: Action, attributes: readonly AttributeCha
   const real = attributes.filter((a) => !a.terraformOnly);
   if (real.length === 0) return undefined;
   if (action === "replace") return { all: true, attributes: new Set(), why: `${address} is replaced` };
+  if (action === "unknown") return { all: true, uncertain: true, attributes: new Set(), why: `${address} may be replaced (${NOT_KNOWN})` };
   if (mode === "data") return { all: true, attributes: new Set(), why: `${address} is read again with changed input` };
   const changedTop = new Set(real.map((a) => a.path.split(/[.[]/)[0]));
   const names = new Set(changedTop);
@@ -372,7 +384,7 @@ function stackNotes(base: TerraformDoc, head: TerraformDoc): string[] {
 }
 
 function unchangedStack(name: string, doc: TerraformDoc): StackReview {
-  return { name, status: "unchanged", changes: [], notes: [], counts: { added: 0, changed: 0, removed: 0, replaced: 0 }, environments: environmentsOf(doc) };
+  return { name, status: "unchanged", changes: [], notes: [], counts: { added: 0, changed: 0, removed: 0, replaced: 0, unknown: 0 }, environments: environmentsOf(doc) };
 }
 
 /** The changes of one stack between two synths of it. */
@@ -406,9 +418,13 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
           return o !== undefined && t.address !== address && (o.all || o.attributes.has(t.attribute));
         });
         if (hit === undefined) continue;
-        const why = (outputs.get(hit.address) as ChangedOutputs).why;
-        const replaces = w.entry.mode === "managed" ? forcesReplacement(w.entry.type, ref.rulePath, ref.value, undefined) : undefined;
-        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(replaces ? { replaces } : {}) });
+        const { why, uncertain } = outputs.get(hit.address) as ChangedOutputs;
+        const managed = w.entry.mode === "managed";
+        const forced = managed ? forcesReplacement(w.entry.type, ref.rulePath, ref.value, undefined) : undefined;
+        // What an uncertain change forces is uncertain too: "may be replaced", never "replaced" or "updated".
+        const replaces = uncertain ? undefined : forced;
+        const unknown = !managed ? undefined : uncertain && forced !== undefined ? `it may be replaced: ${forced}` : forced === undefined ? notKnown(w.entry.type, ref.rulePath) : undefined;
+        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}) });
         grew = true;
       }
     }
@@ -494,6 +510,7 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
     changed: managed.filter((c) => c.action === "update").length,
     removed: managed.filter((c) => c.action === "delete").length,
     replaced: managed.filter((c) => c.action === "replace").length,
+    unknown: managed.filter((c) => c.action === "unknown").length,
   };
   const notes = stackNotes(base, head);
   if (withNotes.length === 0 && notes.length === 0) return unchangedStack(name, head);
@@ -547,7 +564,7 @@ function wholeStack(name: string, doc: TerraformDoc, status: "new" | "removed"):
     status,
     changes,
     notes: [],
-    counts: { added: status === "new" ? managed : 0, changed: 0, removed: status === "removed" ? managed : 0, replaced: 0 },
+    counts: { added: status === "new" ? managed : 0, changed: 0, removed: status === "removed" ? managed : 0, replaced: 0, unknown: 0 },
     environments: environmentsOf(doc),
   };
 }

@@ -6,7 +6,7 @@
  * that one line (CI greps for it); nothing else prints both words on one line.
  */
 import type { AttributeChange, Json, OptionChange, ResourceChange, Review, StackReview } from "./diff";
-import { MWAA_ENVIRONMENT } from "./rules";
+import { MWAA_ENVIRONMENT, NOT_KNOWN } from "./rules";
 
 /** The hidden first line the workflow looks for to update its comment instead of adding one. */
 export const MARKER = "<!-- mwaa-review -->";
@@ -67,7 +67,8 @@ function optionLine(o: OptionChange, max: number): string {
 function attributeLines(c: ResourceChange, max: number, indent = "  "): string[] {
   const lines: string[] = [];
   const isOption = (a: AttributeChange) => a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options.");
-  const ordered = [...c.attributes].sort((x, y) => Number(y.replaces !== undefined) - Number(x.replaces !== undefined));
+  const weight = (a: AttributeChange) => (a.replaces !== undefined ? 2 : a.unknown !== undefined ? 1 : 0);
+  const ordered = [...c.attributes].sort((x, y) => weight(y) - weight(x));
   for (const a of ordered) {
     if (isOption(a) && a.indirect === undefined && c.options !== undefined) continue;
     if (a.path === "(resource)") {
@@ -78,7 +79,7 @@ function attributeLines(c: ResourceChange, max: number, indent = "  "): string[]
       lines.push(`${indent}- ${code(a.path)} changes _(Terraform only: no change in AWS)_`);
       continue;
     }
-    const tail = a.replaces !== undefined ? ` — **forces replacement**: ${a.replaces}` : "";
+    const tail = a.replaces !== undefined ? ` — **forces replacement**: ${a.replaces}` : a.unknown !== undefined ? ` — ❓ ${NOT_KNOWN} (${a.unknown})` : "";
     if (a.indirect !== undefined) lines.push(`${indent}- ${code(a.path)} = ${formatValue(a.before, max)} changes at apply time: ${a.indirect}${tail}`);
     else lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)}${tail}`);
   }
@@ -174,13 +175,24 @@ function groupedChanges(changed: readonly ResourceChange[], max: number): string
   return lines;
 }
 
+function unknownLines(c: ResourceChange, max: number): string[] {
+  return [`- ❓ ${name(c)}: ${NOT_KNOWN} — it may be updated in place or replaced.`, ...attributeLines(c, max)];
+}
+
+/**
+ * The sections of a changed stack. Each heading with a number counts exactly what the summary
+ * table's column of the same name counts (managed resources only); data sources and Terraform-only
+ * changes have sections of their own that the table does not count.
+ */
 function changedStack(s: StackReview, max: number): string[] {
   const out: string[] = [];
   for (const n of s.notes) out.push(`> [!WARNING]`, `> ${n}`, "");
   const managed = s.changes.filter((c) => c.mode === "managed");
+  const data = s.changes.filter((c) => c.mode === "data");
   const rank = (c: ResourceChange) => (isEnvironment(c) ? 0 : c.protected ? 1 : 2);
   const replaces = managed.filter((c) => c.action === "replace").sort((x, y) => rank(x) - rank(y));
-  const protectedDeletes = managed.filter((c) => c.action === "delete" && c.protected).sort((x, y) => rank(x) - rank(y));
+  const deletes = managed.filter((c) => c.action === "delete");
+  const protectedDeletes = deletes.filter((c) => c.protected).sort((x, y) => rank(x) - rank(y));
   const loud = replaces.filter((c) => c.protected);
   const others = replaces.filter((c) => !c.protected);
   const replaceItems = [...loud.flatMap((c) => replaceLines(c, max)), ...protectedDeletes.flatMap((c) => protectedDeleteLines(c))];
@@ -195,15 +207,28 @@ function changedStack(s: StackReview, max: number): string[] {
       "</details>",
     );
   } else replaceItems.push(...others.flatMap((c) => replaceLines(c, max)));
-  if (replaceItems.length > 0) out.push("#### ⚠️ REPLACES", "", ...replaceItems, "");
-  const long = managed.filter((c) => c.action === "update" && c.longUpdate);
+  if (replaces.length > 0 || protectedDeletes.length > 0) out.push(`#### ⚠️ REPLACES (${replaces.length} replaced${protectedDeletes.length > 0 ? `, ${protectedDeletes.length} protected destroyed` : ""})`, "", ...replaceItems, "");
+  const unknown = managed.filter((c) => c.action === "unknown");
+  out.push(...list(`❓ Not known (${unknown.length})`, unknown.flatMap((c) => unknownLines(c, max))));
+  const updates = managed.filter((c) => c.action === "update");
+  const long = updates.filter((c) => c.longUpdate);
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
-  const added = s.changes.filter((c) => c.action === "create" || (c.mode === "data" && c.attributes.length === 0 && !c.protected && c.action === "read"));
-  out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.mode === "data" ? " _(data source)_" : ""}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
-  const removed = s.changes.filter((c) => c.action === "delete" && !c.protected);
-  out.push(...list(`Removed (${removed.length})`, removed.map((c) => `- ${name(c)}${c.mode === "data" ? " _(data source)_" : ": destroyed"}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
-  const changed = s.changes.filter((c) => (c.action === "update" && !c.longUpdate) || c.action === "terraform-only" || (c.mode === "data" && c.attributes.length > 0));
-  out.push(...list(`Changed (${changed.length})`, groupedChanges(changed, max), 60));
+  const added = managed.filter((c) => c.action === "create");
+  out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
+  out.push(
+    ...list(
+      `Removed (${deletes.length})`,
+      deletes.map((c) => `- ${name(c)}: destroyed${c.protected ? " _(protected: see REPLACES above)_" : ""}${c.note !== undefined ? ` — ${c.note}` : ""}`),
+    ),
+  );
+  const changedItems = [...long.map((c) => `- ${name(c)}: updated in place _(see LONG UPDATE above)_`), ...groupedChanges(updates.filter((c) => !c.longUpdate), max)];
+  out.push(...list(`Changed (${updates.length})`, changedItems, 60));
+  const terraformOnly = managed.filter((c) => c.action === "terraform-only");
+  out.push(...list(`Terraform settings only, no change in AWS (${terraformOnly.length})`, terraformOnly.flatMap((c) => changedLines(c, max))));
+  const dataItems = data.map((c) =>
+    c.action === "delete" ? `- ${name(c)}: no longer read` : c.attributes.length === 0 ? `- ${name(c)}: new` : changedLines(c, max).join("\n"),
+  );
+  out.push(...list(`Data sources (${data.length})`, dataItems));
   if (out.length === 0) out.push("No changes.", "");
   return out;
 }
@@ -214,7 +239,7 @@ function newStack(s: StackReview): string[] {
   return [
     `🆕 A new stack with its own state: creates ${s.counts.added} resources${envs.length > 0 ? `, including the MWAA environment ${envs.join(", ")}` : ""}.`,
     "",
-    ...list(`Added (${s.counts.added} resources, ${s.changes.length - s.counts.added} data sources)`, items, 0),
+    ...list(`Added (${s.counts.added}; and ${s.changes.length - s.counts.added} data sources)`, items, 0),
   ];
 }
 
@@ -232,7 +257,7 @@ function removedStack(s: StackReview): string[] {
         : `- 🛑 ${name(c)} stays until then; destroying the stack destroys it${c.type === "aws_s3_bucket" ? " and the DAGs and artifacts in it" : ""}.`,
     );
   }
-  lines.push("", ...list(`Removed from the synth (${left.length} resources)`, s.changes.map((c) => `- ${name(c)}${c.mode === "data" ? " _(data source)_" : ""}`), 0));
+  lines.push("", ...list(`Removed (${left.length}; and ${s.changes.length - left.length} data sources)`, s.changes.map((c) => `- ${name(c)}${c.mode === "data" ? " _(data source)_" : ""}`), 0));
   return lines;
 }
 
@@ -261,9 +286,10 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     );
   }
 
-  out.push("| Stack | Status | Added | Changed | Removed | Replaced |", "|---|---|--:|--:|--:|--:|");
-  for (const s of review.stacks) out.push(`| ${code(s.name)} | ${STATUS[s.status]} | ${s.counts.added} | ${s.counts.changed} | ${s.counts.removed} | ${s.counts.replaced} |`);
-  if (review.stacks.length === 0) out.push("| _(no stacks)_ | | | | | |");
+  // Resources only (data sources are not counted); each stack's section headings count the same.
+  out.push("| Stack | Status | Added | Changed | Removed | Replaced | Not known |", "|---|---|--:|--:|--:|--:|--:|");
+  for (const s of review.stacks) out.push(`| ${code(s.name)} | ${STATUS[s.status]} | ${s.counts.added} | ${s.counts.changed} | ${s.counts.removed} | ${s.counts.replaced} | ${s.counts.unknown} |`);
+  if (review.stacks.length === 0) out.push("| _(no stacks)_ | | | | | | |");
   out.push("");
 
   for (const s of review.stacks) {

@@ -2,14 +2,22 @@
  * What Terraform does with a changed attribute, per resource type: the one table the review reads.
  *
  * Sources: hashicorp/terraform-provider-aws (the provider behind @cdktf/provider-aws 21.x =
- * hashicorp/aws 6.25), the `ForceNew: true` schema fields, `RequiresReplace()` plan modifiers and
- * `CustomizeDiff` functions of the files named in each rule. They were read in the provider
- * source for this table; a rule marked "knowledge" was not re-read and comes from the provider
- * documentation as remembered. Re-check a rule before relying on it for a new provider major.
+ * hashicorp/aws 6.25.0), the `ForceNew: true` schema fields, `RequiresReplace()` plan modifiers and
+ * `CustomizeDiff` functions of the file named in each rule. The arguments each type has in 6.25.0
+ * come from the generated bindings (./arguments.ts); an attribute 6.25.0 does not have, a type
+ * without a rule, and an argument a rule lists as `unverified` are "not known to this review:
+ * check the plan", never an update. Re-check the table on every provider upgrade; known changes:
+ * - 6.28: `aws_vpc_endpoint.private_dns_enabled` forces replacement, and `dns_options.private_dns_preference`
+ *   and `dns_options.private_dns_specified_domains` arrive, also ForceNew (hashicorp/terraform-provider-aws
+ *   PR #45679; issue #46776 for the replacement, PR #46800 makes Interface endpoints in place again).
+ * - `aws_route53_record.type` forces replacement in 6.x up to the fix of PR #47105 (issue #43500);
+ *   from then on it is updated in place.
  *
  * Paths are attribute paths in the synthesized JSON with nested blocks joined by "." and list
  * indexes left out (`network_configuration.subnet_ids`), which is how cdktf writes single blocks.
  */
+
+import { ARGUMENTS_6_25 } from "./arguments";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -19,6 +27,11 @@ export interface ReplaceRule {
   readonly forceNew: readonly string[];
   /** Paths that replace only when `when(before, after)` holds (a provider CustomizeDiff). */
   readonly forceNewIf?: Readonly<Record<string, { readonly when: (before: Json | undefined, after: Json | undefined) => boolean; readonly why: string }>>;
+  /**
+   * Arguments of 6.25.0 whose behaviour the file read for this rule does not show (added after
+   * that revision): a change is "not known to this review". @default - none
+   */
+  readonly unverified?: readonly string[];
   /** A replacement decided on the whole block (a provider ModifyPlan); the reason when it applies. */
   readonly forceNewWhole?: (before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }) => string | undefined;
   /** Where the rule comes from. */
@@ -63,7 +76,27 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   },
   aws_s3_bucket: {
     forceNew: ["bucket", "bucket_prefix", "object_lock_enabled"],
-    source: `${PROVIDER} internal/service/s3/bucket.go (bucket, bucket_prefix; object_lock_enabled from knowledge)`,
+    source: `${PROVIDER} internal/service/s3/bucket.go`,
+  },
+  aws_s3_bucket_ownership_controls: {
+    forceNew: ["bucket"],
+    source: `${PROVIDER} internal/service/s3/bucket_ownership_controls.go`,
+  },
+  aws_s3_bucket_policy: {
+    forceNew: ["bucket"],
+    source: `${PROVIDER} internal/service/s3/bucket_policy.go`,
+  },
+  aws_s3_bucket_public_access_block: {
+    forceNew: ["bucket"],
+    source: `${PROVIDER} internal/service/s3/bucket_public_access_block.go`,
+  },
+  aws_s3_bucket_server_side_encryption_configuration: {
+    forceNew: ["bucket", "expected_bucket_owner"],
+    source: `${PROVIDER} internal/service/s3/bucket_server_side_encryption_configuration.go`,
+  },
+  aws_s3_bucket_versioning: {
+    forceNew: ["bucket", "expected_bucket_owner"],
+    source: `${PROVIDER} internal/service/s3/bucket_versioning.go`,
   },
   aws_s3_object: {
     forceNew: ["bucket", "key"],
@@ -74,11 +107,29 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     source: `${PROVIDER} internal/service/ec2/vpc_.go`,
   },
   aws_subnet: {
-    forceNew: ["cidr_block", "availability_zone", "availability_zone_id", "vpc_id", "ipv6_native", "outpost_arn", "ipv4_ipam_pool_id", "ipv4_netmask_length"],
+    // The IPAM pool arguments (ipv4_ipam_pool_id, ipv4_netmask_length) came after 6.25.0.
+    forceNew: ["cidr_block", "availability_zone", "availability_zone_id", "vpc_id", "ipv6_native", "outpost_arn"],
     source: `${PROVIDER} internal/service/ec2/vpc_subnet.go`,
   },
+  aws_internet_gateway: {
+    // vpc_id is changed in place (detach, then attach).
+    forceNew: [],
+    source: `${PROVIDER} internal/service/ec2/vpc_internet_gateway.go`,
+  },
+  aws_eip: {
+    forceNew: ["address", "domain", "ipam_pool_id", "network_border_group", "public_ipv4_pool"],
+    source: `${PROVIDER} internal/service/ec2/ec2_eip.go`,
+  },
+  aws_nat_gateway: {
+    forceNew: ["allocation_id", "connectivity_type", "private_ip", "secondary_private_ip_address_count", "subnet_id"],
+    // Regional NAT gateway arguments, newer than the revision read.
+    unverified: ["availability_mode", "availability_zone_address", "vpc_id"],
+    source: `${PROVIDER} internal/service/ec2/vpc_nat_gateway.go`,
+  },
   aws_vpc_endpoint: {
-    forceNew: ["vpc_id", "service_name", "vpc_endpoint_type", "service_region", "resource_configuration_arn", "service_network_arn", "dns_options.private_dns_preference", "dns_options.private_dns_specified_domains"],
+    // 6.25.0 has no dns_options.private_dns_preference / private_dns_specified_domains, and
+    // private_dns_enabled is updated in place; from 6.28 it forces replacement (see the header).
+    forceNew: ["vpc_id", "service_name", "vpc_endpoint_type", "service_region", "resource_configuration_arn", "service_network_arn"],
     source: `${PROVIDER} internal/service/ec2/vpc_endpoint.go`,
   },
   aws_security_group: {
@@ -96,7 +147,7 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   aws_vpc_security_group_egress_rule: {
     forceNew: ["security_group_id"],
     forceNewWhole: sourceKindChange,
-    source: `${PROVIDER} internal/service/ec2/vpc_security_group_egress_rule.go (same schema as the ingress rule; knowledge)`,
+    source: `${PROVIDER} internal/service/ec2/vpc_security_group_egress_rule.go (the schema of vpc_security_group_ingress_rule.go)`,
   },
   aws_iam_role: {
     forceNew: ["name", "name_prefix", "path"],
@@ -104,7 +155,7 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   },
   aws_iam_role_policy: {
     forceNew: ["name", "name_prefix", "role"],
-    source: `${PROVIDER} internal/service/iam/role_policy.go (knowledge)`,
+    source: `${PROVIDER} internal/service/iam/role_policy.go`,
   },
   aws_lb: {
     forceNew: ["name", "name_prefix", "internal", "load_balancer_type", "customer_owned_ipv4_pool"],
@@ -116,11 +167,16 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   },
   aws_lb_target_group_attachment: {
     forceNew: ["target_group_arn", "target_id", "port", "availability_zone"],
-    source: `${PROVIDER} internal/service/elbv2/target_group_attachment.go (knowledge)`,
+    source: `${PROVIDER} internal/service/elbv2/target_group_attachment.go`,
   },
   aws_lb_listener: {
     forceNew: ["load_balancer_arn"],
-    source: `${PROVIDER} internal/service/elbv2/listener.go (knowledge)`,
+    source: `${PROVIDER} internal/service/elbv2/listener.go`,
+  },
+  aws_lb_listener_rule: {
+    // A replaced listener (as with a replaced load balancer) replaces its rules through listener_arn.
+    forceNew: ["listener_arn"],
+    source: `${PROVIDER} internal/service/elbv2/listener_rule.go`,
   },
   aws_acm_certificate: {
     forceNew: ["domain_name", "validation_method", "subject_alternative_names", "key_algorithm", "certificate_authority_arn", "validation_option"],
@@ -128,7 +184,7 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   },
   aws_acm_certificate_validation: {
     forceNew: ["certificate_arn", "validation_record_fqdns"],
-    source: `${PROVIDER} internal/service/acm/certificate_validation.go (knowledge)`,
+    source: `${PROVIDER} internal/service/acm/certificate_validation.go`,
   },
   aws_cloudwatch_log_group: {
     forceNew: ["name", "name_prefix", "log_group_class"],
@@ -138,43 +194,47 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     forceNew: ["function_name", "package_type", "tenancy_config"],
     source: `${PROVIDER} internal/service/lambda/function.go`,
   },
+  aws_lambda_function_event_invoke_config: {
+    forceNew: ["function_name", "qualifier"],
+    source: `${PROVIDER} internal/service/lambda/function_event_invoke_config.go`,
+  },
   aws_lambda_permission: {
-    forceNew: ["action", "function_name", "principal", "source_arn", "source_account", "statement_id", "statement_id_prefix", "qualifier"],
-    source: `${PROVIDER} internal/service/lambda/permission.go (knowledge)`,
+    forceNew: ["action", "event_source_token", "function_name", "function_url_auth_type", "principal", "principal_org_id", "source_arn", "source_account", "statement_id", "statement_id_prefix", "qualifier"],
+    source: `${PROVIDER} internal/service/lambda/permission.go`,
   },
   aws_route53_record: {
-    // `type` is updatable in the schema: the provider deletes and re-creates the record set in one
-    // change batch, which Terraform shows as an update.
-    forceNew: ["name", "zone_id"],
+    // `type` forces replacement in 6.25 (issue #43500, fixed by PR #47105 in a later 6.x).
+    forceNew: ["name", "zone_id", "type"],
     source: `${PROVIDER} internal/service/route53/record.go`,
   },
   aws_route_table: {
     forceNew: ["vpc_id"],
-    source: `${PROVIDER} internal/service/ec2/vpc_route_table.go (knowledge)`,
+    source: `${PROVIDER} internal/service/ec2/vpc_route_table.go`,
   },
   aws_route_table_association: {
     forceNew: ["subnet_id", "gateway_id"],
-    source: `${PROVIDER} internal/service/ec2/vpc_route_table_association.go (knowledge)`,
+    source: `${PROVIDER} internal/service/ec2/vpc_route_table_association.go`,
   },
   aws_route: {
     forceNew: ["route_table_id", "destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"],
-    source: `${PROVIDER} internal/service/ec2/vpc_route.go (knowledge)`,
+    source: `${PROVIDER} internal/service/ec2/vpc_route.go`,
   },
   aws_cloudwatch_event_rule: {
     forceNew: ["name", "name_prefix", "event_bus_name"],
-    source: `${PROVIDER} internal/service/events/rule.go (knowledge)`,
+    source: `${PROVIDER} internal/service/events/rule.go`,
   },
   aws_cloudwatch_event_target: {
-    forceNew: ["rule", "target_id", "target_id_prefix", "event_bus_name"],
-    source: `${PROVIDER} internal/service/events/target.go (knowledge)`,
+    // target_id_prefix came after 6.25.0.
+    forceNew: ["rule", "target_id", "event_bus_name"],
+    source: `${PROVIDER} internal/service/events/target.go`,
   },
   aws_cloudwatch_metric_alarm: {
     forceNew: ["alarm_name"],
-    source: `${PROVIDER} internal/service/cloudwatch/metric_alarm.go (knowledge)`,
+    source: `${PROVIDER} internal/service/cloudwatch/metric_alarm.go`,
   },
   aws_cloudwatch_dashboard: {
     forceNew: ["dashboard_name"],
-    source: `${PROVIDER} internal/service/cloudwatch/dashboard.go (knowledge)`,
+    source: `${PROVIDER} internal/service/cloudwatch/dashboard.go`,
   },
 };
 
@@ -249,5 +309,30 @@ export function forcesReplacement(type: string, path: string, before: Json | und
   if (rule.forceNew.some((p) => path === p || path.startsWith(`${p}.`))) return `\`${path}\` cannot change in place`;
   const conditional = rule.forceNewIf?.[path];
   if (conditional !== undefined && conditional.when(before, after)) return `\`${path}\` change is ${conditional.why}`;
+  return undefined;
+}
+
+/**
+ * Arguments of every 6.x resource whose change this review cannot judge from the files it read:
+ * `region` (6.0's per-resource region) is injected by the provider, not by the file of each rule.
+ */
+const UNVERIFIED_EVERYWHERE: ReadonlySet<string> = new Set(["region"]);
+
+/** What the review says where it cannot tell an update from a replacement. */
+export const NOT_KNOWN = "not known to this review: check the plan";
+
+/**
+ * Why the review cannot judge a change of `path` on a `type` resource (no rule for the type, an
+ * argument hashicorp/aws 6.25.0 does not have, or one the rule's source does not cover); undefined
+ * when it can. Tags and Terraform meta-arguments are always known.
+ */
+export function notKnown(type: string, path: string): string | undefined {
+  const top = path.split(".")[0] as string;
+  if (TERRAFORM_ONLY.has(top) || TAG_ATTRIBUTES.has(top)) return undefined;
+  const rule = REPLACE_RULES[type];
+  if (rule === undefined) return `\`${type}\` has no replacement rule`;
+  if (UNVERIFIED_EVERYWHERE.has(top) || rule.unverified?.includes(top)) return `what a change of \`${top}\` does was not read from the provider source`;
+  const known = ARGUMENTS_6_25[type];
+  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws 6.25.0`;
   return undefined;
 }

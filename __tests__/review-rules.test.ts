@@ -1,0 +1,223 @@
+/**
+ * The review's replacement table (scripts/review/rules.ts) against hashicorp/aws 6.25.0, and the
+ * promises that rest on it: no resource type the project synthesizes lacks a rule, a change the
+ * table does not cover is "not known to this review" (never an update), and the summary table and
+ * the sections of the Markdown count the same things.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { diffStacks, type Review, type TerraformDoc } from "../scripts/review/diff";
+import { renderMarkdown } from "../scripts/review/render";
+import { ARGUMENTS_6_25 } from "../scripts/review/arguments";
+import { NOT_KNOWN, REPLACE_RULES } from "../scripts/review/rules";
+
+const ROOT = path.resolve(__dirname, "..");
+const PROVIDER_AWS = path.dirname(require.resolve("@cdktf/provider-aws/package.json", { paths: [ROOT] }));
+
+/** Every .ts file under a folder of the project (no node_modules). */
+function sources(dir: string): string[] {
+  return fs
+    .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") && !f.includes("node_modules"))
+    .map((f) => path.join(ROOT, dir, f));
+}
+
+/** The Terraform type a deep import of @cdktf/provider-aws stands for (its generated `tfResourceType`). */
+function terraformType(libDir: string): string | undefined {
+  const text = fs.readFileSync(path.join(PROVIDER_AWS, "lib", libDir, "index.js"), "utf8");
+  return /tfResourceType = "([a-z0-9_]+)"/.exec(text)?.[1];
+}
+
+/** The top-level arguments a generated binding writes (its synthesizeAttributes()), without id and timeouts. */
+function bindingArguments(type: string): string[] {
+  const text = fs.readFileSync(path.join(PROVIDER_AWS, "lib", type.replace(/^aws_/, "").replace(/_/g, "-"), "index.js"), "utf8");
+  const start = text.lastIndexOf("synthesizeAttributes() {");
+  const body = text.slice(start, text.indexOf("\n    }", start));
+  return [...body.matchAll(/^\s{12}([a-z0-9_]+):/gm)].map((m) => m[1] as string).filter((a) => a !== "id" && a !== "timeouts").sort();
+}
+
+describe("the replacement table", () => {
+  test("has a rule for every resource type the project can synthesize", () => {
+    // GIVEN every resource class the constructs import by deep path (DESIGN: no barrel import), and
+    // every type in the golden address list of config/example.json as the app synthesizes it
+    const imported = new Set<string>();
+    for (const file of [...sources("constructs"), path.join(ROOT, "main.ts")]) {
+      for (const m of fs.readFileSync(file, "utf8").matchAll(/@cdktf\/provider-aws\/lib\/([a-z0-9-]+)/g)) {
+        const dir = m[1] as string;
+        if (dir === "provider" || dir.startsWith("data-")) continue;
+        const type = terraformType(dir);
+        if (type !== undefined) imported.add(type);
+      }
+    }
+    const golden = JSON.parse(fs.readFileSync(path.join(__dirname, "golden", "example-addresses.json"), "utf8")) as Record<string, string[]>;
+    const synthesized = new Set(Object.values(golden).flat().filter((a) => !a.startsWith("data.")).map((a) => a.split(".")[0] as string));
+    // WHEN looked up in the table
+    const missing = [...new Set([...imported, ...synthesized])].filter((t) => REPLACE_RULES[t] === undefined).sort();
+    // THEN none is missing (the import scan cannot pass vacuously: it finds the environment and the ALB)
+    expect(imported).toContain("aws_mwaa_environment");
+    expect(imported).toContain("aws_lb_listener_rule");
+    expect(missing).toEqual([]);
+  });
+
+  test("knows the arguments of hashicorp/aws 6.25.0, the provider of the pinned bindings", () => {
+    // GIVEN the generated bindings the project pins
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROVIDER_AWS, "package.json"), "utf8")) as { cdktf: { provider: { version: string } } };
+    expect(pkg.cdktf.provider.version).toBe("6.25.0");
+    // WHEN each type's argument list is compared with its binding
+    // THEN they are the same, and every type with a rule has one
+    for (const type of Object.keys(REPLACE_RULES)) expect([type, [...(ARGUMENTS_6_25[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
+  });
+
+  test("names only attributes 6.25.0 has, each with the provider file it comes from", () => {
+    // GIVEN every rule
+    for (const [type, rule] of Object.entries(REPLACE_RULES)) {
+      // WHEN its attribute paths are compared with the type's 6.25.0 arguments
+      const args = ARGUMENTS_6_25[type] ?? [];
+      const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
+      // THEN there are none it does not have (the IPAM subnet fields, dns_options.* and target_id_prefix came later)
+      expect([type, strangers]).toEqual([type, []]);
+      expect(rule.source).toMatch(/^hashicorp\/terraform-provider-aws internal\/service\/[a-z0-9]+\/[a-z0-9_]+\.go/);
+    }
+    expect(REPLACE_RULES.aws_subnet?.forceNew).not.toContain("ipv4_ipam_pool_id");
+    expect(REPLACE_RULES.aws_cloudwatch_event_target?.forceNew).not.toContain("target_id_prefix");
+  });
+});
+
+/** A one-stack document from resources given as { type: { name: body } }. */
+const docOf = (resource: Record<string, Record<string, Record<string, unknown>>>, data: Record<string, Record<string, Record<string, unknown>>> = {}): TerraformDoc =>
+  ({ resource, data }) as unknown as TerraformDoc;
+const only = (r: Review) => r.stacks[0] as Review["stacks"][number];
+const changeOf = (r: Review, address: string) => only(r).changes.find((c) => c.address === address);
+
+describe("what the review says about a change", () => {
+  test("a type without a rule is not known to this review, never updated in place", () => {
+    // GIVEN a changed resource of a type the table does not have
+    const base = docOf({ aws_sns_topic: { Alarms: { name: "alarms", display_name: "a" } } });
+    const head = docOf({ aws_sns_topic: { Alarms: { name: "alarms", display_name: "b" } } });
+    // WHEN reviewed
+    const r = diffStacks({ dev: base }, { dev: head });
+    const markdown = renderMarkdown(r);
+    // THEN it is "unknown", counted as such, and the Markdown says to check the plan, not "updated in place"
+    expect(changeOf(r, "aws_sns_topic.Alarms")?.action).toBe("unknown");
+    expect(only(r).counts).toMatchObject({ changed: 0, unknown: 1 });
+    const line = markdown.split("\n").find((l) => l.includes("aws_sns_topic.Alarms")) ?? "";
+    expect(line).toContain(NOT_KNOWN);
+    expect(markdown).not.toMatch(/aws_sns_topic\.Alarms`: updated in place/);
+  });
+
+  test("an argument 6.25.0 does not have, or one the rule did not read, is not known either", () => {
+    // GIVEN a subnet with an IPAM argument from a later provider, and a NAT gateway with an argument newer than its rule's source
+    const base = docOf({ aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24" } }, aws_nat_gateway: { Nat: { subnet_id: "subnet-1" } } });
+    const head = docOf({
+      aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24", ipv4_ipam_pool_id: "ipam-pool-1" } },
+      aws_nat_gateway: { Nat: { subnet_id: "subnet-1", availability_mode: "regional" } },
+    });
+    // WHEN reviewed
+    const r = diffStacks({ dev: base }, { dev: head });
+    // THEN both are unknown, with the reason on the attribute
+    expect(changeOf(r, "aws_subnet.A")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not an argument .* 6\.25\.0/) }] });
+    expect(changeOf(r, "aws_nat_gateway.Nat")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not read/) }] });
+  });
+
+  test("the replacements 6.25.0 makes that the table missed are replacements", () => {
+    // GIVEN a record type change, a NAT gateway in another subnet, a new EIP domain, a bucket policy and
+    // versioning on another bucket, and an event invoke config on another function
+    const base = docOf({
+      aws_route53_record: { Alias: { name: "airflow.example.com", zone_id: "Z1", type: "A" } },
+      aws_nat_gateway: { Nat: { subnet_id: "subnet-1", allocation_id: "eipalloc-1" } },
+      aws_eip: { Nat: { domain: "vpc" } },
+      aws_s3_bucket_policy: { Policy: { bucket: "a", policy: "{}" } },
+      aws_s3_bucket_versioning: { Versioning: { bucket: "a", versioning_configuration: { status: "Enabled" } } },
+      aws_lambda_function_event_invoke_config: { Retries: { function_name: "f", maximum_retry_attempts: 0 } },
+    });
+    const head = docOf({
+      aws_route53_record: { Alias: { name: "airflow.example.com", zone_id: "Z1", type: "AAAA" } },
+      aws_nat_gateway: { Nat: { subnet_id: "subnet-2", allocation_id: "eipalloc-1" } },
+      aws_eip: { Nat: { domain: "standard" } },
+      aws_s3_bucket_policy: { Policy: { bucket: "b", policy: "{}" } },
+      aws_s3_bucket_versioning: { Versioning: { bucket: "b", versioning_configuration: { status: "Enabled" } } },
+      aws_lambda_function_event_invoke_config: { Retries: { function_name: "g", maximum_retry_attempts: 0 } },
+    });
+    // WHEN reviewed
+    const r = diffStacks({ dev: base }, { dev: head });
+    // THEN each is replaced
+    expect(only(r).changes.map((c) => [c.address, c.action])).toEqual(only(r).changes.map((c) => [c.address, "replace"]));
+    expect(only(r).counts.replaced).toBe(6);
+  });
+
+  test("a replaced load balancer replaces its listener and the listener's rules", () => {
+    // GIVEN an ALB made internet-facing (ForceNew), with a listener and a rule that reference it
+    const lb = (internal: boolean) => ({ Alb: { name: "airflow", internal } });
+    const rest = {
+      aws_lb_listener: { Https: { load_balancer_arn: "${aws_lb.Alb.arn}", port: 443 } },
+      aws_lb_listener_rule: { Login: { listener_arn: "${aws_lb_listener.Https.arn}", priority: 10 } },
+    };
+    // WHEN reviewed
+    const r = diffStacks({ dev: docOf({ aws_lb: lb(true), ...rest }) }, { dev: docOf({ aws_lb: lb(false), ...rest }) });
+    // THEN all three are replaced, the rule because its listener is
+    expect(only(r).changes.map((c) => [c.address, c.action]).sort()).toEqual([
+      ["aws_lb.Alb", "replace"],
+      ["aws_lb_listener.Https", "replace"],
+      ["aws_lb_listener_rule.Login", "replace"],
+    ]);
+  });
+
+  test("what references a resource of unknown fate may be replaced: not known, never replaced or updated", () => {
+    // GIVEN an unknown-type resource changed, referenced by a ForceNew attribute of a known type
+    const base = docOf({ aws_sns_topic: { T: { name: "a" } }, aws_lambda_permission: { P: { function_name: "f", action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", source_arn: "${aws_sns_topic.T.arn}" } } });
+    const head = JSON.parse(JSON.stringify(base)) as { resource: { aws_sns_topic: { T: { name: string } } } };
+    head.resource.aws_sns_topic.T.name = "b";
+    // WHEN reviewed
+    const r = diffStacks({ dev: base }, { dev: head as unknown as TerraformDoc });
+    // THEN the permission is unknown too ("it may be replaced")
+    expect(changeOf(r, "aws_lambda_permission.P")).toMatchObject({ action: "unknown", attributes: [{ path: "source_arn", unknown: expect.stringMatching(/may be replaced/) }] });
+  });
+});
+
+describe("the summary table and the sections", () => {
+  /** Per stack: the table's numbers and the numbers in the stack's section headings. */
+  function countsIn(markdown: string): Record<string, { table: number[]; sections: number[] }> {
+    const out: Record<string, { table: number[]; sections: number[] }> = {};
+    const heading = (title: RegExp, text: string) => Number(new RegExp(`^#### ${title.source} \\((\\d+)`, "m").exec(text)?.[1] ?? 0);
+    for (const row of markdown.matchAll(/^\| `([^`]+)` \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$/gm)) {
+      const name = row[1] as string;
+      const start = markdown.indexOf(`### Stack \`${name}\``);
+      const next = markdown.indexOf("### Stack ", start + 1);
+      const section = markdown.slice(start, next < 0 ? undefined : next);
+      out[name] = {
+        table: row.slice(2, 7).map(Number),
+        sections: [heading(/Added/, section), heading(/Changed/, section), heading(/Removed/, section), heading(/⚠️ REPLACES/, section), heading(/❓ Not known/, section)],
+      };
+    }
+    return out;
+  }
+
+  test("count the same resources: data sources, protected and long updates included alike", () => {
+    // GIVEN a changed stack with a protected bucket and a data source removed, a resource and a data
+    // source added, an environment update and an unknown change; a new stack; a removed stack
+    const base = docOf(
+      {
+        aws_s3_bucket: { B: { bucket: "b" } },
+        aws_iam_role: { R: { name: "r", description: "x" } },
+        aws_mwaa_environment: { E: { name: "dev", max_workers: 2 } },
+        aws_sns_topic: { T: { name: "t", display_name: "a" } },
+      },
+      { aws_partition: { P: {} }, aws_caller_identity: { C: {} } },
+    );
+    const head = docOf(
+      {
+        aws_iam_role: { R: { name: "r", description: "y" }, R2: { name: "r2" } },
+        aws_mwaa_environment: { E: { name: "dev", max_workers: 3 } },
+        aws_sns_topic: { T: { name: "t", display_name: "b" } },
+      },
+      { aws_caller_identity: { C: {} }, aws_region: { Now: {} } },
+    );
+    const r = diffStacks({ dev: base, old: base }, { dev: head, extra: head });
+    // WHEN rendered
+    const counts = countsIn(renderMarkdown(r));
+    // THEN every stack's headings carry the table's numbers (and the example is not trivial)
+    expect(Object.keys(counts).sort()).toEqual(["dev", "extra", "old"]);
+    expect(counts.dev?.table).toEqual([1, 2, 1, 0, 1]);
+    for (const [name, { table, sections }] of Object.entries(counts)) expect([name, sections]).toEqual([name, table]);
+  });
+});
