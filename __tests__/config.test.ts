@@ -161,7 +161,7 @@ describe("a valid config", () => {
     // THEN the documented defaults are filled in
     expect(config.backend).toEqual({ type: "local" });
     const [env] = config.environments;
-    expect(env.airflow).toMatchObject({ version: "2.10.3", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 10, schedulers: 2, minWebservers: 2, maxWebservers: 2 });
+    expect(env.airflow).toMatchObject({ version: "3.3.1", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 10, schedulers: 2, minWebservers: 2, maxWebservers: 2 });
     expect(env.airflow).toMatchObject({ weeklyMaintenanceWindowStart: "SUN:03:00", logLevel: "INFO", configurationOptions: {} });
     expect(env).toMatchObject({ protectFromDestroy: true, tags: {}, executionRolePolicyStatements: [] });
   });

@@ -76,7 +76,7 @@ describe("MWAA environment", () => {
   });
 
   test("applies the class defaults when counts are left out", () => {
-    expect(environment(defaults)).toMatchObject({ airflow_version: "2.10.3", environment_class: "mw1.small", min_workers: 1, max_workers: 10, schedulers: 2, min_webservers: 2, max_webservers: 2 });
+    expect(environment(defaults)).toMatchObject({ airflow_version: "3.3.1", environment_class: "mw1.small", min_workers: 1, max_workers: 10, schedulers: 2, min_webservers: 2, max_webservers: 2 });
     expect(environment(defaults).weekly_maintenance_window_start).toBe("SUN:03:00");
     expect(environment(micro)).toMatchObject({ environment_class: "mw1.micro", min_workers: 1, max_workers: 1, schedulers: 1, min_webservers: 1, max_webservers: 1 });
   });

@@ -22,7 +22,7 @@ describe("generated files", () => {
   test("the props reference lists every field with its default", () => {
     const reference = render(GENERATED["docs/props.md"]);
     // GIVEN fields with a zod default, a documented default and a class-dependent one
-    expect(reference).toContain('| `airflow.version` | "2.7.2" \\| "2.8.1" \\| "2.9.2" \\| "2.10.1" \\| "2.10.3" \\| "3.0.6" |  | "2.10.3" |');
+    expect(reference).toContain('| `airflow.version` | "2.7.2" \\| "2.8.1" \\| "2.9.2" \\| "2.10.1" \\| "2.10.3" \\| "2.11.0" \\| "2.11.2" \\| "3.0.6" \\| "3.2.1" \\| "3.3.1" |  | "3.3.1" |');
     expect(reference).toContain("| `airflow.maxWorkers` | integer |  | 10 (1 for mw1.micro) |");
     expect(reference).toContain("| `name` | string | yes |  |");
     // THEN no optional field is left without a stated default

@@ -185,18 +185,44 @@ describe("changing the worker count", () => {
   });
 });
 
-describe("upgrading Airflow", () => {
-  test("a major upgrade (2.x to 3.x) replaces the environment, a minor one updates it", () => {
-    // GIVEN 2.9.2 -> 2.10.3 (minor) and 2.10.3 -> 3.0.6 (major)
-    const v292 = withAirflow({ version: "2.9.2" });
-    const v306 = withAirflow({ version: "3.0.6" });
-    // WHEN each is reviewed against its predecessor
-    const minor = environmentChange(stack(diffStacks({ dev: v292 }, { dev: baseline }), "dev"));
-    const major = environmentChange(stack(diffStacks({ dev: baseline }, { dev: v306 }), "dev"));
-    // THEN the minor one is a long update and the major one a replacement forced by airflow_version
-    expect(minor).toMatchObject({ action: "update", longUpdate: true });
-    expect(major?.action).toBe("replace");
-    expect(major?.attributes.find((a) => a.path === "airflow_version")?.replaces).toMatch(/major/);
+describe("changing the Airflow version", () => {
+  const at = (version: string) => withAirflow({ version });
+  const v2103 = at("2.10.3");
+  const v2112 = at("2.11.2");
+  const v321 = at("3.2.1");
+
+  test("a minor upgrade or downgrade is a long in-place update that says so", () => {
+    // GIVEN 2.10.3 -> 2.11.2 (minor up) and 3.3.1 (the default) -> 3.2.1 (minor down)
+    const up = review({ dev: v2103 }, { dev: v2112 });
+    const down = review({ dev: baseline }, { dev: v321 });
+    // THEN both are long updates, explained as minor changes, and nothing is refused
+    expect(environmentChange(stack(up.review, "dev"))).toMatchObject({ action: "update", longUpdate: true, versionChange: { kind: "minor", inPlace: true } });
+    expect(up.markdown).toMatch(/Airflow version: a minor upgrade \(2\.10\.3 to 2\.11\.2\): MWAA changes it in place/);
+    expect(down.markdown).toMatch(/a minor downgrade \(3\.3\.1 to 3\.2\.1\)/);
+    expect(up.markdown + down.markdown).not.toMatch(/refused/);
+  });
+
+  test("a major upgrade (2.x to 3.x) replaces the environment and is refused, pointing to the migration", () => {
+    // GIVEN 2.11.2 -> 3.3.1
+    const { review: r, markdown } = review({ dev: v2112 }, { dev: baseline });
+    // THEN a replacement forced by airflow_version, refused, naming the side-by-side migration and AWS's guide
+    const env = environmentChange(stack(r, "dev"));
+    expect(env?.action).toBe("replace");
+    expect(env?.attributes.find((a) => a.path === "airflow_version")?.replaces).toMatch(/major/);
+    expect(env?.versionChange).toMatchObject({ kind: "major-up", inPlace: false });
+    expect(markdown).toMatch(/> \*\*Airflow version change refused\*\* for `aws_mwaa_environment\.[^`]+` in `dev`: a major upgrade \(2\.11\.2 to 3\.3\.1\) replaces the environment/);
+    expect(markdown).toContain("side-by-side migration");
+    expect(markdown).toContain("migrationguide/migrating-to-new-mwaa.html");
+  });
+
+  test("3.x goes down in place to 2.11.x only; further down is refused naming 2.11.x", () => {
+    // GIVEN 3.3.1 -> 2.11.2 and 3.3.1 -> 2.10.3
+    const ok = review({ dev: baseline }, { dev: v2112 });
+    const refused = review({ dev: baseline }, { dev: v2103 });
+    // THEN the first is a long update; the second is refused with the allowed target
+    expect(environmentChange(stack(ok.review, "dev"))).toMatchObject({ action: "update", versionChange: { kind: "major-down", inPlace: true } });
+    expect(environmentChange(stack(refused.review, "dev"))?.versionChange).toMatchObject({ kind: "major-down", inPlace: false });
+    expect(refused.markdown).toMatch(/Airflow version change refused.*from 3\.x it goes down to 2\.11\.x only/);
   });
 });
 

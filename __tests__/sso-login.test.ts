@@ -32,8 +32,9 @@ const AF2_MAPPING = [
 const AF3_MAPPING = [{ group: "airflow-admins", airflowRole: "Admin" }];
 
 const env = (overrides: Record<string, unknown>) => minimalEnvironment(overrides as Partial<EnvironmentInput>);
-/** Airflow 2 (default version), OIDC with a logout URL, no default role. */
+/** Airflow 2, OIDC with a logout URL, no default role. */
 const af2Env = env({
+  airflow: { version: "2.10.3" },
   access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"], sso: { type: "oidc", oidc: OIDC, roleMapping: AF2_MAPPING } },
 });
 /** Airflow 3, Cognito (domain prefix), a default role, its own groups claim, another environment name. */

@@ -18,7 +18,7 @@ const env = (overrides: Record<string, unknown>) => minimalEnvironment(overrides
 /** Airflow 2, internal, ACM certificate for a domain in a zone looked up by name, three kinds of client, OIDC (SSM), a user-set base_url. */
 const acm = synthStack(
   env({
-    airflow: { configurationOptions: { "webserver.base_url": "https://airflow-alt.example.com" } },
+    airflow: { version: "2.10.3", configurationOptions: { "webserver.base_url": "https://airflow-alt.example.com" } },
     access: {
       domainName: "airflow.example.com",
       hostedZoneName: "example.com",
@@ -50,7 +50,7 @@ const open = synthStack(
 );
 /** Airflow 2 without a domain: existing certificate, deletion protection overridden, Cognito. */
 const noDomain = synthStack(
-  env({ access: { certificateArn: CERT_ARN, allowedCidrs: ["10.0.0.0/8"], deletionProtection: false, authentication: { type: "cognito", cognito: COGNITO } } }),
+  env({ airflow: { version: "2.10.3" }, access: { certificateArn: CERT_ARN, allowedCidrs: ["10.0.0.0/8"], deletionProtection: false, authentication: { type: "cognito", cognito: COGNITO } } }),
 );
 /** OIDC with the client secret in Secrets Manager. */
 const secretsManager = synthStack(

@@ -165,7 +165,7 @@ export const artifactsSchema = z.strictObject({
     .optional()
     .describe("Requirements the startup script installs into its own venv; resolved separately, wheels in the same plugins.zip. @default - none"),
   pluginsDir: projectPath("airflow/plugins").optional().describe("Custom Airflow plugin modules, zipped beside the wheels. @default - none"),
-  constraints: projectPath("airflow/constraints-2.10.3.txt").optional().describe("Airflow constraints file for the requirements set. @default - none"),
+  constraints: projectPath("airflow/constraints-3.3.1.txt").optional().describe("Airflow constraints file for the requirements set. @default - none"),
   wheelhouse: projectPath("airflow/wheelhouse")
     .optional()
     .describe("Folder of wheels (an internal mirror) used instead of PyPI, with --no-index --find-links. @default - PyPI"),

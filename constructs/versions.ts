@@ -1,23 +1,93 @@
 /**
- * What MWAA supports, in one place. Checked against the MWAA user guide in 2026-11:
- * 2.4.3 to 2.6.3 reached end of support in December 2025 and are not offered here.
+ * What MWAA supports, in one place. Every Airflow version below is one an AWS source confirms MWAA
+ * accepts (rechecked 2026-12); 2.4.3 to 2.6.3 reached end of support on 2025-12-30 and are not
+ * offered here (MWAA user guide, "Apache Airflow versions").
+ *
+ * Sources, by key:
+ * - API: the MWAA API model, boto/botocore `botocore/data/mwaa/2020-07-01/service-2.json`
+ *   (CreateEnvironmentInput.AirflowVersion "Valid values: 2.7.2, 2.8.1, 2.9.2, 2.10.1, 2.10.3,
+ *   2.11.0, and 3.0.6").
+ * - GUIDE: MWAA user guide, FAQ "What Python version should I use?" (the version table with
+ *   Python and MWAA availability date; docs.aws.amazon.com/mwaa/latest/userguide/mwaa-faqs.html):
+ *   3.3.1 (2026-09-01), 3.2.1 (2026-05-19), 2.11.2 (2026-07-23), 2.11.0, 3.0.6, 2.10.3, 2.10.1,
+ *   2.9.2, 2.8.1, 2.7.2.
+ * - IMAGE: MWAA's image repository aws/amazon-mwaa-docker-images,
+ *   `images/airflow/<version>/Dockerfile.base.j2` (`ENV PYTHON_VERSION=3.12.x` for 2.11.x and
+ *   3.x, `3.11.9` for 2.9.2 to 2.10.3).
  */
 
-/** Airflow versions MWAA runs, with the Python version of their image. */
+export type VersionSource = "API" | "GUIDE" | "IMAGE";
+
+/** Airflow versions MWAA runs: the Python of their image (the wheel pipeline downloads for it) and who says so. */
 export const AIRFLOW_VERSIONS = {
-  "2.7.2": { python: "3.11" },
-  "2.8.1": { python: "3.11" },
-  "2.9.2": { python: "3.11" },
-  "2.10.1": { python: "3.11" },
-  "2.10.3": { python: "3.11" },
-  "3.0.6": { python: "3.12" },
-} as const;
+  "2.7.2": { python: "3.11", sources: ["API", "GUIDE"] },
+  "2.8.1": { python: "3.11", sources: ["API", "GUIDE"] },
+  "2.9.2": { python: "3.11", sources: ["API", "GUIDE", "IMAGE"] },
+  "2.10.1": { python: "3.11", sources: ["API", "GUIDE", "IMAGE"] },
+  "2.10.3": { python: "3.11", sources: ["API", "GUIDE", "IMAGE"] },
+  "2.11.0": { python: "3.12", sources: ["API", "GUIDE", "IMAGE"] },
+  "2.11.2": { python: "3.12", sources: ["GUIDE", "IMAGE"] },
+  "3.0.6": { python: "3.12", sources: ["API", "GUIDE", "IMAGE"] },
+  "3.2.1": { python: "3.12", sources: ["GUIDE", "IMAGE"] },
+  "3.3.1": { python: "3.12", sources: ["GUIDE", "IMAGE"] },
+} as const satisfies Record<string, { python: string; sources: readonly VersionSource[] }>;
 
 export type AirflowVersion = keyof typeof AIRFLOW_VERSIONS;
-export const DEFAULT_AIRFLOW_VERSION: AirflowVersion = "2.10.3";
+
+/** New environments get the newest Airflow 3 MWAA accepts: Airflow 2 is past its community support. */
+export const DEFAULT_AIRFLOW_VERSION: AirflowVersion = "3.3.1";
 
 export function airflowMajor(version: AirflowVersion): 2 | 3 {
   return version.startsWith("3.") ? 3 : 2;
+}
+
+/** AWS's guide to moving to a new major version in a new environment. */
+export const MIGRATION_GUIDE_URL = "https://docs.aws.amazon.com/mwaa/latest/migrationguide/migrating-to-new-mwaa.html";
+
+export interface VersionChange {
+  readonly from: string;
+  readonly to: string;
+  /** minor: same major; major-up: 2 to 3; major-down: 3 to 2. */
+  readonly kind: "minor" | "major-up" | "major-down";
+  /** Whether this project applies it as an in-place update of the same environment. */
+  readonly inPlace: boolean;
+  /** One sentence for people: what happens, or why not and the allowed path. */
+  readonly explanation: string;
+}
+
+const parts = (v: string) => v.split(".").map(Number);
+
+/**
+ * What changing an existing environment's Airflow version does. MWAA user guide "Changing the
+ * Apache Airflow version" (upgrading-environment): minor versions go up and down in place (MWAA
+ * snapshots and restores the metadata database); a major upgrade in place is possible only from
+ * the latest 2.11.x, and 3.x can go down to 2.11.x only. hashicorp/terraform-provider-aws
+ * internal/service/mwaa/environment.go replaces the environment when the major version goes up
+ * (CustomizeDiff ForceNewIf), so here 2 to 3 goes through the side-by-side migration (README).
+ */
+export function versionChange(from: string, to: string): VersionChange | undefined {
+  if (from === to) return undefined;
+  const [a, b] = [parts(from), parts(to)];
+  if (a.some(Number.isNaN) || b.some(Number.isNaN)) return undefined;
+  const direction = b[0] > a[0] ? "major-up" : b[0] < a[0] ? "major-down" : "minor";
+  const i = b.findIndex((n, k) => n !== a[k]);
+  const up = i >= 0 && b[i] > (a[i] ?? -1);
+  if (direction === "minor") {
+    return { from, to, kind: "minor", inPlace: true, explanation: `a minor ${up ? "upgrade" : "downgrade"} (${from} to ${to}): MWAA changes it in place, keeping the metadata database (a long update)` };
+  }
+  if (direction === "major-up") {
+    return {
+      from,
+      to,
+      kind: "major-up",
+      inPlace: false,
+      explanation: `a major upgrade (${from} to ${to}) replaces the environment (Terraform destroys it and creates a new one with an empty metadata database): not allowed in place; use the side-by-side migration (README, "Migrating to Airflow 3"; AWS: ${MIGRATION_GUIDE_URL})`,
+    };
+  }
+  const to211 = b[0] === 2 && b[1] === 11;
+  return to211
+    ? { from, to, kind: "major-down", inPlace: true, explanation: `a major downgrade (${from} to ${to}): MWAA supports it in place to 2.11.x only, keeping the metadata database (a long update)` }
+    : { from, to, kind: "major-down", inPlace: false, explanation: `a downgrade from ${from} to ${to} is not supported by MWAA: from 3.x it goes down to 2.11.x only (2.11.0 or 2.11.2)` };
 }
 
 export interface ClassLimits {

@@ -97,6 +97,11 @@ export function run(argv: string[], cwd = process.cwd()): number {
       throw new ReviewError(`cannot write ${options.markdown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
+  const refused = review.stacks.flatMap((s) => s.changes.filter((c) => c.versionChange !== undefined && !c.versionChange.inPlace));
+  if (options.failOnProtectedReplace && refused.length > 0) {
+    process.stderr.write(`review: ${refused.length} Airflow version change(s) MWAA does not make in place (--fail-on-protected-replace)\n`);
+    return 2;
+  }
   if (options.failOnProtectedReplace && review.protectedAtRisk.length > 0) {
     process.stderr.write(`review: ${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed (--fail-on-protected-replace)\n`);
     return 2;

@@ -1,10 +1,10 @@
-"""Runs a command from the venv startup.sh builds (stands in for `dbt build`)."""
+"""Runs a command from the venv startup.sh builds (stands in for `dbt build`). Airflow 3 imports."""
 
 import os
 
 import pendulum
-from airflow import DAG
-from airflow.operators.bash import BashOperator
+from airflow.providers.standard.operators.bash import BashOperator
+from airflow.sdk import DAG
 
 # startup.sh exports DBT_VENV_PATH; the default is where it creates the venv on MWAA.
 DBT_VENV_PATH = os.environ.get("DBT_VENV_PATH", "/usr/local/airflow/dbt_venv")

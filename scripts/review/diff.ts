@@ -17,6 +17,7 @@ import {
   notKnown,
   type Json,
 } from "./rules";
+import { versionChange, type VersionChange } from "../../constructs/versions";
 
 export type { Json } from "./rules";
 
@@ -88,6 +89,8 @@ export interface ResourceChange {
   readonly label?: string;
   /** A remark for reviewers (a DAG file needs no environment update). */
   readonly note?: string;
+  /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused. */
+  readonly versionChange?: VersionChange;
 }
 
 export interface StackCounts {
@@ -527,7 +530,9 @@ function addDagNote(c: ResourceChange, head: TerraformDoc, base: TerraformDoc): 
 
 function environmentDetails(type: string, action: Action, attributes: readonly AttributeChange[], w: Working): Partial<ResourceChange> {
   if (type !== MWAA_ENVIRONMENT) return {};
-  const details: { options?: OptionChange[]; longUpdate?: boolean; longUpdateReasons?: string[]; tagsOnly?: boolean } = {};
+  const details: { options?: OptionChange[]; longUpdate?: boolean; longUpdateReasons?: string[]; tagsOnly?: boolean; versionChange?: VersionChange } = {};
+  const version = attributes.find((a) => a.path === "airflow_version" && typeof a.before === "string" && typeof a.after === "string");
+  if (version !== undefined) details.versionChange = versionChange(version.before as string, version.after as string);
   if (attributes.some((a) => a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options."))) {
     details.options = optionChanges(w.base.airflow_configuration_options, w.entry.block.airflow_configuration_options);
   }

@@ -113,6 +113,7 @@ function replaceLines(c: ResourceChange, max: number): string[] {
     const reasons = [...new Set(c.attributes.filter((a) => a.replaces !== undefined).map((a) => (a.indirect !== undefined ? `${code(a.path)} changes because ${a.indirect}` : (a.replaces as string))))];
     const what = isEnvironment(c) ? `: the aws_mwaa_environment is replaced, and ${METADATA_LOSS}; delete and create take tens of minutes` : "";
     lines.push(`- ⚠️ ${name(c)} will be **replaced** (destroyed, then created)${what}. Forced by: ${reasons.join("; ")}.`);
+    if (c.versionChange !== undefined && !c.versionChange.inPlace) lines.push(`  - Airflow version: 🛑 **refused**: ${c.versionChange.explanation}.`);
     lines.push(...attributeLines(c, max));
   }
   if (c.preventDestroy) lines.push(`  - ${PREVENT_DESTROY}`);
@@ -133,6 +134,7 @@ function longUpdateLines(c: ResourceChange, max: number): string[] {
   const lines = [
     `- ⏳ ${name(c)} is updated in place: MWAA keeps the environment in UPDATING for **10–30 minutes** while workers, schedulers and web servers restart. **Apply only when the environment is AVAILABLE** — an update started while it is still creating or updating fails.`,
   ];
+  if (c.versionChange !== undefined) lines.push(`  - Airflow version: ${c.versionChange.inPlace ? "" : "🛑 **refused**: "}${c.versionChange.explanation}.`);
   for (const r of c.longUpdateReasons ?? []) lines.push(`  - ${r}.`);
   lines.push(...attributeLines(c, max));
   return lines;
@@ -276,6 +278,10 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     out.push("> [!CAUTION]", `> **${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed:**`);
     for (const r of review.protectedAtRisk) out.push(`> - ${code(r.address)} in ${code(r.stack)}: ${what[r.action]}`);
     out.push("");
+  }
+  const refused = review.stacks.flatMap((s) => s.changes.filter((c) => c.versionChange !== undefined && !c.versionChange.inPlace).map((c) => ({ stack: s.name, c })));
+  for (const { stack, c } of refused) {
+    out.push("> [!CAUTION]", `> **Airflow version change refused** for ${code(c.address)} in ${code(stack)}: ${c.versionChange!.explanation}.`, "");
   }
   for (const r of review.renames) {
     out.push(
