@@ -4,7 +4,8 @@ import { App } from "cdktf";
 import { parseConfig } from "./constructs/config";
 import { ConfigError } from "./constructs/errors";
 import type { Config } from "./constructs/model";
-import type { PrivateMwaaEnvironmentAssets } from "./constructs/private-mwaa-environment";
+import { AIRFLOW_VERSIONS } from "./constructs/versions";
+import type { LambdaCode, MwaaArtifactFiles } from "./shared/prepared";
 import { MwaaEndpointsStack } from "./constructs/endpoints-stack";
 import { MwaaStack } from "./constructs/stack";
 import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
@@ -31,7 +32,7 @@ function main(): void {
   try {
     const app = new App({ outdir, stackTraces: false });
     config.environments.forEach((environment, i) => {
-      const stack = new MwaaStack(app, environment.name, { environment, backend: config.backend, assets: assets[i] });
+      const stack = new MwaaStack(app, environment.name, { environment: { ...environment, ...assets[i] }, backend: config.backend });
       if (environment.endpoints.createdBy === "vpc-owner") {
         new MwaaEndpointsStack(app, `${environment.name}-endpoints`, { environment, environmentStack: stack, backend: config.backend });
       }
@@ -58,8 +59,18 @@ function withoutTokenStackTraces(): () => void {
   };
 }
 
-/** Builds what each environment uploads (cached by content); errors name the config field. */
-function prepareAssets(config: Config, configFile: string, root: string): PrivateMwaaEnvironmentAssets[] {
+/** The files the app prepares for one environment: props of PrivateMwaaEnvironment. */
+interface PreparedFiles {
+  readonly artifactFiles?: MwaaArtifactFiles;
+  readonly workerCountCode?: LambdaCode;
+  readonly signInCode?: LambdaCode;
+}
+
+/**
+ * Builds what each environment uploads (cached by content); errors name the config field. The app
+ * bundles its own Lambda code (the fast runner has no shipped bundles beside it).
+ */
+function prepareAssets(config: Config, configFile: string, root: string): PreparedFiles[] {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const errors: string[] = [];
   const lambdaCache = path.join(root, ".cache", "lambda");
@@ -69,11 +80,12 @@ function prepareAssets(config: Config, configFile: string, root: string): Privat
   const signInCode = config.environments.some((env) => env.access?.sso !== undefined)
     ? bundleLambda({ entry: path.join(root, "lambda", "login", "handler.ts"), cacheDir: lambdaCache, name: "login" })
     : undefined;
-  const assets = config.environments.map((env, i): PrivateMwaaEnvironmentAssets => {
+  const assets = config.environments.map((env, i): PreparedFiles => {
     const lambdas = { workerCountCode, signInCode };
     if (env.artifacts === undefined) return lambdas;
     try {
-      return { ...lambdas, artifacts: prepareArtifacts(env.artifacts, env.airflow.version, { root, cacheDir: path.join(root, ".cache", "plugins"), log }) };
+      const pythonVersion = AIRFLOW_VERSIONS[env.airflow.version].python;
+      return { ...lambdas, artifactFiles: prepareArtifacts(env.artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins"), log }) };
     } catch (e) {
       if (!(e instanceof ArtifactError)) throw e;
       errors.push(`${configFile}: environments[${i}].artifacts.${e.field}: ${e.message}`);

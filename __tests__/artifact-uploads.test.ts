@@ -36,11 +36,11 @@ const FILES: MwaaArtifactFiles = {
 const { "c.py": _removed, ...withoutC } = FILES.dags;
 
 // Each distinct config is synthesized once. The full one is a full synth (assets copied to disk).
-const stack = new MwaaStack(testApp(), "dev", { environment: minimalEnvironment(), assets: { artifacts: FILES } });
+const stack = new MwaaStack(testApp(), "dev", { environment: { ...minimalEnvironment(), artifactFiles: FILES } });
 const outdir = Testing.fullSynth(stack);
 const stackDir = path.join(outdir, "stacks", "dev");
 const full = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as TerraformJson;
-const oneDagFewer = synthStack(minimalEnvironment(), undefined, { artifacts: { ...FILES, dags: withoutC } });
+const oneDagFewer = synthStack(minimalEnvironment(), undefined, { artifactFiles: { ...FILES, dags: withoutC } });
 const none = synthStack(minimalEnvironment());
 
 afterAll(() => {
@@ -138,7 +138,7 @@ describe("DAG paths that would share a resource id", () => {
     // GIVEN a/b.py and a--b.py (the id replaces "/" with "--")
     const dags = { "a/b.py": file("clash/a/b.py", DAG_A), "a--b.py": file("clash/a--b.py", DAG_B) };
     // WHEN the stack is built THEN a ConfigError names both paths and the field
-    expect(() => new MwaaStack(testApp(), "clash", { environment: minimalEnvironment(), assets: { artifacts: { dags } } })).toThrow(
+    expect(() => new MwaaStack(testApp(), "clash", { environment: { ...minimalEnvironment(), artifactFiles: { dags } } })).toThrow(
       /artifacts\.dagsDir: "a--b\.py" and "a\/b\.py" map to the same resource id/,
     );
   });
@@ -172,7 +172,7 @@ describe("prepareArtifacts (dags and a startup script: no pip run)", () => {
   write("airflow/dags/sub/__pycache__/c.cpython-311.pyc", "bytecode");
   write("airflow/startup.sh", "#!/bin/sh\n");
   const artifacts = { dagsDir: "airflow/dags", startupScript: "airflow/startup.sh" };
-  const prepare = (a: Parameters<typeof prepareArtifacts>[0] = artifacts) => prepareArtifacts(a, "2.10.3", { root, cacheDir });
+  const prepare = (a: Parameters<typeof prepareArtifacts>[0] = artifacts) => prepareArtifacts(a, { pythonVersion: "3.11", root, cacheDir });
   const first = prepare();
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));

@@ -16,7 +16,10 @@ import type { App } from "cdktf";
 import type { Construct } from "constructs";
 import { ConfigError } from "../constructs/errors";
 import type { Backend, EnvironmentInput } from "../constructs/model";
-import type { PrivateMwaaEnvironmentAssets } from "../constructs/private-mwaa-environment";
+import type { PrivateMwaaEnvironmentProps } from "../constructs/private-mwaa-environment";
+
+/** The prepared-file props of PrivateMwaaEnvironment (artifactFiles, Lambda bundles). */
+export type PreparedFiles = Pick<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode">;
 
 /** The existing network of `minimalEnvironment`. */
 export const VPC_ID = "vpc-0a1b2c3d4e5f60718";
@@ -61,13 +64,13 @@ export function testApp(): App {
 
 /**
  * Synthesizes one MwaaStack (stack name = environment name) in a fresh Testing.app() and parses its JSON.
- * `assets` are the prepared uploads and Lambda bundles the app would hand in (@default - none).
+ * `assets` are the prepared uploads and Lambda bundles the app would hand in (@default - none: the shipped bundles).
  */
-export function synthStack(environment: EnvironmentInput, backend?: Backend, assets?: PrivateMwaaEnvironmentAssets): TerraformJson {
+export function synthStack(environment: EnvironmentInput, backend?: Backend, assets?: PreparedFiles): TerraformJson {
   // Loaded on first use: files that only validate config skip cdktf and the provider (about 1 s each).
   const { Testing } = require("cdktf") as typeof import("cdktf");
   const { MwaaStack } = require("../constructs/stack") as typeof import("../constructs/stack");
-  const stack = new MwaaStack(testApp(), environment.name, { environment, backend, assets });
+  const stack = new MwaaStack(testApp(), environment.name, { environment: { ...environment, ...assets }, backend });
   return JSON.parse(Testing.synth(stack)) as TerraformJson;
 }
 

@@ -7,7 +7,8 @@ import { parseEnvironment } from "../constructs/config";
 import { dashboardBody, type DashboardBody } from "../constructs/dashboard";
 import { WorkerCountMetric } from "../constructs/worker-count";
 import { ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
-import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack, configErrorLines } from "./helpers";
+import { findLambdaCode, shippedLambdaCode } from "../lambda/shipped";
+import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack, configErrorLines, testApp } from "./helpers";
 
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:mwaa-alarms";
@@ -177,10 +178,43 @@ describe("worker-count function", () => {
     expect(blockAt(doc, "aws_lambda_function_event_invoke_config", "WorkerCount_InvokeConfig").destination_config).toEqual({ on_failure: { destination: TOPIC_ARN } });
   });
 
-  test.each([
-    ["monitoring.workerCount is false", switchedOff],
-    ["no bundle is given", noCode],
-  ])("does not exist when %s", (_case, doc) => {
+  test("uses the bundle shipped with the package when the app passes none", () => {
+    expect(fn(noCode).source_code_hash).toBe(shippedLambdaCode("worker-count").sha256Base64);
+    expect(fn(noCode).filename).toMatch(/^assets\/.+\/worker-count[^/]*\.zip$/);
+  });
+
+  test("a missing shipped bundle is an error naming what is missing", () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-no-bundle-"));
+    try {
+      expect(() => findLambdaCode(empty, "worker-count")).toThrow(/^no worker-count Lambda bundle shipped with the package \(.+worker-count\.zip is missing/);
+      fs.copyFileSync(zipPath, path.join(empty, "worker-count.zip"));
+      expect(findLambdaCode(empty, "worker-count").sha256Base64).toBe(code.sha256Base64);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test("the construct reports a missing bundle as one line naming the prop, never a dropped metric", () => {
+    let error: Error | undefined;
+    jest.isolateModules(() => {
+      jest.doMock("../lambda/shipped", () => ({
+        shippedLambdaCode: () => {
+          throw new Error("no worker-count Lambda bundle shipped with the package");
+        },
+      }));
+      const { PrivateMwaaEnvironment } = require("../constructs/private-mwaa-environment") as typeof import("../constructs/private-mwaa-environment");
+      const { TerraformStack } = require("cdktf") as typeof import("cdktf");
+      try {
+        new PrivateMwaaEnvironment(new TerraformStack(testApp(), "t"), "Mwaa", minimalEnvironment());
+      } catch (e) {
+        error = e as Error;
+      }
+    });
+    expect(error?.name).toBe("ConfigError");
+    expect(error?.message).toMatch(/^Mwaa props: workerCountCode: no worker-count Lambda bundle shipped with the package; pass your own bundle[^\n]*$/);
+  });
+
+  test.each([["monitoring.workerCount is false", switchedOff]])("does not exist when %s", (_case, doc) => {
     // THEN none of its parts, and no alarm that would watch it
     expect(addresses(doc).filter((a) => a.includes("WorkerCount"))).toEqual([]);
     expect(resources(doc, "aws_lambda_function")).toEqual({});
@@ -309,10 +343,7 @@ describe("alarms", () => {
     });
   });
 
-  test.each([
-    ["workerCount false", switchedOff],
-    ["no bundle", noCode],
-  ])("without the function (%s), only the two MWAA alarms", (_case, doc) => {
+  test.each([["workerCount false", switchedOff]])("without the function (%s), only the two MWAA alarms", (_case, doc) => {
     expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-queued-tasks-high", "dev-scheduler-heartbeat-missing"]);
   });
 

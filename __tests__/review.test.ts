@@ -23,7 +23,7 @@ const FIXTURES = path.join(__dirname, "fixtures", "review");
 const ENV = "aws_mwaa_environment";
 
 const doc = (environment: EnvironmentInput, artifacts?: MwaaArtifactFiles): TerraformDoc =>
-  synthStack(environment, undefined, artifacts === undefined ? undefined : { artifacts }) as unknown as TerraformDoc;
+  synthStack(environment, undefined, artifacts === undefined ? undefined : { artifactFiles: artifacts }) as unknown as TerraformDoc;
 
 function stack(review: Review, name: string): StackReview {
   const s = review.stacks.find((x) => x.name === name);

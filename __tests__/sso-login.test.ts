@@ -4,8 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { strToU8, zipSync } from "fflate";
 import { parseConfig } from "../constructs/config";
-import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
+import { shippedLambdaCode } from "../lambda/shipped";
 import { AIRFLOW_WEB_PATHS, ASSUME_TOKEN_ROLE_ACTIONS, ENV_VARS, LOGIN_TIMEOUT_SECONDS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
 import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC as OIDC_PROVIDER } from "./helpers";
 
@@ -271,17 +271,12 @@ describe("without sso", () => {
     expect(Object.keys(resources(noSso, "aws_lambda_function"))).toEqual([nameOf(noSso, "aws_lambda_function", "Mwaa_WorkerCount_Function")]);
   });
 
-  test("sso without the sign-in bundle is a ConfigError naming the missing asset", () => {
+  test("sso without a sign-in bundle from the app uses the one shipped with the package", () => {
     // GIVEN access.sso and no signInCode
-    let error: unknown;
-    try {
-      synthStack(af2Env);
-    } catch (e) {
-      error = e;
-    }
-    // THEN synthesis stops with the fix
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toMatch(/assets: signInCode: the sign-in Lambda bundle is required with access\.sso/);
+    const doc = synthStack(af2Env);
+    // THEN the login function runs the shipped bundle
+    const fns = Object.values(resources(doc, "aws_lambda_function")).map((f) => f.source_code_hash);
+    expect(fns).toContain(shippedLambdaCode("login").sha256Base64);
   });
 });
 

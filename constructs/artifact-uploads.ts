@@ -3,26 +3,9 @@ import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { VersionedObject } from "./environment";
 import { ConfigError } from "./errors";
+import type { ArtifactFile, MwaaArtifactFiles } from "../shared/prepared";
 
-/** A local file to upload, found and hashed by the artifact pipeline (constructs read no files). */
-export interface ArtifactFile {
-  /** Absolute path of the file. */
-  readonly path: string;
-  /** Content hash (hex sha256): only a changed file uploads a new object version. */
-  readonly sha256: string;
-}
-
-/** Everything the environment reads from S3, prepared by `prepareArtifacts` (plugins/artifacts.ts). */
-export interface MwaaArtifactFiles {
-  /** DAG files by their path under dags/ (posix separators). */
-  readonly dags: Readonly<Record<string, ArtifactFile>>;
-  /** The rendered requirements.txt (text, so a plan shows its lines). @default - none */
-  readonly requirements?: { readonly content: string; readonly sha256: string };
-  /** @default - none */
-  readonly startupScript?: ArtifactFile;
-  /** @default - none */
-  readonly plugins?: ArtifactFile;
-}
+export type { ArtifactFile, MwaaArtifactFiles } from "../shared/prepared";
 
 export interface ArtifactUploadsProps {
   readonly bucketName: string;

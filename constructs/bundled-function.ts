@@ -6,14 +6,9 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { withName } from "./private/naming";
+import type { LambdaCode } from "../shared/prepared";
 
-/** A Lambda bundle built by esbuild outside the construct (lambda/bundle.ts). */
-export interface LambdaCode {
-  /** Absolute path of the deterministic zip. */
-  readonly zipPath: string;
-  /** Base64 sha256 of the zip, as source_code_hash wants it. */
-  readonly sha256Base64: string;
-}
+export type { LambdaCode } from "../shared/prepared";
 
 export interface BundledFunctionProps {
   readonly functionName: string;

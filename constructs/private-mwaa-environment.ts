@@ -5,8 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
-import { ArtifactUploads, type MwaaArtifactFiles } from "./artifact-uploads";
-import type { LambdaCode } from "./bundled-function";
+import { ArtifactUploads } from "./artifact-uploads";
 import { parseEnvironment } from "./config";
 import { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaDashboard } from "./dashboard";
@@ -22,17 +21,31 @@ import { SsoLogin } from "./sso-login";
 import { airflowMajor } from "./versions";
 import { WebAccess } from "./web-access";
 import { WorkerCountMetric } from "./worker-count";
+import { shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
+import type { LambdaCode, MwaaArtifactFiles } from "../shared/prepared";
 
-/** Props: exactly the config file's environment entry, with the same defaults and validation. */
-export type PrivateMwaaEnvironmentProps = EnvironmentInput;
+/** The package's own bundle of a Lambda; its absence is a one-line error naming the prop. */
+function shipped(id: string, field: string, name: ShippedLambda): LambdaCode {
+  try {
+    return shippedLambdaCode(name);
+  } catch (e) {
+    throw new ConfigError([`${id} props: ${field}: ${(e as Error).message}; pass your own bundle (bundleLambda from "mwaa-private-cdktf/lambda-bundle")`]);
+  }
+}
 
-/** Files prepared outside the construct (constructs read no files): see prepareAssets in the app. */
-export interface PrivateMwaaEnvironmentAssets {
-  /** Airflow content to upload, from `prepareArtifacts`. @default - nothing uploaded */
-  readonly artifacts?: MwaaArtifactFiles;
-  /** The worker-count Lambda bundle, from `bundleLambda`. @default - no worker-count metric */
+/**
+ * Props: one `environments[]` entry of the config file (same schema, defaults and messages), plus
+ * the files the app prepared for it (constructs read no files of the user's).
+ */
+export interface PrivateMwaaEnvironmentProps extends EnvironmentInput {
+  /**
+   * The files to upload, prepared from `artifacts` by `prepareArtifacts` ("mwaa-private-cdktf/artifacts").
+   * @default - nothing uploaded (DAGs managed elsewhere); required when `artifacts` is set
+   */
+  readonly artifactFiles?: MwaaArtifactFiles;
+  /** The worker-count Lambda bundle. @default - the bundle shipped with the package */
   readonly workerCountCode?: LambdaCode;
-  /** The sign-in Lambda bundle; required with `access.sso`. @default - none */
+  /** The sign-in Lambda bundle, used with `access.sso`. @default - the bundle shipped with the package */
   readonly signInCode?: LambdaCode;
 }
 
@@ -51,18 +64,27 @@ export class PrivateMwaaEnvironment extends Construct {
   /** Undefined with endpoints.createdBy "vpc-owner": the endpoints stack has them. */
   readonly endpoints?: CustomerEndpoints;
   readonly logGroups: MwaaLogGroups;
-  /** Undefined when monitoring.workerCount is off or no bundle was given. */
+  /** Undefined when monitoring.workerCount is off. */
   readonly workerCount?: WorkerCountMetric;
-  /** The S3 objects; undefined when no artifacts were given. */
+  /** The S3 objects; undefined without `artifacts`. */
   readonly uploads?: ArtifactUploads;
   /** The ALB in front of the web server; undefined without `access` or with "vpc-owner". */
   readonly webAccess?: WebAccess;
   /** Sign-in through the identity provider; undefined without `access.sso`. */
   readonly signIn?: SsoLogin;
 
-  constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps, assets: PrivateMwaaEnvironmentAssets = {}) {
+  constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
-    const config = parseEnvironment(props, `${id} props`);
+    const { artifactFiles, workerCountCode, signInCode, ...environmentProps } = props;
+    const config = parseEnvironment(environmentProps, `${id} props`);
+    if (config.artifacts !== undefined && artifactFiles === undefined) {
+      throw new ConfigError([`${id} props: artifactFiles: required with artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
+    }
+    const assets = {
+      artifacts: artifactFiles,
+      workerCountCode: config.monitoring.workerCount ? (workerCountCode ?? shipped(id, "workerCountCode", "worker-count")) : undefined,
+      signInCode: config.access?.sso !== undefined ? (signInCode ?? shipped(id, "signInCode", "login")) : undefined,
+    };
     this.config = config;
     const { name, tags } = config;
     const account = new DataAwsCallerIdentity(this, "Account");
@@ -116,17 +138,14 @@ export class PrivateMwaaEnvironment extends Construct {
       tags,
     });
     if (config.endpoints.createdBy !== "vpc-owner") ({ endpoints: this.endpoints, webAccess: this.webAccess } = this.addEndpointsAndWebAccess());
-    if (this.webAccess !== undefined && config.access?.sso !== undefined) this.signIn = this.addSignIn(this.webAccess, assets, account, partition);
-    this.workerCount = this.addMonitoring(assets);
+    if (this.webAccess !== undefined && config.access?.sso !== undefined) this.signIn = this.addSignIn(this.webAccess, assets.signInCode!, account, partition);
+    this.workerCount = this.addMonitoring(assets.workerCountCode);
   }
 
   /** Sign-in through the identity provider in front of the ALB. */
-  private addSignIn(webAccess: WebAccess, assets: PrivateMwaaEnvironmentAssets, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
+  private addSignIn(webAccess: WebAccess, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
     const { config } = this;
     const access = config.access!;
-    if (assets.signInCode === undefined) {
-      throw new ConfigError([`${this.node.id} assets: signInCode: the sign-in Lambda bundle is required with access.sso (bundleLambda of lambda/login/handler.ts)`]);
-    }
     return new SsoLogin(this, "SignIn", {
       environmentName: config.name,
       region: config.region,
@@ -135,7 +154,7 @@ export class PrivateMwaaEnvironment extends Construct {
       airflowMajor: airflowMajor(config.airflow.version),
       sso: access.sso!,
       domainName: access.domainName!,
-      code: assets.signInCode,
+      code: signInCode,
       loadBalancerArn: webAccess.loadBalancer.arn,
       httpsListenerArn: webAccess.httpsListener.arn,
       authenticate: webAccess.authenticate!,
@@ -147,14 +166,14 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The worker-count metric (when on and bundled), the dashboard and the alarms. */
-  private addMonitoring(assets: PrivateMwaaEnvironmentAssets): WorkerCountMetric | undefined {
+  private addMonitoring(workerCountCode: LambdaCode | undefined): WorkerCountMetric | undefined {
     const { config } = this;
     const { name, tags, monitoring } = config;
     const workerCount =
-      monitoring.workerCount && assets.workerCountCode !== undefined
+      workerCountCode !== undefined
         ? new WorkerCountMetric(this, "WorkerCount", {
             environmentName: name,
-            code: assets.workerCountCode,
+            code: workerCountCode,
             namespace: monitoring.metricNamespace,
             logRetentionDays: monitoring.logRetentionDays,
             onFailureDestinationArn: monitoring.onFailureDestinationArn,

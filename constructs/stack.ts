@@ -1,17 +1,15 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Backend, EnvironmentInput } from "./model";
+import type { Backend } from "./model";
 import { configureBackend, webAccessOutputs } from "./private/backend";
-import { PrivateMwaaEnvironment, type PrivateMwaaEnvironmentAssets } from "./private-mwaa-environment";
+import { PrivateMwaaEnvironment, type PrivateMwaaEnvironmentProps } from "./private-mwaa-environment";
 
 export interface MwaaStackProps {
-  /** One entry of the config's `environments`. */
-  readonly environment: EnvironmentInput & { readonly name: string; readonly region: string };
+  /** One entry of the config's `environments`, with the files the app prepared for it. */
+  readonly environment: PrivateMwaaEnvironmentProps;
   /** @default {"type": "local"} */
   readonly backend?: Backend;
-  /** Prepared files: artifacts and Lambda bundles. @default {} */
-  readonly assets?: PrivateMwaaEnvironmentAssets;
 }
 
 /** One stack per environment: provider, its own state, the environment and its outputs. */
@@ -22,7 +20,7 @@ export class MwaaStack extends TerraformStack {
     super(scope, id);
     configureBackend(this, id, props.backend ?? { type: "local" });
     new AwsProvider(this, "aws", { region: props.environment.region });
-    const mwaa = new PrivateMwaaEnvironment(this, "Mwaa", props.environment, props.assets);
+    const mwaa = new PrivateMwaaEnvironment(this, "Mwaa", props.environment);
     this.mwaa = mwaa;
 
     const output = (outputId: string, value: string, description: string) => new TerraformOutput(this, outputId, { value, description });

@@ -1,8 +1,6 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Artifacts } from "../constructs/model";
-import type { MwaaArtifactFiles } from "../constructs/artifact-uploads";
-import { AIRFLOW_VERSIONS, type AirflowVersion } from "../constructs/versions";
+import type { ArtifactPaths as Artifacts, MwaaArtifactFiles } from "../shared/prepared";
 import { buildPlugins } from "./build";
 import { sha256Hex } from "./cache";
 import { PluginsError } from "./errors";
@@ -20,6 +18,8 @@ export class ArtifactError extends Error {
 }
 
 export interface PrepareOptions {
+  /** Python of the environment's Airflow version (e.g. "3.11"): the wheels are downloaded for it. */
+  readonly pythonVersion: string;
   /** Project root: artifact paths are relative to it. */
   readonly root: string;
   /** Cache folder for wheels and plugins.zip. */
@@ -43,7 +43,7 @@ function existing(field: keyof Artifacts, root: string, rel: string, kind: "file
  * Finds and hashes the environment's Airflow content, builds plugins.zip (wheels + plugin modules)
  * and renders requirements.txt: everything the upload construct needs, as plain values.
  */
-export function prepareArtifacts(artifacts: Artifacts, airflowVersion: AirflowVersion, options: PrepareOptions): MwaaArtifactFiles {
+export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions): MwaaArtifactFiles {
   const { root } = options;
   const field = (name: keyof Artifacts, kind: "file" | "folder") => (artifacts[name] === undefined ? undefined : existing(name, root, artifacts[name]!, kind));
   const hashed = (path: string) => ({ path, sha256: sha256Hex(readFileSync(path)) });
@@ -63,7 +63,7 @@ export function prepareArtifacts(artifacts: Artifacts, airflowVersion: AirflowVe
       constraintsFile: field("constraints", "file"),
       pluginModulesDir: field("pluginsDir", "folder"),
       wheelhouse: field("wheelhouse", "folder"),
-      pythonVersion: AIRFLOW_VERSIONS[airflowVersion].python,
+      pythonVersion: options.pythonVersion,
       cacheDir: options.cacheDir,
       log: options.log,
     });

@@ -8,7 +8,7 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
-const SOURCE_DIRS = ["constructs", "plugins", "lambda", "scripts"];
+const SOURCE_DIRS = ["constructs", "plugins", "lambda", "shared", "scripts"];
 const SKIP = new Set(["node_modules", "cdktf.out", ".cache", "__tests__", ".git"]);
 
 function sourceFiles(root, entry) {

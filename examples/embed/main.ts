@@ -2,54 +2,33 @@
  * An existing cdktf app (the platform team's stack, with its own provider and resources) that adds
  * a private MWAA environment by composing one construct from the `mwaa-private-cdktf` package.
  *
- * The environment goes into the existing VPC and bucket, passed in as values. The props are the
- * same shape as one `environments[]` entry of the package's config file, with the same defaults,
- * validation and error messages. Files (DAGs, the worker-count Lambda) are prepared here, in the
- * app: constructs never read files themselves.
+ * The environment goes into the platform's own VPC and subnets and alarms go to its own topic,
+ * passed in as references (cdktf tokens), so Terraform orders and wires them. The props are one
+ * `environments[]` entry of the package's config file (same defaults, validation and messages),
+ * plus the files the app prepared. The worker-count Lambda comes prebuilt with the package.
  */
 import * as path from "node:path";
 import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
-import { ConfigError, PrivateMwaaEnvironment, parseEnvironment, type PrivateMwaaEnvironmentAssets, type PrivateMwaaEnvironmentProps } from "mwaa-private-cdktf";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { AIRFLOW_VERSIONS, ConfigError, PrivateMwaaEnvironment, type EnvironmentInput } from "mwaa-private-cdktf";
 import { prepareArtifacts } from "mwaa-private-cdktf/artifacts";
-import { bundleLambda } from "mwaa-private-cdktf/lambda-bundle";
 
-/** What the platform already has: its network stack's outputs and a versioned bucket, as values. */
-const EXISTING = {
-  vpcId: "vpc-0a1b2c3d4e5f60718",
-  privateSubnetIds: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"],
-  artifactBucket: "platform-airflow-artifacts",
-};
+/** What the platform already has outside this stack: a versioned bucket, by name. */
+const ARTIFACT_BUCKET = "platform-airflow-artifacts";
 
-const airflowProps: PrivateMwaaEnvironmentProps = {
+/** The environment's settings; network and topic come from the stack's own resources below. */
+const settings = {
   name: "platform-airflow",
   region: "eu-west-1",
   tags: { team: "platform" },
   airflow: { version: "2.10.3", environmentClass: "mw1.small", maxWorkers: 4 },
-  network: { vpcId: EXISTING.vpcId, privateSubnetIds: EXISTING.privateSubnetIds },
-  bucket: { existingName: EXISTING.artifactBucket },
+  bucket: { existingName: ARTIFACT_BUCKET },
   artifacts: { dagsDir: "dags" },
-  monitoring: { logRetentionDays: 90 },
-};
-
-/**
- * The files the environment uploads and the worker-count Lambda bundle, prepared the way the
- * package's own app does it. Paths in `artifacts` are relative to this app's folder. The Lambda
- * is bundled from the handler source the package ships (esbuild must be installed in this app).
- */
-function prepareAssets(props: PrivateMwaaEnvironmentProps): PrivateMwaaEnvironmentAssets {
-  const env = parseEnvironment(props, "platform-airflow props"); // the same validation the construct runs
-  const root = process.cwd();
-  const cache = path.join(root, ".cache");
-  return {
-    artifacts: env.artifacts === undefined ? undefined : prepareArtifacts(env.artifacts, env.airflow.version, { root, cacheDir: path.join(cache, "plugins") }),
-    workerCountCode: env.monitoring.workerCount
-      ? bundleLambda({ entry: require.resolve("mwaa-private-cdktf/lambda/worker-count/handler.ts"), cacheDir: path.join(cache, "lambda"), name: "worker-count" })
-      : undefined,
-  };
-}
+} satisfies Partial<EnvironmentInput>;
 
 class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -59,10 +38,23 @@ class PlatformStack extends TerraformStack {
     new AwsProvider(this, "aws", { region: "eu-west-1", defaultTags: [{ tags: { "managed-by": "platform-cdktf" } }] });
 
     // The platform's own resources: adding Airflow leaves them as they are.
+    const vpc = new Vpc(this, "Vpc", { cidrBlock: "10.40.0.0/16", enableDnsHostnames: true, enableDnsSupport: true });
+    const privateA = new Subnet(this, "PrivateA", { vpcId: vpc.id, cidrBlock: "10.40.1.0/24", availabilityZone: "eu-west-1a" });
+    const privateB = new Subnet(this, "PrivateB", { vpcId: vpc.id, cidrBlock: "10.40.2.0/24", availabilityZone: "eu-west-1b" });
     const alerts = new SnsTopic(this, "Alerts", { name: "platform-alerts" });
 
+    // Files the environment uploads, prepared by the app: paths are relative to this app's folder.
+    const root = process.cwd();
+    const pythonVersion = AIRFLOW_VERSIONS[settings.airflow.version].python;
+    const artifactFiles = prepareArtifacts(settings.artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins") });
+
     // The construct id ("Airflow") is part of every resource address: keep it stable.
-    const airflow = new PrivateMwaaEnvironment(this, "Airflow", airflowProps, prepareAssets(airflowProps));
+    const airflow = new PrivateMwaaEnvironment(this, "Airflow", {
+      ...settings,
+      network: { vpcId: vpc.id, privateSubnetIds: [privateA.id, privateB.id] },
+      monitoring: { logRetentionDays: 90, alarmTopicArn: alerts.arn },
+      artifactFiles,
+    });
 
     new TerraformOutput(this, "alerts_topic_arn", { value: alerts.arn });
     new TerraformOutput(this, "airflow_environment_arn", { value: airflow.environment.arn });
