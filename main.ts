@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { App } from "cdktf";
+import { App, CONTEXT_ENV } from "cdktf";
 import { parseConfig } from "./constructs/config";
 import { ConfigError } from "./constructs/errors";
 import type { Config } from "./constructs/model";
@@ -10,6 +10,7 @@ import { MwaaEndpointsStack } from "./constructs/endpoints-stack";
 import { MwaaStack } from "./constructs/stack";
 import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
 import { bundleLambda } from "./lambda/bundle";
+import { summarizeOutput, summaryLines } from "./scripts/synth-summary";
 
 /**
  * The app: load and validate the config, prepare the files each environment uploads, then one
@@ -44,6 +45,17 @@ function main(): void {
   } finally {
     restoreStackTraces();
   }
+  // The cdktf CLI sets CDKTF_CONTEXT_JSON for its app command (@cdktf/cli-core synth-stack.js).
+  for (const line of summaryLines(summarizeOutput(outdir), process.env[CONTEXT_ENV] !== undefined)) progress(line);
+}
+
+/**
+ * Progress and the summary go to stdout: the cdktf CLI shows the app's stdout as it is, but labels
+ * every stderr chunk "[ERROR]" (@cdktf/commons util.js exec -> processLoggerError). stderr is kept
+ * for errors.
+ */
+function progress(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
 /**
@@ -71,7 +83,7 @@ interface PreparedFiles {
  * bundles its own Lambda code (the fast runner has no shipped bundles beside it).
  */
 function prepareAssets(config: Config, configFile: string, root: string): PreparedFiles[] {
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = progress;
   const errors: string[] = [];
   const lambdaCache = path.join(root, ".cache", "lambda");
   const workerCountCode = config.environments.some((env) => env.monitoring.workerCount)

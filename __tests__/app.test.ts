@@ -190,6 +190,25 @@ describe("a valid config", () => {
     expect(Object.keys(manifest.stacks).sort()).toEqual(expectedStacks);
   });
 
+  test("prints a summary on stdout: each stack, its counts as written, its file, and what to run next", () => {
+    // THEN one line per stack whose counts are those of the JSON it names, then the next step
+    const lines = first.stdout.split("\n");
+    expect(lines).toContain(`synth: wrote ${expectedStacks.length} stacks`);
+    for (const stack of expectedStacks) {
+      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, object>; data: Record<string, object> };
+      const resources = Object.values(doc.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const data = Object.values(doc.data).reduce((n, byName) => n + Object.keys(byName).length, 0);
+      const line = lines.find((l) => l.trim().startsWith(`${stack} `));
+      expect(line).toMatch(new RegExp(`^  ${stack} +${resources} resources, ${data} data sources  ${path.relative(ROOT, path.join(outA, "stacks", stack, "cdk.tf.json")).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+    }
+    expect(lines.some((l) => l.startsWith("next: npm run diff -- "))).toBe(true);
+  });
+
+  test("writes nothing to stderr, which the cdktf CLI would label [ERROR]", () => {
+    expect(first.stderr).toBe("");
+    expect(second.stderr).toBe("");
+  });
+
   test("keeps files of the output folder that are not stacks", () => {
     expect(fs.readFileSync(path.join(outA, "sentinel.txt"), "utf8")).toBe("kept by the user\n");
   });
