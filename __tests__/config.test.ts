@@ -126,6 +126,27 @@ const INVALID: [string, unknown, string, string, string][] = [
     'option values are strings (write "false", not false)',
     "false",
   ],
+  [
+    "base URL with a scheme",
+    airflow({ configurationOptions: { "webserver.base_url": "https://airflow.example.com" } }),
+    "environments[0].airflow.configurationOptions.webserver.base_url",
+    "a bare domain name like airflow.example.com: no https://, no path, at most 255 characters (MWAA's custom domain)",
+    '"https://airflow.example.com"',
+  ],
+  [
+    "base URL with a path",
+    airflow({ configurationOptions: { "webserver.base_url": "airflow.example.com/dags/" } }),
+    "environments[0].airflow.configurationOptions.webserver.base_url",
+    "a bare domain name like airflow.example.com: no https://, no path, at most 255 characters (MWAA's custom domain)",
+    '"airflow.example.com/dags/"',
+  ],
+  [
+    "api.base_url, which MWAA sets itself",
+    airflow({ version: "3.0.6", configurationOptions: { "api.base_url": "airflow.example.com" } }),
+    "environments[0].airflow.configurationOptions.api.base_url",
+    "not settable: MWAA sets api.base_url itself; give the custom domain as webserver.base_url",
+    '"airflow.example.com"',
+  ],
   ["bucket both existing and created", withEnv({ bucket: { existingName: "team-bucket", name: "new-bucket" } }), "environments[0].bucket", "existingName (use a bucket) or name (create one), not both", got({ existingName: "team-bucket", name: "new-bucket" })],
   [
     "bare * action in an extra statement",

@@ -258,8 +258,8 @@ describe('vpc-owner mode (createdBy "vpc-owner")', () => {
     });
   });
 
-  test("with access, the core stack's base_url is https://<domainName> (known before the ALB exists)", () => {
-    expect(blockAt(localCore, "aws_mwaa_environment", "Mwaa_Environment").airflow_configuration_options).toEqual({ "webserver.base_url": "https://airflow.shared.example.com" });
+  test("with access, the core stack's base_url is the bare <domainName> (known before the ALB exists)", () => {
+    expect(blockAt(localCore, "aws_mwaa_environment", "Mwaa_Environment").airflow_configuration_options).toEqual({ "webserver.base_url": "airflow.shared.example.com" });
     expect(localEndpoints.output?.mwaa_webserver_url?.value).toBe("https://airflow.shared.example.com");
   });
 

@@ -18,7 +18,7 @@ const env = (overrides: Record<string, unknown>) => minimalEnvironment(overrides
 /** Airflow 2, internal, ACM certificate for a domain in a zone looked up by name, three kinds of client, OIDC (SSM), a user-set base_url. */
 const acm = synthStack(
   env({
-    airflow: { version: "2.10.3", configurationOptions: { "webserver.base_url": "https://airflow-alt.example.com" } },
+    airflow: { version: "2.10.3", configurationOptions: { "webserver.base_url": "airflow-alt.example.com" } },
     access: {
       domainName: "airflow.example.com",
       hostedZoneName: "example.com",
@@ -331,18 +331,29 @@ describe("authentication at the ALB", () => {
   });
 });
 
-describe("Airflow base URL", () => {
-  test("Airflow 3 (3.0.6): api.base_url follows the domain, and webserver.base_url is not set", () => {
-    expect(options(open)["api.base_url"]).toBe("https://airflow3.example.com");
-    expect(options(open)).not.toHaveProperty("webserver.base_url");
+describe("Airflow base URL (MWAA custom domain)", () => {
+  test("Airflow 3 (3.0.6): webserver.base_url, MWAA's custom-domain option, is the bare domain; api.base_url is MWAA's own", () => {
+    // GIVEN Airflow 3.0.6 with a domain
+    // THEN the documented key carries the FQDN without https:// (MWAA's guide), and api.base_url,
+    // which MWAA's image sets and protects, is not sent
+    expect(options(open)["webserver.base_url"]).toBe("airflow3.example.com");
+    expect(options(open)).not.toHaveProperty("api.base_url");
   });
 
-  test("without a domain, webserver.base_url is the ALB's own name", () => {
-    expect(options(noDomain)["webserver.base_url"]).toBe(`https://${lbRef(noDomain, "dns_name")}`);
+  test("Airflow 2: webserver.base_url is the bare domain, no scheme and no path", () => {
+    const doc = synthStack(env({ airflow: { version: "2.10.3" }, access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] } }));
+    expect(options(doc)["webserver.base_url"]).toBe("airflow.example.com");
+  });
+
+  test("without a domain no base URL is set (the ALB's elb.amazonaws.com name is not one a certificate can name)", () => {
+    expect(options(noDomain)).not.toHaveProperty("webserver.base_url");
+    expect(options(noDomain)).not.toHaveProperty("api.base_url");
+    // AND so the environment does not wait for, or change with, the ALB
+    expect(JSON.stringify(blockAt(noDomain, "aws_mwaa_environment", "Mwaa_Environment"))).not.toContain("aws_lb.");
   });
 
   test("a base_url the user set is left alone", () => {
-    expect(options(acm)["webserver.base_url"]).toBe("https://airflow-alt.example.com");
+    expect(options(acm)["webserver.base_url"]).toBe("airflow-alt.example.com");
   });
 
   test("without access, no base_url is added", () => {

@@ -30,6 +30,7 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^
 const BUCKET_NAME = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const MAINTENANCE_WINDOW = /^(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)$/;
 const CONFIG_KEY = /^[a-z][a-z0-9_]*\.[a-z0-9_]+$/;
+const BARE_FQDN = /^(?=.{1,255}$)([A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,63}$/;
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
 
 const str = (pattern: RegExp, allowed: string) => z.string({ error: allowed }).regex(pattern, { error: allowed });
@@ -78,8 +79,21 @@ export const airflowSchema = z
         z.string().regex(CONFIG_KEY, { error: 'option keys are "section.option", lower case (e.g. "core.default_timezone")' }),
         z.string({ error: 'option values are strings (write "false", not false)' }),
       )
+      .superRefine((options, ctx) => {
+        // MWAA's custom domain: a FQDN without protocol or path, at most 255 characters; "" means
+        // MWAA's own URL (https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-custom-domain.html).
+        const baseUrl = options["webserver.base_url"];
+        if (typeof baseUrl === "string" && baseUrl !== "" && !BARE_FQDN.test(baseUrl)) {
+          ctx.addIssue({ code: "custom", path: ["webserver.base_url"], message: "a bare domain name like airflow.example.com: no https://, no path, at most 255 characters (MWAA's custom domain)" });
+        }
+        // MWAA sets api.base_url itself and ranks it above configuration options
+        // (aws/amazon-mwaa-docker-images, images/airflow/<3.x>/python/mwaa/config/setup_environment.py).
+        if (options["api.base_url"] !== undefined) {
+          ctx.addIssue({ code: "custom", path: ["api.base_url"], message: "not settable: MWAA sets api.base_url itself; give the custom domain as webserver.base_url" });
+        }
+      })
       .prefault({})
-      .describe("Airflow configuration options, `section.option` to string. @default {}"),
+      .describe("Airflow configuration options, `section.option` to string. `webserver.base_url` defaults to `access.domainName`. @default {}"),
     weeklyMaintenanceWindowStart: str(MAINTENANCE_WINDOW, "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00")
       .default("SUN:03:00")
       .describe('Weekly maintenance window start, UTC. @default "SUN:03:00"'),

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, type ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -263,12 +263,21 @@ export class PrivateMwaaEnvironment extends Construct {
     return access.domainName !== undefined ? `https://${access.domainName}` : this.webAccess?.url;
   }
 
-  /** The config's options, plus the web server's base URL behind the ALB unless the user set it. */
+  /**
+   * The config's options, plus MWAA's custom domain: `webserver.base_url` = the bare domainName,
+   * unless the user set it. MWAA's guide "Configuring a custom domain for the Apache Airflow web
+   * server" (https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-custom-domain.html) names
+   * this key, with no version limit, and wants a FQDN without protocol or path, at most 255 characters.
+   * Airflow 3 gets the same key: MWAA's own image sets `api.base_url` and lets no configuration option
+   * override it (aws/amazon-mwaa-docker-images, images/airflow/<3.x>/python/mwaa/config/setup_environment.py,
+   * AIRFLOW__API__BASE_URL among the protected variables, in 3.0.6, 3.2.1 and 3.3.1).
+   * Without a domain nothing is set: the ALB's `*.elb.amazonaws.com` name is not one a public
+   * certificate can name (ACM issues only for domains you control), so it is not the name people open.
+   */
   private configurationOptions(): Record<string, string> {
     const options = { ...this.config.airflow.configurationOptions };
-    const key = airflowMajor(this.config.airflow.version) === 3 ? "api.base_url" : "webserver.base_url";
-    // Without a domain the URL is the ALB's name, and the ALB is created after the environment.
-    if (this.config.access !== undefined && options[key] === undefined) options[key] = Lazy.stringValue({ produce: () => this.url });
+    const domainName = this.config.access?.domainName;
+    if (domainName !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = domainName;
     return options;
   }
 }
