@@ -19,6 +19,8 @@ import { summarizeOutput, summaryLines } from "./scripts/synth-summary";
 function main(): void {
   const configFile = process.env.MWAA_CONFIG ?? "config/example.json";
   const outdir = process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  // The interpreter whose pip builds plugins.zip, for machines where "python3" is missing or has no pip.
+  const python = process.env.MWAA_PYTHON || undefined;
   const root = process.cwd();
   let text: string;
   try {
@@ -27,7 +29,7 @@ function main(): void {
     throw new ConfigError([`${configFile}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
   const config = parseConfig(text, configFile);
-  const assets = prepareAssets(config, configFile, root);
+  const assets = prepareAssets(config, configFile, root, python);
 
   const restoreStackTraces = withoutTokenStackTraces();
   try {
@@ -82,7 +84,7 @@ interface PreparedFiles {
  * Builds what each environment uploads (cached by content); errors name the config field. The app
  * bundles its own Lambda code (the fast runner has no shipped bundles beside it).
  */
-function prepareAssets(config: Config, configFile: string, root: string): PreparedFiles[] {
+function prepareAssets(config: Config, configFile: string, root: string, pythonExecutable: string | undefined): PreparedFiles[] {
   const log = progress;
   const errors: string[] = [];
   const lambdaCache = path.join(root, ".cache", "lambda");
@@ -97,7 +99,7 @@ function prepareAssets(config: Config, configFile: string, root: string): Prepar
     if (env.artifacts === undefined) return lambdas;
     try {
       const pythonVersion = AIRFLOW_VERSIONS[env.airflow.version].python;
-      return { ...lambdas, artifactFiles: prepareArtifacts(env.artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins"), log }) };
+      return { ...lambdas, artifactFiles: prepareArtifacts(env.artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins"), pythonExecutable, log }) };
     } catch (e) {
       if (!(e instanceof ArtifactError)) throw e;
       errors.push(`${configFile}: environments[${i}].artifacts.${e.field}: ${e.message}`);

@@ -31,12 +31,12 @@ interface Run {
 }
 
 /** Runs the app on a config (written to a temporary file) into an output folder. */
-function synth(config: unknown, outdir: string, configName: string): Run & { configFile: string } {
+function synth(config: unknown, outdir: string, configName: string, env: NodeJS.ProcessEnv = {}): Run & { configFile: string } {
   const configFile = path.join(tmp, configName);
   fs.writeFileSync(configFile, typeof config === "string" ? config : JSON.stringify(config, null, 2));
   const result = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], {
     cwd: ROOT,
-    env: { ...process.env, MWAA_CONFIG: configFile, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+    env: { ...process.env, MWAA_CONFIG: configFile, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",
     timeout: 120_000,
   });
@@ -131,6 +131,27 @@ describe("a config whose artifacts cannot be prepared", () => {
     const after = snapshot(outdir);
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [file, bytes] of before) expect(after.get(file)?.equals(bytes)).toBe(true);
+  });
+});
+
+describe("MWAA_PYTHON", () => {
+  test("names the interpreter whose pip builds plugins.zip, and the error says how to set it", () => {
+    // GIVEN requirements no earlier synth has cached (so pip must run), and MWAA_PYTHON naming no interpreter
+    fs.mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(ROOT, ".cache", "app-test-python-"));
+    try {
+      fs.writeFileSync(path.join(dir, "requirements.txt"), `# ${path.basename(dir)}\nacme-uncached==1.0\n`);
+      const config = { environments: [minimalEnvironment({ artifacts: { dagsDir: "airflow/dags", requirements: path.relative(ROOT, path.join(dir, "requirements.txt")) } })] };
+      // WHEN the app runs
+      const run = synth(config, path.join(tmp, "out-python"), "python.json", { MWAA_PYTHON: "/no/such/python3" });
+      // THEN one line for the field that names that interpreter and the variable to change
+      expect(run.status).toBe(1);
+      const lines = run.stderr.split("\n").filter((l) => l.trim() !== "");
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/environments\[0\]\.artifacts\.requirements: cannot run "\/no\/such\/python3" .*MWAA_PYTHON=\/path\/to\/python3/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

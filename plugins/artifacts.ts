@@ -24,6 +24,11 @@ export interface PrepareOptions {
   readonly root: string;
   /** Cache folder for wheels and plugins.zip. */
   readonly cacheDir: string;
+  /**
+   * Python interpreter that runs pip (only its pip matters: wheels are chosen for `pythonVersion`).
+   * @default "python3"
+   */
+  readonly pythonExecutable?: string;
   readonly log?: (line: string) => void;
 }
 
@@ -65,6 +70,7 @@ export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions):
       wheelhouse: field("wheelhouse", "folder"),
       pythonVersion: options.pythonVersion,
       cacheDir: options.cacheDir,
+      pythonExecutable: options.pythonExecutable,
       log: options.log,
     });
   } catch (e) {

@@ -53,6 +53,8 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
     pythonVersion: values.python ?? "3.11",
     wheelhouse: optionalPath(cwd, values.wheelhouse, resolve(airflow, "wheelhouse"), "pypi"),
     cacheDir: resolve(cwd, values.cache ?? ".cache/plugins"),
+    // Same variable as the app: the interpreter whose pip runs (default python3).
+    pythonExecutable: process.env.MWAA_PYTHON || undefined,
     log: (line) => process.stderr.write(`${line}\n`),
   };
 }

@@ -65,7 +65,7 @@ export function resolvePython(command: string): string {
   const result = spawnSync(command, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   if (result.error !== undefined || result.status !== 0) {
     const reason = result.error?.message ?? result.stderr.trim();
-    throw new PluginsError(`cannot run "${command}" (${reason}); install Python 3 with pip, or set the Python executable`);
+    throw new PluginsError(`cannot run "${command}" (${reason}); install Python 3 with pip, or name one that has pip: MWAA_PYTHON=/path/to/python3 for npm run synth and npm run plugins (pythonExecutable in code)`);
   }
   const executable = result.stdout.trim();
   const resolved = executable === "" ? command : executable;
