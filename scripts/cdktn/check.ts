@@ -95,12 +95,16 @@ interface RunResult {
   readonly output: string;
 }
 
-function run(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+function run(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, onOutput?: (chunk: string) => void): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(command, argv, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (b: Buffer) => (output += b.toString()));
-    child.stderr.on("data", (b: Buffer) => (output += b.toString()));
+    const take = (b: Buffer) => {
+      output += b.toString();
+      onOutput?.(b.toString());
+    };
+    child.stdout.on("data", take);
+    child.stderr.on("data", take);
     child.on("error", (e) => resolve({ code: 127, output: `${output}${e.message}` }));
     child.on("close", (code) => resolve({ code: code ?? 1, output }));
   });
@@ -120,10 +124,10 @@ async function installSwapped(copy: string): Promise<{ dir: string; reused: bool
   fs.mkdirSync(INSTALL_CACHE, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(INSTALL_CACHE, `${key}.tmp-`));
   fs.writeFileSync(path.join(tmp, "package.json"), packageJson);
-  const install = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], tmp);
+  const install = await withProgress((onOutput) => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=http"], tmp, {}, onOutput));
   if (install.code !== 0) {
     fs.rmSync(tmp, { recursive: true, force: true });
-    process.stdout.write(`${install.output.trim()}\n`);
+    process.stdout.write(`${install.output.replace(/^npm http .*\n?/gm, "").trim()}\n`);
     if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(install.output)) throw new SetupError("npm install of the swapped package.json could not reach the npm registry");
     throw new CheckError("npm install of the swapped package.json failed (see above): the swapped versions do not resolve together");
   }
@@ -134,6 +138,33 @@ async function installSwapped(copy: string): Promise<{ dir: string; reused: bool
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
   return { dir, reused: false };
+}
+
+/**
+ * A cold install takes minutes and npm prints nothing meanwhile (no progress bar without a
+ * terminal): one line every `intervalMs` with the packages fetched so far, counted from npm's
+ * `--loglevel=http` lines ("npm http fetch GET 200 <url> ..." per metadata document, "npm http cache
+ * <name>@<tarball> ..." per tarball read from the cache).
+ */
+export async function withProgress(
+  install: (onOutput: (chunk: string) => void) => Promise<RunResult>,
+  print: (line: string) => void = log,
+  intervalMs = 10_000,
+): Promise<RunResult> {
+  const started = Date.now();
+  let fetched = 0;
+  print("- npm install of the swapped package.json: the first run downloads about 1 GB and takes minutes; later runs reuse it");
+  const timer = setInterval(() => print(`  npm install: ${fetched} package fetches so far, from the registry or npm's cache (${seconds(started)})`), intervalMs);
+  let partial = "";
+  try {
+    return await install((chunk) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      fetched += lines.filter((l) => /^npm http (fetch|cache) /.test(l)).length;
+    });
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 function configs(root: string): string[] {
