@@ -9,7 +9,7 @@ import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
-import { configErrorLines, minimalEnvironment, resources, synthConstruct, testApp, type TerraformJson } from "./helpers";
+import { type Block, configErrorLines, dataSources, minimalEnvironment, resources, synthConstruct, testApp, type TerraformJson } from "./helpers";
 
 describe("composing with the user's own resources", () => {
   // GIVEN a VPC, two subnets, a key, a topic and a client security group of the user's app
@@ -73,5 +73,57 @@ describe("literal ids keep their checks", () => {
       new PrivateMwaaEnvironment(stack, "Mwaa", minimalEnvironment({ network: { vpcId: vpc.id, privateSubnetIds: [a.id, "subnet-x"] } }));
     });
     expect(lines).toEqual(['Mwaa props: network.privateSubnetIds[1]: a subnet id like subnet-0a1b2c3d4e5f60718 (got "subnet-x")']);
+  });
+});
+
+describe("reach and extend", () => {
+  // GIVEN an environment with web access, extended after construction
+  let mwaa!: PrivateMwaaEnvironment;
+  let doc: TerraformJson;
+  beforeAll(() => {
+    doc = synthConstruct((scope) => {
+      const db = new SecurityGroup(scope, "DatabaseClients", { vpcId: "vpc-0a1b2c3d4e5f60718" });
+      mwaa = new PrivateMwaaEnvironment(scope, "Mwaa", {
+        ...minimalEnvironment(),
+        monitoring: { workerCount: false },
+        executionRolePolicyStatements: [
+          { sid: "TeamSecrets", actions: ["secretsmanager:GetSecretValue"], resources: ["*"], conditions: [{ test: "StringEquals", variable: "aws:ResourceTag/team", values: ["data"] }] },
+        ],
+        access: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666", allowedCidrs: ["10.0.0.0/8"] },
+      });
+      // WHEN the app adds a statement and a security group
+      mwaa.addToRolePolicy({ sid: "ReadWarehouse", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::warehouse/*"] });
+      mwaa.addSecurityGroup(db.id);
+    });
+  });
+
+  test("the underlying resources are typed members", () => {
+    expect(mwaa.environmentResource.terraformResourceType).toBe("aws_mwaa_environment");
+    expect(mwaa.role.terraformResourceType).toBe("aws_iam_role");
+    expect(mwaa.securityGroup.resource.terraformResourceType).toBe("aws_security_group");
+    expect(mwaa.bucket.bucket?.terraformResourceType).toBe("aws_s3_bucket");
+    expect(mwaa.dashboard?.dashboard.terraformResourceType).toBe("aws_cloudwatch_dashboard");
+    expect(mwaa.alarms.alarms.map((a) => a.terraformResourceType)).toEqual(["aws_cloudwatch_metric_alarm", "aws_cloudwatch_metric_alarm"]);
+    expect(mwaa.loadBalancer?.terraformResourceType).toBe("aws_lb");
+  });
+
+  test("addToRolePolicy appends to the execution role's policy, after the config's statements", () => {
+    const [policy] = Object.values(dataSources(doc, "aws_iam_policy_document")).filter((d) => d.statement.some((s: Block) => s.sid === "PublishMetrics"));
+    const sids = policy.statement.map((s: Block) => s.sid);
+    expect(sids.slice(-2)).toEqual(["TeamSecrets", "ReadWarehouse"]);
+    expect(policy.statement.at(-1)).toMatchObject({ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::warehouse/*"] });
+  });
+
+  test("a config statement carries its conditions", () => {
+    const [policy] = Object.values(dataSources(doc, "aws_iam_policy_document")).filter((d) => d.statement.some((s: Block) => s.sid === "TeamSecrets"));
+    expect(policy.statement.find((s: Block) => s.sid === "TeamSecrets").condition).toEqual([{ test: "StringEquals", variable: "aws:ResourceTag/team", values: ["data"] }]);
+  });
+
+  test("addSecurityGroup attaches the group after the environment's own", () => {
+    const [env] = Object.values(resources(doc, "aws_mwaa_environment"));
+    const groups = env.network_configuration.security_group_ids;
+    expect(groups).toHaveLength(2);
+    expect(groups[0]).toMatch(/^\$\{aws_security_group\.Mwaa_SecurityGroup_[0-9A-F]{8}\.id\}$/);
+    expect(groups[1]).toBe("${aws_security_group.DatabaseClients.id}");
   });
 });

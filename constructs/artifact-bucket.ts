@@ -26,6 +26,10 @@ export interface ArtifactBucketProps {
 
 /** The S3 bucket MWAA reads DAGs, requirements, plugins and the startup script from. */
 export class ArtifactBucket extends Construct {
+  /** The created bucket; undefined for an existing one (see `existing`). */
+  readonly bucket?: S3Bucket;
+  /** The looked-up existing bucket; undefined when the bucket is created here. */
+  readonly existing?: DataAwsS3Bucket;
   readonly bucketName: string;
   readonly bucketArn: string;
   /** The created bucket's versioning resource: uploads wait for it. Undefined for an existing bucket. */
@@ -35,6 +39,7 @@ export class ArtifactBucket extends Construct {
     super(scope, id);
     if (props.existingName !== undefined) {
       const existing = new DataAwsS3Bucket(this, "Resource", { bucket: props.existingName });
+      this.existing = existing;
       this.bucketName = existing.bucket;
       this.bucketArn = existing.arn;
       return;
@@ -44,6 +49,7 @@ export class ArtifactBucket extends Construct {
       tags: withName(props.tags ?? {}, `${props.environmentName}-airflow`),
       lifecycle: { preventDestroy: props.protectFromDestroy ?? true },
     });
+    this.bucket = bucket;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.versioning = new S3BucketVersioningA(this, "Versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });

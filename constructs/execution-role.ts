@@ -24,10 +24,14 @@ export interface ExecutionRoleProps {
  * permissions are scoped to this environment, its bucket, its log groups and its Celery queues.
  */
 export class ExecutionRole extends Construct {
+  /** The IAM role MWAA assumes. */
+  readonly role: IamRole;
   readonly roleArn: string;
   readonly roleName: string;
   /** The inline policy: the environment waits for it so its first start has the permissions. */
   readonly policy: IamRolePolicy;
+  private readonly document: DataAwsIamPolicyDocument;
+  private readonly statements: DataAwsIamPolicyDocumentStatement[];
 
   constructor(scope: Construct, id: string, props: ExecutionRoleProps) {
     super(scope, id);
@@ -91,11 +95,25 @@ export class ExecutionRole extends Construct {
             resources: [props.kmsKeyArn],
             condition: [{ test: "StringLike", variable: "kms:ViaService", values: [`sqs.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`] }],
           },
-      ...(props.extraStatements ?? []).map((s) => ({ sid: s.sid, effect: s.effect, actions: [...s.actions], resources: [...s.resources] })),
+      ...(props.extraStatements ?? []).map((s) => ({
+        sid: s.sid,
+        effect: s.effect,
+        actions: [...s.actions],
+        resources: [...s.resources],
+        ...(s.conditions.length > 0 ? { condition: s.conditions.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) } : {}),
+      })),
     ];
-    const permissions = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: statements });
-    this.policy = new IamRolePolicy(this, "Policy", { name: "mwaa-execution", role: role.id, policy: permissions.json });
+    this.statements = statements;
+    this.document = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: statements });
+    this.policy = new IamRolePolicy(this, "Policy", { name: "mwaa-execution", role: role.id, policy: this.document.json });
+    this.role = role;
     this.roleArn = role.arn;
     this.roleName = role.name;
+  }
+
+  /** Adds a statement to the role's inline policy (e.g. read a secret a DAG needs). */
+  addToRolePolicy(statement: DataAwsIamPolicyDocumentStatement): void {
+    this.statements.push(statement);
+    this.document.putStatement(this.statements);
   }
 }

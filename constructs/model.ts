@@ -219,6 +219,19 @@ const policyStatementSchema = z.strictObject({
     .array(str(IAM_ACTION, 'an IAM action "service:Action"; a bare "*" is not allowed'), { error: "a list of IAM actions" })
     .min(1, { error: "at least one action" }),
   resources: z.array(z.string().min(1), { error: "a list of resource ARNs" }).min(1, { error: "at least one resource" }),
+  conditions: z
+    .array(
+      z.strictObject({
+        // Operators, optionally with a ForAnyValue:/ForAllValues: set prefix and an IfExists suffix
+        // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+        test: z.string().regex(/^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/, { error: "an IAM condition operator like StringEquals or ForAnyValue:StringLike" }),
+        variable: z.string().min(1, { error: "a condition key like aws:ResourceTag/team" }),
+        values: z.array(z.string(), { error: "a list of values" }).min(1, { error: "at least one value" }),
+      }),
+      { error: "a list of {test, variable, values}" },
+    )
+    .default([])
+    .describe("Conditions of the statement, all of which must hold (IAM Condition block). @default []"),
 });
 
 export const environmentSchema = z

@@ -2,6 +2,10 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { Lb } from "@cdktf/provider-aws/lib/lb";
+import type { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
@@ -72,6 +76,12 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly webAccess?: WebAccess;
   /** Sign-in through the identity provider; undefined without `access.sso`. */
   readonly signIn?: SsoLogin;
+  /** The CloudWatch dashboard; undefined with monitoring.dashboard false. */
+  readonly dashboard?: MwaaDashboard;
+  /** The alarms on the scheduler, the queue and (with the metric) the worker count. */
+  readonly alarms: MwaaAlarms;
+  /** Security groups attached besides the environment's own (addSecurityGroup). */
+  private readonly extraSecurityGroupIds: string[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
@@ -127,7 +137,8 @@ export class PrivateMwaaEnvironment extends Construct {
       executionRoleArn: this.executionRole.roleArn,
       sourceBucketArn: this.bucket.bucketArn,
       subnetIds: this.network.privateSubnetIds,
-      securityGroupIds: [this.securityGroup.securityGroupId],
+      // Read at synth: addSecurityGroup may add groups after construction.
+      securityGroupIds: Lazy.listValue({ produce: () => [this.securityGroup.securityGroupId, ...this.extraSecurityGroupIds] }),
       kmsKeyArn: config.kmsKeyArn,
       dagsS3Path: this.uploads?.dagsS3Path,
       plugins: this.uploads?.plugins,
@@ -139,7 +150,35 @@ export class PrivateMwaaEnvironment extends Construct {
     });
     if (config.endpoints.createdBy !== "vpc-owner") ({ endpoints: this.endpoints, webAccess: this.webAccess } = this.addEndpointsAndWebAccess());
     if (this.webAccess !== undefined && config.access?.sso !== undefined) this.signIn = this.addSignIn(this.webAccess, assets.signInCode!, account, partition);
-    this.workerCount = this.addMonitoring(assets.workerCountCode);
+    ({ workerCount: this.workerCount, dashboard: this.dashboard, alarms: this.alarms } = this.addMonitoring(assets.workerCountCode));
+  }
+
+  /** The MWAA environment resource itself. */
+  get environmentResource(): MwaaEnvironmentResource {
+    return this.environment.resource;
+  }
+
+  /** The role MWAA runs as. */
+  get role(): IamRole {
+    return this.executionRole.role;
+  }
+
+  /** The ALB in front of the web server; undefined without `access` or with "vpc-owner". */
+  get loadBalancer(): Lb | undefined {
+    return this.webAccess?.loadBalancer;
+  }
+
+  /** Adds a statement to the execution role's policy, e.g. for a secret or a bucket a DAG reads. */
+  addToRolePolicy(statement: DataAwsIamPolicyDocumentStatement): void {
+    this.executionRole.addToRolePolicy(statement);
+  }
+
+  /**
+   * Attaches another security group to the environment (e.g. one a database admits), after its
+   * own. A changed security group list updates the environment in place (no replacement).
+   */
+  addSecurityGroup(securityGroupId: string): void {
+    this.extraSecurityGroupIds.push(securityGroupId);
   }
 
   /** Sign-in through the identity provider in front of the ALB. */
@@ -166,7 +205,7 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The worker-count metric (when on and bundled), the dashboard and the alarms. */
-  private addMonitoring(workerCountCode: LambdaCode | undefined): WorkerCountMetric | undefined {
+  private addMonitoring(workerCountCode: LambdaCode | undefined): { workerCount?: WorkerCountMetric; dashboard?: MwaaDashboard; alarms: MwaaAlarms } {
     const { config } = this;
     const { name, tags, monitoring } = config;
     const workerCount =
@@ -182,10 +221,10 @@ export class PrivateMwaaEnvironment extends Construct {
           })
         : undefined;
     const workerCountNamespace = workerCount !== undefined ? monitoring.metricNamespace : undefined;
-    if (monitoring.dashboard) {
-      new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace, maxWorkers: config.airflow.maxWorkers });
-    }
-    new MwaaAlarms(this, "Alarms", {
+    const dashboard = monitoring.dashboard
+      ? new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace, maxWorkers: config.airflow.maxWorkers })
+      : undefined;
+    const alarms = new MwaaAlarms(this, "Alarms", {
       environmentName: name,
       topicArn: monitoring.alarmTopicArn,
       queuedTasksThreshold: monitoring.queuedTasksThreshold,
@@ -197,7 +236,7 @@ export class PrivateMwaaEnvironment extends Construct {
       workerCountFunctionName: workerCount?.function.function.functionName,
       tags,
     });
-    return workerCount;
+    return { workerCount, dashboard, alarms };
   }
 
   /**

@@ -16,6 +16,8 @@ export interface MwaaSecurityGroupProps {
  * other on 443 (web server) and 5432 (metadata database).
  */
 export class MwaaSecurityGroup extends Construct {
+  /** The security group resource. */
+  readonly resource: SecurityGroup;
   readonly securityGroupId: string;
 
   constructor(scope: Construct, id: string, props: MwaaSecurityGroupProps) {
@@ -26,6 +28,7 @@ export class MwaaSecurityGroup extends Construct {
       vpcId: props.vpcId,
       tags: withName(props.tags ?? {}, `${props.environmentName}-mwaa`),
     });
+    this.resource = sg;
     this.securityGroupId = sg.id;
     for (const [ruleId, port, what] of [
       ["SelfHttps", 443, "web server endpoint"],

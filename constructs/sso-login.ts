@@ -16,7 +16,7 @@ import {
 } from "../lambda/login/contract";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { Sso } from "./model-access";
-import { withName } from "./private/naming";
+import { elbName, shortHash, withName } from "./private/naming";
 
 export interface SsoLoginProps {
   readonly environmentName: string;
@@ -107,7 +107,7 @@ export class SsoLogin extends Construct {
     }
 
     this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-      name: `${env}-sign-in`.slice(0, 32).replace(/-+$/, ""),
+      name: elbName(`${env}-sign-in`),
       targetType: "lambda",
       lambdaMultiValueHeadersEnabled: true,
       tags: withName(tags, `${env}-sign-in`),
@@ -140,14 +140,8 @@ export class SsoLogin extends Construct {
 
 /** The token role's name, fixed so the Lambda's environment can name it without a reference. */
 function tokenRoleName(environment: string, airflowRole: string): string {
-  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${environmentHash(environment)}`.slice(0, 64);
-}
-
-/** A short hash of the full name: two long names with the same start still get different roles. */
-function environmentHash(environment: string): string {
-  let h = 0;
-  for (const c of environment) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h.toString(36).slice(0, 6);
+  // A hash of the full name: two long names with the same start still get different roles.
+  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${shortHash(environment)}`.slice(0, 64);
 }
 
 function logoutUrl(props: SsoLoginProps): string | undefined {

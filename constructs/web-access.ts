@@ -12,7 +12,7 @@ import type { TerraformProvider } from "cdktf";
 import { WebDomain } from "./domain";
 import type { Access } from "./model-access";
 import { authenticateAction } from "./private/identity-provider";
-import { withName } from "./private/naming";
+import { elbName, withName } from "./private/naming";
 
 export interface WebAccessProps {
   readonly environmentName: string;
@@ -72,7 +72,7 @@ export class WebAccess extends Construct {
     const domain = new WebDomain(this, "Domain", { ...access, tags });
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
-      name: `${name}-mwaa`.slice(0, 32).replace(/-+$/, ""),
+      name: elbName(`${name}-mwaa`),
       loadBalancerType: "application",
       internal: access.scheme === "internal",
       subnets: props.albSubnetIds,
@@ -86,7 +86,7 @@ export class WebAccess extends Construct {
     });
 
     this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-      name: `${name}-mwaa-web`.slice(0, 32).replace(/-+$/, ""),
+      name: elbName(`${name}-mwaa-web`),
       targetType: "ip",
       protocol: "HTTPS",
       port: 443,

@@ -47,3 +47,24 @@ export function bucketPrefix(environment: string): string {
   const cleaned = environment.toLowerCase().replace(/[^a-z0-9-]/g, "-");
   return `airflow-${cleaned}`.slice(0, 36).replace(/-+$/, "") + "-";
 }
+
+/** A 32-bit string hash in base 36 (at most 6 characters): two long names with the same start still differ. */
+export function shortHash(text: string): string {
+  let h = 0;
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h.toString(36).slice(0, 6);
+}
+
+/**
+ * A load balancer or target group name: "at most 32 characters, only alphanumeric characters or
+ * hyphens, must not begin or end with a hyphen", unique per region and account (ELBv2 API reference,
+ * CreateLoadBalancer and CreateTargetGroup, Name). A valid name is kept as it is; a longer one, or
+ * one with other characters (an environment name may hold "_"), is cut and ends with a hash of the
+ * whole name, so two environments never get the same name.
+ */
+export function elbName(full: string): string {
+  if (full.length <= 32 && /^[A-Za-z0-9-]+$/.test(full)) return full;
+  const hash = shortHash(full);
+  const base = full.replace(/[^A-Za-z0-9-]/g, "-").slice(0, 31 - hash.length).replace(/-+$/, "");
+  return `${base}-${hash}`;
+}
