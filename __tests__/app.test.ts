@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { MWAA_REGIONS } from "../constructs/regions";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -95,7 +96,7 @@ describe("an invalid config", () => {
     const lines = run.stderr.split("\n").filter((l) => l.trim() !== "");
     expect(lines.sort()).toEqual([
       `${run.configFile}: environments[0].name: 1 to 80 characters, a letter then letters, digits, - or _ (got "bad name")`,
-      `${run.configFile}: environments[0].region: an AWS region like eu-west-1 (got "Europe")`,
+      `${run.configFile}: environments[0].region: an AWS Region where Amazon MWAA runs (aws: ${MWAA_REGIONS.aws.join(", ")}; aws-cn: ${MWAA_REGIONS["aws-cn"].join(", ")}) (got "Europe")`,
     ]);
   });
 

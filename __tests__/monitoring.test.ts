@@ -323,6 +323,41 @@ describe("alarms", () => {
     expect(alarm(defaults, "SchedulerHeartbeatMissing").evaluation_periods).toBe(5);
   });
 
+  test("a missing heartbeat does not page on its own: it is in ALARM during all of creation", () => {
+    // GIVEN a topic
+    // THEN the heartbeat alarm and the web-server input notify nobody
+    for (const id of ["SchedulerHeartbeatMissing", "WebServerNotRunning"]) {
+      expect(alarm(custom, id)).not.toHaveProperty("alarm_actions");
+      expect(alarm(custom, id)).not.toHaveProperty("ok_actions");
+    }
+  });
+
+  test("WebServerNotRunning is OK only when MWAA's web server containers ran every minute of the last 10", () => {
+    expect(alarm(custom, "WebServerNotRunning")).toMatchObject({
+      namespace: "AWS/MWAA",
+      metric_name: "CPUUtilization",
+      dimensions: { Cluster: "WebServer", Environment: "analytics-prod" },
+      statistic: "SampleCount",
+      period: 60,
+      evaluation_periods: 10,
+      datapoints_to_alarm: 1,
+      threshold: 1,
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "breaching",
+    });
+  });
+
+  test("SchedulerDown pages when the heartbeat is missing while the web servers run, so a dead scheduler is still caught", () => {
+    // GIVEN a topic
+    const down = blockAt(custom, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown");
+    // THEN creation (no web server yet) and a PENDING wait for endpoints leave it OK, a dead scheduler of a running environment does not
+    expect(down.alarm_rule).toBe(
+      `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_SchedulerHeartbeatMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WebServerNotRunning", "arn")}")`,
+    );
+    expect(down).toMatchObject({ alarm_name: "analytics-prod-scheduler-down", alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
+    expect(blockAt(defaults, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown")).not.toHaveProperty("alarm_actions");
+  });
+
   test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace", () => {
     expect(alarm(custom, "WorkersAtMaximum")).toMatchObject({
       namespace: "Team/MWAA",
@@ -343,19 +378,19 @@ describe("alarms", () => {
     });
   });
 
-  test.each([["workerCount false", switchedOff]])("without the function (%s), only the two MWAA alarms", (_case, doc) => {
-    expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-queued-tasks-high", "dev-scheduler-heartbeat-missing"]);
+  test.each([["workerCount false", switchedOff]])("without the function (%s), only the MWAA alarms", (_case, doc) => {
+    expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-queued-tasks-high", "dev-scheduler-heartbeat-missing", "dev-web-server-not-running"]);
   });
 
   test("notify the SNS topic on alarm and on recovery when one is given", () => {
-    const alarms = Object.values(resources(custom, "aws_cloudwatch_metric_alarm"));
-    expect(alarms).toHaveLength(4);
-    for (const a of alarms) expect(a).toMatchObject({ alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
+    const notifying = Object.values(resources(custom, "aws_cloudwatch_metric_alarm")).filter((a) => a.alarm_actions !== undefined);
+    expect(notifying.map((a) => a.alarm_name).sort()).toEqual(["analytics-prod-queued-tasks-high", "analytics-prod-worker-count-function-failing", "analytics-prod-workers-at-maximum"]);
+    for (const a of notifying) expect(a).toMatchObject({ alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
   });
 
   test("have no actions without a topic", () => {
-    const alarms = Object.values(resources(defaults, "aws_cloudwatch_metric_alarm"));
-    expect(alarms).toHaveLength(4);
+    const alarms = [...Object.values(resources(defaults, "aws_cloudwatch_metric_alarm")), ...Object.values(resources(defaults, "aws_cloudwatch_composite_alarm"))];
+    expect(alarms).toHaveLength(6);
     for (const a of alarms) {
       expect(a).not.toHaveProperty("alarm_actions");
       expect(a).not.toHaveProperty("ok_actions");

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { WORKER_COUNT_METRIC } from "./worker-count";
 
@@ -19,16 +20,29 @@ export interface MwaaAlarmsProps {
   readonly tags?: Record<string, string>;
 }
 
+/**
+ * Minutes the web servers must have run, every minute, before a missing scheduler heartbeat pages:
+ * while MWAA creates the environment (or waits in PENDING for a VPC owner's endpoints) no web server
+ * runs, so creation never pages; once the environment runs, a dead scheduler still does.
+ */
+export const WEB_SERVER_RUNNING_MINUTES = 10;
+
 /** The alarms an on-call engineer needs for one environment. */
 export class MwaaAlarms extends Construct {
+  /** The metric alarms; those without actions are inputs of `schedulerDown`. */
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** Pages when the scheduler sends no heartbeat while the web servers run. */
+  readonly schedulerDown: CloudwatchCompositeAlarm;
 
   constructor(scope: Construct, id: string, props: MwaaAlarmsProps) {
     super(scope, id);
     const env = props.environmentName;
     const actions = props.topicArn !== undefined ? { alarmActions: [props.topicArn], okActions: [props.topicArn] } : {};
-    const alarm = (alarmId: string, config: Omit<CloudwatchMetricAlarmConfig, "alarmName">) =>
-      this.alarms.push(new CloudwatchMetricAlarm(this, alarmId, { alarmName: `${env}-${kebab(alarmId)}`, ...actions, tags: props.tags, ...config }));
+    const alarm = (alarmId: string, config: Omit<CloudwatchMetricAlarmConfig, "alarmName">, notify = true) => {
+      const created = new CloudwatchMetricAlarm(this, alarmId, { alarmName: `${env}-${kebab(alarmId)}`, ...(notify ? actions : {}), tags: props.tags, ...config });
+      this.alarms.push(created);
+      return created;
+    };
 
     alarm("QueuedTasksHigh", {
       alarmDescription: `More than ${props.queuedTasksThreshold} tasks queued for ${props.queuedTasksMinutes} minutes: workers cannot keep up.`,
@@ -42,17 +56,52 @@ export class MwaaAlarms extends Construct {
       comparisonOperator: "GreaterThanThreshold",
       treatMissingData: "notBreaching",
     });
-    alarm("SchedulerHeartbeatMissing", {
-      alarmDescription: `No scheduler heartbeat for ${props.schedulerHeartbeatMinutes} minutes: no task is being scheduled.`,
-      namespace: "AmazonMWAA",
-      metricName: "SchedulerHeartbeat",
-      dimensions: { Environment: env, Function: "Scheduler" },
-      statistic: "SampleCount",
-      period: 60,
-      evaluationPeriods: props.schedulerHeartbeatMinutes,
-      threshold: 1,
-      comparisonOperator: "LessThanThreshold",
-      treatMissingData: "breaching",
+    // A dead scheduler sends no heartbeat, so missing data breaches. On its own this alarm is in
+    // ALARM for all of creation: it only feeds SchedulerDown and notifies nobody.
+    const heartbeat = alarm(
+      "SchedulerHeartbeatMissing",
+      {
+        alarmDescription: `No scheduler heartbeat for ${props.schedulerHeartbeatMinutes} minutes (also during creation). Notifies through ${env}-scheduler-down.`,
+        namespace: "AmazonMWAA",
+        metricName: "SchedulerHeartbeat",
+        dimensions: { Environment: env, Function: "Scheduler" },
+        statistic: "SampleCount",
+        period: 60,
+        evaluationPeriods: props.schedulerHeartbeatMinutes,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+      },
+      false,
+    );
+    // MWAA publishes one CPUUtilization sample per running container in AWS/MWAA, dimensions Cluster
+    // and Environment (MWAA user guide, "Container, queue, and database metrics for Amazon MWAA";
+    // the same metric the worker-count Lambda reads). OK only when web servers ran every minute.
+    const webServers = alarm(
+      "WebServerNotRunning",
+      {
+        alarmDescription: `The web servers did not run in every one of the last ${WEB_SERVER_RUNNING_MINUTES} minutes (creating, updating or stopped). Input of ${env}-scheduler-down.`,
+        namespace: "AWS/MWAA",
+        metricName: "CPUUtilization",
+        dimensions: { Cluster: "WebServer", Environment: env },
+        statistic: "SampleCount",
+        period: 60,
+        evaluationPeriods: WEB_SERVER_RUNNING_MINUTES,
+        datapointsToAlarm: 1,
+        threshold: 1,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+      },
+      false,
+    );
+    // Composite rule functions ALARM()/OK() by alarm ARN: PutCompositeAlarm AlarmRule
+    // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html).
+    this.schedulerDown = new CloudwatchCompositeAlarm(this, "SchedulerDown", {
+      alarmName: `${env}-scheduler-down`,
+      alarmDescription: `No scheduler heartbeat for ${props.schedulerHeartbeatMinutes} minutes while the web servers run: no task is being scheduled.`,
+      alarmRule: `ALARM("${heartbeat.arn}") AND OK("${webServers.arn}")`,
+      ...actions,
+      tags: props.tags,
     });
     if (props.workerCountNamespace !== undefined) {
       alarm("WorkersAtMaximum", {

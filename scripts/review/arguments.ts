@@ -8,6 +8,7 @@
 export const ARGUMENTS_6_25: Readonly<Record<string, readonly string[]>> = {
   aws_acm_certificate: words("certificate_authority_arn certificate_body certificate_chain domain_name early_renewal_duration key_algorithm options private_key region subject_alternative_names tags tags_all validation_method validation_option"),
   aws_acm_certificate_validation: words("certificate_arn region validation_record_fqdns"),
+  aws_cloudwatch_composite_alarm: words("actions_enabled actions_suppressor alarm_actions alarm_description alarm_name alarm_rule insufficient_data_actions ok_actions region tags tags_all"),
   aws_cloudwatch_dashboard: words("dashboard_body dashboard_name region"),
   aws_cloudwatch_event_rule: words("description event_bus_name event_pattern force_destroy is_enabled name name_prefix region role_arn schedule_expression state tags tags_all"),
   aws_cloudwatch_event_target: words("appsync_target arn batch_target dead_letter_config ecs_target event_bus_name force_destroy http_target input input_path input_transformer kinesis_target redshift_target region retry_policy role_arn rule run_command_targets sagemaker_pipeline_target sqs_target target_id"),

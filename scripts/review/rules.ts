@@ -232,6 +232,11 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     forceNew: ["alarm_name"],
     source: `${PROVIDER} internal/service/cloudwatch/metric_alarm.go`,
   },
+  aws_cloudwatch_composite_alarm: {
+    // Read from the stored composite_alarm.go at commit 050ac111 (alarm_name, actions_enabled ForceNew).
+    forceNew: ["alarm_name", "actions_enabled"],
+    source: `${PROVIDER} internal/service/cloudwatch/composite_alarm.go`,
+  },
   aws_cloudwatch_dashboard: {
     forceNew: ["dashboard_name"],
     source: `${PROVIDER} internal/service/cloudwatch/dashboard.go`,
