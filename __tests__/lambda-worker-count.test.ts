@@ -406,7 +406,9 @@ describe("retries through the real SDK retry middleware (fake HTTP handler)", ()
     const requestHandler = {
       async handle(req: { headers: Record<string, string>; body: Uint8Array | string }) {
         const op = (req.headers["x-amz-target"] ?? "").split(".").pop() as "GetMetricData" | "PutMetricData";
-        requests.push({ op, attempt: req.headers["amz-sdk-request"] ?? "", body: Buffer.from(req.body).toString("utf8") });
+        // The SDK hands a Uint8Array subclass whose valueOf() warns "JsonCodec2: you have called a string
+        // method" (@smithy/core protocols); Buffer.from calls valueOf, TextDecoder reads the bytes.
+        requests.push({ op, attempt: req.headers["amz-sdk-request"] ?? "", body: typeof req.body === "string" ? req.body : new TextDecoder().decode(req.body) });
         const queue = replies[op];
         const reply = queue.length > 1 ? queue.shift()! : queue[0]!;
         const body = Readable.from([Buffer.from(JSON.stringify(reply.body))]);

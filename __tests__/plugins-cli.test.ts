@@ -1,9 +1,16 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PluginsError } from "../plugins";
-import { inputFromArgs } from "../plugins/cli";
+import { HELP, inputFromArgs as parse } from "../plugins/cli";
 
 const root = join(__dirname, "..");
+
+/** The build input for argv; fails the test when the arguments ask for the help. */
+function inputFromArgs(argv: readonly string[], cwd: string) {
+  const input = parse(argv, cwd);
+  if (input === "help") throw new Error("expected a build input, got the help");
+  return input;
+}
 
 describe("plugins CLI arguments", () => {
   it("defaults to the example's airflow/ folder, its wheelhouse and .cache/plugins", () => {
@@ -36,6 +43,19 @@ describe("plugins CLI arguments", () => {
     // GIVEN a misspelt option WHEN parsed THEN PluginsError shows the usage
     expect(() => inputFromArgs(["--wheelhose", "x"], root)).toThrow(PluginsError);
     expect(() => inputFromArgs(["--wheelhose", "x"], root)).toThrow(/usage: plugins/);
+  });
+
+  it("prints its help on --help and -h, naming every option, and builds nothing", () => {
+    // GIVEN --help WHEN the CLI runs THEN the help goes to stdout and it exits 0
+    const run = spawnSync(process.execPath, ["-r", "tsx/cjs", "plugins/cli.ts", "--help"], { cwd: root, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(HELP);
+    expect(parse(["-h"], root)).toBe("help");
+    // AND each option the parser accepts is explained on a line of its own
+    for (const option of ["--requirements", "--startup-requirements", "--constraints", "--plugins-dir", "--python", "--wheelhouse", "--cache", "--help"]) {
+      expect(HELP).toMatch(new RegExp(`^  (-h, )?${option} `, "m"));
+    }
   });
 
   it("exits 1 with the message only, no stack, on an error", () => {

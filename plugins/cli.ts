@@ -2,11 +2,9 @@
  * `npm run plugins`: builds plugins.zip for the airflow/ folder and prints its path, size and
  * sha256. Exits 1 with the message only (no stack) on a PluginsError or bad arguments.
  *
- *   node -r tsx/cjs plugins/cli.ts [--requirements F] [--startup-requirements F|none]
- *     [--constraints F] [--plugins-dir D|none] [--python 3.11] [--wheelhouse D|pypi] [--cache D]
- *
- * Defaults are the example's: airflow/requirements.txt, airflow/startup-requirements.txt,
- * airflow/plugins, airflow/wheelhouse, Python 3.11 (Airflow 2.10), cache .cache/plugins.
+ * `npm run plugins -- --help` prints the options (HELP below). Defaults are the example's:
+ * airflow/requirements.txt, airflow/startup-requirements.txt, airflow/plugins, airflow/wheelhouse,
+ * Python 3.11 (Airflow 2.10), cache .cache/plugins.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -15,7 +13,28 @@ import { buildPlugins, PluginsError, type PluginsInput } from "./index";
 
 const USAGE =
   "usage: plugins [--requirements FILE] [--startup-requirements FILE|none] [--constraints FILE] " +
-  "[--plugins-dir DIR|none] [--python 3.11] [--wheelhouse DIR|pypi] [--cache DIR]";
+  "[--plugins-dir DIR|none] [--python 3.11] [--wheelhouse DIR|pypi] [--cache DIR] [--help]";
+
+/** `--help`: what the command does and every option with its default. */
+export const HELP = `${USAGE}
+
+Builds plugins.zip for MWAA: wheels for the requirements (pip download, offline from a wheelhouse or
+from PyPI), the plugin modules, and the rendered requirements.txt; prints the zip's path, size and
+sha256. The same step \`npm run synth\` runs for each environment's artifacts. Paths are relative to
+the working folder.
+
+options:
+  --requirements FILE          Airflow's requirements (default airflow/requirements.txt)
+  --startup-requirements FILE  requirements for the startup script's venv, or none
+                               (default airflow/startup-requirements.txt when it exists)
+  --constraints FILE           pip constraints for the Airflow set (default none)
+  --plugins-dir DIR            plugin modules to put in the zip, or none (default airflow/plugins when it exists)
+  --python VERSION             MWAA's Python, which picks the wheels (default 3.11, Airflow 2.10)
+  --wheelhouse DIR             a folder of wheels to install from offline, or pypi
+                               (default airflow/wheelhouse when it exists)
+  --cache DIR                  content-addressed cache of wheels and zips (default .cache/plugins)
+  -h, --help                   print this help and exit
+`;
 
 /** "none" (or "pypi" for the wheelhouse) turns an optional input off; a default applies only when it exists. */
 function optionalPath(cwd: string, value: string | undefined, fallback: string, off: string): string | undefined {
@@ -24,7 +43,8 @@ function optionalPath(cwd: string, value: string | undefined, fallback: string, 
   return existsSync(fallback) ? fallback : undefined;
 }
 
-export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInput {
+/** The build input for the arguments, or "help" when they ask for the help. */
+export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInput | "help" {
   let values;
   try {
     ({ values } = parseArgs({
@@ -39,11 +59,13 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
         python: { type: "string" },
         wheelhouse: { type: "string" },
         cache: { type: "string" },
+        help: { type: "boolean", short: "h" },
       },
     }));
   } catch (error) {
     throw new PluginsError(`${(error as Error).message}\n${USAGE}`);
   }
+  if (values.help === true) return "help";
   const airflow = resolve(cwd, "airflow");
   return {
     requirementsFile: resolve(cwd, values.requirements ?? "airflow/requirements.txt"),
@@ -61,8 +83,13 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
 
 function main(): void {
   try {
+    const input = inputFromArgs(process.argv.slice(2), process.cwd());
+    if (input === "help") {
+      process.stdout.write(HELP);
+      return;
+    }
     const started = process.hrtime.bigint();
-    const build = buildPlugins(inputFromArgs(process.argv.slice(2), process.cwd()));
+    const build = buildPlugins(input);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     process.stdout.write(`${build.zipPath}\n`);
     process.stdout.write(`size ${build.zipSize} bytes, sha256 ${build.zipSha256}, ${build.wheels.length} wheels, ${build.cacheHit ? "cached" : "built"} in ${ms.toFixed(0)} ms\n`);
