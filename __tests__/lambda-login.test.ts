@@ -10,10 +10,12 @@ import { unzipSync } from "fflate";
 import { bundleLambda } from "../lambda/bundle";
 import * as contract from "../lambda/login/contract";
 import { AlbJwtError, albPublicKeyUrl, createPublicKeyLookup, verifyAlbJwt } from "../lambda/login/jwt";
+import { albPublicKeyBase } from "../lambda/login/contract";
 import {
   chooseAirflowRole,
   createHandler,
   createMwaaClient,
+  identityOf,
   parseGroups,
   readConfig,
   sessionName,
@@ -26,7 +28,10 @@ const ROOT = path.resolve(__dirname, "..");
 const REGION = "eu-west-1";
 const ALB_ARN = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/airflow-alb/50dc6c495c0c9188";
 const KID = "7c1e4a9b-3f2d-4c5e-8a6b-9d0e1f2a3b4c";
-const KEY_URL = `https://public-keys.auth.elb.${REGION}.amazonaws.com/${KID}`;
+const KEY_BASE = `https://public-keys.auth.elb.${REGION}.amazonaws.com`;
+const KEY_URL = `${KEY_BASE}/${KID}`;
+const CLIENT_ID = "airflow-client";
+const ISSUER = "https://login.example.com";
 /** 2026-11-25T10:00:00Z */
 const NOW_MS = Date.UTC(2026, 10, 25, 10, 0, 0);
 const NOW_S = NOW_MS / 1000;
@@ -50,6 +55,8 @@ const ENV: NodeJS.ProcessEnv = {
   ROLE_MAPPING: JSON.stringify(MAPPING),
   TOKEN_ROLE_ARNS: JSON.stringify(ARNS),
   WEB_HOSTNAME: "airflow.example.com",
+  OIDC_CLIENT_ID: CLIENT_ID,
+  OIDC_ISSUER: ISSUER,
   LOGOUT_URL: "https://login.example.com/logout?client_id=abc&logout_uri=https%3A%2F%2Fairflow.example.com%2F",
 };
 const WEB_TOKEN = "eyJ0eXAiOiJKV1QifQ.web-login-token.sig";
@@ -79,19 +86,19 @@ function albJwt(claims: Record<string, unknown>, opts: SignOptions = {}): string
   return `${signingInput}.${b64(signature, opts.pad ?? false)}`;
 }
 
-const JANE = { sub: "00u1abcd", email: "jane.doe@example.com", groups: ["analysts", "airflow-admins"], exp: NOW_S + 120, iss: "https://login.example.com" };
+const JANE = { sub: "00u1abcd", email: "jane.doe@example.com", email_verified: true, groups: ["analysts", "airflow-admins"], exp: NOW_S + 120, iss: "https://login.example.com" };
 
 function loginEvent(token: string | undefined, overrides: Partial<AlbEvent> = {}): AlbEvent {
   return {
     requestContext: { elb: { targetGroupArn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/airflow-login/6d0ecf831eec9f09" } },
     httpMethod: "GET",
     path: "/aws_mwaa/aws-console-sso",
-    queryStringParameters: {},
-    headers: {
-      host: "airflow.example.com",
-      "user-agent": "Mozilla/5.0",
-      "x-amzn-oidc-identity": "00u1abcd",
-      ...(token !== undefined ? { "x-amzn-oidc-data": token } : {}),
+    multiValueQueryStringParameters: {},
+    multiValueHeaders: {
+      host: ["airflow.example.com"],
+      "user-agent": ["Mozilla/5.0"],
+      "x-amzn-oidc-identity": ["00u1abcd"],
+      ...(token !== undefined ? { "x-amzn-oidc-data": [token] } : {}),
     },
     body: "",
     isBase64Encoded: false,
@@ -121,7 +128,7 @@ describe("contract", () => {
     const source = fs.readFileSync(path.join(ROOT, "lambda", "login", "contract.ts"), "utf8");
     expect(source).not.toMatch(/^\s*import\b|\brequire\(/m);
     expect(Object.values(contract.ENV_VARS).sort()).toEqual(
-      ["AIRFLOW_MAJOR", "ALB_ARN", "ALB_SESSION_COOKIE_NAME", "DEFAULT_ROLE", "GROUPS_CLAIM", "LOGOUT_URL", "MWAA_ENVIRONMENT_NAME", "ROLE_MAPPING", "TOKEN_ROLE_ARNS", "WEB_HOSTNAME"],
+      ["AIRFLOW_MAJOR", "ALB_ARN", "ALB_SESSION_COOKIE_NAME", "COGNITO_USER_POOL_ID", "DEFAULT_ROLE", "GROUPS_CLAIM", "LOGOUT_URL", "MWAA_ENVIRONMENT_NAME", "OIDC_CLIENT_ID", "OIDC_ISSUER", "ROLE_MAPPING", "TOKEN_ROLE_ARNS", "WEB_HOSTNAME"],
     );
     expect(contract.AIRFLOW_ROLE_NAMES).toEqual(["Admin", "Op", "User", "Viewer", "Public"]);
     expect(contract.ASSUME_TOKEN_ROLE_ACTIONS).toEqual(["sts:AssumeRole", "sts:SetSourceIdentity"]);
@@ -151,7 +158,7 @@ describe("contract", () => {
 
 describe("verifyAlbJwt (pure, local ES256 key pair)", () => {
   const verify = (token: string | undefined, fetcher = fetchOk(), nowMs = NOW_MS) =>
-    verifyAlbJwt(token, { albArn: ALB_ARN, publicKey: createPublicKeyLookup(REGION, fetcher), nowMs });
+    verifyAlbJwt(token, { albArn: ALB_ARN, clientId: CLIENT_ID, issuer: ISSUER, publicKey: createPublicKeyLookup(KEY_BASE, fetcher), nowMs });
   const reasonOf = async (p: Promise<unknown>): Promise<string> => {
     try {
       await p;
@@ -183,6 +190,36 @@ describe("verifyAlbJwt (pure, local ES256 key pair)", () => {
     const token = albJwt(JANE, { header: { signer: ALB_ARN.replace("airflow-alb", "other-alb") } });
     expect(await reasonOf(verify(token, fetcher))).toBe("wrong_signer");
     expect(fetcher).not.toHaveBeenCalled();
+  });
+
+  test.each([
+    ["client", { client: "another-app" }, "wrong_client"],
+    ["client missing", { client: undefined }, "wrong_client"],
+    ["iss", { iss: "https://evil.example.com" }, "wrong_issuer"],
+    ["iss missing", { iss: undefined }, "wrong_issuer"],
+  ])("GIVEN a header from this ALB with another %s WHEN verified THEN it is refused before any key fetch", async (_name, header, reason) => {
+    const fetcher = fetchOk();
+    expect(await reasonOf(verify(albJwt(JANE, { header }), fetcher))).toBe(reason);
+    expect(fetcher).not.toHaveBeenCalled();
+  });
+
+  test.each([
+    ["aws", "eu-west-1", "https://public-keys.auth.elb.eu-west-1.amazonaws.com"],
+    ["aws-us-gov", "us-gov-west-1", "https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1"],
+    ["aws-us-gov", "us-gov-east-1", "https://s3-us-gov-east-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1"],
+    ["aws-cn", "cn-north-1", undefined],
+    ["aws", "us-gov-west-1", undefined],
+    ["aws-iso", "us-iso-east-1", undefined],
+  ])("GIVEN partition %s and region %s WHEN the key endpoint is looked up THEN it is the ALB guide's (or none)", (partition, region, base) => {
+    expect(albPublicKeyBase(partition, region)).toBe(base);
+  });
+
+  test("GIVEN a GovCloud ALB WHEN its header is verified THEN the key comes from the GovCloud S3 endpoint, not the commercial host", async () => {
+    const fetcher = fetchOk();
+    const govArn = "arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:123456789012:loadbalancer/app/airflow-alb/50dc6c495c0c9188";
+    const token = albJwt(JANE, { header: { signer: govArn } });
+    await verifyAlbJwt(token, { albArn: govArn, clientId: CLIENT_ID, issuer: ISSUER, publicKey: createPublicKeyLookup(albPublicKeyBase("aws-us-gov", "us-gov-west-1")!, fetcher), nowMs: NOW_MS });
+    expect(fetcher.mock.calls).toEqual([[`https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1/${KID}`]]);
   });
 
   test("GIVEN exp just inside and just outside the 60 s skew WHEN verified THEN only the first passes", async () => {
@@ -217,9 +254,9 @@ describe("verifyAlbJwt (pure, local ES256 key pair)", () => {
       expect(fetcher).not.toHaveBeenCalled();
       // both layers refuse: verifyAlbJwt before any lookup, and the URL builder itself
       const lookup = jest.fn(async () => alb.publicKey);
-      expect(await reasonOf(verifyAlbJwt(albJwt(JANE, { header: { kid } }), { albArn: ALB_ARN, publicKey: lookup, nowMs: NOW_MS }))).toBe("bad_kid");
+      expect(await reasonOf(verifyAlbJwt(albJwt(JANE, { header: { kid } }), { albArn: ALB_ARN, clientId: CLIENT_ID, issuer: ISSUER, publicKey: lookup, nowMs: NOW_MS }))).toBe("bad_kid");
       expect(lookup).not.toHaveBeenCalled();
-      expect(() => albPublicKeyUrl(REGION, kid)).toThrow(AlbJwtError);
+      expect(() => albPublicKeyUrl(KEY_BASE, kid)).toThrow(AlbJwtError);
     },
   );
 
@@ -229,8 +266,8 @@ describe("verifyAlbJwt (pure, local ES256 key pair)", () => {
 
   test("GIVEN two verifications with one kid WHEN the lookup is shared THEN the key is fetched once; a failed fetch is not cached", async () => {
     const fetcher = jest.fn<Promise<string>, [string]>().mockRejectedValueOnce(new Error("timeout")).mockResolvedValue(PEM);
-    const publicKey = createPublicKeyLookup(REGION, fetcher);
-    const run = () => verifyAlbJwt(albJwt(JANE), { albArn: ALB_ARN, publicKey, nowMs: NOW_MS });
+    const publicKey = createPublicKeyLookup(KEY_BASE, fetcher);
+    const run = () => verifyAlbJwt(albJwt(JANE), { albArn: ALB_ARN, clientId: CLIENT_ID, issuer: ISSUER, publicKey, nowMs: NOW_MS });
     await expect(run()).rejects.toMatchObject({ reason: "key_unavailable" });
     await run();
     await run();
@@ -255,27 +292,56 @@ describe("chooseAirflowRole, parseGroups, sessionName (pure)", () => {
   });
 
   test.each([
-    [["a", " b ", 3, ""], ["a", "b"]],
+    [["a", " b ", 3, ""], ["a", " b "]],
     ['["a","b c"]', ["a", "b c"]],
-    ["[a, b]", ["a", "b"]],
-    ["a,b , c", ["a", "b", "c"]],
-    ["a b\tc", ["a", "b", "c"]],
-    ["Airflow Admins, Analysts", ["Airflow Admins", "Analysts"]],
+    ["Not admins", ["Not admins"]],
+    ["Data Engineers", ["Data Engineers"]],
+    ["a,b", ["a,b"]],
+    ["[a, b]", ["[a, b]"]],
     ["", []],
     [undefined, []],
     [{ a: 1 }, []],
-  ])("GIVEN the groups claim %j WHEN parsed THEN the groups are %j", (value, groups) => {
+  ])("GIVEN the groups claim %j WHEN parsed THEN the groups are %j (whole names, never split)", (value, groups) => {
     expect(parseGroups(value)).toEqual(groups);
   });
 
-  test("GIVEN identities WHEN turned into session names THEN disallowed characters become '-', the result is at most 64 characters, and too short ones are rejected", () => {
-    expect(sessionName("jane.doe+ops@example.com")).toBe("jane.doe+ops@example.com");
-    expect(sessionName("Jöhn Smith/ops:admin@example.com")).toBe("J-hn-Smith-ops-admin@example.com");
-    const long = `${"x".repeat(70)}@example.com`;
-    expect(sessionName(long)).toBe("x".repeat(64));
-    expect(sessionName("a")).toBeUndefined();
-    expect(sessionName(undefined)).toBeUndefined();
-    expect(sessionName("aws:root")).toBe("aws-root"); // SourceIdentity may not start with "aws:"
+  test("GIVEN a group named 'Not admins' and one named 'Data Engineers' WHEN matched THEN the first gets nothing from an 'admins' mapping and the second matches itself", () => {
+    const mapping = [
+      { group: "admins", airflowRole: "Admin" },
+      { group: "Data Engineers", airflowRole: "Op" },
+    ];
+    expect(chooseAirflowRole(parseGroups("Not admins"), mapping)).toBeUndefined();
+    expect(chooseAirflowRole(parseGroups("Data Engineers"), mapping)).toEqual({ airflowRole: "Op", group: "Data Engineers" });
+    expect(chooseAirflowRole(parseGroups(["Data", "Engineers"]), mapping)).toBeUndefined();
+  });
+
+  test("GIVEN claims WHEN the identity is taken THEN email only when email_verified is true (or Cognito's \"true\"), else sub", () => {
+    expect(identityOf({ sub: "s1", email: "a@x.com", email_verified: true })).toEqual({ value: "a@x.com", source: "email" });
+    expect(identityOf({ sub: "s1", email: "a@x.com", email_verified: "true" })).toEqual({ value: "a@x.com", source: "email" });
+    expect(identityOf({ sub: "s1", email: "a@x.com", email_verified: false })).toEqual({ value: "s1", source: "sub" });
+    expect(identityOf({ sub: "s1", email: "a@x.com", email_verified: "false" })).toEqual({ value: "s1", source: "sub" });
+    expect(identityOf({ sub: "s1", email: "a@x.com" })).toEqual({ value: "s1", source: "sub" });
+    expect(identityOf({ email: "a@x.com" })).toBeUndefined();
+  });
+
+  test("GIVEN identities that sanitising or cutting would merge WHEN turned into session names THEN each is distinct, within STS's 2-64 characters of [\\w+=,.@-], and never starts with aws:", () => {
+    const email = (value: string) => ({ value, source: "email" as const });
+    const long = "x".repeat(70);
+    const names = [
+      sessionName(email("jane doe@x.com")),
+      sessionName(email("jane-doe@x.com")),
+      sessionName(email(`${long}1@example.com`)),
+      sessionName(email(`${long}2@example.com`)),
+      sessionName(email("aws:root")),
+      sessionName({ value: "jane-doe@x.com", source: "sub" }),
+    ];
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) {
+      expect(n).toMatch(/^[\w+=,.@-]{2,64}$/);
+      expect(n.startsWith("aws:")).toBe(false);
+    }
+    expect(names[1]).toMatch(/^jane-doe@x\.com\.[0-9a-f]{12}$/); // still readable in CloudTrail
+    expect(sessionName(email("jane-doe@x.com"))).toBe(names[1]); // stable across sign-ins
   });
 });
 
@@ -285,9 +351,12 @@ describe("readConfig", () => {
       environmentName: "analytics-prod",
       albArn: ALB_ARN,
       region: REGION,
+      albKeyBase: KEY_BASE,
       airflowMajor: "2",
       roleMapping: MAPPING,
       groupsClaim: "groups",
+      clientId: CLIENT_ID,
+      issuer: ISSUER,
       tokenRoleArns: ARNS,
       webHostname: "airflow.example.com",
       logoutUrl: ENV.LOGOUT_URL,
@@ -307,8 +376,23 @@ describe("readConfig", () => {
     [{ TOKEN_ROLE_ARNS: JSON.stringify({ Admin: "arn:aws:iam::123456789012:user/bob" }) }, /TOKEN_ROLE_ARNS: the value for "Admin" must be an IAM role ARN/],
     [{ WEB_HOSTNAME: "https://airflow.example.com/" }, /WEB_HOSTNAME must be a host name/],
     [{ LOGOUT_URL: "http://login.example.com/logout" }, /LOGOUT_URL must be an https URL/],
+    [{ OIDC_CLIENT_ID: "" }, /OIDC_CLIENT_ID is required/],
+    [{ OIDC_ISSUER: "" }, /OIDC_ISSUER must be the listener's OIDC issuer/],
+    [{ COGNITO_USER_POOL_ID: "pool" }, /COGNITO_USER_POOL_ID must be a Cognito user pool id/],
+    [{ ROLE_MAPPING: JSON.stringify([{ group: " admins", airflowRole: "Admin" }]) }, /ROLE_MAPPING\[0\]\.group must be a group name: 1 to 256 characters/],
+    [
+      { AWS_REGION: "cn-north-1", ALB_ARN: "arn:aws-cn:elasticloadbalancing:cn-north-1:123456789012:loadbalancer/app/airflow-alb/50dc6c495c0c9188" },
+      /ALB_ARN: the ALB guide documents no signing-key endpoint for aws-cn cn-north-1/,
+    ],
   ])("GIVEN %j WHEN read THEN the error names the variable", (override, message) => {
     expect(() => readConfig({ ...ENV, ...override })).toThrow(message);
+  });
+
+  test("GIVEN a GovCloud ALB or a Cognito pool WHEN read THEN the key endpoint is GovCloud's and the expected issuer is the pool's", () => {
+    const gov = readConfig({ ...ENV, AWS_REGION: "us-gov-east-1", ALB_ARN: "arn:aws-us-gov:elasticloadbalancing:us-gov-east-1:123456789012:loadbalancer/app/a/50dc6c495c0c9188" });
+    expect(gov.albKeyBase).toBe("https://s3-us-gov-east-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-east-1");
+    const cognito = readConfig({ ...ENV, OIDC_ISSUER: "", COGNITO_USER_POOL_ID: "eu-west-1_AbCdEf123" });
+    expect(cognito).toMatchObject({ cognitoUserPoolId: "eu-west-1_AbCdEf123", issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123" });
   });
 });
 
@@ -332,7 +416,7 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
       },
       ...extra,
     });
-  const header = (res: AlbResult, name: string): string | undefined => res.headers?.[name] ?? res.multiValueHeaders?.[name]?.[0];
+  const header = (res: AlbResult, name: string): string | undefined => res.multiValueHeaders[name]?.[0];
 
   beforeEach(() => {
     sts.reset();
@@ -349,7 +433,7 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
     expect(res).toEqual({
       statusCode: 302,
       statusDescription: "302 Found",
-      headers: { Location: `https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`, "Cache-Control": "no-store", Pragma: "no-cache" },
+      multiValueHeaders: { Location: [`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`], "Cache-Control": ["no-store"], Pragma: ["no-cache"] },
       body: "",
       isBase64Encoded: false,
     });
@@ -357,7 +441,7 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
   });
 
   test("GIVEN Airflow 3 WHEN a verified person opens /auth/login/ THEN the 302 goes to the /pluginsv2 token URL", async () => {
-    const res = await make({ ...ENV, AIRFLOW_MAJOR: "3" })(loginEvent(albJwt(JANE), { path: "/auth/login/", queryStringParameters: { next: "%2Fdags" } }));
+    const res = await make({ ...ENV, AIRFLOW_MAJOR: "3" })(loginEvent(albJwt(JANE), { path: "/auth/login/", multiValueQueryStringParameters: { next: ["%2Fdags"] } }));
     expect(res.statusCode).toBe(302);
     expect(header(res, "Location")).toBe(`https://airflow.example.com/pluginsv2/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`);
   });
@@ -368,10 +452,12 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
     expect(sts.calls()).toHaveLength(0);
   });
 
-  test("GIVEN the mapping WHEN a person is in analysts and airflow-admins THEN the Admin role (first entry) is assumed with the person's email as session name and source identity, and MWAA is called with those credentials", async () => {
+  test("GIVEN the mapping WHEN a person is in analysts and airflow-admins THEN the Admin role (first entry) is assumed with the person's verified email (and its hash) as session name and source identity, and MWAA is called with those credentials", async () => {
     await make()(loginEvent(albJwt(JANE)));
+    const session = sessionName({ value: "jane.doe@example.com", source: "email" });
+    expect(session).toMatch(/^jane\.doe@example\.com\.[0-9a-f]{12}$/);
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
-      { RoleArn: ARNS.Admin, RoleSessionName: "jane.doe@example.com", SourceIdentity: "jane.doe@example.com", DurationSeconds: 900 },
+      { RoleArn: ARNS.Admin, RoleSessionName: session, SourceIdentity: session, DurationSeconds: 900 },
     ]);
     expect(mwaaConfigs).toEqual([
       { region: REGION, credentials: { accessKeyId: "ASIATESTKEY", secretAccessKey: "secret", sessionToken: "session-token", expiration: CREDS.Expiration } },
@@ -383,7 +469,8 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
 
   test.each([
     ["analysts only", { groups: ["analysts"] }, ARNS.Viewer, "Viewer"],
-    ["a comma separated string claim", { groups: "data-engineers, analysts" }, ARNS.Op, "Op"],
+    ["a JSON array in a string claim", { groups: '["data-engineers", "analysts"]' }, ARNS.Op, "Op"],
+    ["a single group as a string", { groups: "analysts" }, ARNS.Viewer, "Viewer"],
   ])("GIVEN %s WHEN signing in THEN the mapped role's IAM role is assumed", async (_name, claims, arn, role) => {
     await make()(loginEvent(albJwt({ ...JANE, ...claims })));
     expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input.RoleArn).toBe(arn);
@@ -391,22 +478,30 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
   });
 
   test("GIVEN DEFAULT_ROLE and a custom GROUPS_CLAIM WHEN the person's groups match nothing THEN the default role is used", async () => {
-    await make({ ...ENV, DEFAULT_ROLE: "User", GROUPS_CLAIM: "custom:idp-groups" })(loginEvent(albJwt({ sub: "u1", email: "x@example.com", "custom:idp-groups": "[marketing, sales]" })));
-    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.User, RoleSessionName: "x@example.com" });
+    await make({ ...ENV, DEFAULT_ROLE: "User", GROUPS_CLAIM: "idp_groups" })(loginEvent(albJwt({ sub: "u1", email: "x@example.com", email_verified: true, idp_groups: ["marketing", "sales"], groups: ["airflow-admins"] })));
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.User, RoleSessionName: expect.stringMatching(/^x@example\.com\./) });
     expect(logged()[0]).toMatchObject({ decision: "allowed", reason: "default_role", airflowRole: "User" });
     expect(logged()[0]!.group).toBeUndefined();
   });
 
-  test("GIVEN an email with characters STS refuses, and no email WHEN signing in THEN the session name is sanitised, or falls back to sub", async () => {
+  test("GIVEN an email with characters STS refuses, an unverified email, and no email WHEN signing in THEN the session name is sanitised and hashed, or comes from sub", async () => {
     await make()(loginEvent(albJwt({ ...JANE, email: "Zoë O'Brien <zoe@example.com>" })));
+    await make()(loginEvent(albJwt({ ...JANE, email_verified: false, email: "ceo@example.com" })));
     await make()(loginEvent(albJwt({ sub: "00u9xyz", groups: ["analysts"] })));
-    expect(sts.commandCalls(AssumeRoleCommand).map((c) => [c.args[0].input.RoleSessionName, c.args[0].input.SourceIdentity])).toEqual([
-      ["Zo--O-Brien--zoe@example.com-", "Zo--O-Brien--zoe@example.com-"],
-      ["00u9xyz", "00u9xyz"],
+    const names = sts.commandCalls(AssumeRoleCommand).map((c) => [c.args[0].input.RoleSessionName, c.args[0].input.SourceIdentity]);
+    expect(names.map(([a, b]) => a === b)).toEqual([true, true, true]);
+    expect(names.map(([a]) => a)).toEqual([
+      expect.stringMatching(/^Zo--O-Brien--zoe@example\.com-\.[0-9a-f]{12}$/),
+      expect.stringMatching(/^00u1abcd\.[0-9a-f]{12}$/),
+      expect.stringMatching(/^00u9xyz\.[0-9a-f]{12}$/),
     ]);
+    expect(logged()[1]).toMatchObject({ user: "00u1abcd" });
   });
 
   const refusals: Array<[string, () => AlbEvent, string, RegExp]> = [
+    ["a header for another client of the IdP", () => loginEvent(albJwt(JANE, { header: { client: "other-app" } })), "wrong_client", /could not be verified/],
+    ["a HEAD request (the rule forwards GET only)", () => loginEvent(albJwt(JANE), { httpMethod: "HEAD" }), "method_not_allowed", /does not sign you in/],
+    ["an event in single-value form (multi-value headers are on)", () => ({ httpMethod: "GET", path: "/aws_mwaa/aws-console-sso", headers: { "x-amzn-oidc-data": albJwt(JANE) } }) as AlbEvent, "missing_header", /could not be verified/],
     ["a header signed for another ALB", () => loginEvent(albJwt(JANE, { header: { signer: ALB_ARN.replace("50dc6c495c0c9188", "0000000000000000") } })), "wrong_signer", /could not be verified/],
     ["an expired header", () => loginEvent(albJwt(JANE, { header: { exp: NOW_S - 600 } })), "expired", /could not be verified/],
     ["a bad signature", () => loginEvent(albJwt(JANE, { key: other.privateKey })), "bad_signature", /could not be verified/],
@@ -414,7 +509,7 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
     ["a kid with ../", () => loginEvent(albJwt(JANE, { header: { kid: "../../../evil" } })), "bad_kid", /could not be verified/],
     ["a person in no mapped group and no DEFAULT_ROLE", () => loginEvent(albJwt({ ...JANE, groups: ["marketing"] })), "no_matching_group", /not in a group that may use Airflow/],
     ["no groups claim at all", () => loginEvent(albJwt({ sub: "u1", email: "x@example.com" })), "no_matching_group", /not in a group that may use Airflow/],
-    ["the token URL itself (pass-through rule missing)", () => loginEvent(albJwt(JANE), { queryStringParameters: { login: "true" } }), "pass_through_rule_missing", /not set up correctly/],
+    ["the token URL itself (pass-through rule missing)", () => loginEvent(albJwt(JANE), { multiValueQueryStringParameters: { login: ["true"] } }), "pass_through_rule_missing", /not set up correctly/],
     ["a POST", () => loginEvent(albJwt(JANE), { httpMethod: "POST" }), "method_not_allowed", /does not sign you in/],
     ["a path that is not a sign-in path", () => loginEvent(albJwt(JANE), { path: "/aws_mwaa/login" }), "unknown_path", /does not sign you in/],
   ];
@@ -472,14 +567,6 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
     for (const secret of [token, token.split(".")[2]!, WEB_TOKEN, "web-login-token", "session-token", "secret"]) expect(all).not.toContain(secret);
   });
 
-  test("GIVEN multi-value headers are enabled WHEN a verified person signs in THEN the header is read from and the answer given in multiValueHeaders", async () => {
-    const ev = loginEvent(undefined, { headers: undefined, multiValueHeaders: { "x-amzn-oidc-data": [albJwt(JANE)], host: ["airflow.example.com"] }, queryStringParameters: undefined, multiValueQueryStringParameters: {} });
-    const res = await make()(ev);
-    expect(res.statusCode).toBe(302);
-    expect(res.headers).toBeUndefined();
-    expect(res.multiValueHeaders?.Location).toEqual([`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`]);
-  });
-
   test("GIVEN a broken configuration WHEN invoked THEN it answers 403 'not set up correctly', logs config_error, and calls nothing", async () => {
     const res = await make({ ...ENV, TOKEN_ROLE_ARNS: "{}" })(loginEvent(albJwt(JANE)));
     expect(res.statusCode).toBe(403);
@@ -503,15 +590,94 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
       expect(logged()).toEqual([expect.objectContaining({ event: "logout", decision: "allowed" })]);
     });
 
-    test("GIVEN single-value headers, Airflow 3, a custom cookie name and no LOGOUT_URL WHEN /auth/logout/ is requested THEN all cookies are still sent (case-variant names) and the browser goes to /", async () => {
+    test("GIVEN Airflow 3, a custom cookie name and no LOGOUT_URL WHEN /auth/logout/ is requested THEN all cookies are expired and the browser goes to /", async () => {
       const env = { ...ENV, AIRFLOW_MAJOR: "3", LOGOUT_URL: "", ALB_SESSION_COOKIE_NAME: "AirflowAuth" };
-      const res = await make(env)({ httpMethod: "GET", path: "/auth/logout/", headers: {}, queryStringParameters: {} });
+      const res = await make(env)({ httpMethod: "GET", path: "/auth/logout/", multiValueHeaders: {}, multiValueQueryStringParameters: {} });
       expect(res.statusCode).toBe(302);
-      expect(res.headers?.Location).toBe("/");
-      const setCookieKeys = Object.keys(res.headers ?? {}).filter((k) => k.toLowerCase() === "set-cookie");
-      expect(new Set(setCookieKeys).size).toBe(5);
-      expect(expiredCookies(setCookieKeys.map((k) => res.headers![k]!))).toEqual(["AirflowAuth-0", "AirflowAuth-1", "AirflowAuth-2", "AirflowAuth-3", "_token"]);
+      expect(res.multiValueHeaders.Location).toEqual(["/"]);
+      expect(expiredCookies(res.multiValueHeaders["Set-Cookie"] ?? [])).toEqual(["AirflowAuth-0", "AirflowAuth-1", "AirflowAuth-2", "AirflowAuth-3", "_token"]);
     });
+  });
+});
+
+
+// ---------------------------------------------------------------- Cognito: groups from the access token
+
+describe("Cognito sign-in: groups from the verified access token", () => {
+  const POOL = "eu-west-1_AbCdEfGhI";
+  const POOL_ISSUER = `https://cognito-idp.eu-west-1.amazonaws.com/${POOL}`;
+  const COGNITO_CLIENT = "1example23456789";
+  const COGNITO_ENV = { ...ENV, OIDC_ISSUER: "", OIDC_CLIENT_ID: COGNITO_CLIENT, COGNITO_USER_POOL_ID: POOL, GROUPS_CLAIM: "" };
+  const pool = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const POOL_KID = "pool-key-1";
+  const JWKS = JSON.stringify({ keys: [{ ...pool.publicKey.export({ format: "jwk" }), kid: POOL_KID, alg: "RS256", use: "sig" }] });
+  // Cognito's userInfo as the ALB signs it: no groups (kubernetes-sigs/aws-load-balancer-controller#1715).
+  const USERINFO = { sub: "c0ffee-1", email_verified: "true", email: "ana@example.com", username: "ana", exp: NOW_S + 120, iss: POOL_ISSUER };
+  const albHeader = (claims: Record<string, unknown> = USERINFO) => albJwt(claims, { header: { client: COGNITO_CLIENT, iss: POOL_ISSUER }, pad: true });
+  const accessToken = (claims: Record<string, unknown> = {}, key = pool.privateKey): string => {
+    const nowS = Math.floor(Date.now() / 1000); // aws-jwt-verify reads the real clock
+    const body = { sub: "c0ffee-1", "cognito:groups": ["airflow-admins"], token_use: "access", client_id: COGNITO_CLIENT, iss: POOL_ISSUER, iat: nowS, exp: nowS + 600, scope: "openid email", ...claims };
+    const input = `${b64(JSON.stringify({ kid: POOL_KID, alg: "RS256" }), false)}.${b64(JSON.stringify(body), false)}`;
+    return `${input}.${b64(sign("sha256", Buffer.from(input), key), false)}`;
+  };
+  const event = (data: string, access?: string): AlbEvent => {
+    const ev = loginEvent(data);
+    return { ...ev, multiValueHeaders: { ...ev.multiValueHeaders, ...(access !== undefined ? { "x-amzn-oidc-accesstoken": [access] } : {}) } };
+  };
+  let lines: string[];
+  let jwksFetches: string[];
+  const make = () =>
+    createHandler({
+      env: COGNITO_ENV,
+      now: () => NOW_MS,
+      log: (line) => lines.push(line),
+      fetchPublicKey: async () => PEM,
+      fetchCognitoJwks: async (url) => {
+        jwksFetches.push(url);
+        return JWKS;
+      },
+    });
+
+  beforeEach(() => {
+    sts.reset();
+    mwaa.reset();
+    sts.on(AssumeRoleCommand).resolves({ Credentials: CREDS });
+    mwaa.on(TokenCommand).resolves(tokenAnswer({ WebToken: WEB_TOKEN }));
+    lines = [];
+    jwksFetches = [];
+  });
+
+  test("GIVEN the example's mapping (airflow-admins -> Admin) WHEN a member signs in THEN cognito:groups of the verified access token gives Admin, with the pool's JWKS fetched once", async () => {
+    const handler = make();
+    const res = await handler(event(albHeader(), accessToken()));
+    await handler(event(albHeader(), accessToken()));
+    expect(res.statusCode).toBe(302);
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([ARNS.Admin, ARNS.Admin]);
+    expect(jwksFetches).toEqual([`${POOL_ISSUER}/.well-known/jwks.json`]);
+  });
+
+  const refused: Array<[string, () => AlbEvent, string]> = [
+    ["no access token header", () => event(albHeader()), "missing_access_token"],
+    ["an access token signed by another key", () => event(albHeader(), accessToken({}, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey)), "access_token_invalid"],
+    ["an access token for another app client", () => event(albHeader(), accessToken({ client_id: "otherclient" })), "access_token_invalid"],
+    ["an ID token instead of an access token", () => event(albHeader(), accessToken({ token_use: "id" })), "access_token_invalid"],
+    ["an expired access token", () => event(albHeader(), accessToken({ exp: Math.floor(Date.now() / 1000) - 3600 })), "access_token_invalid"],
+    ["another user's access token", () => event(albHeader(), accessToken({ sub: "someone-else" })), "access_token_other_user"],
+    ["an ALB header with the OIDC issuer instead of the pool's", () => event(albJwt(USERINFO, { header: { client: COGNITO_CLIENT } }), accessToken()), "wrong_issuer"],
+  ];
+  test.each(refused)("GIVEN %s WHEN signing in THEN it is refused as not verified and no AWS API is called", async (_name, ev, reason) => {
+    const res = await make()(ev());
+    expect(res.statusCode).toBe(403);
+    expect(res.body).toMatch(/could not be verified/);
+    expect(sts.calls()).toHaveLength(0);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([expect.objectContaining({ decision: "refused", reason })]);
+    expect(lines.join("\n")).not.toContain("eyJ");
+  });
+
+  test("GIVEN groups in the signed user claims but none in the access token WHEN signing in THEN the claims' groups are ignored and the default role applies", async () => {
+    await make()(event(albHeader({ ...USERINFO, groups: ["airflow-admins"], "custom:groups": "airflow-admins" }), accessToken({ "cognito:groups": undefined })));
+    expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([]);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([expect.objectContaining({ decision: "refused", reason: "no_matching_group" })]);
   });
 });
 
@@ -556,7 +722,7 @@ describe("bundled login artifact", () => {
     expect(code).toContain('require("@aws-sdk/client-sts")');
     expect(code).toContain('require("@aws-sdk/client-mwaa")');
     expect(code).not.toMatch(/@smithy|credential-provider/);
-    expect(zipBytes).toBeLessThan(12_000);
+    expect(zipBytes).toBeLessThan(16_000); // 6.8 KB before aws-jwt-verify's Cognito verifier, 12.7 KB with it
   });
 
   test("GIVEN the unzipped index.js WHEN its handler is invoked with a signed header THEN it fetches the key over HTTPS, assumes the role and answers 302 with the token URL", async () => {
@@ -565,9 +731,9 @@ describe("bundled login artifact", () => {
     const exp = Math.floor(Date.now() / 1000) + 120; // the bundled handler uses the real clock
     const res = await artifact.handler(loginEvent(albJwt({ ...JANE, exp }, { header: { exp }, pad: true })));
     expect(res.statusCode).toBe(302);
-    expect(res.headers?.Location).toBe(`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`);
+    expect(res.multiValueHeaders.Location).toEqual([`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`]);
     expect(fetchSpy.mock.calls.map((c) => String(c[0]))).toEqual([KEY_URL]);
-    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.Admin, SourceIdentity: "jane.doe@example.com" });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.Admin, SourceIdentity: expect.stringMatching(/^jane\.doe@example\.com\.[0-9a-f]{12}$/) });
     expect(JSON.parse(logSpy.mock.calls[0]![0] as string)).toMatchObject({ event: "login", decision: "allowed", airflowRole: "Admin" });
   });
 });

@@ -236,8 +236,16 @@ describe("the Lambda's environment", () => {
     expect(variables(af2)).not.toHaveProperty(ENV_VARS.defaultRole);
     expect(variables(af3)[ENV_VARS.defaultRole]).toBe("Viewer");
     expect(variables(af2)[ENV_VARS.groupsClaim]).toBe("groups");
-    expect(variables(af3)[ENV_VARS.groupsClaim]).toBe("cognito:groups");
+    // Cognito: no claim name; the handler reads cognito:groups from the verified access token.
+    expect(variables(af3)).not.toHaveProperty(ENV_VARS.groupsClaim);
     expect(variables(af3)[ENV_VARS.environmentName]).toBe("analytics-af3");
+  });
+
+  test("the ALB header's client and iss are checked against the listener: OIDC clientId and issuer; Cognito app client and user pool id", () => {
+    expect(variables(af2)).toMatchObject({ [ENV_VARS.clientId]: OIDC.clientId, [ENV_VARS.issuer]: OIDC.issuer });
+    expect(variables(af2)).not.toHaveProperty(ENV_VARS.cognitoUserPoolId);
+    expect(variables(af3)).toMatchObject({ [ENV_VARS.clientId]: COGNITO.userPoolClientId, [ENV_VARS.cognitoUserPoolId]: COGNITO.userPoolArn.split("/")[1] });
+    expect(variables(af3)).not.toHaveProperty(ENV_VARS.issuer);
   });
 
   test.each(CASES)("%s: TOKEN_ROLE_ARNS names the same roles the IamRole resources create", (_what, doc) => {
@@ -326,7 +334,31 @@ describe("sso validation", () => {
       `${A}.sso`,
       "not supported with endpoints.createdBy vpc-owner yet (the ALB is the VPC owner's); use access.authentication",
     ],
+    [
+      "a group name with a leading space",
+      withSso({ roleMapping: [{ group: " admins", airflowRole: "Admin" }] }),
+      `${A}.sso.roleMapping[0].group`,
+      "a group name: 1 to 256 characters, no control characters, no leading or trailing spaces",
+    ],
+    ["a group name with a line break", withSso({ roleMapping: [{ group: "a\nb", airflowRole: "Admin" }] }), `${A}.sso.roleMapping[0].group`, "a group name: 1 to 256"],
+    [
+      "Cognito with a groups claim of its own (a user attribute)",
+      withSso({ type: "cognito", oidc: undefined, cognito: COGNITO, groupsClaim: "custom:groups" }),
+      `${A}.sso.groupsClaim`,
+      "leave it out with Cognito: groups come from the verified access token's cognito:groups (a user attribute is not a source of roles)",
+    ],
+    [
+      "sso in a China region (no documented ALB key endpoint)",
+      config({ ...BASE, sso: SSO }, { region: "cn-north-1" }),
+      `${A}.sso`,
+      "not available in cn-north-1: the ALB guide documents the keys that sign x-amzn-oidc-data for commercial regions and AWS GovCloud (US) only",
+    ],
   ];
+
+  test("a group name with inner spaces, and sso in AWS GovCloud (US), are valid", () => {
+    expect(() => parseConfig(JSON.stringify(withSso({ roleMapping: [{ group: "Data Engineers", airflowRole: "Op" }] })), FILE)).not.toThrow();
+    expect(() => parseConfig(JSON.stringify(config({ ...BASE, sso: SSO }, { region: "us-gov-west-1" })), FILE)).not.toThrow();
+  });
 
   test.each(INVALID)("%s", (_what, c, fieldPath, message) => {
     // GIVEN one broken sso field

@@ -7,6 +7,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { withName } from "./private/naming";
 import type { LambdaCode } from "../shared/prepared";
+import { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "../lambda/shared/runtime";
 
 export type { LambdaCode } from "../shared/prepared";
 
@@ -14,7 +15,7 @@ export interface BundledFunctionProps {
   readonly functionName: string;
   readonly description: string;
   readonly code: LambdaCode;
-  /** @default "nodejs22.x" */
+  /** @default LAMBDA_RUNTIME ("nodejs22.x") */
   readonly runtime?: string;
   /** @default {} */
   readonly environment?: Record<string, string>;
@@ -63,8 +64,8 @@ export class BundledFunction extends Construct {
       functionName: props.functionName,
       description: props.description,
       role: this.role.arn,
-      runtime: props.runtime ?? "nodejs22.x",
-      handler: "index.handler",
+      runtime: props.runtime ?? LAMBDA_RUNTIME,
+      handler: LAMBDA_HANDLER,
       filename: asset.path,
       sourceCodeHash: props.code.sha256Base64,
       timeout: props.timeoutSeconds ?? 60,

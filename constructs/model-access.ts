@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AIRFLOW_ROLE_NAMES, COGNITO_GROUPS_CLAIM, DEFAULT_GROUPS_CLAIM, GROUP_NAME_RULE, albPublicKeyBase, isValidGroupName, partitionOfRegion, type AirflowRoleName } from "../lambda/login/contract";
 import { ref } from "./model-ref";
 
 /** The `access` block of an environment: how people reach the private web server through an ALB. */
@@ -63,22 +64,29 @@ export function checkIdentityProvider(idp: { type: "oidc" | "cognito"; oidc?: un
   if (idp[other] !== undefined) ctx.addIssue({ code: "custom", path: [...path, other], message: `only allowed when type is "${other}"` });
 }
 
-export const AIRFLOW_ROLES = ["Admin", "Op", "User", "Viewer", "Public"] as const;
+export const AIRFLOW_ROLES = AIRFLOW_ROLE_NAMES as readonly [AirflowRoleName, ...AirflowRoleName[]];
 const airflowRole = z.enum(AIRFLOW_ROLES, { error: `an Airflow role: ${AIRFLOW_ROLES.join(", ")}` });
 
 /** Sign-in through the identity provider, mapped to Airflow roles by a login Lambda. */
 export const ssoSchema = z
   .strictObject({
     ...identityProviderFields,
-    groupsClaim: z.string().min(1).default("groups").describe('Claim holding the person\'s groups. @default "groups"'),
+    groupsClaim: z
+      .string()
+      .min(1)
+      .default(DEFAULT_GROUPS_CLAIM)
+      .describe(`OIDC only: the user-info claim holding the person's groups (a JSON array of names). With Cognito the groups are the access token's ${COGNITO_GROUPS_CLAIM}. @default "${DEFAULT_GROUPS_CLAIM}"`),
     roleMapping: z
-      .array(z.strictObject({ group: z.string().min(1, { error: "a non-empty group name" }), airflowRole }), { error: "a list of {group, airflowRole}" })
+      .array(z.strictObject({ group: z.string().refine(isValidGroupName, { error: `a group name: ${GROUP_NAME_RULE}` }), airflowRole }), { error: "a list of {group, airflowRole}" })
       .min(1, { error: "at least one {group, airflowRole}" })
       .describe("Groups to Airflow roles; the first match wins."),
     defaultRole: airflowRole.optional().describe("Role of a person in no mapped group. @default - refused with a page saying so"),
   })
   .superRefine((sso, ctx) => {
     checkIdentityProvider(sso, ctx, []);
+    if (sso.type === "cognito" && sso.groupsClaim !== DEFAULT_GROUPS_CLAIM && sso.groupsClaim !== COGNITO_GROUPS_CLAIM) {
+      ctx.addIssue({ code: "custom", path: ["groupsClaim"], message: `leave it out with Cognito: groups come from the verified access token's ${COGNITO_GROUPS_CLAIM} (a user attribute is not a source of roles)` });
+    }
     const seen = new Set<string>();
     sso.roleMapping.forEach((m, i) => {
       if (seen.has(m.group)) ctx.addIssue({ code: "custom", path: ["roleMapping", i, "group"], message: "each group once (the first match wins, so a repeat never applies)" });
@@ -118,7 +126,7 @@ export const accessSchema = z.strictObject({
 export type Access = z.output<typeof accessSchema>;
 
 /** Cross-field rules of `access` that need the rest of the environment. */
-export function checkAccess(env: { access?: Access; network: { create?: unknown; publicSubnetIds?: string[] } }, ctx: z.RefinementCtx) {
+export function checkAccess(env: { access?: Access; region?: unknown; network: { create?: unknown; publicSubnetIds?: string[] } }, ctx: z.RefinementCtx) {
   const a = env.access!;
   const at = (...p: string[]) => ["access", ...p];
   if (a.domainName === undefined && a.certificateArn === undefined) {
@@ -146,6 +154,13 @@ export function checkAccess(env: { access?: Access; network: { create?: unknown;
   }
   if (a.sso !== undefined && a.authentication !== undefined) {
     ctx.addIssue({ code: "custom", path: at("authentication"), message: "authentication or sso, not both (sso authenticates too)" });
+  }
+  if (a.sso !== undefined && typeof env.region === "string" && albPublicKeyBase(partitionOfRegion(env.region), env.region) === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: at("sso"),
+      message: `not available in ${env.region}: the ALB guide documents the keys that sign x-amzn-oidc-data for commercial regions and AWS GovCloud (US) only`,
+    });
   }
   if (a.sso !== undefined && a.domainName === undefined) {
     ctx.addIssue({ code: "custom", path: at("domainName"), message: "required with sso (the IdP callback is https://<domainName>/oauth2/idpresponse)" });

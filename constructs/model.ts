@@ -16,6 +16,7 @@ import { checkEndpoints, endpointsSchema } from "./model-endpoints";
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./model-ref";
+import { DEFAULT_METRIC_NAMESPACE } from "../lambda/worker-count/contract";
 
 /**
  * The config model: one zod schema is the contract for config files, the construct props and the
@@ -201,8 +202,8 @@ export const monitoringSchema = z
     metricNamespace: z
       .string()
       .regex(/^(?!AWS\/)[A-Za-z0-9._/#:-]{1,255}$/, { error: 'a CloudWatch namespace not starting with "AWS/"' })
-      .default("PrivateMWAA")
-      .describe('Namespace of the worker-count metric. @default "PrivateMWAA"'),
+      .default(DEFAULT_METRIC_NAMESPACE)
+      .describe(`Namespace of the worker-count metric. @default "${DEFAULT_METRIC_NAMESPACE}"`),
     alarmTopicArn: ref(SNS_ARN, "an SNS topic ARN").optional().describe("SNS topic for alarms. @default - alarms without actions"),
     onFailureDestinationArn: ref(SQS_OR_SNS_ARN, "an SQS queue or SNS topic ARN").optional().describe("Where failed worker-count runs go. @default - none"),
     queuedTasksThreshold: int(1, 10000).default(20).describe("@default 20"),

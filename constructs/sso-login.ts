@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Fn, Token } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -71,7 +72,7 @@ export class SsoLogin extends Construct {
         [ENV_VARS.airflowMajor]: String(props.airflowMajor),
         [ENV_VARS.roleMapping]: JSON.stringify(sso.roleMapping),
         ...(sso.defaultRole !== undefined ? { [ENV_VARS.defaultRole]: sso.defaultRole } : {}),
-        [ENV_VARS.groupsClaim]: sso.groupsClaim,
+        ...identityProviderEnvironment(sso),
         // Names are known at synth time, so the function and the roles do not wait on each other.
         [ENV_VARS.tokenRoleArns]: JSON.stringify(Object.fromEntries(airflowRoles.map((r) => [r, tokenRoleArn(r)]))),
         [ENV_VARS.webHostname]: props.domainName,
@@ -142,6 +143,21 @@ export class SsoLogin extends Construct {
 function tokenRoleName(environment: string, airflowRole: string): string {
   // A hash of the full name: two long names with the same start still get different roles.
   return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${shortHash(environment)}`.slice(0, 64);
+}
+
+/**
+ * What the handler checks the ALB header's `client` and `iss` against, and with Cognito the pool
+ * whose access token carries the groups (lambda/login/cognito.ts).
+ */
+function identityProviderEnvironment(sso: Sso): Record<string, string> {
+  if (sso.type === "oidc") {
+    const oidc = sso.oidc!;
+    return { [ENV_VARS.groupsClaim]: sso.groupsClaim, [ENV_VARS.clientId]: oidc.clientId, [ENV_VARS.issuer]: oidc.issuer };
+  }
+  const cognito = sso.cognito!;
+  // The pool id is the ARN's last segment (arn:...:userpool/<region>_<id>); the ARN may be a reference.
+  const poolId = Token.isUnresolved(cognito.userPoolArn) ? Fn.element(Fn.split("/", cognito.userPoolArn), 1) : cognito.userPoolArn.split("/")[1]!;
+  return { [ENV_VARS.clientId]: cognito.userPoolClientId, [ENV_VARS.cognitoUserPoolId]: poolId };
 }
 
 function logoutUrl(props: SsoLoginProps): string | undefined {

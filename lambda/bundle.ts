@@ -43,10 +43,7 @@ export interface BundleLambdaOptions {
   readonly name: string;
 }
 
-/** The Lambda runtime these bundles are built for (nodejs20.x left standard support in April 2026). */
-export const LAMBDA_RUNTIME = "nodejs22.x";
-/** The handler setting for these bundles: file index.js, export `handler`. */
-export const LAMBDA_HANDLER = "index.handler";
+export { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./shared/runtime";
 
 /** Bump when the bundling or zipping logic changes in a way the options below do not capture. */
 const CACHE_FORMAT = 1;

@@ -52,8 +52,14 @@ export const ENV_VARS = {
   roleMapping: "ROLE_MAPPING",
   /** Optional: Airflow role for people in none of the mapped groups. Unset: they are refused. */
   defaultRole: "DEFAULT_ROLE",
-  /** Optional, default DEFAULT_GROUPS_CLAIM: the claim holding the person's groups (a JSON array, or a comma or space separated string). */
+  /** Optional, default DEFAULT_GROUPS_CLAIM, OIDC only: the user-info claim holding the person's groups (a JSON array of names; a string is one whole name, never split). */
   groupsClaim: "GROUPS_CLAIM",
+  /** Required: the listener's OIDC client id (Cognito: the app client id); the ALB header's `client` must equal it. */
+  clientId: "OIDC_CLIENT_ID",
+  /** Required without COGNITO_USER_POOL_ID: the listener's OIDC issuer; the ALB header's `iss` must equal it. */
+  issuer: "OIDC_ISSUER",
+  /** Set for Cognito: the user pool id (`<region>_<id>`). Groups then come from the verified access token's COGNITO_GROUPS_CLAIM, and the expected `iss` is the pool's issuer URL. */
+  cognitoUserPoolId: "COGNITO_USER_POOL_ID",
   /** Required: JSON object, Airflow role name -> ARN of the IAM role to assume for it; every mapped role and DEFAULT_ROLE need one. */
   tokenRoleArns: "TOKEN_ROLE_ARNS",
   /** Required: the host name people use (e.g. airflow.example.com), no scheme or path; the browser is redirected there. */
@@ -65,6 +71,49 @@ export const ENV_VARS = {
 } as const;
 
 export const DEFAULT_GROUPS_CLAIM = "groups";
+/**
+ * Cognito puts a user's groups in its access and ID tokens as `cognito:groups` (Cognito Developer
+ * Guide, "Understanding the access token"), not in the userInfo answer the ALB signs into
+ * `x-amzn-oidc-data` (a captured payload in kubernetes-sigs/aws-load-balancer-controller#1715 has
+ * `sub, email_verified, email, username, exp, iss` only).
+ */
+export const COGNITO_GROUPS_CLAIM = "cognito:groups";
+
+/**
+ * What a group name in ROLE_MAPPING may be (checked in the config schema and by the handler alike):
+ * 1 to 256 characters, no control characters, no leading or trailing white space. Inner spaces are
+ * part of the name ("Data Engineers"): a group matches only a claim value equal to the whole name.
+ */
+export const GROUP_NAME_RULE = "1 to 256 characters, no control characters, no leading or trailing spaces";
+export function isValidGroupName(name: unknown): name is string {
+  // eslint-disable-next-line no-control-regex
+  return typeof name === "string" && name.length >= 1 && name.length <= 256 && name.trim() === name && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
+}
+
+/**
+ * Where the ALB publishes the public key for a `kid` (ALB User Guide, "Authenticate users using an
+ * Application Load Balancer", user claims encoding and signature verification:
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-authenticate-users.html#user-claims-encoding):
+ * `https://public-keys.auth.elb.<region>.amazonaws.com/<kid>` in the commercial regions, and an S3
+ * URL in each AWS GovCloud (US) region. The guide names no endpoint for other partitions (China,
+ * ISO), so sign-in is refused there at config time. Returns the URL without the `/<kid>`, or
+ * undefined for a partition/region the guide does not document.
+ */
+export function albPublicKeyBase(partition: string, region: string): string | undefined {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return undefined;
+  if (partition === "aws" && !region.startsWith("us-gov-") && !region.startsWith("cn-") && !region.startsWith("us-iso")) return `https://public-keys.auth.elb.${region}.amazonaws.com`;
+  if (partition === "aws-us-gov" && (region === "us-gov-west-1" || region === "us-gov-east-1")) return `https://s3-${region}.amazonaws.com/aws-elb-public-keys-prod-${region}`;
+  return undefined;
+}
+
+/** The partition of a region name, as the ALB's ARN would show it. */
+export function partitionOfRegion(region: string): string {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-isob-")) return "aws-iso-b";
+  if (region.startsWith("us-iso")) return "aws-iso";
+  return "aws";
+}
 /** The ALB's default session cookie name; the ALB splits large sessions into shards `-0` .. `-3`. */
 export const DEFAULT_ALB_SESSION_COOKIE_NAME = "AWSELBAuthSessionCookie";
 export const ALB_SESSION_COOKIE_SHARDS = 4;
@@ -88,13 +137,16 @@ export const AIRFLOW_ROLE_NAMES: readonly AirflowRoleName[] = Object.values(AIRF
  */
 export const ASSUME_TOKEN_ROLE_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity"] as const;
 
-/** The only ALB target group attribute the handler wants: several Set-Cookie headers on logout need multi-value headers. */
+/**
+ * The only ALB target group attribute the handler wants: several Set-Cookie headers on logout need
+ * multi-value headers. The handler reads and answers multi-value headers only.
+ */
 export const TARGET_GROUP_ATTRIBUTES = { "lambda.multi_value_headers.enabled": "true" } as const;
 
 /**
  * Values of the LOGIN rule's http-request-method condition. GET only: every condition value counts
- * against MAX_CONDITION_VALUES_PER_RULE, and Airflow 3 already has 4 login paths. The handler also
- * answers HEAD and refuses other methods.
+ * against MAX_CONDITION_VALUES_PER_RULE, and Airflow 3 already has 4 login paths. The handler
+ * refuses any other method.
  */
 export const LOGIN_HTTP_METHODS = ["GET"] as const;
 

@@ -4,10 +4,15 @@
  * After an authenticate-oidc or authenticate-cognito action, the ALB forwards the user info claims
  * of the identity provider as a JWT signed with ES256 (ECDSA, P-256, SHA-256). Its header carries
  * `alg`, `kid` (the signing key id), `signer` (the ALB's ARN), `iss`, `client` and `exp`. The public
- * key is a PEM document at `https://public-keys.auth.elb.<region>.amazonaws.com/<kid>`
- * (Application Load Balancer User Guide, "Authenticate users using an Application Load Balancer",
- * user claims encoding and signature verification; the guide's sample checks `signer` against the
- * expected ALB ARN before fetching the key).
+ * key is a PEM document at `<key base>/<kid>`, the key base per partition and region from
+ * contract.ts albPublicKeyBase (Application Load Balancer User Guide, "Authenticate users using an
+ * Application Load Balancer", user claims encoding and signature verification; the guide's sample
+ * checks `signer` against the expected ALB ARN before fetching the key).
+ *
+ * Why not aws-jwt-verify's AlbJwtVerifier (5.2.1, which does accept the padding): it fetches the key
+ * and checks the signature before it checks `signer`, and it checks `iss` and `exp` in the payload,
+ * not in the ALB's JWT header where the guide puts them; a token whose header has expired but whose
+ * payload carries no `exp` verifies there (tried against this module's tests).
  *
  * Quirks handled here:
  * - Padding: the ALB base64url-encodes the segments *with* `=` padding, which RFC 7515 forbids, so
@@ -18,7 +23,7 @@
  * - Key id: the URL is built from `kid`, so `kid` must be a UUID (as AWS's own aws-jwt-verify
  *   requires); anything else is refused before any fetch, which stops path or host injection.
  *
- * Order of checks: shape, `alg`, `kid`, `signer`, `exp` (all refuse only; nothing is trusted yet),
+ * Order of checks: shape, `alg`, `kid`, `signer`, `client`, `iss`, `exp` (all refuse only; nothing is trusted yet),
  * then the key and the signature. Claims are returned only after the signature verified.
  */
 import { createPublicKey, verify as verifySignature } from "node:crypto";
@@ -35,13 +40,15 @@ const MAX_PEM_BYTES = 8 * 1024;
 
 const SEGMENT = /^[A-Za-z0-9_-]+={0,2}$/;
 const KID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const KEY_BASE = /^https:\/\/[a-z0-9.-]+\.amazonaws\.com(\/[a-z0-9-]+)?$/;
 
 export type AlbJwtFailure =
   | "malformed"
   | "bad_algorithm"
   | "bad_kid"
   | "wrong_signer"
+  | "wrong_client"
+  | "wrong_issuer"
   | "expired"
   | "key_unavailable"
   | "bad_signature";
@@ -63,8 +70,8 @@ export interface AlbJwtHeader {
   readonly signer: string;
   /** Expiry, epoch seconds. */
   readonly exp: number;
-  readonly iss?: string;
-  readonly client?: string;
+  readonly iss: string;
+  readonly client: string;
 }
 
 /** The identity provider's user info claims (`sub`, `email`, groups, ...), as the ALB forwarded them. */
@@ -84,11 +91,11 @@ export function isValidKid(kid: unknown): kid is string {
   return typeof kid === "string" && KID.test(kid);
 }
 
-/** The regional ALB key URL; throws for a region or kid that could change the host or path. */
-export function albPublicKeyUrl(region: string, kid: string): string {
-  if (!REGION.test(region)) throw new AlbJwtError("key_unavailable", `invalid region "${region}"`);
+/** The key URL for a kid under a key base (contract.ts albPublicKeyBase); throws for a base or kid that could change the host or path. */
+export function albPublicKeyUrl(keyBase: string, kid: string): string {
+  if (!KEY_BASE.test(keyBase)) throw new AlbJwtError("key_unavailable", `invalid key endpoint "${keyBase}"`);
   if (!isValidKid(kid)) throw new AlbJwtError("bad_kid", "kid is not a UUID");
-  return `https://public-keys.auth.elb.${region}.amazonaws.com/${kid}`;
+  return `${keyBase}/${kid}`;
 }
 
 function decodeSegment(segment: string): Buffer {
@@ -140,11 +147,11 @@ export const fetchPem: PublicKeyFetcher = async (url) => {
  * lookups of one kid share one fetch; failures are not cached; at most MAX_CACHED_KEYS keys are
  * kept (oldest dropped first).
  */
-export function createPublicKeyLookup(region: string, fetcher: PublicKeyFetcher = fetchPem, maxKeys = MAX_CACHED_KEYS): PublicKeyLookup {
+export function createPublicKeyLookup(keyBase: string, fetcher: PublicKeyFetcher = fetchPem, maxKeys = MAX_CACHED_KEYS): PublicKeyLookup {
   const keys = new Map<string, KeyObject>();
   const inFlight = new Map<string, Promise<KeyObject>>();
   return async (kid) => {
-    const url = albPublicKeyUrl(region, kid); // validates before anything else
+    const url = albPublicKeyUrl(keyBase, kid); // validates before anything else
     const cached = keys.get(kid);
     if (cached) return cached;
     let pending = inFlight.get(kid);
@@ -170,6 +177,10 @@ export function createPublicKeyLookup(region: string, fetcher: PublicKeyFetcher 
 export interface VerifyAlbJwtOptions {
   /** The ARN of the ALB that must have signed the header. */
   readonly albArn: string;
+  /** The listener's client id; the header's `client` must equal it. */
+  readonly clientId: string;
+  /** The listener's issuer; the header's `iss` must equal it. */
+  readonly issuer: string;
   /** Public key by kid (see createPublicKeyLookup). */
   readonly publicKey: PublicKeyLookup;
   /** Current time in epoch milliseconds; default Date.now(). */
@@ -193,6 +204,9 @@ export async function verifyAlbJwt(token: string | undefined, opts: VerifyAlbJwt
   if (header.alg !== "ES256") throw new AlbJwtError("bad_algorithm", "alg is not ES256");
   if (!isValidKid(header.kid)) throw new AlbJwtError("bad_kid", "kid is not a UUID");
   if (typeof header.signer !== "string" || header.signer !== opts.albArn) throw new AlbJwtError("wrong_signer", "signer is not the expected load balancer");
+  // The header names the listener's IdP configuration (ALB guide: `iss` and `client` in the JWT header).
+  if (typeof header.client !== "string" || header.client !== opts.clientId) throw new AlbJwtError("wrong_client", "client is not the listener's client id");
+  if (typeof header.iss !== "string" || header.iss !== opts.issuer) throw new AlbJwtError("wrong_issuer", "iss is not the listener's issuer");
   const exp = epochSeconds(header.exp);
   const nowSeconds = (opts.nowMs ?? Date.now()) / 1000;
   const skew = opts.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;
@@ -218,8 +232,8 @@ export async function verifyAlbJwt(token: string | undefined, opts: VerifyAlbJwt
       kid: header.kid,
       signer: header.signer,
       exp,
-      ...(typeof header.iss === "string" ? { iss: header.iss } : {}),
-      ...(typeof header.client === "string" ? { client: header.client } : {}),
+      iss: header.iss,
+      client: header.client,
     },
     claims,
   };
