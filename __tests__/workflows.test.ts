@@ -73,6 +73,18 @@ describe("pull-request.yml", () => {
     expect(text).toMatch(/BASE_REF: \$\{\{ github\.base_ref \}\}/);
   });
 
+  test("runs Terraform itself on every stack, without credentials, before the credentialed plan", () => {
+    // GIVEN the review job (no AWS credentials) and the plan job that needs it
+    const reviewJob = text.slice(text.indexOf("\n  review:"), text.indexOf("\n  plan:"));
+    // WHEN read
+    // THEN the review job sets up Terraform 1.11 before npm test and runs the Terraform check; the plan job needs the review job
+    expect(reviewJob).toMatch(/hashicorp\/setup-terraform@v3\n {8}with:\n {10}terraform_version: "1\.11\.x"/);
+    expect(reviewJob.indexOf("setup-terraform")).toBeLessThan(reviewJob.indexOf("run: npm test"));
+    expect(reviewJob).toMatch(/run: npm run validate:terraform/);
+    expect(reviewJob).not.toMatch(/configure-aws-credentials/);
+    expect(text.slice(text.indexOf("\n  plan:"))).toMatch(/needs: review/);
+  });
+
   test("plans with terraform only on same-repository PRs, with an OIDC role", () => {
     // GIVEN the plan job
     const plan = text.slice(text.indexOf("\n  plan:"), text.indexOf("\n  protected-resources:"));
