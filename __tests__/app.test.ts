@@ -114,11 +114,25 @@ describe("an invalid config", () => {
 });
 
 describe("a config whose artifacts cannot be prepared", () => {
-  test("fails with the field's line, before the output folder is touched", () => {
-    // GIVEN a schema-valid config whose DAG folder does not exist (found only when preparing uploads)
-    const outdir = outdirWithLeftovers("out-artifacts");
+  /** A DAG folder inside the project (artifact paths are relative to its root) holding a dangling link. */
+  const danglingLink = (): string => {
+    fs.mkdirSync(path.join(ROOT, ".cache"), { recursive: true });
+    const dags = fs.mkdtempSync(path.join(ROOT, ".cache", "app-test-links-"));
+    fs.writeFileSync(path.join(dags, "a.py"), "a = 1\n");
+    fs.symlinkSync(path.join(dags, "gone.py"), path.join(dags, "broken.py"));
+    return path.relative(ROOT, dags);
+  };
+  const made: string[] = [];
+  afterAll(() => made.forEach((d) => fs.rmSync(path.join(ROOT, d), { recursive: true, force: true })));
+
+  test.each([
+    ["a DAG folder that does not exist", () => "airflow/no-such-folder"],
+    ["a dangling symbolic link in the DAG folder", () => (made.push(danglingLink()), made[made.length - 1])],
+  ])("%s: fails with the field's line, before the output folder is touched", (_case, dagsDir) => {
+    // GIVEN a schema-valid config whose DAG folder is found bad only when preparing uploads
+    const outdir = outdirWithLeftovers(`out-artifacts-${made.length}`);
     const before = snapshot(outdir);
-    const config = { environments: [minimalEnvironment({ artifacts: { dagsDir: "airflow/no-such-folder" } })] };
+    const config = { environments: [minimalEnvironment({ artifacts: { dagsDir: dagsDir() } })] };
     // WHEN the app runs
     const run = synth(config, outdir, "artifacts.json");
     // THEN it exits non-zero with one line for the field, no stack trace, and the same output folder

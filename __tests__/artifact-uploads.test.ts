@@ -157,6 +157,59 @@ describe("no artifacts", () => {
   });
 });
 
+describe("prepareArtifacts: symbolic links in artifact folders", () => {
+  // GIVEN a project whose DAG folder holds a link, and a folder outside the project
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-links-"));
+  const outside = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-outside-"));
+  fs.writeFileSync(path.join(outside, "secret.py"), "x = 1\n");
+  fs.mkdirSync(path.join(root, "shared"));
+  fs.writeFileSync(path.join(root, "shared", "common.py"), "common = 1\n");
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+  const dagsWith = (name: string, link: (dags: string) => void) => {
+    const dags = path.join(root, name);
+    fs.mkdirSync(dags);
+    fs.writeFileSync(path.join(dags, "a.py"), "a = 1\n");
+    link(dags);
+    return name;
+  };
+  const prepare = (dagsDir: string) => prepareArtifacts({ dagsDir }, { pythonVersion: "3.11", root, cacheDir: path.join(root, ".cache") });
+  const failure = (dagsDir: string): ArtifactError => {
+    try {
+      prepare(dagsDir);
+    } catch (e) {
+      if (e instanceof ArtifactError) return e;
+      throw e;
+    }
+    throw new Error("expected an ArtifactError");
+  };
+
+  test("a link to a file inside the project is uploaded with the file's content", () => {
+    const dags = dagsWith("dags-file-link", (d) => fs.symlinkSync(path.join(root, "shared", "common.py"), path.join(d, "common.py")));
+    expect(prepare(dags).dags["common.py"].sha256).toBe(sha256("common = 1\n"));
+  });
+
+  test.each([
+    ["a dangling link", (d: string) => fs.symlinkSync(path.join(d, "gone.py"), path.join(d, "broken.py")), /^files, or links to files \(got "broken\.py", a symbolic link to nothing: .+gone\.py\)$/],
+    ["a link to a file outside the project", (d: string) => fs.symlinkSync(path.join(outside, "secret.py"), path.join(d, "secret.py")), /^files inside the project \(got "secret\.py", a symbolic link to .+secret\.py, outside the project\)$/],
+    ["a link to a folder outside the project", (d: string) => fs.symlinkSync(outside, path.join(d, "ext")), /^files inside the project \(got "ext", a symbolic link to .+, outside the project\)$/],
+    ["a link loop", (d: string) => fs.symlinkSync(d, path.join(d, "loop")), /^files, or links to files; links to folders are not followed, they can loop \(got "loop", a symbolic link to .+\)$/],
+  ])("%s is a one-line error of dagsDir", (name, link, message) => {
+    const error = failure(dagsWith(`dags-${name.replace(/\W+/g, "-")}`, link));
+    expect(error.field).toBe("dagsDir");
+    expect(error.message).toMatch(message);
+  });
+
+  test("a dagsDir that is itself a link to a folder outside the project is refused", () => {
+    fs.symlinkSync(outside, path.join(root, "dags-elsewhere"));
+    const error = failure("dags-elsewhere");
+    expect(error.field).toBe("dagsDir");
+    expect(error.message).toMatch(/^a folder in the project \(got "dags-elsewhere", a symbolic link to .+, outside the project\)$/);
+  });
+});
+
 describe("prepareArtifacts (dags and a startup script: no pip run)", () => {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-prepare-"));
   const cacheDir = path.join(root, ".cache", "plugins");

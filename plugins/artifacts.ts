@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
 import type { ArtifactPaths as Artifacts, MwaaArtifactFiles } from "../shared/prepared";
 import { buildPlugins } from "./build";
 import { sha256Hex } from "./cache";
@@ -41,7 +41,23 @@ function existing(field: keyof Artifacts, root: string, rel: string, kind: "file
     ok = false;
   }
   if (!ok) throw new ArtifactError(field, `a ${kind} in the project (got "${rel}", which does not exist or is not a ${kind})`);
+  // The config refuses paths outside the project; a symbolic link must not lead there either.
+  const project = realpathSync(root);
+  const target = realpathSync(path);
+  if (target !== project && !target.startsWith(`${project}${sep}`)) {
+    throw new ArtifactError(field, `a ${kind} in the project (got "${rel}", a symbolic link to ${target}, outside the project)`);
+  }
   return path;
+}
+
+/** Every file of an artifact folder (see listFiles); a bad symbolic link is an error of that field. */
+function filesOf(field: keyof Artifacts, dir: string, root: string): string[] {
+  try {
+    return listFiles(dir, root);
+  } catch (e) {
+    if (e instanceof PluginsError) throw new ArtifactError(field, e.message);
+    throw e;
+  }
 }
 
 /**
@@ -53,12 +69,14 @@ export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions):
   const field = (name: keyof Artifacts, kind: "file" | "folder") => (artifacts[name] === undefined ? undefined : existing(name, root, artifacts[name]!, kind));
   const hashed = (path: string) => ({ path, sha256: sha256Hex(readFileSync(path)) });
   const dagsDir = existing("dagsDir", root, artifacts.dagsDir, "folder");
-  const dags = Object.fromEntries(listFiles(dagsDir).map((rel) => [rel, hashed(join(dagsDir, rel))]));
+  const dags = Object.fromEntries(filesOf("dagsDir", dagsDir, root).map((rel) => [rel, hashed(join(dagsDir, rel))]));
   const startupPath = field("startupScript", "file");
   const startupScript = startupPath === undefined ? {} : { startupScript: hashed(startupPath) };
   const needsZip = artifacts.requirements !== undefined || artifacts.startupRequirements !== undefined || artifacts.pluginsDir !== undefined;
   if (!needsZip) return { dags, ...startupScript };
   const requirementsFile = field("requirements", "file");
+  const pluginModulesDir = field("pluginsDir", "folder");
+  if (pluginModulesDir !== undefined) filesOf("pluginsDir", pluginModulesDir, root);
   let build;
   try {
     build = buildPlugins({
@@ -66,7 +84,7 @@ export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions):
       requirementsFile: requirementsFile ?? emptyRequirements(options.cacheDir),
       startupRequirementsFile: field("startupRequirements", "file"),
       constraintsFile: field("constraints", "file"),
-      pluginModulesDir: field("pluginsDir", "folder"),
+      pluginModulesDir,
       wheelhouse: field("wheelhouse", "folder"),
       pythonVersion: options.pythonVersion,
       cacheDir: options.cacheDir,

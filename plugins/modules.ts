@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
 import { PluginsError } from "./errors";
 import { byName } from "./zip";
 
@@ -17,32 +17,52 @@ function isSkipped(name: string, isDirectory: boolean): boolean {
 
 /**
  * Every file under a folder by relative posix path, sorted, without `__pycache__`, `.git`, `*.pyc`,
- * `*.pyo` and `.DS_Store`: the same set whatever the file system's order. Symbolic links are followed.
+ * `*.pyo` and `.DS_Store`: the same set whatever the file system's order. Node's recursive
+ * readdir does not follow links, so a link loop cannot hang or crash the walk. A symbolic link to
+ * a file is read through; a link to nothing, to a folder (it could loop), or (with `project`) to
+ * anything outside the project is a PluginsError naming the link.
  */
-export function listFiles(root: string): string[] {
+export function listFiles(root: string, project?: string): string[] {
   const files: string[] = [];
-  const walk = (dir: string, prefix: string): void => {
-    for (const name of readdirSync(dir)) {
-      const isDirectory = statSync(join(dir, name)).isDirectory();
-      if (isSkipped(name, isDirectory)) continue;
-      const rel = prefix === "" ? name : `${prefix}/${name}`;
-      if (isDirectory) walk(join(dir, name), rel);
-      else files.push(rel);
+  const inside = project === undefined ? undefined : realpathSync(project);
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    const full = join(entry.parentPath, entry.name);
+    const rel = relative(root, full).split(sep).join("/");
+    const parts = rel.split("/");
+    if (parts.some((part, i) => isSkipped(part, i < parts.length - 1 || entry.isDirectory()))) continue;
+    if (entry.isSymbolicLink()) {
+      checkLink(full, rel, inside);
+      files.push(rel);
+    } else if (entry.isFile()) {
+      files.push(rel);
     }
-  };
-  walk(root, "");
+  }
   return files.sort(byName);
 }
 
+/** A link must lead to an existing file, inside the project when one is given. */
+function checkLink(full: string, rel: string, project: string | undefined): void {
+  let target: string;
+  try {
+    target = realpathSync(full);
+  } catch {
+    throw new PluginsError(`files, or links to files (got "${rel}", a symbolic link to nothing: ${readlinkSync(full)})`);
+  }
+  if (project !== undefined && target !== project && !target.startsWith(`${project}${sep}`)) {
+    throw new PluginsError(`files inside the project (got "${rel}", a symbolic link to ${target}, outside the project)`);
+  }
+  if (!statSync(target).isFile()) throw new PluginsError(`files, or links to files; links to folders are not followed, they can loop (got "${rel}", a symbolic link to ${target})`);
+}
+
 /** Every plugin module file under the plugin modules folder (see listFiles), with its bytes. */
-export function collectPluginModules(root: string): PluginModuleFile[] {
+export function collectPluginModules(root: string, project?: string): PluginModuleFile[] {
   try {
     if (!statSync(root).isDirectory()) throw new PluginsError(`plugin modules folder ${root} is not a folder`);
   } catch (error) {
     if (error instanceof PluginsError) throw error;
     throw new PluginsError(`plugin modules folder ${root} does not exist`);
   }
-  return listFiles(root).map((name) => {
+  return listFiles(root, project).map((name) => {
     const path = join(root, name);
     if (name.endsWith(".whl")) {
       throw new PluginsError(`${path}: wheels do not belong among plugin modules; put them in the wheelhouse (or let pip download them) so the resolution check sees them`);
