@@ -219,25 +219,25 @@ describe("bundled worker-count artifact", () => {
     await expect(artifact.handler({ time: new Date(t0 + 20_000).toISOString() })).resolves.toMatchObject({
       environment: "bundled-env",
       namespace: "BundleTest",
-      publishedMinutes: 8,
+      publishedMinutes: 1,
     });
 
     const puts = cw.commandCalls(PutMetricDataCommand);
     expect(puts).toHaveLength(1);
     expect(puts[0]!.args[0].input.Namespace).toBe("BundleTest");
     const data = (puts[0]!.args[0].input.MetricData ?? []) as MetricDatum[];
-    expect(data).toHaveLength(16);
+    expect(data).toHaveLength(2);
     expect(data[0]).toEqual({
       MetricName: "WorkerCount",
       Dimensions: [{ Name: "Environment", Value: "bundled-env" }],
-      Timestamp: new Date(t0 - 10 * 60_000),
+      Timestamp: new Date(t0 - 5 * 60_000),
       Value: 3,
       Unit: "Count",
       StorageResolution: 60,
     });
     expect(data[1]).toMatchObject({ MetricName: "AdditionalWorkerCount", Value: 2 });
     expect(logSpy).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(logSpy.mock.calls[0]![0] as string)).toMatchObject({ level: "INFO", publishedMinutes: 8 });
+    expect(JSON.parse(logSpy.mock.calls[0]![0] as string)).toMatchObject({ level: "INFO", publishedMinutes: 1 });
   });
 
   test("GIVEN the unzipped index.js WHEN CloudWatch fails THEN the bundled handler rejects", async () => {

@@ -6,7 +6,6 @@ import type { GetMetricDataCommandInput, MetricDataResult, MetricDatum } from "@
 import { mockClient } from "aws-sdk-client-mock";
 import {
   MAX_ATTEMPTS,
-  PUT_METRIC_DATA_MAX_ENTRIES,
   computeWorkerCounts,
   createCloudWatchClient,
   createHandler,
@@ -71,7 +70,7 @@ describe("contract", () => {
     const names = toMetricData([{ timestamp: new Date(T0), baseWorkers: 1, additionalWorkers: 0, workers: 1 }], "e").map((d) => d.MetricName);
     expect(names).toEqual([contract.WORKER_COUNT_METRIC_NAME, contract.ADDITIONAL_WORKER_COUNT_METRIC_NAME]);
     expect(Object.values(contract.ENV_VARS).sort()).toEqual(
-      ["LOOKBACK_MINUTES", "METRIC_NAMESPACE", "MWAA_ENVIRONMENT_NAME", "SAMPLES_PER_WORKER_PER_MINUTE", "SETTLE_MINUTES"],
+      ["LAG_MINUTES", "METRIC_NAMESPACE", "MWAA_ENVIRONMENT_NAME", "SAMPLES_PER_WORKER_PER_MINUTE"],
     );
   });
 });
@@ -81,17 +80,15 @@ describe("readConfig", () => {
     expect(readConfig({ ...ENV })).toEqual({
       environmentName: "analytics-prod",
       namespace: "PrivateMWAA",
-      lookbackMinutes: 10,
-      settleMinutes: 2,
+      lagMinutes: 5,
       samplesPerWorkerPerMinute: 1,
     });
   });
 
   test.each([
     [{}, /MWAA_ENVIRONMENT_NAME is required/],
-    [{ ...ENV, LOOKBACK_MINUTES: "ten" }, /LOOKBACK_MINUTES must be an integer from 1 to 1440, got "ten"/],
-    [{ ...ENV, LOOKBACK_MINUTES: "0" }, /LOOKBACK_MINUTES/],
-    [{ ...ENV, LOOKBACK_MINUTES: "5", SETTLE_MINUTES: "5" }, /SETTLE_MINUTES must be an integer from 0 to 4/],
+    [{ ...ENV, LAG_MINUTES: "five" }, /LAG_MINUTES must be an integer from 1 to 60, got "five"/],
+    [{ ...ENV, LAG_MINUTES: "0" }, /LAG_MINUTES/],
     [{ ...ENV, SAMPLES_PER_WORKER_PER_MINUTE: "1.5" }, /SAMPLES_PER_WORKER_PER_MINUTE/],
     [{ ...ENV, METRIC_NAMESPACE: "AWS/MWAA" }, /METRIC_NAMESPACE/],
   ])("GIVEN invalid env %j WHEN read THEN the error names the variable", (env, message) => {
@@ -184,9 +181,9 @@ describe("computeWorkerCounts (pure)", () => {
 });
 
 describe("minuteWindow and toMetricData (pure)", () => {
-  test("GIVEN a run at 10:00:37 WHEN the window is computed THEN it spans whole minutes, excluding the current and the settling ones", () => {
-    expect(minuteWindow(at(0) + 37_000, 10, 2)).toEqual({ startMs: at(-10), endMs: at(-2) });
-    expect(minuteWindow(at(0), 10, 0)).toEqual({ startMs: at(-10), endMs: at(0) });
+  test("GIVEN a run at 10:00:37 WHEN the window is computed THEN it starts at the minute LAG minutes back (the one published) and ends at the current minute", () => {
+    expect(minuteWindow(at(0) + 37_000, 5)).toEqual({ startMs: at(-5), endMs: at(0) });
+    expect(minuteWindow(at(0), 1)).toEqual({ startMs: at(-1), endMs: at(0) });
   });
 
   test("GIVEN a point WHEN converted THEN it yields WorkerCount and AdditionalWorkerCount with the Environment dimension, Count unit, 60-s resolution", () => {
@@ -231,8 +228,8 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     const calls = cw.commandCalls(GetMetricDataCommand);
     expect(calls).toHaveLength(1);
     const input = calls[0]!.args[0].input;
-    expect(input.StartTime).toEqual(new Date(at(-10)));
-    expect(input.EndTime).toEqual(new Date(at(-2)));
+    expect(input.StartTime).toEqual(new Date(at(-5)));
+    expect(input.EndTime).toEqual(new Date(at(0)));
     expect(input.MetricDataQueries).toEqual(
       ["BaseWorker", "AdditionalWorker"].map((cluster) => ({
         Id: expect.any(String),
@@ -258,7 +255,7 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     expect(putCalls()).toHaveLength(1);
     const input = putCalls()[0]!.args[0].input;
     expect(input.Namespace).toBe("PrivateMWAA");
-    expect(input.MetricData).toHaveLength(16); // 8 settled minutes x 2 metrics
+    expect(input.MetricData).toHaveLength(2); // one minute x 2 metrics
     for (const d of input.MetricData ?? []) {
       expect(d).toEqual({
         MetricName: expect.stringMatching(/^(WorkerCount|AdditionalWorkerCount)$/),
@@ -269,9 +266,7 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
         StorageResolution: 60,
       });
       const ms = (d.Timestamp as Date).getTime();
-      expect(ms % MINUTE).toBe(0);
-      expect(ms).toBeGreaterThanOrEqual(at(-10));
-      expect(ms).toBeLessThan(at(-2));
+      expect(ms).toBe(at(-5));
     }
   });
 
@@ -279,48 +274,44 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     ["normal: 1 base worker, no additional", { base: () => 1, additional: () => 0 }, 1, 0],
     ["scaled up: 1 base + 3 additional", { base: () => 1, additional: () => 3 }, 4, 3],
     ["scaled up, additional samples missing in odd minutes", { base: () => 1, additional: (m: number) => (m % 2 === 0 ? 2 : 0) }, -1, -1],
-  ])("GIVEN %s WHEN invoked THEN every settled minute is published with the right counts", async (_name, samples, workers, additional) => {
-    await run(samples, at(0) + 5_000);
-    const points = published(putCalls());
-    expect(points).toHaveLength(16);
-    for (const [metric, when, value] of points) {
-      const minute = (Date.parse(when) - T0) / MINUTE;
-      const expectAdditional = additional >= 0 ? additional : samples.additional(minute);
+  ])("GIVEN %s WHEN invoked THEN the minute LAG minutes back is published with the right counts", async (_name, samples, workers, additional) => {
+    for (const minute of [0, 1]) {
+      cw.resetHistory();
+      await run(samples, at(minute) + 5_000);
+      const points = published(putCalls());
+      const target = minute - 5;
+      const expectAdditional = additional >= 0 ? additional : samples.additional(target);
       const expectWorkers = workers >= 0 ? workers : 1 + expectAdditional;
-      expect(value).toBe(metric === "WorkerCount" ? expectWorkers : expectAdditional);
+      expect(points).toEqual([
+        ["AdditionalWorkerCount", iso(target), expectAdditional],
+        ["WorkerCount", iso(target), expectWorkers],
+      ]);
     }
-    if (workers < 0) expect(points.filter(([m, , v]) => m === "AdditionalWorkerCount" && v === 0)).toHaveLength(4);
   });
 
-  test("GIVEN two runs a minute apart WHEN both publish THEN overlapping minutes carry identical timestamps and values", async () => {
-    const samples: Samples = { base: () => 1, additional: (m) => Math.max(0, (m + 12) % 5) };
-    await run(samples, at(0) + 10_000);
-    const first = published(putCalls());
-    cw.resetHistory();
-    await run(samples, at(1) + 50_000);
-    const second = published(putCalls());
-
-    const key = (p: [string, string, number]) => `${p[0]}@${p[1]}`;
-    const overlap = first.filter((p) => second.some((q) => key(q) === key(p)));
-    expect(overlap).toHaveLength(14); // 7 shared minutes x 2 metrics
-    expect(second.filter((q) => overlap.some((p) => key(p) === key(q)))).toEqual(overlap);
-    // and the second run moved on by exactly one minute
-    expect(first.at(-1)![1]).toBe(iso(-3));
-    expect(second.at(-1)![1]).toBe(iso(-2));
+  test("GIVEN AdditionalWorker samples that arrive minutes after the BaseWorker ones WHEN a run goes every minute THEN each minute is published exactly once, with its final count", async () => {
+    // GIVEN 1 base + 3 additional workers; a minute's base samples are visible 1 minute after it, its additional ones 3 minutes after
+    let clock = 0;
+    const samples: Samples = { base: (m) => (m + 1 <= clock ? 1 : 0), additional: (m) => (m + 3 <= clock ? 3 : 0) };
+    // WHEN the schedule runs 20 times
+    for (clock = 0; clock < 20; clock++) await run(samples, at(clock) + 2_000);
+    // THEN CloudWatch received one value per minute and metric, never a low first guess
+    const points = published(putCalls());
+    const keys = points.map(([m, when]) => `${m}@${when}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(points.filter(([m]) => m === "WorkerCount").map(([, , v]) => v)).toEqual(Array.from({ length: 20 }, () => 4));
   });
 
-  test("GIVEN an event with a scheduled time WHEN invoked late THEN the window comes from the event time", async () => {
+  test("GIVEN an event with a scheduled time WHEN invoked late THEN the minute comes from the event time", async () => {
     await run({ base: () => 1, additional: () => 0 }, at(7), ENV, { time: new Date(at(0) + 3_000).toISOString() });
-    expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.EndTime).toEqual(new Date(at(-2)));
+    expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.EndTime).toEqual(new Date(at(0)));
+    expect(published(putCalls()).map(([, when]) => when)).toEqual([iso(-5), iso(-5)]);
   });
 
-  test("GIVEN a lookback of a day WHEN invoked THEN PutMetricData is called in batches of at most 1000 entries", async () => {
-    const summary = await run({ base: () => 1, additional: () => 1 }, at(0), { ...ENV, LOOKBACK_MINUTES: "1440", SETTLE_MINUTES: "0" });
-    const sizes = putCalls().map((c) => c.args[0].input.MetricData?.length);
-    expect(PUT_METRIC_DATA_MAX_ENTRIES).toBe(1000);
-    expect(sizes).toEqual([1000, 1000, 880]);
-    expect(summary.putMetricDataCalls).toBe(3);
-    expect(new Set(published(putCalls()).map((p) => `${p[0]}@${p[1]}`)).size).toBe(2880);
+  test("GIVEN base samples that stopped before the target minute WHEN invoked THEN nothing is published (its data has not arrived)", async () => {
+    const summary = await run({ base: (m) => (m < -5 ? 1 : 0), additional: () => 0 }, at(0));
+    expect(putCalls()).toHaveLength(0);
+    expect(summary).toMatchObject({ minute: iso(-5), publishedMinutes: 0 });
   });
 
   test("GIVEN GetMetricData pages its answer WHEN invoked THEN the pages are merged before counting", async () => {
@@ -338,8 +329,7 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     cw.on(PutMetricDataCommand).resolves({});
     const summary = await createHandler({ now: () => at(0), env: ENV, log: () => undefined })();
     expect(cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, "page-2"]);
-    expect(summary.points).toHaveLength(8);
-    expect(summary.points.every(([, workers, additional]) => workers === 3 && additional === 2)).toBe(true);
+    expect(summary.points).toEqual([[iso(-5), 3, 2]]);
   });
 
   test("GIVEN a run WHEN it publishes THEN it writes exactly one JSON log line saying what it published", async () => {
@@ -351,20 +341,18 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
       level: "INFO",
       environment: "analytics-prod",
       namespace: "PrivateMWAA",
-      windowStart: iso(-10),
-      windowEnd: iso(-2),
-      publishedMinutes: 8,
-      pendingMinutes: 0,
+      minute: iso(-5),
+      publishedMinutes: 1,
       putMetricDataCalls: 1,
     });
     expect(line.points).toEqual(summary.points.map((p) => [...p]));
-    expect((line.points as unknown[])[0]).toEqual([iso(-10), 4, 3]);
+    expect(line.points).toEqual([[iso(-5), 4, 3]]);
   });
 
   test("GIVEN no BaseWorker samples (environment not running) WHEN invoked THEN nothing is published and a WARN line says so", async () => {
     const summary = await run({ base: () => 0, additional: () => 0 }, at(0));
     expect(putCalls()).toHaveLength(0);
-    expect(summary).toMatchObject({ publishedMinutes: 0, pendingMinutes: 8 });
+    expect(summary).toMatchObject({ publishedMinutes: 0 });
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: "WARN", publishedMinutes: 0 });
     expect(levels).toEqual(["WARN"]);
   });
@@ -452,11 +440,11 @@ describe("retries through the real SDK retry middleware (fake HTTP handler)", ()
       "PutMetricData attempt=1; max=5",
       "PutMetricData attempt=2; max=5",
     ]);
-    expect(summary.publishedMinutes).toBe(8);
-    // the retried PutMetricData request carries whole-minute epoch-second timestamps
+    expect(summary.publishedMinutes).toBe(1);
+    // the retried PutMetricData request carries the minute's epoch-second timestamp
     const sent = JSON.parse(requests[3]!.body) as { Namespace: string; MetricData: Array<{ Timestamp: number }> };
     expect(sent.Namespace).toBe("PrivateMWAA");
-    expect(sent.MetricData.map((d) => d.Timestamp % 60)).toEqual(Array(16).fill(0));
+    expect(sent.MetricData.map((d) => d.Timestamp)).toEqual([at(-5) / 1000, at(-5) / 1000]);
   });
 
   test("GIVEN CloudWatch keeps failing with a server error WHEN invoked THEN it gives up after 5 attempts and the handler rejects", async () => {

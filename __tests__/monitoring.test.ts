@@ -6,7 +6,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { parseEnvironment } from "../constructs/config";
 import { dashboardBody, type DashboardBody } from "../constructs/dashboard";
 import { WorkerCountMetric } from "../constructs/worker-count";
-import { ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
+import { DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
 import { findLambdaCode, shippedLambdaCode } from "../lambda/shipped";
 import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack, configErrorLines, testApp } from "./helpers";
 
@@ -358,16 +358,44 @@ describe("alarms", () => {
     expect(blockAt(defaults, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown")).not.toHaveProperty("alarm_actions");
   });
 
-  test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace", () => {
+  test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace; every published minute of the window must breach, the lag's unpublished minutes do not count", () => {
+    // GIVEN one final value per minute, published DEFAULT_LAG_MINUTES after the minute
+    // THEN the statistic reads that value (not a Minimum over republished values) and the window allows for the lag
     expect(alarm(custom, "WorkersAtMaximum")).toMatchObject({
       namespace: "Team/MWAA",
       metric_name: WORKER_COUNT_METRIC_NAME,
       dimensions: { Environment: "analytics-prod" },
+      statistic: "Maximum",
       threshold: 7,
-      evaluation_periods: 45,
+      evaluation_periods: 45 + DEFAULT_LAG_MINUTES,
+      datapoints_to_alarm: 45,
       comparison_operator: "GreaterThanOrEqualToThreshold",
+      treat_missing_data: "notBreaching",
     });
-    expect(alarm(defaults, "WorkersAtMaximum")).toMatchObject({ namespace: "PrivateMWAA", threshold: 10, evaluation_periods: 30 });
+    expect(alarm(defaults, "WorkersAtMaximum")).toMatchObject({ namespace: "PrivateMWAA", threshold: 10, evaluation_periods: 30 + DEFAULT_LAG_MINUTES, datapoints_to_alarm: 30 });
+  });
+
+  test("WorkerCountStopped pages when no worker count is published while the web servers run; creation never pages", () => {
+    // GIVEN the metric stops (nothing published for 10 minutes beyond the lag): missing data breaches
+    expect(alarm(custom, "WorkerCountMissing")).toMatchObject({
+      namespace: "Team/MWAA",
+      metric_name: WORKER_COUNT_METRIC_NAME,
+      dimensions: { Environment: "analytics-prod" },
+      statistic: "SampleCount",
+      period: 60,
+      evaluation_periods: 10 + DEFAULT_LAG_MINUTES,
+      threshold: 1,
+      comparison_operator: "LessThanThreshold",
+      treat_missing_data: "breaching",
+    });
+    // THEN that alarm notifies nobody on its own (it is in ALARM during creation), the composite does, gated on running web servers
+    expect(alarm(custom, "WorkerCountMissing")).not.toHaveProperty("alarm_actions");
+    const stopped = blockAt(custom, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_WorkerCountStopped");
+    expect(stopped.alarm_rule).toBe(
+      `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WorkerCountMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WebServerNotRunning", "arn")}")`,
+    );
+    expect(stopped).toMatchObject({ alarm_name: "analytics-prod-worker-count-stopped", alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
+    expect(Object.values(resources(switchedOff, "aws_cloudwatch_composite_alarm")).map((a) => a.alarm_name)).toEqual(["dev-scheduler-down"]);
   });
 
   test("WorkerCountFunctionFailing watches the function's Lambda errors", () => {
@@ -390,7 +418,7 @@ describe("alarms", () => {
 
   test("have no actions without a topic", () => {
     const alarms = [...Object.values(resources(defaults, "aws_cloudwatch_metric_alarm")), ...Object.values(resources(defaults, "aws_cloudwatch_composite_alarm"))];
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(8);
     for (const a of alarms) {
       expect(a).not.toHaveProperty("alarm_actions");
       expect(a).not.toHaveProperty("ok_actions");

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { WORKER_COUNT_METRIC } from "./worker-count";
+import { WORKER_COUNT_LAG_MINUTES, WORKER_COUNT_METRIC } from "./worker-count";
 
 export interface MwaaAlarmsProps {
   readonly environmentName: string;
@@ -27,12 +27,17 @@ export interface MwaaAlarmsProps {
  */
 export const WEB_SERVER_RUNNING_MINUTES = 10;
 
+/** Minutes without a published worker count (beyond its lag) before WorkerCountStopped pages. */
+export const WORKER_COUNT_SILENT_MINUTES = 10;
+
 /** The alarms an on-call engineer needs for one environment. */
 export class MwaaAlarms extends Construct {
   /** The metric alarms; those without actions are inputs of `schedulerDown`. */
   readonly alarms: CloudwatchMetricAlarm[] = [];
   /** Pages when the scheduler sends no heartbeat while the web servers run. */
   readonly schedulerDown: CloudwatchCompositeAlarm;
+  /** Pages when the worker-count metric stops while the web servers run; undefined without the metric. */
+  readonly workerCountStopped?: CloudwatchCompositeAlarm;
 
   constructor(scope: Construct, id: string, props: MwaaAlarmsProps) {
     super(scope, id);
@@ -104,17 +109,47 @@ export class MwaaAlarms extends Construct {
       tags: props.tags,
     });
     if (props.workerCountNamespace !== undefined) {
+      // One final value per minute (lambda/worker-count), so Maximum is that value. Its newest
+      // WORKER_COUNT_LAG_MINUTES are not published yet: they are missing, not breaching, and the
+      // window is that much longer than the minutes that must all breach.
       alarm("WorkersAtMaximum", {
         alarmDescription: `All ${props.maxWorkers} workers busy for ${props.workersAtMaximumMinutes} minutes: raise maxWorkers or spread the load.`,
         namespace: props.workerCountNamespace,
         metricName: WORKER_COUNT_METRIC,
         dimensions: { Environment: env },
-        statistic: "Minimum",
+        statistic: "Maximum",
         period: 60,
-        evaluationPeriods: props.workersAtMaximumMinutes,
+        evaluationPeriods: props.workersAtMaximumMinutes + WORKER_COUNT_LAG_MINUTES,
+        datapointsToAlarm: props.workersAtMaximumMinutes,
         threshold: props.maxWorkers,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         treatMissingData: "notBreaching",
+      });
+      // The metric stopped: no minute published in the last WORKER_COUNT_SILENT_MINUTES beyond the
+      // lag. In ALARM during creation too, so it only feeds WorkerCountStopped, which also needs the
+      // web servers running (the same gate as SchedulerDown).
+      const silent = alarm(
+        "WorkerCountMissing",
+        {
+          alarmDescription: `No worker count published for ${WORKER_COUNT_SILENT_MINUTES} minutes (also during creation). Notifies through ${env}-worker-count-stopped.`,
+          namespace: props.workerCountNamespace,
+          metricName: WORKER_COUNT_METRIC,
+          dimensions: { Environment: env },
+          statistic: "SampleCount",
+          period: 60,
+          evaluationPeriods: WORKER_COUNT_SILENT_MINUTES + WORKER_COUNT_LAG_MINUTES,
+          threshold: 1,
+          comparisonOperator: "LessThanThreshold",
+          treatMissingData: "breaching",
+        },
+        false,
+      );
+      this.workerCountStopped = new CloudwatchCompositeAlarm(this, "WorkerCountStopped", {
+        alarmName: `${env}-worker-count-stopped`,
+        alarmDescription: `No worker count for ${WORKER_COUNT_SILENT_MINUTES} minutes while the web servers run: the worker graph and the workers-at-maximum alarm are blind.`,
+        alarmRule: `ALARM("${silent.arn}") AND OK("${webServers.arn}")`,
+        ...actions,
+        tags: props.tags,
       });
     }
     if (props.workerCountFunctionName !== undefined) {

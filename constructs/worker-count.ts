@@ -6,11 +6,13 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import { isUnresolvedToken } from "./model-ref";
 
-import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
+import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
 
 /** Metric names the worker-count Lambda publishes, from the handler's own contract. */
 export const WORKER_COUNT_METRIC = WORKER_COUNT_METRIC_NAME;
 export const ADDITIONAL_WORKER_COUNT_METRIC = ADDITIONAL_WORKER_COUNT_METRIC_NAME;
+/** Minutes the metric's newest point trails the clock: each minute is published once, this long after it ends. */
+export const WORKER_COUNT_LAG_MINUTES = DEFAULT_LAG_MINUTES;
 
 export interface WorkerCountMetricProps {
   readonly environmentName: string;
@@ -81,7 +83,7 @@ export class WorkerCountMetric extends Construct {
     });
     new LambdaFunctionEventInvokeConfig(this, "InvokeConfig", {
       functionName: fn.functionName,
-      // A minute's run is superseded by the next one, which republishes the same minutes.
+      // Each run publishes its minute once; a retry after a partial failure could send a second value.
       maximumRetryAttempts: 0,
       maximumEventAgeInSeconds: 120,
       ...(props.onFailureDestinationArn !== undefined ? { destinationConfig: { onFailure: { destination: props.onFailureDestinationArn } } } : {}),

@@ -10,6 +10,18 @@ export const DEFAULT_METRIC_NAMESPACE = "PrivateMWAA";
 export const WORKER_COUNT_METRIC_NAME = "WorkerCount";
 /** Gauge, unit Count, one value per minute: workers of the AdditionalWorker cluster (0 when none ran). */
 export const ADDITIONAL_WORKER_COUNT_METRIC_NAME = "AdditionalWorkerCount";
+/**
+ * Each run publishes exactly one minute, the one that ended this many minutes ago, once: CloudWatch
+ * aggregates every value sent for a period instead of replacing it (GetMetricStatistics API
+ * reference: "CloudWatch aggregates all data points with time stamps that fall within each
+ * period"), so a minute republished with a later, higher count kept its first low value as the
+ * Minimum. Assumption, not an AWS figure: the AWS/MWAA container samples of a minute (BaseWorker and
+ * AdditionalWorker may arrive at different times) are all in within 5 minutes. Raise LAG_MINUTES if
+ * late samples show up. The metric's newest minutes are therefore always this far behind the clock,
+ * which the alarms on it allow for.
+ */
+export const DEFAULT_LAG_MINUTES = 5;
+
 /** The only dimension of both gauges; its value is the MWAA environment name. */
 export const ENVIRONMENT_DIMENSION = "Environment";
 
@@ -19,10 +31,8 @@ export const ENV_VARS = {
   environmentName: "MWAA_ENVIRONMENT_NAME",
   /** Optional, default DEFAULT_METRIC_NAMESPACE. */
   namespace: "METRIC_NAMESPACE",
-  /** Optional, default 10: whole minutes each run reads and (re)publishes. */
-  lookbackMinutes: "LOOKBACK_MINUTES",
-  /** Optional, default 2: newest whole minutes left for a later run while their samples arrive. */
-  settleMinutes: "SETTLE_MINUTES",
+  /** Optional, default DEFAULT_LAG_MINUTES: how many whole minutes after a minute ends its data counts as final and the minute is published, once. */
+  lagMinutes: "LAG_MINUTES",
   /** Optional, default 1: CPUUtilization samples each container emits per minute. */
   samplesPerWorkerPerMinute: "SAMPLES_PER_WORKER_PER_MINUTE",
 } as const;

@@ -27,38 +27,37 @@
  * container overlaps its successor for a minute. Publishing the observed counts, zeros and twos
  * alike, keeps long-range averages unbiased.
  *
- * Which minutes each run publishes:
- * - The window is the LOOKBACK_MINUTES whole minutes before the current minute, minus the newest
- *   SETTLE_MINUTES (their samples may still be arriving). Each minute is therefore republished by
- *   several consecutive runs, with the minute's own timestamp and, once its data is complete, the
- *   same value: a late, retried or repeated run rewrites the same points and fills gaps left by a
- *   failed run. Consumers must use Average, Maximum or Minimum; Sum and SampleCount count the
- *   republications and mean nothing.
+ * Which minute each run publishes: exactly one, the minute that ended LAG_MINUTES (contract.ts
+ * DEFAULT_LAG_MINUTES) before the run, once its data counts as final. CloudWatch keeps every value
+ * sent for a minute, so a minute published twice with different counts has a Minimum and an
+ * Average that are neither; one final value per minute makes Minimum, Maximum and Average agree.
+ * The run reads from that minute up to the current one, to see how far the data has arrived. A
+ * failed run leaves its minute unpublished (a gap), never a second value.
  * - A minute without AdditionalWorker samples has 0 additional workers (CloudWatch returns no data
  *   point for a period without samples).
  * - BaseWorker samples mark how far the data has arrived. MWAA runs exactly one base worker while
- *   the environment is up, so the newest minute with base samples is the newest minute whose data
- *   is in; the minutes after it are "pending" and skipped (a later run publishes them). Earlier
- *   minutes without base samples are published with 0 base workers: that is what was observed
- *   (a container replacement or a late sample), and skipping them would bias averages upwards.
- *   A window with no base samples at all (environment creating, updating, deleted, or metrics
- *   delayed) publishes nothing, so an alarm on the metric should treat missing data as breaching.
+ *   the environment is up, so a base sample in the minute or any later one means the minute's data
+ *   is in; the minute is then published, with 0 base workers if it had none itself (a container
+ *   replacement or a late sample: skipping it would bias averages upwards). Without any base sample
+ *   since the minute (environment creating, updating, deleted, or metrics late) nothing is
+ *   published and the run logs a warning; the WorkerCountStopped alarm (constructs/alarms.ts)
+ *   pages when that lasts while the environment runs.
  *
  * Environment variables:
  * - MWAA_ENVIRONMENT_NAME (required): the `Environment` dimension of the source metrics.
  * - METRIC_NAMESPACE (default `PrivateMWAA`): namespace of the published metrics.
- * - LOOKBACK_MINUTES (default 10): whole minutes read and (re)published by each run.
- * - SETTLE_MINUTES (default 2): newest whole minutes left for a later run.
+ * - LAG_MINUTES (default 5): the run publishes the minute that ended this many minutes ago.
  * - SAMPLES_PER_WORKER_PER_MINUTE (default 1): see "Emit interval" above.
  *
  * IAM: cloudwatch:GetMetricData, and cloudwatch:PutMetricData (condition key cloudwatch:namespace).
- * Invoked every minute by an EventBridge schedule; when the event carries `time`, the window is
- * computed from it, so a delayed retry of an invocation reads the same minutes.
+ * Invoked every minute by an EventBridge schedule; when the event carries `time`, the minute is
+ * computed from it, so a delayed retry of an invocation publishes the same minute.
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchClientConfig, MetricDataQuery, MetricDataResult, MetricDatum } from "@aws-sdk/client-cloudwatch";
 import {
   ADDITIONAL_WORKER_COUNT_METRIC_NAME,
+  DEFAULT_LAG_MINUTES,
   DEFAULT_METRIC_NAMESPACE,
   ENVIRONMENT_DIMENSION,
   ENV_VARS,
@@ -73,11 +72,8 @@ export const SOURCE_METRIC_NAME = "CPUUtilization";
 export const BASE_WORKER_CLUSTER = "BaseWorker";
 export const ADDITIONAL_WORKER_CLUSTER = "AdditionalWorker";
 
-export const DEFAULT_LOOKBACK_MINUTES = 10;
-export const DEFAULT_SETTLE_MINUTES = 2;
+export { DEFAULT_LAG_MINUTES };
 
-/** PutMetricData takes at most 1000 metric data entries (and 1 MB) per request (API reference, 2023 on; was 20). */
-export const PUT_METRIC_DATA_MAX_ENTRIES = 1000;
 /** Attempts per API call, first try included, for the SDK's standard retry strategy (exponential backoff with jitter). */
 export const MAX_ATTEMPTS = 5;
 /** Per-attempt limits, so a hung connection fails fast and is retried instead of using up the function timeout. */
@@ -93,8 +89,7 @@ const MAX_GET_METRIC_DATA_PAGES = 50;
 export interface WorkerCountConfig {
   readonly environmentName: string;
   readonly namespace: string;
-  readonly lookbackMinutes: number;
-  readonly settleMinutes: number;
+  readonly lagMinutes: number;
   readonly samplesPerWorkerPerMinute: number;
 }
 
@@ -116,11 +111,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerCountCon
   if (namespace.length > 255 || namespace.startsWith("AWS/")) {
     throw new Error(`${ENV_VARS.namespace} must be at most 255 characters and not start with "AWS/", got "${namespace}"`);
   }
-  // At most a day: 1440 minutes x 2 entries is 3 PutMetricData calls, and one GetMetricData page.
-  const lookbackMinutes = intFromEnv(env, ENV_VARS.lookbackMinutes, DEFAULT_LOOKBACK_MINUTES, 1, 1440);
-  const settleMinutes = intFromEnv(env, ENV_VARS.settleMinutes, Math.min(DEFAULT_SETTLE_MINUTES, lookbackMinutes - 1), 0, lookbackMinutes - 1);
+  const lagMinutes = intFromEnv(env, ENV_VARS.lagMinutes, DEFAULT_LAG_MINUTES, 1, 60);
   const samplesPerWorkerPerMinute = intFromEnv(env, ENV_VARS.samplesPerWorkerPerMinute, 1, 1, 60);
-  return { environmentName, namespace, lookbackMinutes, settleMinutes, samplesPerWorkerPerMinute };
+  return { environmentName, namespace, lagMinutes, samplesPerWorkerPerMinute };
 }
 
 /** Whole minutes `[startMs, endMs)`, both on minute boundaries. */
@@ -129,10 +122,10 @@ export interface MinuteWindow {
   readonly endMs: number;
 }
 
-/** The window a run at `nowMs` reads: LOOKBACK whole minutes before the current minute, minus the newest SETTLE. */
-export function minuteWindow(nowMs: number, lookbackMinutes: number, settleMinutes: number): MinuteWindow {
+/** The window a run at `nowMs` reads: from the minute it publishes (LAG whole minutes before the current minute) up to the current minute. */
+export function minuteWindow(nowMs: number, lagMinutes: number): MinuteWindow {
   const currentMinuteMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
-  return { startMs: currentMinuteMs - lookbackMinutes * MINUTE_MS, endMs: currentMinuteMs - settleMinutes * MINUTE_MS };
+  return { startMs: currentMinuteMs - lagMinutes * MINUTE_MS, endMs: currentMinuteMs };
 }
 
 function sampleCountQuery(id: string, cluster: string, environmentName: string): MetricDataQuery {
@@ -232,6 +225,12 @@ export function computeWorkerCounts(
   return { points, pendingMinutes };
 }
 
+/** Pure: the one point a run publishes, the window's first minute, when its data has arrived; else undefined. */
+export function finalPoint(counts: WorkerCounts, window: MinuteWindow): WorkerCountPoint | undefined {
+  const first = counts.points[0];
+  return first !== undefined && first.timestamp.getTime() === window.startMs ? first : undefined;
+}
+
 /** Pure: the PutMetricData entries for `points`: WorkerCount and AdditionalWorkerCount per minute, dimension Environment. */
 export function toMetricData(points: readonly WorkerCountPoint[], environmentName: string): MetricDatum[] {
   const dimensions = [{ Name: ENVIRONMENT_DIMENSION, Value: environmentName }];
@@ -292,13 +291,11 @@ async function fetchWorkerSamples(client: CloudWatchClient, environmentName: str
   return [...merged.values()];
 }
 
+/** One call: a run sends at most one minute, two entries. */
 async function publish(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[]): Promise<number> {
-  let calls = 0;
-  for (let i = 0; i < data.length; i += PUT_METRIC_DATA_MAX_ENTRIES) {
-    await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: data.slice(i, i + PUT_METRIC_DATA_MAX_ENTRIES) }));
-    calls++;
-  }
-  return calls;
+  if (data.length === 0) return 0;
+  await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: [...data] }));
+  return 1;
 }
 
 /** EventBridge scheduled event; only `time` (ISO 8601) is read. */
@@ -309,12 +306,12 @@ export interface WorkerCountEvent {
 export interface WorkerCountSummary {
   readonly environment: string;
   readonly namespace: string;
-  readonly windowStart: string;
-  readonly windowEnd: string;
+  /** Start of the minute this run publishes (ISO). */
+  readonly minute: string;
+  /** 1 when the minute was published, 0 when its data had not arrived. */
   readonly publishedMinutes: number;
-  readonly pendingMinutes: number;
   readonly putMetricDataCalls: number;
-  /** Published minutes, oldest first: [minute start (ISO), WorkerCount, AdditionalWorkerCount]. */
+  /** The published minute: [minute start (ISO), WorkerCount, AdditionalWorkerCount]; empty when none. */
   readonly points: ReadonlyArray<readonly [string, number, number]>;
 }
 
@@ -342,20 +339,19 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
       config = readConfig(deps.env ?? process.env);
       const eventMs = typeof event?.time === "string" ? Date.parse(event.time) : NaN;
       const runAt = Number.isFinite(eventMs) ? Math.min(eventMs, started) : started;
-      const window = minuteWindow(runAt, config.lookbackMinutes, config.settleMinutes);
+      const window = minuteWindow(runAt, config.lagMinutes);
       client ??= createCloudWatchClient();
 
       const results = await fetchWorkerSamples(client, config.environmentName, window);
-      const { points, pendingMinutes } = computeWorkerCounts(results, window, config.samplesPerWorkerPerMinute);
+      const point = finalPoint(computeWorkerCounts(results, window, config.samplesPerWorkerPerMinute), window);
+      const points = point !== undefined ? [point] : [];
       const putMetricDataCalls = await publish(client, config.namespace, toMetricData(points, config.environmentName));
 
       const summary: WorkerCountSummary = {
         environment: config.environmentName,
         namespace: config.namespace,
-        windowStart: new Date(window.startMs).toISOString(),
-        windowEnd: new Date(window.endMs).toISOString(),
+        minute: new Date(window.startMs).toISOString(),
         publishedMinutes: points.length,
-        pendingMinutes,
         putMetricDataCalls,
         points: points.map((p) => [p.timestamp.toISOString(), p.workers, p.additionalWorkers] as const),
       };
@@ -363,7 +359,7 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
       log(
         JSON.stringify({
           level,
-          message: points.length > 0 ? "published worker counts" : "no BaseWorker samples in the window; nothing published",
+          message: points.length > 0 ? "published the worker count" : "no BaseWorker samples since the minute; nothing published",
           ...summary,
           durationMs: now() - started,
         }),
