@@ -128,7 +128,9 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
         stacks = Object.keys(synthesize(root, out, path.resolve(root, config), config));
       } catch (e) {
         log(`FAIL   ${config}: synth failed: ${(e as Error).message}`);
-        for (const l of (e as { details?: string[] }).details ?? []) log(`         ${l}`);
+        const details = (e as { details?: string[] }).details ?? [];
+        const errors = details.filter((l) => /error|Could not|cannot|ENOENT|not found/i.test(l));
+        for (const l of (errors.length > 0 ? errors : details).slice(-8)) log(`         ${l.trim()}`);
         jobs.push({ config, stack: "(synth)", dir: "", doc: {} });
         continue;
       }
@@ -157,8 +159,12 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
       return result;
     });
     const failed = results.filter((r) => !r.ok).length;
+    const unsynthesized = jobs.filter((j) => j.dir === "").length;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
-    log(`terraform check: ${jobs.length} stack(s) from ${options.configs.length} config(s): ${jobs.length - failed} passed, ${failed} failed, in ${seconds} s${options.keep ? ` (kept ${scratch})` : ""}`);
+    const stacks = jobs.length - unsynthesized;
+    log(
+      `terraform check: ${stacks} stack(s) from ${options.configs.length} config(s): ${stacks - (failed - unsynthesized)} passed, ${failed - unsynthesized} failed${unsynthesized > 0 ? `; ${unsynthesized} config(s) did not synthesize` : ""}; ${seconds} s${options.keep ? ` (kept ${scratch})` : ""}`,
+    );
     return failed === 0 ? 0 : 1;
   } finally {
     if (!options.keep) fs.rmSync(scratch, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * difference against the known, explained ones. Pure functions on parsed JSON; check.ts does the
  * file work.
  */
+import { jsonDiff } from "../shared/json-diff";
 import { KNOWN_DIFFERENCES, type KnownDifference } from "./known-differences";
 
 /** One leaf that differs: a value changed, or a key exists on one side only (undefined on the other). */
@@ -19,24 +20,12 @@ export interface ClassifiedDifference extends Difference {
   readonly explainedBy?: KnownDifference;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /**
  * Leaf-level differences between two JSON values. Arrays are compared by index (order is part of
  * the output: Terraform lists are ordered); a length change shows as keys present on one side.
  */
-export function diffJson(file: string, a: unknown, b: unknown, path: string[] = []): Difference[] {
-  if (Array.isArray(a) && Array.isArray(b)) {
-    const out: Difference[] = [];
-    for (let i = 0; i < Math.max(a.length, b.length); i++) out.push(...diffJson(file, a[i], b[i], [...path, String(i)]));
-    return out;
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    return keys.flatMap((k) => diffJson(file, a[k], b[k], [...path, k]));
-  }
-  if (JSON.stringify(a) === JSON.stringify(b)) return [];
-  return [{ file, path, cdktf: a, cdktn: b }];
+export function diffJson(file: string, a: unknown, b: unknown): Difference[] {
+  return jsonDiff(a, b).map((l) => ({ file, path: l.path.map(String), cdktf: l.before, cdktn: l.after }));
 }
 
 /** Each difference with the known difference that explains it, if any. */

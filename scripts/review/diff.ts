@@ -3,222 +3,18 @@
  * removes, updates or replaces, per stack, with the attribute paths that changed. No files, no
  * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
  */
-import {
-  COMPUTED_ON_UPDATE,
-  MWAA_ARTIFACT_ATTRIBUTES,
-  MWAA_ENVIRONMENT,
-  PROTECTED_TYPES,
-  REPLACE_RULES,
-  SET_ATTRIBUTES,
-  TAG_ATTRIBUTES,
-  TERRAFORM_ONLY,
-  NOT_KNOWN,
-  forcesReplacement,
-  notKnown,
-  type Json,
-} from "./rules";
 import { versionChange, type VersionChange } from "../../constructs/versions";
+import { type RawChange, deepDiff } from "./attribute-diff";
+import { type Entry, entries, isObject, resourceChange } from "./change";
+import { type ChangedOutputs, propagate } from "./references";
+import { COMPUTED_ON_UPDATE, MWAA_ARTIFACT_ATTRIBUTES, MWAA_ENVIRONMENT, NOT_KNOWN, REPLACE_RULES, TAG_ATTRIBUTES, TERRAFORM_ONLY, forcesReplacement, notKnown } from "./rules";
+import type { Action, AttributeChange, Block, Json, OptionChange, ProtectedRisk, ResourceChange, Review, StackCounts, StackReview, TerraformDoc } from "./types";
 
-export type { Json } from "./rules";
-
-/** A resource or data source body. */
-export type Block = { readonly [key: string]: Json };
-
-/** The parts of a synthesized `cdk.tf.json` the review reads. */
-export interface TerraformDoc {
-  readonly resource?: { readonly [type: string]: { readonly [name: string]: Block } };
-  readonly data?: { readonly [type: string]: { readonly [name: string]: Block } };
-  readonly terraform?: Block;
-  readonly provider?: Block;
-  readonly [key: string]: Json | undefined;
-}
-
-/** One changed attribute. Paths join nested blocks with "." and show list positions as `[i]`. */
-export interface AttributeChange {
-  readonly path: string;
-  /** undefined: the attribute is not set. */
-  readonly before?: Json;
-  readonly after?: Json;
-  /** The JSON is the same, but the value changes at apply time because what it references changes. */
-  readonly indirect?: string;
-  /** The address whose change causes the indirect change. */
-  readonly via?: string;
-  /** Why this change replaces the resource, when it does. */
-  readonly replaces?: string;
-  /** Why the review cannot tell whether this change updates or replaces the resource. */
-  readonly unknown?: string;
-  /** A Terraform meta-argument (depends_on, lifecycle): nothing changes in AWS. */
-  readonly terraformOnly?: boolean;
-}
-
-/** A changed key of `airflow_configuration_options` (which `terraform plan` shows as "(sensitive value)"). */
-export interface OptionChange {
-  readonly key: string;
-  readonly before?: string;
-  readonly after?: string;
-}
-
-/** `unknown`: a change the review's rules do not cover (it may be an update or a replacement). */
-export type Action = "create" | "delete" | "update" | "replace" | "unknown" | "terraform-only" | "read";
-
-export interface ResourceChange {
-  /** `type.name`, or `data.type.name` for a data source. */
-  readonly address: string;
-  readonly type: string;
-  readonly name: string;
-  readonly mode: "managed" | "data";
-  /** The construct path from cdktf's `//` metadata, when there is one. */
-  readonly constructPath?: string;
-  readonly action: Action;
-  readonly attributes: readonly AttributeChange[];
-  /** For the MWAA environment: which configuration options changed. */
-  readonly options?: readonly OptionChange[];
-  /** prevent_destroy, or a type the review always protects (MWAA environment, S3 bucket). */
-  readonly protected: boolean;
-  /** lifecycle.prevent_destroy is set: Terraform refuses the plan instead of destroying. */
-  readonly preventDestroy: boolean;
-  /** The MWAA environment is updated in place (10 to 30 minutes). */
-  readonly longUpdate?: boolean;
-  /** Why the environment updates although its own JSON may not change (artifacts). */
-  readonly longUpdateReasons?: readonly string[];
-  /** Only tags change. */
-  readonly tagsOnly?: boolean;
-  /** An address change: the same resource under another address is destroyed and a new one created. */
-  readonly addressChange?: { readonly from: string; readonly to: string };
-  /** A short description (S3 key, name) to tell resources apart in the report. */
-  readonly label?: string;
-  /** A remark for reviewers (a DAG file needs no environment update). */
-  readonly note?: string;
-  /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused. */
-  readonly versionChange?: VersionChange;
-}
-
-export interface StackCounts {
-  readonly added: number;
-  readonly changed: number;
-  readonly removed: number;
-  readonly replaced: number;
-  /** Changes the review cannot judge (action `unknown`). */
-  readonly unknown: number;
-}
-
-export interface StackReview {
-  readonly name: string;
-  /** new: only in head; removed: only in base. */
-  readonly status: "new" | "removed" | "changed" | "unchanged";
-  readonly changes: readonly ResourceChange[];
-  /** Stack-level warnings: backend or provider configuration changes. */
-  readonly notes: readonly string[];
-  readonly counts: StackCounts;
-  /** Addresses of MWAA environments in the stack (base for removed stacks). */
-  readonly environments: readonly { readonly address: string; readonly name?: Json }[];
-}
-
-export interface ProtectedRisk {
-  readonly stack: string;
-  readonly address: string;
-  /** replace, delete (removed from a stack), address change, or stack removed. */
-  readonly action: "replace" | "delete" | "address-change" | "stack-removed";
-}
-
-export interface Review {
-  readonly stacks: readonly StackReview[];
-  /** Removed and added stacks that both hold an MWAA environment: probably a renamed environment. */
-  readonly renames: readonly { readonly from: string; readonly to: string }[];
-  /** Protected resources that would be replaced or destroyed. */
-  readonly protectedAtRisk: readonly ProtectedRisk[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Blocks and addresses
-
-interface Entry {
-  readonly address: string;
-  readonly type: string;
-  readonly name: string;
-  readonly mode: "managed" | "data";
-  readonly block: Block;
-}
-
-function entries(doc: TerraformDoc): Map<string, Entry> {
-  const out = new Map<string, Entry>();
-  const add = (blocks: TerraformDoc["resource"], mode: "managed" | "data") => {
-    for (const [type, byName] of Object.entries(blocks ?? {})) {
-      for (const [name, block] of Object.entries(byName ?? {})) {
-        const address = `${mode === "data" ? "data." : ""}${type}.${name}`;
-        out.set(address, { address, type, name, mode, block });
-      }
-    }
-  };
-  add(doc.resource, "managed");
-  add(doc.data, "data");
-  return out;
-}
-
-function isObject(v: Json | undefined): v is { [key: string]: Json } {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function constructPath(block: Block): string | undefined {
-  const meta = block["//"];
-  if (!isObject(meta) || !isObject(meta.metadata)) return undefined;
-  const p = meta.metadata.path;
-  return typeof p === "string" ? p : undefined;
-}
-
-function preventDestroy(block: Block): boolean {
-  const lifecycle = block.lifecycle;
-  return isObject(lifecycle) && lifecycle.prevent_destroy === true;
-}
-
-function isProtected(type: string, block: Block): boolean {
-  return PROTECTED_TYPES.has(type) || preventDestroy(block);
-}
-
-/** A label that tells resources of one type apart: the S3 key, a name. */
-function labelOf(type: string, block: Block): string | undefined {
-  const pick = (k: string) => (typeof block[k] === "string" && !(block[k] as string).includes("${") ? (block[k] as string) : undefined);
-  if (type === "aws_s3_object") return pick("key");
-  return pick("name") ?? pick("function_name") ?? pick("domain_name") ?? pick("bucket") ?? pick("alarm_name") ?? pick("dashboard_name") ?? pick("service_name");
-}
-
-// ---------------------------------------------------------------------------------------------
-// Deep diff
+export type * from "./types";
+export { deepDiff } from "./attribute-diff";
 
 const sameJson = (a: Json | undefined, b: Json | undefined) => JSON.stringify(a) === JSON.stringify(b);
 
-function sortedIfSet(key: string, v: Json | undefined): Json | undefined {
-  if (!Array.isArray(v) || !SET_ATTRIBUTES.has(key) || v.some((x) => typeof x === "object" && x !== null)) return v;
-  return [...v].map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as Json);
-}
-
-interface RawChange {
-  /** Display path, with list positions. */
-  readonly path: string;
-  /** Rule path, without list positions. */
-  readonly rulePath: string;
-  readonly before?: Json;
-  readonly after?: Json;
-}
-
-/** Leaf-level differences between two JSON values, ignoring cdktf's `//` metadata keys. */
-export function deepDiff(before: Json | undefined, after: Json | undefined, path = "", rulePath = ""): RawChange[] {
-  const key = rulePath.split(".").pop() ?? "";
-  const b = sortedIfSet(key, before);
-  const a = sortedIfSet(key, after);
-  if (sameJson(b, a)) return [];
-  if (isObject(b) && isObject(a)) {
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => k !== "//").sort();
-    return keys.flatMap((k) => deepDiff(b[k], a[k], path === "" ? k : `${path}.${k}`, rulePath === "" ? k : `${rulePath}.${k}`));
-  }
-  if (Array.isArray(b) && Array.isArray(a) && b.length === a.length && b.some((x) => typeof x === "object" && x !== null)) {
-    return b.flatMap((x, i) => deepDiff(x, a[i], `${path}[${i}]`, rulePath));
-  }
-  // Blocks written as a one-element list in some JSON and as an object in other: compare the object.
-  if (Array.isArray(b) && b.length === 1 && isObject(a)) return deepDiff(b[0], a, path, rulePath);
-  if (isObject(b) && Array.isArray(a) && a.length === 1) return deepDiff(b, a[0], path, rulePath);
-  return [{ path, rulePath, before: b, after: a }];
-}
 
 function optionChanges(before: Json | undefined, after: Json | undefined): OptionChange[] {
   const b = isObject(before) ? before : {};
@@ -231,65 +27,13 @@ function optionChanges(before: Json | undefined, after: Json | undefined): Optio
 }
 
 // ---------------------------------------------------------------------------------------------
-// References: an attribute whose JSON is unchanged still changes when what it references does.
-
-const REFERENCE = /(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_][a-z0-9_]*/g;
-
-interface Reference {
-  readonly path: string;
-  readonly rulePath: string;
-  readonly value: Json;
-  /** `address.attribute` tokens found in the value. */
-  readonly targets: readonly { readonly address: string; readonly attribute: string }[];
-}
-
-function references(block: Block, known: ReadonlyMap<string, Entry>): Reference[] {
-  const out: Reference[] = [];
-  const visit = (v: Json | undefined, path: string, rulePath: string, top: Json | undefined) => {
-    if (typeof v === "string") {
-      if (!v.includes("${")) return;
-      const targets: { address: string; attribute: string }[] = [];
-      for (const m of v.matchAll(REFERENCE)) {
-        const parts = m[0].split(".");
-        const attribute = parts.pop() as string;
-        const address = parts.join(".");
-        if (known.has(address)) targets.push({ address, attribute });
-      }
-      if (targets.length > 0) out.push({ path, rulePath, value: top ?? v, targets });
-    } else if (Array.isArray(v)) {
-      // A list of plain values is one attribute (subnet_ids): report it whole.
-      if (v.every((x) => typeof x !== "object" || x === null)) {
-        const found = v.flatMap((x) => (typeof x === "string" ? references({ x }, known).flatMap((r) => r.targets) : []));
-        if (found.length > 0) out.push({ path, rulePath, value: v, targets: found });
-      } else v.forEach((x, i) => visit(x, `${path}[${i}]`, rulePath, undefined));
-    } else if (isObject(v)) {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "//" || (path === "" && TERRAFORM_ONLY.has(k))) continue;
-        visit(x, path === "" ? k : `${path}.${k}`, rulePath === "" ? k : `${rulePath}.${k}`, undefined);
-      }
-    }
-  };
-  visit(block as Json, "", "", undefined);
-  return out;
-}
-
-/** What of a resource changes at apply time, seen from a reference to it. */
-interface ChangedOutputs {
-  readonly all: boolean;
-  /** The resource may or may not be replaced (its change is not known to this review). */
-  readonly uncertain?: boolean;
-  readonly attributes: ReadonlySet<string>;
-  readonly why: string;
-}
-
-// ---------------------------------------------------------------------------------------------
 // One stack
 
 interface Working {
   readonly entry: Entry;
   readonly base: Block;
-  direct: RawChange[];
-  indirect: AttributeChange[];
+  readonly direct: RawChange[];
+  readonly indirect: AttributeChange[];
 }
 
 function classify(w: Working): { action: Action; attributes: AttributeChange[] } {
@@ -401,58 +145,22 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
     working.set(address, { entry, base: old.block, direct: deepDiff(old.block as Json, entry.block as Json), indirect: [] });
   }
 
-  // Propagate changes through references until nothing new changes.
-  const refs = new Map<string, Reference[]>();
-  for (const [address, w] of working) refs.set(address, references(w.entry.block, after));
-  for (let round = 0; round < 50; round++) {
+  // Carry changes along references until nothing new changes.
+  propagate(working, after, () => {
     const outputs = new Map<string, ChangedOutputs>();
     for (const [address, w] of working) {
       const { action, attributes } = classify(w);
       const o = outputsOf(w, action, attributes);
       if (o !== undefined) outputs.set(address, o);
     }
-    let grew = false;
-    for (const [address, w] of working) {
-      for (const ref of refs.get(address) ?? []) {
-        if (w.direct.some((c) => c.path === ref.path || c.path.startsWith(`${ref.path}.`) || c.path.startsWith(`${ref.path}[`))) continue;
-        if (w.indirect.some((c) => c.path === ref.path)) continue;
-        const hit = ref.targets.find((t) => {
-          const o = outputs.get(t.address);
-          return o !== undefined && t.address !== address && (o.all || o.attributes.has(t.attribute));
-        });
-        if (hit === undefined) continue;
-        const { why, uncertain } = outputs.get(hit.address) as ChangedOutputs;
-        const managed = w.entry.mode === "managed";
-        const forced = managed ? forcesReplacement(w.entry.type, ref.rulePath, ref.value, undefined) : undefined;
-        // What an uncertain change forces is uncertain too: "may be replaced", never "replaced" or "updated".
-        const replaces = uncertain ? undefined : forced;
-        const unknown = !managed ? undefined : uncertain && forced !== undefined ? `it may be replaced: ${forced}` : forced === undefined ? notKnown(w.entry.type, ref.rulePath) : undefined;
-        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}) });
-        grew = true;
-      }
-    }
-    if (!grew) break;
-  }
+    return outputs;
+  });
 
   const changes: ResourceChange[] = [];
-  for (const [address, w] of working) {
+  for (const w of working.values()) {
     const { action, attributes } = classify(w);
     if (attributes.length === 0) continue;
-    const { entry } = w;
-    const change: ResourceChange = {
-      address,
-      type: entry.type,
-      name: entry.name,
-      mode: entry.mode,
-      constructPath: constructPath(entry.block),
-      action,
-      attributes,
-      protected: entry.mode === "managed" && isProtected(entry.type, w.base),
-      preventDestroy: preventDestroy(w.base),
-      label: labelOf(entry.type, entry.block),
-      ...environmentDetails(entry.type, action, attributes, w),
-    };
-    changes.push(change);
+    changes.push(resourceChange(w.entry, action, { atRisk: w.base, attributes, ...environmentDetails(w.entry.type, action, attributes, w) }));
   }
 
   const removed = [...before.values()].filter((e) => !after.has(e.address));
@@ -460,40 +168,9 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   const moved = addressChanges(removed, added);
   const movedFrom = new Set(moved.map(([r]) => r.address));
   const movedTo = new Set(moved.map(([, a]) => a.address));
-  for (const [r, a] of moved) {
-    changes.push({
-      address: a.address,
-      type: a.type,
-      name: a.name,
-      mode: a.mode,
-      constructPath: constructPath(a.block),
-      action: "replace",
-      attributes: [],
-      protected: isProtected(r.type, r.block),
-      preventDestroy: preventDestroy(r.block),
-      addressChange: { from: r.address, to: a.address },
-      label: labelOf(a.type, a.block),
-    });
-  }
-  for (const e of added) {
-    if (movedTo.has(e.address)) continue;
-    changes.push({ address: e.address, type: e.type, name: e.name, mode: e.mode, constructPath: constructPath(e.block), action: e.mode === "data" ? "read" : "create", attributes: [], protected: false, preventDestroy: false, label: labelOf(e.type, e.block) });
-  }
-  for (const e of removed) {
-    if (movedFrom.has(e.address)) continue;
-    changes.push({
-      address: e.address,
-      type: e.type,
-      name: e.name,
-      mode: e.mode,
-      constructPath: constructPath(e.block),
-      action: "delete",
-      attributes: [],
-      protected: e.mode === "managed" && isProtected(e.type, e.block),
-      preventDestroy: preventDestroy(e.block),
-      label: labelOf(e.type, e.block),
-    });
-  }
+  for (const [r, a] of moved) changes.push(resourceChange(a, "replace", { atRisk: r.block, addressChange: { from: r.address, to: a.address } }));
+  for (const e of added) if (!movedTo.has(e.address)) changes.push(resourceChange(e, e.mode === "data" ? "read" : "create"));
+  for (const e of removed) if (!movedFrom.has(e.address)) changes.push(resourceChange(e, "delete", { atRisk: e.block }));
   changes.sort((x, y) => x.address.localeCompare(y.address));
   const artifactOf = new Map<string, string>();
   for (const c of changes) {
@@ -550,18 +227,9 @@ function environmentDetails(type: string, action: Action, attributes: readonly A
 
 /** A stack only in base (removed) or only in head (new): every resource goes with it. */
 function wholeStack(name: string, doc: TerraformDoc, status: "new" | "removed"): StackReview {
-  const changes: ResourceChange[] = [...entries(doc).values()].map((e) => ({
-    address: e.address,
-    type: e.type,
-    name: e.name,
-    mode: e.mode,
-    constructPath: constructPath(e.block),
-    action: e.mode === "data" ? "read" : status === "new" ? "create" : "delete",
-    attributes: [],
-    protected: status === "removed" && e.mode === "managed" && isProtected(e.type, e.block),
-    preventDestroy: status === "removed" && preventDestroy(e.block),
-    label: labelOf(e.type, e.block),
-  }));
+  const changes: ResourceChange[] = [...entries(doc).values()].map((e) =>
+    resourceChange(e, e.mode === "data" ? "read" : status === "new" ? "create" : "delete", { atRisk: status === "removed" ? e.block : undefined }),
+  );
   changes.sort((x, y) => x.address.localeCompare(y.address));
   const managed = changes.filter((c) => c.mode === "managed").length;
   return {
