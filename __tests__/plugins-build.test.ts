@@ -10,7 +10,9 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { unzipSync } from "fflate";
 import { removeStaleStaging } from "../plugins/cache";
-import { buildPlugins, buildWheel, checkResolution, readZipDirectory, wheelFileName, ZIP_ENTRY_TIME, ZIP_FILE_MODE, type PluginsBuild, type PluginsInput, type WheelSpec } from "../plugins";
+import { buildPlugins, checkResolution, ZIP_ENTRY_TIME, ZIP_FILE_MODE, type PluginsBuild, type PluginsInput } from "../plugins";
+import { buildWheel, wheelFileName, type WheelSpec } from "../scripts/wheel";
+import { readZipDirectory } from "./zip-reader";
 import { resolvePython, runPipPhases } from "../plugins/pip";
 
 const LIBX_1 = wheelFileName("libx", "1.0");

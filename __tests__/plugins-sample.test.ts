@@ -4,13 +4,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { buildPlugins, buildWheel, wheelFileName, type PluginsBuild } from "../plugins";
-import { SAMPLE_WHEELS } from "../plugins/sample-wheelhouse";
+import { buildPlugins, type PluginsBuild } from "../plugins";
+import { SAMPLE_WHEELS } from "../scripts/sample-wheelhouse";
+import { buildWheel, wheelFileName } from "../scripts/wheel";
 
 const airflow = join(__dirname, "..", "airflow");
 
 describe("airflow/wheelhouse", () => {
-  it("holds exactly the wheels plugins/sample-wheelhouse.ts generates, byte for byte", () => {
+  it("holds exactly the wheels scripts/sample-wheelhouse.ts generates, byte for byte", () => {
     // GIVEN the committed sample wheels WHEN compared with a fresh build of their specs
     const committed = readdirSync(join(airflow, "wheelhouse")).filter((name) => name.endsWith(".whl")).sort();
     const expected = SAMPLE_WHEELS.map((spec) => wheelFileName(spec.name, spec.version)).sort();

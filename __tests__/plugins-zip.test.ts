@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
-import { buildWheel, deterministicZip, PluginsError, readZipDirectory, wheelFileName, ZIP_ENTRY_TIME, ZIP_FILE_MODE } from "../plugins";
+import { deterministicZip, PluginsError, ZIP_ENTRY_TIME, ZIP_FILE_MODE } from "../plugins";
+import { buildWheel, wheelFileName } from "../scripts/wheel";
+import { readZipDirectory } from "./zip-reader";
 import { isolatedPipEnv, resolvePython } from "../plugins/pip";
 
 const text = (s: string) => new TextEncoder().encode(s);

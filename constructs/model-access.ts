@@ -180,12 +180,14 @@ export function checkAccess(env: { access?: Access; region?: unknown; network: {
   }
 }
 
+// zod's own CIDR formats (z.cidrv4, z.cidrv6; https://zod.dev/api, "IP blocks (CIDR)"): no hand-written parsing.
+const IPV4_CIDR = z.cidrv4();
+const IPV6_CIDR = z.cidrv6();
+
 export function isIpv4Cidr(c: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
-  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+  return IPV4_CIDR.safeParse(c).success;
 }
 
 function isIpv6Cidr(c: string): boolean {
-  const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(c);
-  return m !== null && m[1].includes(":") && Number(m[2]) <= 128;
+  return IPV6_CIDR.safeParse(c).success;
 }

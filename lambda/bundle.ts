@@ -21,10 +21,12 @@
  * `foo/index.ts` beside an imported `foo.js`) is not seen until some listed input changes; delete
  * the manifest to force a rebuild.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BuildOptions } from "esbuild";
+import { sha256Base64, sha256Hex, writeFileAtomic } from "../plugins/cache";
+import { deterministicZip, ZIP_ENTRY_TIME, ZIP_FILE_MODE } from "../plugins/zip";
 
 export interface LambdaBundle {
   /** Absolute path of the zip, under cacheDir, named after its content hash. */
@@ -48,11 +50,7 @@ export { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./shared/runtime";
 /** Bump when the bundling or zipping logic changes in a way the options below do not capture. */
 const CACHE_FORMAT = 1;
 const ZIP_ENTRY = "index.js";
-/** 1980-01-01 00:00 local time: fflate writes DOS date fields from local time, so this encodes the same everywhere. */
-const ZIP_MTIME = new Date(1980, 0, 1, 0, 0, 0);
-const ZIP_OS_UNIX = 3;
-/** Regular file, rw-r--r--, in the high 16 bits of the external attributes. */
-const ZIP_ATTRS = 0o100644 * 0x10000;
+/** The zip is plugins/zip.ts's deterministic one (fixed time, Unix mode 0644), at the highest level. */
 const ZIP_LEVEL = 9;
 
 /** Every esbuild option except the entry point; part of the cache key. */
@@ -76,10 +74,6 @@ interface Manifest {
   readonly zipFile: string;
   /** Files esbuild read, relative to the project root, '/'-separated, sorted. */
   readonly inputs: string[];
-}
-
-function sha256(data: string | Uint8Array): Buffer {
-  return createHash("sha256").update(data).digest();
 }
 
 function packageVersion(pkg: string, fromDir: string): string {
@@ -112,11 +106,12 @@ function cacheKey(root: string, entryRel: string, inputs: readonly string[]): st
   field("esbuild", packageVersion("esbuild", root));
   field("fflate", packageVersion("fflate", root));
   field("build", JSON.stringify(BUILD_OPTIONS));
-  field("zip", JSON.stringify({ entry: ZIP_ENTRY, mtime: [1980, 1, 1], os: ZIP_OS_UNIX, attrs: ZIP_ATTRS, level: ZIP_LEVEL }));
+  // The same value as before the zip writer was shared (os 3 = Unix), so existing caches stay valid.
+  field("zip", JSON.stringify({ entry: ZIP_ENTRY, mtime: [ZIP_ENTRY_TIME.year, ZIP_ENTRY_TIME.month, ZIP_ENTRY_TIME.day], os: 3, attrs: ZIP_FILE_MODE * 0x10000, level: ZIP_LEVEL }));
   field("entry", entryRel);
   // esbuild reads tsconfig.json for some TypeScript semantics without listing it in the metafile.
   const tsconfig = path.join(root, "tsconfig.json");
-  field("tsconfig", fs.existsSync(tsconfig) ? sha256(fs.readFileSync(tsconfig)).toString("hex") : "-");
+  field("tsconfig", fs.existsSync(tsconfig) ? sha256Hex(fs.readFileSync(tsconfig)) : "-");
   for (const rel of inputs) {
     let content: Buffer;
     try {
@@ -124,20 +119,9 @@ function cacheKey(root: string, entryRel: string, inputs: readonly string[]): st
     } catch {
       return undefined;
     }
-    field("input", `${rel}\0${sha256(content).toString("hex")}`);
+    field("input", `${rel}\0${sha256Hex(content)}`);
   }
   return h.digest("hex");
-}
-
-function writeAtomic(file: string, data: string | Uint8Array): void {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 function readManifest(file: string): Manifest | undefined {
@@ -150,7 +134,7 @@ function readManifest(file: string): Manifest | undefined {
 }
 
 function result(zipPath: string, zip: Uint8Array): LambdaBundle {
-  return { zipPath, sha256Base64: sha256(zip).toString("base64"), sizeBytes: zip.length };
+  return { zipPath, sha256Base64: sha256Base64(zip), sizeBytes: zip.length };
 }
 
 /** Builds (or finds in the cache) the deterministic zip for one Lambda handler. */
@@ -170,7 +154,7 @@ export function bundleLambda(opts: BundleLambdaOptions): LambdaBundle {
     const zipPath = path.join(cacheDir, previous.zipFile);
     try {
       const zip = fs.readFileSync(zipPath);
-      if (previous.zipFile === `${name}-${sha256(zip).toString("hex")}.zip`) return result(zipPath, zip);
+      if (previous.zipFile === `${name}-${sha256Hex(zip)}.zip`) return result(zipPath, zip);
     } catch {
       // zip missing: rebuild below
     }
@@ -204,17 +188,12 @@ export function bundleLambda(opts: BundleLambdaOptions): LambdaBundle {
   const key = cacheKey(root, entryRel, inputs);
   if (key === undefined) throw new Error(`bundleLambda: an input of ${entryRel} disappeared during the build`);
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { zipSync } = require("fflate") as typeof import("fflate");
-  const zip = zipSync(
-    { [ZIP_ENTRY]: [output.contents, { mtime: ZIP_MTIME, os: ZIP_OS_UNIX, attrs: ZIP_ATTRS, level: ZIP_LEVEL }] },
-    { level: ZIP_LEVEL },
-  );
-  const zipFile = `${name}-${sha256(zip).toString("hex")}.zip`;
+  const zip = deterministicZip([{ name: ZIP_ENTRY, data: output.contents }], ZIP_LEVEL);
+  const zipFile = `${name}-${sha256Hex(zip)}.zip`;
   const zipPath = path.join(cacheDir, zipFile);
   fs.mkdirSync(cacheDir, { recursive: true });
-  if (!fs.existsSync(zipPath)) writeAtomic(zipPath, zip);
+  if (!fs.existsSync(zipPath)) writeFileAtomic(zipPath, zip);
   const manifest: Manifest = { format: CACHE_FORMAT, key, zipFile, inputs };
-  writeAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return result(zipPath, zip);
 }

@@ -5,9 +5,9 @@
  * (this file is lambda/shipped.ts, beside the handler sources) they are bundled on first use into
  * .cache/lambda with the dev dependency esbuild. Neither there: an error, never a dropped feature.
  */
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { sha256Base64 } from "../plugins/cache";
 import type { LambdaCode } from "../shared/prepared";
 
 /** The handlers under lambda/ the package ships a bundle of. */
@@ -27,7 +27,7 @@ export function shippedLambdaCode(name: ShippedLambda): LambdaCode {
 /** `<dir>/<name>.zip`, or a build of `<dir>/<name>/handler.ts` (a source checkout); else an Error. */
 export function findLambdaCode(dir: string, name: string): LambdaCode {
   const zipPath = path.join(dir, `${name}.zip`);
-  if (fs.existsSync(zipPath)) return { zipPath, sha256Base64: createHash("sha256").update(fs.readFileSync(zipPath)).digest("base64") };
+  if (fs.existsSync(zipPath)) return { zipPath, sha256Base64: sha256Base64(fs.readFileSync(zipPath)) };
   const entry = path.join(dir, name, "handler.ts");
   if (!fs.existsSync(entry)) throw new Error(`no ${name} Lambda bundle shipped with the package (${zipPath} is missing; npm pack builds it)`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports

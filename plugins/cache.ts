@@ -5,8 +5,14 @@ import { join } from "node:path";
 /** Bump when the layout of plugins.zip or of the cache changes, so old entries stop matching. */
 export const CACHE_FORMAT = 1;
 
+/** sha256 as hex: cache keys, file names and artifact hashes. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** sha256 as base64: what `aws_lambda_function.source_code_hash` wants. */
+export function sha256Base64(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("base64");
 }
 
 /** A cache key: sha256 of a canonical JSON of the parts (no paths, no mtimes go in). */

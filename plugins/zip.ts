@@ -19,8 +19,10 @@ function entryDate(): Date {
   const t = ZIP_ENTRY_TIME;
   return new Date(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, 0);
 }
-/** One level for every entry; changing it changes every archive's bytes. */
+/** One level for every entry of plugins.zip; changing it changes every archive's bytes. */
 export const ZIP_LEVEL = 6;
+/** A deflate level fflate takes. */
+export type ZipLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 /** Unix host, regular file, rw-r--r--: the external attributes of every entry. */
 const UNIX_HOST = 3;
 export const ZIP_FILE_MODE = 0o100644;
@@ -41,9 +43,10 @@ function checkEntryName(name: string): void {
 
 /**
  * Builds a zip whose bytes depend only on the entries' names and contents: sorted by name,
- * one timestamp, one mode, one compression level, no directory entries.
+ * one timestamp, one mode, one compression level, no directory entries. The one zip writer of
+ * the project: plugins.zip and the Lambda bundles (level 9) both come from here.
  */
-export function deterministicZip(entries: readonly ZipEntry[]): Uint8Array {
+export function deterministicZip(entries: readonly ZipEntry[], level: ZipLevel = ZIP_LEVEL): Uint8Array {
   const sorted = [...entries].sort((a, b) => byName(a.name, b.name));
   const mtime = entryDate();
   const files: Zippable = {};
@@ -52,49 +55,7 @@ export function deterministicZip(entries: readonly ZipEntry[]): Uint8Array {
     checkEntryName(entry.name);
     if (entry.name === previous) throw new PluginsError(`zip entry "${entry.name}" appears twice`);
     previous = entry.name;
-    files[entry.name] = [entry.data, { level: ZIP_LEVEL, mtime, os: UNIX_HOST, attrs: EXTERNAL_ATTRS }];
+    files[entry.name] = [entry.data, { level, mtime, os: UNIX_HOST, attrs: EXTERNAL_ATTRS }];
   }
-  return zipSync(files, { level: ZIP_LEVEL, mtime });
-}
-
-/** What the central directory says about one entry: enough to check determinism. */
-export interface ZipDirectoryEntry {
-  readonly name: string;
-  /** Host system of the attributes (3 = Unix). */
-  readonly madeBy: number;
-  /** Unix mode bits from the external attributes, e.g. 0o100644. */
-  readonly unixMode: number;
-  /** 0 = stored, 8 = deflate. */
-  readonly method: number;
-  /** The DOS timestamp fields as stored (no time zone involved). */
-  readonly time: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number };
-}
-
-/** Lists a zip's central directory in archive order (for tests and diagnostics; no zip64). */
-export function readZipDirectory(zip: Uint8Array): ZipDirectoryEntry[] {
-  const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
-  let end = zip.length - 22;
-  while (end >= 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  if (end < 0) throw new PluginsError("not a zip archive: no end of central directory record");
-  const count = view.getUint16(end + 10, true);
-  let offset = view.getUint32(end + 16, true);
-  const decoder = new TextDecoder();
-  const entries: ZipDirectoryEntry[] = [];
-  for (let i = 0; i < count; i++) {
-    if (view.getUint32(offset, true) !== 0x02014b50) throw new PluginsError(`zip central directory entry ${i} is damaged`);
-    const time = view.getUint16(offset + 12, true);
-    const date = view.getUint16(offset + 14, true);
-    const nameLength = view.getUint16(offset + 28, true);
-    const extraLength = view.getUint16(offset + 30, true);
-    const commentLength = view.getUint16(offset + 32, true);
-    entries.push({
-      name: decoder.decode(zip.subarray(offset + 46, offset + 46 + nameLength)),
-      madeBy: view.getUint8(offset + 5),
-      unixMode: view.getUint32(offset + 38, true) >>> 16,
-      method: view.getUint16(offset + 10, true),
-      time: { year: 1980 + (date >> 9), month: (date >> 5) & 15, day: date & 31, hour: time >> 11, minute: (time >> 5) & 63, second: (time & 31) * 2 },
-    });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
+  return zipSync(files, { level, mtime });
 }

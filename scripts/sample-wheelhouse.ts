@@ -1,6 +1,6 @@
 /**
  * Writes the sample wheels of airflow/wheelhouse/, so the example builds plugins.zip offline.
- * Reproducible: run `node -r tsx/cjs plugins/sample-wheelhouse.ts` and git shows no change.
+ * Reproducible: run `node -r tsx/cjs scripts/sample-wheelhouse.ts` and git shows no change.
  *
  * The two requirement sets share a dependency at different major versions on purpose:
  * Airflow's set needs acme-common 1.x and the startup venv's set needs 2.x; both wheels ship.
