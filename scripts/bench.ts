@@ -6,13 +6,26 @@ import { parseArgs } from "node:util";
 
 /**
  * `npm run bench`: median wall time and peak RSS of synthesizing the example config with the app
- * (cdktf.json's command), against the stock cdktf style in the same invocation, runs interleaved.
+ * (cdktf.json's command), against the stock cdktf style in the same invocation, runs interleaved,
+ * then a 20-environment config. Prints a line per run while it goes (stderr) and a Markdown table
+ * with the budgets of DESIGN.md at the end (stdout).
  */
-const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, "skip-baseline": { type: "boolean", default: false } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "5" },
+    "twenty-runs": { type: "string", default: "5" },
+    "skip-baseline": { type: "boolean", default: false },
+  },
+});
 const runs = Number(values.runs);
+const twentyRuns = Number(values["twenty-runs"]);
 const root = process.cwd();
 const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
+const baseline = "node -r ts-node/register scripts/bench/stock-main.ts";
 const work = mkdtempSync(join(tmpdir(), "mwaa-bench-"));
+
+/** The performance budget (DESIGN.md, "Performance budget"). */
+const BUDGET = { seconds: 0.4, peakMiB: 75, timesFaster: 10, twentySeconds: 1.2 } as const;
 
 interface Sample {
   readonly seconds: number;
@@ -33,9 +46,21 @@ function timed(command: string, env: Record<string, string>): Sample {
   return { seconds, peakMiB: Math.max(...peaks) / 1024 };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const row = (label: string, samples: Sample[]) =>
-  `${label.padEnd(34)} wall median ${median(samples.map((s) => s.seconds)).toFixed(3)} s (min ${Math.min(...samples.map((s) => s.seconds)).toFixed(3)}, max ${Math.max(...samples.map((s) => s.seconds)).toFixed(3)})   peak RSS median ${median(samples.map((s) => s.peakMiB)).toFixed(1)} MiB`;
+const total = 2 + runs * (values["skip-baseline"] ? 1 : 2) + twentyRuns;
+let done = 0;
+/** One timed run, reported on stderr as it finishes (the baseline takes seconds a run). */
+function step(label: string, command: string, env: Record<string, string> = {}): Sample {
+  const sample = timed(command, env);
+  done += 1;
+  process.stderr.write(`bench [${String(done).padStart(String(total).length)}/${total}] ${label.padEnd(26)} ${sample.seconds.toFixed(3)} s  ${sample.peakMiB.toFixed(1)} MiB\n`);
+  return sample;
+}
+
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const wall = (samples: readonly Sample[]) => median(samples.map((s) => s.seconds));
+const peak = (samples: readonly Sample[]) => median(samples.map((s) => s.peakMiB));
+const range = (samples: readonly Sample[]) => `${Math.min(...samples.map((s) => s.seconds)).toFixed(3)} to ${Math.max(...samples.map((s) => s.seconds)).toFixed(3)} s`;
+const verdict = (ok: boolean) => (ok ? "ok" : "OVER");
 
 function twentyEnvironments(): string {
   const example = JSON.parse(readFileSync("config/example.json", "utf8"));
@@ -47,27 +72,33 @@ function twentyEnvironments(): string {
 }
 
 try {
-  const baseline = "node -r ts-node/register scripts/bench/stock-main.ts";
+  process.stderr.write(`bench: ${runs} runs of the app (${app}) and ${values["skip-baseline"] ? "no" : runs} of the baseline, interleaved, then ${twentyRuns} of 20 environments; the baseline takes several seconds a run\n`);
+  const twenty = twentyEnvironments();
   // Warm-up: the app's bundle cache and the artifact caches, so runs measure a warm synth.
-  timed(app, {});
+  step("warm-up", app);
   const appRuns: Sample[] = [];
   const baseRuns: Sample[] = [];
   for (let i = 0; i < runs; i++) {
-    appRuns.push(timed(app, {}));
-    if (!values["skip-baseline"]) baseRuns.push(timed(baseline, {}));
+    appRuns.push(step("app", app));
+    if (!values["skip-baseline"]) baseRuns.push(step("baseline", baseline));
   }
-  const twenty = twentyEnvironments();
-  timed(app, { MWAA_CONFIG: twenty });
-  const twentyRuns = Array.from({ length: Math.min(runs, 3) }, () => timed(app, { MWAA_CONFIG: twenty }));
+  step("warm-up, 20 environments", app, { MWAA_CONFIG: twenty });
+  const twentySamples = Array.from({ length: twentyRuns }, () => step("app, 20 environments", app, { MWAA_CONFIG: twenty }));
 
-  console.log(`synth of config/example.json, ${runs} runs each, interleaved`);
-  console.log(row(`app (${app})`, appRuns));
+  const rows: string[][] = [
+    ["app synth of config/example.json (warm)", `${wall(appRuns).toFixed(3)} s`, range(appRuns), `${peak(appRuns).toFixed(1)} MiB`, `<= ${BUDGET.seconds} s, <= ${BUDGET.peakMiB} MiB: ${verdict(wall(appRuns) <= BUDGET.seconds && peak(appRuns) <= BUDGET.peakMiB)}`],
+  ];
   if (baseRuns.length > 0) {
-    console.log(row("baseline (ts-node + barrel import)", baseRuns));
-    const ratio = median(appRuns.map((s) => s.seconds)) / median(baseRuns.map((s) => s.seconds));
-    console.log(`ratio app/baseline (median wall): ${ratio.toFixed(3)}  (${(1 / ratio).toFixed(1)}x faster)`);
+    const faster = wall(baseRuns) / wall(appRuns);
+    rows.push(["baseline: ts-node + barrel import, same app", `${wall(baseRuns).toFixed(3)} s`, range(baseRuns), `${peak(baseRuns).toFixed(1)} MiB`, ""]);
+    rows.push(["app against baseline (median wall)", `${faster.toFixed(1)}x faster`, "", "", `>= ${BUDGET.timesFaster}x: ${verdict(faster >= BUDGET.timesFaster)}`]);
   }
-  console.log(row("app, 20 environments", twentyRuns));
+  rows.push(["app synth of 20 environments (warm)", `${wall(twentySamples).toFixed(3)} s`, range(twentySamples), `${peak(twentySamples).toFixed(1)} MiB`, `<= ${BUDGET.twentySeconds} s: ${verdict(wall(twentySamples) <= BUDGET.twentySeconds)}`]);
+
+  console.log(`\nnpm run bench: medians of ${runs} interleaved runs (20 environments: ${twentyRuns} runs), app command: ${app}\n`);
+  console.log("| measurement | median wall | range | median peak RSS | budget |");
+  console.log("|---|---|---|---|---|");
+  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
