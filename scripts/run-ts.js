@@ -8,45 +8,105 @@ const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
 
-const SOURCE_DIRS = ["constructs", "plugins", "lambda", "shared", "scripts"];
-const SKIP = new Set(["node_modules", "cdktf.out", ".cache", "__tests__", ".git"]);
+/** Bump when the bundle options or the manifest layout change. */
+const FORMAT = 2;
+/**
+ * A file changed within this many ms before it was hashed may change again with the same size and
+ * timestamps (file system clocks tick coarsely): its stat is not trusted, it is hashed again next
+ * time (git's "racily clean" rule).
+ */
+const RACY_MS = 2000;
 
-function sourceFiles(root, entry) {
-  const files = [path.resolve(root, entry), path.join(root, "package-lock.json")];
-  const walk = (dir) => {
-    let entries;
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      if (SKIP.has(e.name)) continue;
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (/\.(ts|js|json)$/.test(e.name)) files.push(p);
-    }
-  };
-  for (const d of SOURCE_DIRS) walk(path.join(root, d));
-  return files.sort();
+const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
+
+/** size, mtime, ctime and inode: any write or rename changes one of them. */
+function signature(file) {
+  try {
+    const s = fs.statSync(file, { bigint: true });
+    return { sig: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changedMs: Number(s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs) / 1e6 };
+  } catch {
+    return { sig: "missing", changedMs: 0 };
+  }
 }
 
-function bundleFor(root, entry) {
-  const hash = crypto.createHash("sha256");
-  for (const f of sourceFiles(root, entry)) {
-    hash.update(path.relative(root, f));
-    try {
-      hash.update(fs.readFileSync(f));
-    } catch {
-      hash.update("missing");
-    }
+function contentHash(file) {
+  try {
+    return sha256(fs.readFileSync(file));
+  } catch {
+    return "missing";
   }
-  const dir = path.join(root, ".cache", "run-ts");
-  const out = path.join(dir, `${path.basename(entry, ".ts")}-${hash.digest("hex").slice(0, 16)}.js`);
-  if (fs.existsSync(out)) return out;
-  fs.mkdirSync(dir, { recursive: true });
-  const tmp = `${out}.${process.pid}.tmp`;
-  require("esbuild").buildSync({
+}
+
+/** A manifest entry for a file (content hash) or a folder (its entries: a new file may change how an import resolves). */
+function manifestEntry(root, rel, kind, now) {
+  const abs = path.resolve(root, rel);
+  const { sig, changedMs } = signature(abs);
+  return { path: rel, kind, sig, trusted: changedMs < now - RACY_MS, sha: kind === "file" ? contentHash(abs) : undefined };
+}
+
+/**
+ * Whether the bundle of a manifest is still right: every project file the last build read has the
+ * same content (by stat when it is trustworthy, else by hash) and no folder holding one gained or
+ * lost an entry. Updates the entries it re-hashed; returns false on any difference.
+ */
+function stillFresh(root, manifest) {
+  let rehashed = false;
+  const now = Date.now();
+  for (const e of manifest.data.entries) {
+    const abs = path.resolve(root, e.path);
+    const { sig, changedMs } = signature(abs);
+    if (sig === e.sig && e.trusted) continue;
+    if (e.kind === "dir" ? sig !== e.sig : contentHash(abs) !== e.sha) return false;
+    Object.assign(e, { sig, trusted: changedMs < now - RACY_MS });
+    rehashed = true;
+  }
+  if (rehashed) writeAtomic(manifest.file, JSON.stringify(manifest.data));
+  return true;
+}
+
+function writeAtomic(file, data) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(tmp, data);
+    fs.renameSync(tmp, file);
+  } catch {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * cdktf 0.21's node_modules/cdktf/lib/private/fs.js zips an archive asset by running itself,
+ * `node ${__filename} src dest`, and requires archiver (about a third of the bundle) as it loads.
+ * In a bundle __filename is the bundle, which would run the whole app again: that module gets
+ * its real path back, and archiver stays out of the bundle, required from cdktf's own folder only
+ * if something in this process calls it. CDK Terrain zips with fflate and has neither: nothing
+ * matches then. __tests__/run-ts.test.ts synthesizes an archive asset through the runner.
+ */
+const cdktfPrivateFs = {
+  name: "cdktf-private-fs",
+  setup(build) {
+    const isCdktfFs = (file) => /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/.test(file);
+    build.onResolve({ filter: /^archiver$/ }, (args) => (isCdktfFs(args.importer) ? { path: args.importer, namespace: "lazy-archiver" } : undefined));
+    build.onLoad({ filter: /.*/, namespace: "lazy-archiver" }, (args) => ({
+      loader: "js",
+      contents: `let real;
+module.exports = function archiver(...args) {
+  real = real || require("module").createRequire(${JSON.stringify(args.path)})("archiver");
+  return real(...args);
+};`,
+    }));
+    build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/ }, async (args) => ({
+      loader: "js",
+      contents: `var __filename = ${JSON.stringify(args.path)};\n${await fs.promises.readFile(args.path, "utf8")}`,
+    }));
+  },
+};
+
+async function build(root, entry, dir, name) {
+  const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
+  const started = Date.now();
+  // Asynchronous: esbuild runs plugins only there.
+  const result = await require("esbuild").build({
     entryPoints: [path.resolve(root, entry)],
     absWorkingDir: root,
     bundle: true,
@@ -54,6 +114,8 @@ function bundleFor(root, entry) {
     target: "node20",
     format: "cjs",
     outfile: tmp,
+    metafile: true,
+    plugins: [cdktfPrivateFs],
     // esbuild runs its own binary; it must stay a real package.
     external: ["esbuild"],
     // Less to parse at every start. No keepNames: its helper runs at every closure creation in
@@ -61,16 +123,54 @@ function bundleFor(root, entry) {
     minify: true,
     logLevel: "error",
   });
-  fs.renameSync(tmp, out);
-  // Older bundles of this entry go; never the one just written (another synth may be loading it).
-  for (const old of fs.readdirSync(dir)) {
-    if (old.startsWith(`${path.basename(entry, ".ts")}-`) && !old.startsWith(path.basename(out))) fs.rmSync(path.join(dir, old), { force: true });
-  }
-  return out;
+  const bundle = `${name}-${sha256(fs.readFileSync(tmp)).slice(0, 16)}.js`;
+  fs.renameSync(tmp, path.join(dir, bundle));
+  // What the bundle depends on: the project's own files it read and the folders they sit in;
+  // packages by the lock files (npm rewrites node_modules/.package-lock.json on every install).
+  const files = Object.keys(result.metafile.inputs)
+    .filter((rel) => !rel.includes(":") && !rel.split("/").includes("node_modules"))
+    .concat(["package.json", "package-lock.json", "tsconfig.json", "node_modules/.package-lock.json", path.relative(root, __filename)]);
+  // Folders, for a new file that would change how an import resolves; not the root (cdktf.out and
+  // state files come and go there) nor node_modules (the lock files stand for it).
+  const dirs = [...new Set(files.map((rel) => path.dirname(rel)))].filter((rel) => rel !== "." && !rel.split("/").includes("node_modules"));
+  const entries = [...new Set(files)].map((rel) => manifestEntry(root, rel, "file", started)).concat(dirs.map((rel) => manifestEntry(root, rel, "dir", started)));
+  return { format: FORMAT, root, entry, bundle, entries };
 }
 
-const [entry, ...args] = process.argv.slice(2);
-if (entry === undefined) {
+/** The cached bundle of the entry when it is still right, else undefined. */
+function freshBundle(root, entry) {
+  const dir = path.join(root, ".cache", "run-ts");
+  const name = path.basename(entry, ".ts");
+  const manifestFile = path.join(dir, `${name}.manifest.json`);
+  let data;
+  try {
+    data = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+  } catch {
+    data = undefined;
+  }
+  // The bundle holds absolute paths (the lazy archiver): a moved checkout builds again.
+  if (data && data.format === FORMAT && data.root === root && data.entry === entry && fs.existsSync(path.join(dir, data.bundle)) && stillFresh(root, { file: manifestFile, data })) {
+    return path.join(dir, data.bundle);
+  }
+  return undefined;
+}
+
+async function rebuild(root, entry) {
+  const dir = path.join(root, ".cache", "run-ts");
+  const name = path.basename(entry, ".ts");
+  fs.mkdirSync(dir, { recursive: true });
+  const manifest = await build(root, entry, dir, name);
+  writeAtomic(path.join(dir, `${name}.manifest.json`), JSON.stringify(manifest));
+  // Older bundles of this entry go; never the one just written (another synth may be loading it).
+  for (const old of fs.readdirSync(dir)) {
+    const bundleOfEntry = /^(.*)-[0-9a-f]{16}\.js(\.v8cache)?$/.exec(old);
+    if (bundleOfEntry !== null && bundleOfEntry[1] === name && !old.startsWith(manifest.bundle)) fs.rmSync(path.join(dir, old), { force: true });
+  }
+  return path.join(dir, manifest.bundle);
+}
+
+const [entryArg, ...args] = process.argv.slice(2);
+if (entryArg === undefined) {
   process.stderr.write("usage: node scripts/run-ts.js <entry.ts> [args...]\n");
   process.exit(2);
 }
@@ -95,17 +195,32 @@ function runWithCodeCache(file) {
   const compiled = script.runInThisContext();
   // The cache is written after the run, so it holds the functions the synth compiled too.
   if (cachedData === undefined || script.cachedDataRejected) {
-    process.once("exit", () => {
-      try {
-        fs.writeFileSync(`${cacheFile}.${process.pid}.tmp`, script.createCachedData());
-        fs.renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
-      } catch {
-        // A read-only cache folder only costs speed.
-      }
-    });
+    process.once("exit", () => writeAtomic(cacheFile, script.createCachedData()));
   }
   compiled.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
 
-process.argv = [process.argv[0], path.resolve(entry), ...args];
-runWithCodeCache(bundleFor(process.cwd(), entry));
+process.argv = [process.argv[0], path.resolve(entryArg), ...args];
+const fresh = freshBundle(process.cwd(), entryArg);
+if (fresh !== undefined) runWithCodeCache(fresh);
+else {
+  rebuild(process.cwd(), entryArg).then(
+    // Outside the promise: the app's own errors stay uncaught exceptions, as on a cache hit.
+    (file) => setImmediate(() => runWithCodeCache(file)),
+    (error) => {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}
+// Once the app has nothing left to do, end at once: a natural exit also tears down the heap and
+// waits for V8's background tasks, tens of ms that change nothing. Checked after every 'beforeExit'
+// listener ran (next tick), and not when one of them started more work (a handle besides
+// stdout/stderr, a request, a timer): then the loop goes on and this runs again at its end.
+process.on("beforeExit", () =>
+  process.nextTick(() => {
+    const handles = process._getActiveHandles().filter((h) => h !== process.stdout && h !== process.stderr);
+    const idle = handles.length === 0 && process._getActiveRequests().length === 0 && !process.getActiveResourcesInfo().some((r) => r === "Timeout" || r === "Immediate");
+    if (idle) process.exit();
+  }),
+);
