@@ -76,6 +76,7 @@ function withoutTokenStackTraces(): () => void {
 /** The files the app prepares for one environment: props of PrivateMwaaEnvironment. */
 interface PreparedFiles {
   readonly artifactFiles?: MwaaArtifactFiles;
+  readonly candidateArtifactFiles?: MwaaArtifactFiles;
   readonly workerCountCode?: LambdaCode;
   readonly signInCode?: LambdaCode;
 }
@@ -94,17 +95,25 @@ function prepareAssets(config: Config, configFile: string, root: string, pythonE
   const signInCode = config.environments.some((env) => env.access?.sso !== undefined)
     ? bundleLambda({ entry: path.join(root, "lambda", "login", "handler.ts"), cacheDir: lambdaCache, name: "login" })
     : undefined;
-  const assets = config.environments.map((env, i): PreparedFiles => {
-    const lambdas = { workerCountCode, signInCode };
-    if (env.artifacts === undefined) return lambdas;
+  const prepare = (artifacts: NonNullable<Config["environments"][number]["artifacts"]>, version: keyof typeof AIRFLOW_VERSIONS, field: string): MwaaArtifactFiles | undefined => {
     try {
-      const pythonVersion = AIRFLOW_VERSIONS[env.airflow.version].python;
-      return { ...lambdas, artifactFiles: prepareArtifacts(env.artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins"), pythonExecutable, log }) };
+      // Wheels for the Python of that environment's Airflow version.
+      const pythonVersion = AIRFLOW_VERSIONS[version].python;
+      return prepareArtifacts(artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins"), pythonExecutable, log });
     } catch (e) {
       if (!(e instanceof ArtifactError)) throw e;
-      errors.push(`${configFile}: environments[${i}].artifacts.${e.field}: ${e.message}`);
-      return lambdas;
+      errors.push(`${configFile}: ${field}.${e.field}: ${e.message}`);
+      return undefined;
     }
+  };
+  const assets = config.environments.map((env, i): PreparedFiles => {
+    const candidate = env.migration?.candidate;
+    return {
+      workerCountCode,
+      signInCode,
+      ...(env.artifacts !== undefined ? { artifactFiles: prepare(env.artifacts, env.airflow.version, `environments[${i}].artifacts`) } : {}),
+      ...(candidate?.artifacts !== undefined ? { candidateArtifactFiles: prepare(candidate.artifacts, candidate.airflow.version, `environments[${i}].migration.candidate.artifacts`) } : {}),
+    };
   });
   if (errors.length > 0) throw new ConfigError(errors);
   return assets;

@@ -12,6 +12,8 @@ export interface ArtifactUploadsProps {
   readonly files: MwaaArtifactFiles;
   /** The bucket's versioning: objects need it for a version_id. @default - none (existing bucket) */
   readonly bucketVersioning?: ITerraformDependable;
+  /** Key prefix of every object, for a second environment in the same bucket (e.g. "analytics-af3/"). @default "" */
+  readonly keyPrefix?: string;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -21,7 +23,7 @@ export interface ArtifactUploadsProps {
  * files upload, a removed DAG is deleted, and the environment gets each object's version_id.
  */
 export class ArtifactUploads extends Construct {
-  readonly dagsS3Path = "dags/";
+  readonly dagsS3Path: string;
   readonly plugins?: VersionedObject;
   readonly requirements?: VersionedObject;
   readonly startupScript?: VersionedObject;
@@ -31,6 +33,8 @@ export class ArtifactUploads extends Construct {
   constructor(scope: Construct, id: string, props: ArtifactUploadsProps) {
     super(scope, id);
     const { files } = props;
+    const prefix = props.keyPrefix ?? "";
+    this.dagsS3Path = `${prefix}dags/`;
     const ids = new Map<string, string>();
     for (const [relative, file] of Object.entries(files.dags).sort(([a], [b]) => a.localeCompare(b))) {
       // Keyed by the DAG's path: adding or removing one DAG leaves the other objects alone.
@@ -45,7 +49,7 @@ export class ArtifactUploads extends Construct {
     if (files.requirements !== undefined) {
       const object = new S3Object(this, "Requirements", {
         bucket: props.bucketName,
-        key: "requirements.txt",
+        key: `${prefix}requirements.txt`,
         content: files.requirements.content,
         contentType: "text/plain",
         sourceHash: files.requirements.sha256,
@@ -55,8 +59,8 @@ export class ArtifactUploads extends Construct {
       this.objects.push(object);
       this.requirements = { key: object.key, versionId: object.versionId };
     }
-    if (files.startupScript !== undefined) this.startupScript = this.upload("StartupScript", "startup.sh", files.startupScript, props);
-    if (files.plugins !== undefined) this.plugins = this.upload("Plugins", "plugins.zip", files.plugins, props);
+    if (files.startupScript !== undefined) this.startupScript = this.upload("StartupScript", `${prefix}startup.sh`, files.startupScript, props);
+    if (files.plugins !== undefined) this.plugins = this.upload("Plugins", `${prefix}plugins.zip`, files.plugins, props);
   }
 
   private upload(id: string, key: string, file: ArtifactFile, props: ArtifactUploadsProps): VersionedObject {

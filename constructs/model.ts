@@ -13,6 +13,7 @@ import {
 } from "./versions";
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
 import { checkEndpoints, endpointsSchema } from "./model-endpoints";
+import { checkMigration } from "./model-migration";
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./model-ref";
@@ -235,14 +236,38 @@ const policyStatementSchema = z.strictObject({
     .describe("Conditions of the statement, all of which must hold (IAM Condition block). @default []"),
 });
 
+const NAME_RULE = "1 to 80 characters, a letter then letters, digits, - or _";
+const nameSchema = () => z.string({ error: NAME_RULE }).min(1, { error: NAME_RULE }).max(80, { error: NAME_RULE }).regex(ENV_NAME, { error: NAME_RULE });
+
+/** A side-by-side migration in progress: a second environment beside the current one (README, "Migrating to Airflow 3"). */
+export const migrationSchema = z.strictObject({
+  candidate: z
+    .strictObject({
+      environmentName: nameSchema().describe("MWAA name of the new environment; different from the current one. After finishing, it becomes `environmentName`."),
+      airflow: airflowSchema.describe("Version and sizing of the new environment, like `airflow`."),
+      artifacts: artifactsSchema.optional().describe("Its own DAGs and requirements, uploaded under `<candidate.environmentName>/` in the shared bucket. @default - nothing uploaded"),
+    })
+    .describe("The new environment: own name, Airflow version, artifacts and sizing; network, bucket and ALB are shared."),
+  serve: z
+    .enum(["current", "candidate"], { error: "current or candidate" })
+    .default("current")
+    .describe('Which environment the domain serves: "candidate" cuts over, "current" rolls back. @default "current"'),
+  hostName: z
+    .string()
+    .regex(/^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/, { error: "a lower-case DNS name like next.airflow.example.com" })
+    .optional()
+    .describe("Second host name on the same ALB: it serves the candidate. @default - next.<access.domainName>"),
+  certificateArn: ref(/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, "an ACM certificate ARN")
+    .optional()
+    .describe("Certificate for hostName, added to the HTTPS listener (SNI). @default - an ACM certificate for hostName when access creates one; access.certificateArn otherwise (it must cover hostName)"),
+});
+
 export const environmentSchema = z
   .strictObject({
-    name: z
-      .string({ error: "1 to 80 characters, a letter then letters, digits, - or _" })
-      .min(1, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
-      .max(80, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
-      .regex(ENV_NAME, { error: "1 to 80 characters, a letter then letters, digits, - or _" })
-      .describe("Environment name; also the stack name. Renaming makes a new environment (see README)."),
+    name: nameSchema().describe("Environment name; also the stack name. Renaming makes a new environment (see README)."),
+    environmentName: nameSchema()
+      .optional()
+      .describe("The MWAA environment's name when it differs from `name` (the stack): the candidate's name after a migration finished. @default - name"),
     region: z
       .string({ error: "an AWS Region where Amazon MWAA runs, like eu-west-1" })
       .refine(isMwaaRegion, {
@@ -266,46 +291,59 @@ export const environmentSchema = z
     monitoring: monitoringSchema.describe("Log groups, worker-count metric, dashboard, alarms."),
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
+    migration: migrationSchema.optional().describe("A side-by-side migration in progress (README, \"Migrating to Airflow 3\"). @default - none"),
   })
   .superRefine((env, ctx) => {
     // zod runs refinements on objects with invalid fields too: check only what parsed.
-    const limits = ENVIRONMENT_CLASSES[env.airflow?.environmentClass] as ClassLimits | undefined;
-    if (limits === undefined) return;
-    const a = env.airflow;
-    const cls = a.environmentClass;
-    // Values outside MWAA's general range already have their own error.
-    const inRange = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
-    const maxWorkers = a.maxWorkers ?? Math.min(10, limits.maxWorkers);
-    if (inRange(maxWorkers, 25) && maxWorkers > limits.maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "maxWorkers"], message: `at most ${limits.maxWorkers} for ${cls}` });
-    if (a.minWorkers > maxWorkers) ctx.addIssue({ code: "custom", path: ["airflow", "minWorkers"], message: `at most maxWorkers (${maxWorkers})` });
-    const ranges: [keyof typeof a, readonly [number, number]][] = [
-      ["schedulers", limits.schedulers],
-      ["minWebservers", limits.webservers],
-      ["maxWebservers", limits.webservers],
-    ];
-    for (const [field, [min, max]] of ranges) {
-      const v = a[field];
-      if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: ["airflow", field], message: `from ${min} to ${max} for ${cls}` });
-    }
-    if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
-      ctx.addIssue({ code: "custom", path: ["airflow", "minWebservers"], message: "at most maxWebservers" });
-    }
+    if (env.airflow !== undefined) checkClassLimits(env.airflow, ctx, ["airflow"]);
+    if (env.migration?.candidate?.airflow !== undefined) checkClassLimits(env.migration.candidate.airflow, ctx, ["migration", "candidate", "airflow"]);
     if (env.access !== undefined && env.network !== undefined) checkAccess(env, ctx);
     if (env.endpoints !== undefined && env.network !== undefined && typeof env.region === "string") checkEndpoints(env, ctx);
+    if (env.migration !== undefined) checkMigration(env, ctx);
   })
-  .transform((env) => {
-    const limits = ENVIRONMENT_CLASSES[env.airflow.environmentClass];
-    return {
-      ...env,
-      airflow: {
-        ...env.airflow,
-        maxWorkers: env.airflow.maxWorkers ?? Math.min(10, limits.maxWorkers),
-        schedulers: env.airflow.schedulers ?? limits.schedulers[0],
-        minWebservers: env.airflow.minWebservers ?? limits.webservers[0],
-        maxWebservers: env.airflow.maxWebservers ?? limits.webservers[0],
-      },
-    };
-  });
+  .transform((env) => ({
+    ...env,
+    airflow: withClassDefaults(env.airflow),
+    migration: env.migration === undefined ? undefined : { ...env.migration, candidate: { ...env.migration.candidate, airflow: withClassDefaults(env.migration.candidate.airflow) } },
+  }));
+
+type AirflowInput = z.output<typeof airflowSchema>;
+
+/** Worker, scheduler and web server counts within the limits of the environment class. */
+function checkClassLimits(a: AirflowInput, ctx: z.RefinementCtx, at: (string | number)[]): void {
+  const limits = ENVIRONMENT_CLASSES[a.environmentClass] as ClassLimits | undefined;
+  if (limits === undefined) return;
+  const cls = a.environmentClass;
+  // Values outside MWAA's general range already have their own error.
+  const inRange = (v: unknown, max: number): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max;
+  const maxWorkers = a.maxWorkers ?? Math.min(10, limits.maxWorkers);
+  if (inRange(maxWorkers, 25) && maxWorkers > limits.maxWorkers) ctx.addIssue({ code: "custom", path: [...at, "maxWorkers"], message: `at most ${limits.maxWorkers} for ${cls}` });
+  if (a.minWorkers > maxWorkers) ctx.addIssue({ code: "custom", path: [...at, "minWorkers"], message: `at most maxWorkers (${maxWorkers})` });
+  const ranges: [keyof typeof a, readonly [number, number]][] = [
+    ["schedulers", limits.schedulers],
+    ["minWebservers", limits.webservers],
+    ["maxWebservers", limits.webservers],
+  ];
+  for (const [field, [min, max]] of ranges) {
+    const v = a[field];
+    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: `from ${min} to ${max} for ${cls}` });
+  }
+  if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
+    ctx.addIssue({ code: "custom", path: [...at, "minWebservers"], message: "at most maxWebservers" });
+  }
+}
+
+/** The class-dependent defaults of the counts. */
+function withClassDefaults(a: AirflowInput) {
+  const limits = ENVIRONMENT_CLASSES[a.environmentClass];
+  return {
+    ...a,
+    maxWorkers: a.maxWorkers ?? Math.min(10, limits.maxWorkers),
+    schedulers: a.schedulers ?? limits.schedulers[0],
+    minWebservers: a.minWebservers ?? limits.webservers[0],
+    maxWebservers: a.maxWebservers ?? limits.webservers[0],
+  };
+}
 
 const backendSchema = z
   .discriminatedUnion(
@@ -351,3 +389,4 @@ export type Environment = z.output<typeof environmentSchema>;
 export type Backend = Config["backend"];
 export type Artifacts = z.output<typeof artifactsSchema>;
 export type Monitoring = z.output<typeof monitoringSchema>;
+export type Migration = NonNullable<Environment["migration"]>;

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { Lazy, type ITerraformDependable } from "cdktf";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -9,18 +8,20 @@ import type { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
-import { ArtifactUploads } from "./artifact-uploads";
+import type { ArtifactUploads } from "./artifact-uploads";
+import { addAirflowEnvironment, type AirflowEnvironment } from "./airflow-environment";
 import { parseEnvironment } from "./config";
-import { CustomerEndpoints } from "./customer-endpoints";
+import type { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaDashboard } from "./dashboard";
-import { EndpointSecurityGroup } from "./endpoint-security-group";
-import { MwaaEnvironment } from "./environment";
+import type { MwaaEnvironment } from "./environment";
 import { ConfigError } from "./errors";
-import { ExecutionRole } from "./execution-role";
-import { MwaaLogGroups } from "./log-groups";
+import type { ExecutionRole } from "./execution-role";
+import type { MwaaLogGroups } from "./log-groups";
 import type { Environment, EnvironmentInput } from "./model";
 import { MwaaNetwork } from "./network";
-import { MwaaSecurityGroup } from "./security-group";
+import type { MwaaSecurityGroup } from "./security-group";
+import { candidateHostName } from "./model-migration";
+import { SecondHost } from "./second-host";
 import { SsoLogin } from "./sso-login";
 import { airflowMajor } from "./versions";
 import { WebAccess } from "./web-access";
@@ -51,17 +52,32 @@ export interface PrivateMwaaEnvironmentProps extends EnvironmentInput {
   readonly workerCountCode?: LambdaCode;
   /** The sign-in Lambda bundle, used with `access.sso`. @default - the bundle shipped with the package */
   readonly signInCode?: LambdaCode;
+  /**
+   * The candidate's files, prepared from `migration.candidate.artifacts` like `artifactFiles`.
+   * @default - nothing uploaded; required when `migration.candidate.artifacts` is set
+   */
+  readonly candidateArtifactFiles?: MwaaArtifactFiles;
 }
 
 /**
  * A private MWAA environment with customer managed endpoints, composed from one construct per AWS
  * concern. Construct ids below are resource addresses: renaming one replaces the resource.
+ *
+ * During a side-by-side migration (`migration`) a second, candidate environment gets its own
+ * resources under a construct named after it, and shares the network, the bucket (under its own
+ * key prefix) and the ALB. The environment named like the stack keeps the addresses it always had;
+ * any other one lives under its own name, before and after the migration finishes, so finishing
+ * moves nothing.
  */
 export class PrivateMwaaEnvironment extends Construct {
   /** The validated props with every default applied. */
   readonly config: Environment;
   readonly network: MwaaNetwork;
   readonly bucket: ArtifactBucket;
+  /** The current environment (the one `airflow` describes) and its own resources. */
+  readonly current: AirflowEnvironment;
+  /** The environment a migration adds; undefined without `migration`. */
+  readonly candidate?: AirflowEnvironment;
   readonly executionRole: ExecutionRole;
   readonly securityGroup: MwaaSecurityGroup;
   readonly environment: MwaaEnvironment;
@@ -85,15 +101,17 @@ export class PrivateMwaaEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
-    const { artifactFiles, workerCountCode, signInCode, ...environmentProps } = props;
+    const { artifactFiles, candidateArtifactFiles, workerCountCode, signInCode, ...environmentProps } = props;
     const config = parseEnvironment(environmentProps, `${id} props`);
     if (config.artifacts !== undefined && artifactFiles === undefined) {
       throw new ConfigError([`${id} props: artifactFiles: required with artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
     }
-    const assets = {
-      artifacts: artifactFiles,
-      workerCountCode: config.monitoring.workerCount ? (workerCountCode ?? shipped(id, "workerCountCode", "worker-count")) : undefined,
-      signInCode: config.access?.sso !== undefined ? (signInCode ?? shipped(id, "signInCode", "login")) : undefined,
+    if (config.migration?.candidate.artifacts !== undefined && candidateArtifactFiles === undefined) {
+      throw new ConfigError([`${id} props: candidateArtifactFiles: required with migration.candidate.artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
+    }
+    const codes = {
+      workerCount: config.monitoring.workerCount ? (workerCountCode ?? shipped(id, "workerCountCode", "worker-count")) : undefined,
+      signIn: config.access?.sso !== undefined ? (signInCode ?? shipped(id, "signInCode", "login")) : undefined,
     };
     this.config = config;
     const { name, tags } = config;
@@ -109,51 +127,57 @@ export class PrivateMwaaEnvironment extends Construct {
       protectFromDestroy: config.protectFromDestroy,
       tags,
     });
-    this.executionRole = new ExecutionRole(this, "ExecutionRole", {
-      environmentName: name,
-      region: config.region,
-      accountId: account.accountId,
-      partition: partition.partition,
-      bucketArn: this.bucket.bucketArn,
-      kmsKeyArn: config.kmsKeyArn,
-      extraStatements: config.executionRolePolicyStatements,
-      tags,
-    });
-    this.securityGroup = new MwaaSecurityGroup(this, "SecurityGroup", { environmentName: name, vpcId: this.network.vpcId, tags });
-
-    const { monitoring } = config;
-    this.logGroups = new MwaaLogGroups(this, "LogGroups", { environmentName: name, retentionDays: monitoring.logRetentionDays, kmsKeyArn: config.kmsKeyArn, tags });
-    const dependsOn: ITerraformDependable[] = [this.executionRole.policy, ...this.logGroups.groups];
-    if (this.bucket.versioning !== undefined) dependsOn.push(this.bucket.versioning);
-    if (assets.artifacts !== undefined) {
-      this.uploads = new ArtifactUploads(this, "Artifacts", { bucketName: this.bucket.bucketName, files: assets.artifacts, bucketVersioning: this.bucket.versioning, tags });
-      // DAGs are read from the prefix, not pinned: wait for them so a first start finds them.
-      dependsOn.push(...this.uploads.objects);
+    const role = config.endpoints.role;
+    const endpointsProvider =
+      role === undefined || config.endpoints.createdBy !== "role"
+        ? undefined
+        : new AwsProvider(this, "EndpointsProvider", {
+            alias: "endpoints",
+            region: role.region ?? config.region,
+            assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
+          });
+    const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, webHost: string | undefined) => {
+      // The environment named like the stack keeps the addresses it always had.
+      const own = envName === name ? this : new Construct(this, envName);
+      return addAirflowEnvironment(own, {
+        name: envName,
+        airflow,
+        config,
+        network: this.network,
+        bucket: this.bucket,
+        accountId: account.accountId,
+        partition: partition.partition,
+        artifactFiles: files,
+        keyPrefix: own === this ? "" : `${envName}/`,
+        configurationOptions: baseUrlOption(airflow, webHost),
+        extraSecurityGroupIds: this.extraSecurityGroupIds,
+        endpointsProvider,
+      });
+    };
+    const migration = config.migration;
+    const hosts = webHosts(config);
+    this.current = add(config.environmentName ?? name, config.airflow, artifactFiles, config.access?.domainName);
+    // Each environment's base URL is the host it is served at: the candidate's moves to the domain on cutover.
+    if (migration !== undefined) {
+      this.candidate = add(migration.candidate.environmentName, migration.candidate.airflow, candidateArtifactFiles, migration.serve === "candidate" ? hosts?.domain : hosts?.candidate);
     }
-    this.environment = new MwaaEnvironment(this, "Environment", {
-      name,
-      airflow: config.airflow,
-      configurationOptions: this.configurationOptions(),
-      executionRoleArn: this.executionRole.roleArn,
-      sourceBucketArn: this.bucket.bucketArn,
-      subnetIds: this.network.privateSubnetIds,
-      // Read at synth: addSecurityGroup may add groups after construction.
-      securityGroupIds: Lazy.listValue({ produce: () => [this.securityGroup.securityGroupId, ...this.extraSecurityGroupIds] }),
-      kmsKeyArn: config.kmsKeyArn,
-      dagsS3Path: this.uploads?.dagsS3Path,
-      plugins: this.uploads?.plugins,
-      requirements: this.uploads?.requirements,
-      startupScript: this.uploads?.startupScript,
-      protectFromDestroy: config.protectFromDestroy,
-      dependsOn,
-      tags,
-    });
-    if (config.endpoints.createdBy !== "vpc-owner") ({ endpoints: this.endpoints, webAccess: this.webAccess } = this.addEndpointsAndWebAccess());
-    if (this.webAccess !== undefined && config.access?.sso !== undefined) this.signIn = this.addSignIn(this.webAccess, assets.signInCode!, account, partition);
-    ({ workerCount: this.workerCount, dashboard: this.dashboard, alarms: this.alarms } = this.addMonitoring(assets.workerCountCode));
+    ({ executionRole: this.executionRole, securityGroup: this.securityGroup, environment: this.environment, endpoints: this.endpoints, logGroups: this.logGroups, uploads: this.uploads } = this.current);
+
+    if (config.access !== undefined && config.endpoints.createdBy !== "vpc-owner") {
+      const webAccess = this.addWebAccess(endpointsProvider);
+      this.webAccess = webAccess;
+      const envs = [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])];
+      if (config.access.sso !== undefined) {
+        for (const env of envs) env.signIn = this.addSignIn(env, webAccess, codes.signIn!, account, partition);
+        this.signIn = this.current.signIn;
+      }
+    }
+    for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) this.addMonitoring(env, codes.workerCount);
+    ({ workerCount: this.workerCount, dashboard: this.dashboard } = this.current);
+    this.alarms = this.current.alarms!;
   }
 
-  /** The MWAA environment resource itself. */
+  /** The MWAA environment resource itself (the current environment's). */
   get environmentResource(): MwaaEnvironmentResource {
     return this.environment.resource;
   }
@@ -168,50 +192,101 @@ export class PrivateMwaaEnvironment extends Construct {
     return this.webAccess?.loadBalancer;
   }
 
-  /** Adds a statement to the execution role's policy, e.g. for a secret or a bucket a DAG reads. */
+  /** Adds a statement to the execution role's policy, e.g. for a secret or a bucket a DAG reads (both environments' during a migration). */
   addToRolePolicy(statement: DataAwsIamPolicyDocumentStatement): void {
     this.executionRole.addToRolePolicy(statement);
+    this.candidate?.executionRole.addToRolePolicy(statement);
   }
 
   /**
    * Attaches another security group to the environment (e.g. one a database admits), after its
-   * own. A changed security group list updates the environment in place (no replacement).
+   * own; during a migration to both. A changed security group list updates the environment in
+   * place (no replacement).
    */
   addSecurityGroup(securityGroupId: string): void {
     this.extraSecurityGroupIds.push(securityGroupId);
   }
 
-  /** Sign-in through the identity provider in front of the ALB. */
-  private addSignIn(webAccess: WebAccess, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
+  /** The ALB, a target group per environment, the domain on the served one and the candidate's second host name. */
+  private addWebAccess(interfaceProvider: AwsProvider | undefined): WebAccess {
+    const { config, current, candidate } = this;
+    const access = config.access!;
+    const subnetCount = this.network.privateSubnetIds.length;
+    const target = (env: AirflowEnvironment) => ({
+      environmentName: env.name,
+      endpointSecurityGroupId: env.endpointSecurityGroup?.securityGroupId ?? env.securityGroup.securityGroupId,
+      webserverEndpointInterfaceIds: env.endpoints!.webserver.networkInterfaceIds,
+      webserverEndpointSubnetCount: subnetCount,
+      interfaceProvider,
+    });
+    // The environment named like the stack has its target group inside WebAccess, as it always had.
+    const legacy = [current, candidate].find((e) => e !== undefined && e.scope === this);
+    const webAccess = new WebAccess(this, "WebAccess", {
+      ...(legacy !== undefined ? target(legacy) : {}),
+      environmentName: config.name,
+      access,
+      vpcId: this.network.vpcId,
+      albSubnetIds: access.scheme === "internal" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
+      deletionProtection: access.deletionProtection ?? config.protectFromDestroy,
+      tags: config.tags,
+    });
+    for (const env of [current, ...(candidate !== undefined ? [candidate] : [])]) {
+      env.targetGroup = env === legacy ? webAccess.targetGroup : webAccess.addWebserverTarget(env.scope, target(env));
+      if (env.endpointSecurityGroup !== undefined) env.endpointSecurityGroup.allow("HttpsFromAlb", 443, webAccess.securityGroupId, "ALB to the web server endpoint");
+      else env.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
+    }
+    const migration = config.migration;
+    const served = migration?.serve === "candidate" ? candidate! : current;
+    webAccess.serve(served.targetGroup!.arn);
+    if (migration !== undefined && candidate !== undefined) {
+      new SecondHost(webAccess, "CandidateHost", {
+        hostName: webHosts(config)!.candidate,
+        access,
+        certificateArn: migration.certificateArn,
+        loadBalancer: webAccess.loadBalancer,
+        httpsListenerArn: webAccess.httpsListener.arn,
+        actions: webAccess.forwardTo(candidate.targetGroup!.arn),
+        priority: SECOND_HOST_PRIORITY,
+        tags: config.tags,
+      });
+    }
+    return webAccess;
+  }
+
+  /** Sign-in through the identity provider in front of the ALB, for one environment. */
+  private addSignIn(env: AirflowEnvironment, webAccess: WebAccess, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
     const { config } = this;
     const access = config.access!;
-    return new SsoLogin(this, "SignIn", {
-      environmentName: config.name,
+    const routing = signInRouting(config, env === this.candidate, env.scope === this, this.current.scope === this);
+    return new SsoLogin(env.scope, "SignIn", {
+      environmentName: env.name,
       region: config.region,
       accountId: account.accountId,
       partition: partition.partition,
-      airflowMajor: airflowMajor(config.airflow.version),
+      airflowMajor: airflowMajor(env.airflow.version),
       sso: access.sso!,
-      domainName: access.domainName!,
+      domainName: routing.webHostname,
+      hostHeaders: routing.hostHeaders,
+      priorityBase: routing.priorityBase,
       code: signInCode,
       loadBalancerArn: webAccess.loadBalancer.arn,
       httpsListenerArn: webAccess.httpsListener.arn,
       authenticate: webAccess.authenticate!,
-      webTargetGroupArn: webAccess.targetGroup.arn,
+      webTargetGroupArn: env.targetGroup!.arn,
       logRetentionDays: config.monitoring.logRetentionDays,
       logKmsKeyArn: config.kmsKeyArn,
       tags: config.tags,
     });
   }
 
-  /** The worker-count metric (when on and bundled), the dashboard and the alarms. */
-  private addMonitoring(workerCountCode: LambdaCode | undefined): { workerCount?: WorkerCountMetric; dashboard?: MwaaDashboard; alarms: MwaaAlarms } {
+  /** The worker-count metric (when on), the dashboard and the alarms of one environment. */
+  private addMonitoring(env: AirflowEnvironment, workerCountCode: LambdaCode | undefined): void {
     const { config } = this;
-    const { name, tags, monitoring } = config;
+    const { tags, monitoring } = config;
     const workerCount =
       workerCountCode !== undefined
-        ? new WorkerCountMetric(this, "WorkerCount", {
-            environmentName: name,
+        ? new WorkerCountMetric(env.scope, "WorkerCount", {
+            environmentName: env.name,
             code: workerCountCode,
             namespace: monitoring.metricNamespace,
             logRetentionDays: monitoring.logRetentionDays,
@@ -221,78 +296,22 @@ export class PrivateMwaaEnvironment extends Construct {
           })
         : undefined;
     const workerCountNamespace = workerCount !== undefined ? monitoring.metricNamespace : undefined;
-    const dashboard = monitoring.dashboard
-      ? new MwaaDashboard(this, "Dashboard", { environmentName: name, region: config.region, workerCountNamespace, maxWorkers: config.airflow.maxWorkers })
-      : undefined;
-    const alarms = new MwaaAlarms(this, "Alarms", {
-      environmentName: name,
+    env.workerCount = workerCount;
+    if (monitoring.dashboard) {
+      env.dashboard = new MwaaDashboard(env.scope, "Dashboard", { environmentName: env.name, region: config.region, workerCountNamespace, maxWorkers: env.airflow.maxWorkers });
+    }
+    env.alarms = new MwaaAlarms(env.scope, "Alarms", {
+      environmentName: env.name,
       topicArn: monitoring.alarmTopicArn,
       queuedTasksThreshold: monitoring.queuedTasksThreshold,
       queuedTasksMinutes: monitoring.queuedTasksMinutes,
-      maxWorkers: config.airflow.maxWorkers,
+      maxWorkers: env.airflow.maxWorkers,
       workersAtMaximumMinutes: monitoring.workersAtMaximumMinutes,
       schedulerHeartbeatMinutes: monitoring.schedulerHeartbeatMinutes,
       workerCountNamespace,
       workerCountFunctionName: workerCount?.function.function.functionName,
       tags,
     });
-    return { workerCount, dashboard, alarms };
-  }
-
-  /**
-   * The two customer endpoints, under this stack's provider or an assumed role, and the ALB on the
-   * web server endpoint's interfaces. With createdBy "vpc-owner" both live in the endpoints stack.
-   */
-  private addEndpointsAndWebAccess(): { endpoints: CustomerEndpoints; webAccess?: WebAccess } {
-    const { config } = this;
-    const { name, tags } = config;
-    const role = config.endpoints.role;
-    const provider =
-      role === undefined
-        ? undefined
-        : new AwsProvider(this, "EndpointsProvider", {
-            alias: "endpoints",
-            region: role.region ?? config.region,
-            assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
-          });
-    // The role may be in another account: its endpoints need a group of that account, since only a
-    // VPC owner can share a security group (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html).
-    const endpointSecurityGroup = role?.ownSecurityGroup
-      ? new EndpointSecurityGroup(this, "EndpointSecurityGroup", {
-          environmentName: name,
-          vpcId: this.network.vpcId,
-          mwaaSecurityGroupId: this.securityGroup.securityGroupId,
-          provider,
-          tags,
-        })
-      : undefined;
-    const endpointSecurityGroupId = endpointSecurityGroup?.securityGroupId ?? this.securityGroup.securityGroupId;
-    const endpoints = new CustomerEndpoints(this, "CustomerEndpoints", {
-      environmentName: name,
-      vpcId: this.network.vpcId,
-      subnetIds: this.network.privateSubnetIds,
-      securityGroupIds: [endpointSecurityGroupId],
-      databaseServiceName: this.environment.databaseVpcEndpointService,
-      webserverServiceName: this.environment.webserverVpcEndpointService,
-      provider,
-      tags,
-    });
-    if (config.access === undefined) return { endpoints };
-    const webAccess = new WebAccess(this, "WebAccess", {
-      environmentName: name,
-      access: config.access,
-      vpcId: this.network.vpcId,
-      albSubnetIds: config.access.scheme === "internal" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
-      endpointSecurityGroupId,
-      webserverEndpointInterfaceIds: endpoints.webserver.networkInterfaceIds,
-      webserverEndpointSubnetCount: this.network.privateSubnetIds.length,
-      interfaceProvider: provider,
-      deletionProtection: config.access.deletionProtection ?? config.protectFromDestroy,
-      tags,
-    });
-    if (endpointSecurityGroup !== undefined) endpointSecurityGroup.allow("HttpsFromAlb", 443, webAccess.securityGroupId, "ALB to the web server endpoint");
-    else this.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
-    return { endpoints, webAccess };
   }
 
   /** The https URL people open; undefined without `access`. */
@@ -302,21 +321,56 @@ export class PrivateMwaaEnvironment extends Construct {
     return access.domainName !== undefined ? `https://${access.domainName}` : this.webAccess?.url;
   }
 
-  /**
-   * The config's options, plus MWAA's custom domain: `webserver.base_url` = the bare domainName,
-   * unless the user set it. MWAA's guide "Configuring a custom domain for the Apache Airflow web
-   * server" (https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-custom-domain.html) names
-   * this key, with no version limit, and wants a FQDN without protocol or path, at most 255 characters.
-   * Airflow 3 gets the same key: MWAA's own image sets `api.base_url` and lets no configuration option
-   * override it (aws/amazon-mwaa-docker-images, images/airflow/<3.x>/python/mwaa/config/setup_environment.py,
-   * AIRFLOW__API__BASE_URL among the protected variables, in 3.0.6, 3.2.1 and 3.3.1).
-   * Without a domain nothing is set: the ALB's `*.elb.amazonaws.com` name is not one a public
-   * certificate can name (ACM issues only for domains you control), so it is not the name people open.
-   */
-  private configurationOptions(): Record<string, string> {
-    const options = { ...this.config.airflow.configurationOptions };
-    const domainName = this.config.access?.domainName;
-    if (domainName !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = domainName;
-    return options;
+  /** The candidate's https URL (its second host name); undefined without `migration`. */
+  get candidateUrl(): string | undefined {
+    const hosts = webHosts(this.config);
+    return hosts === undefined ? undefined : `https://${hosts.candidate}`;
   }
+}
+
+/** Listener rule priority of the candidate's host name: after every sign-in rule, before the default action. */
+const SECOND_HOST_PRIORITY = 1000;
+
+/** The domain and the candidate's second host name during a migration. */
+function webHosts(config: Environment): { domain: string; candidate: string } | undefined {
+  const domain = config.access?.domainName;
+  if (config.migration === undefined || domain === undefined) return undefined;
+  return { domain, candidate: candidateHostName(config.migration, domain) };
+}
+
+/**
+ * The config's options, plus MWAA's custom domain: `webserver.base_url` = the bare host name the
+ * environment is served at, unless the user set it. MWAA's guide "Configuring a custom domain for
+ * the Apache Airflow web server" (https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-custom-domain.html) names
+ * this key, with no version limit, and wants a FQDN without protocol or path, at most 255 characters.
+ * Airflow 3 gets the same key: MWAA's own image sets `api.base_url` and lets no configuration option
+ * override it (aws/amazon-mwaa-docker-images, images/airflow/<3.x>/python/mwaa/config/setup_environment.py,
+ * AIRFLOW__API__BASE_URL among the protected variables, in 3.0.6, 3.2.1 and 3.3.1).
+ * Without a domain nothing is set: the ALB's `*.elb.amazonaws.com` name is not one a public
+ * certificate can name (ACM issues only for domains you control), so it is not the name people open.
+ */
+function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefined): Record<string, string> {
+  const options = { ...airflow.configurationOptions };
+  if (webHost !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = webHost;
+  return options;
+}
+
+/**
+ * Which host names send their sign-in paths to an environment. The environment named like the stack
+ * keeps its rules for every host (priorities 10 to 30, as always). Any other one gets rules for its
+ * own host names only, at priorities below 10 so that, as a candidate, they come before those.
+ */
+function signInRouting(config: Environment, isCandidate: boolean, isLegacy: boolean, currentIsLegacy: boolean): { webHostname: string; hostHeaders?: string[]; priorityBase?: number } {
+  const domain = config.access!.domainName!;
+  const hosts = webHosts(config);
+  const servesCandidate = config.migration?.serve === "candidate";
+  if (!isCandidate) {
+    if (isLegacy) return { webHostname: domain };
+    return { webHostname: domain, hostHeaders: hosts !== undefined && servesCandidate ? [] : [domain], priorityBase: 1 };
+  }
+  return {
+    webHostname: servesCandidate ? domain : hosts!.candidate,
+    hostHeaders: servesCandidate ? [domain, hosts!.candidate] : [hosts!.candidate],
+    priorityBase: currentIsLegacy ? 1 : 41,
+  };
 }

@@ -13,6 +13,7 @@ import {
   ENV_VARS,
   LOGIN_HTTP_METHODS,
   LOGIN_TIMEOUT_SECONDS,
+  MAX_CONDITION_VALUES_PER_RULE,
   PASS_THROUGH_QUERY,
 } from "../lambda/login/contract";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
@@ -29,6 +30,13 @@ export interface SsoLoginProps {
   readonly sso: Sso;
   /** The name people open (the IdP callback is https://<domain>/oauth2/idpresponse). */
   readonly domainName: string;
+  /**
+   * Host names whose sign-in paths go to this environment, when another environment shares the
+   * listener (a migration); [] routes none. @default - every host, priorities 10, 20, 30
+   */
+  readonly hostHeaders?: readonly string[];
+  /** First listener rule priority with hostHeaders. @default 1 */
+  readonly priorityBase?: number;
   readonly code: LambdaCode;
   readonly loadBalancerArn: string;
   readonly httpsListenerArn: string;
@@ -126,16 +134,28 @@ export class SsoLogin extends Construct {
     const forward = (targetGroupArn: string, order: number): LbListenerRuleAction => ({ type: "forward", order, targetGroupArn });
     const rule = (ruleId: string, priority: number, action: LbListenerRuleAction[], condition: LbListenerRuleCondition[]) =>
       new LbListenerRule(this, ruleId, { listenerArn: props.httpsListenerArn, priority, action, condition, tags });
+    const passThrough = { action: [authenticate(), forward(props.webTargetGroupArn, 2)], paths: paths.passThroughPathPatterns, others: [{ queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] }], count: 1 };
+    const login = { action: [authenticate(), forward(this.targetGroup.arn, 2)], paths: paths.loginPathPatterns, others: [{ httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } }], count: LOGIN_HTTP_METHODS.length };
+    const logout = { action: [forward(this.targetGroup.arn, 1)], paths: paths.logoutPathPatterns, others: [], count: 0 };
+    if (props.hostHeaders !== undefined) {
+      // Beside another environment on the same listener: only its host names, in a band of
+      // priorities of its own. A host value counts against the condition-value quota, so the path
+      // patterns are split over as many rules as it takes.
+      let priority = props.priorityBase ?? 1;
+      const hosts = props.hostHeaders;
+      if (hosts.length === 0) return;
+      for (const [kind, r] of [["PassThrough", passThrough], ["Login", login], ["Logout", logout]] as const) {
+        const per = MAX_CONDITION_VALUES_PER_RULE - r.count - hosts.length;
+        for (let i = 0; i * per < r.paths.length; i++) {
+          rule(`${kind}Rule${i + 1}`, priority++, r.action, [{ hostHeader: { values: [...hosts] } }, { pathPattern: { values: r.paths.slice(i * per, (i + 1) * per) } }, ...r.others]);
+        }
+      }
+      return;
+    }
     // Order matters: the web login URL (login=true) must reach the web server, not loop back here.
-    rule("PassThroughRule", 10, [authenticate(), forward(props.webTargetGroupArn, 2)], [
-      { pathPattern: { values: [...paths.passThroughPathPatterns] } },
-      { queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] },
-    ]);
-    rule("LoginRule", 20, [authenticate(), forward(this.targetGroup.arn, 2)], [
-      { pathPattern: { values: [...paths.loginPathPatterns] } },
-      { httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } },
-    ]);
-    rule("LogoutRule", 30, [forward(this.targetGroup.arn, 1)], [{ pathPattern: { values: [...paths.logoutPathPatterns] } }]);
+    rule("PassThroughRule", 10, passThrough.action, [{ pathPattern: { values: [...passThrough.paths] } }, ...passThrough.others]);
+    rule("LoginRule", 20, login.action, [{ pathPattern: { values: [...login.paths] } }, ...login.others]);
+    rule("LogoutRule", 30, logout.action, [{ pathPattern: { values: [...logout.paths] } }]);
   }
 }
 

@@ -14,13 +14,10 @@ import type { Access } from "./model-access";
 import { authenticateAction } from "./private/identity-provider";
 import { elbName, withName } from "./private/naming";
 
-export interface WebAccessProps {
+/** The web server endpoint of one environment: the ALB's targets are its interfaces' private IPs. */
+export interface WebserverTargetProps {
+  /** The MWAA environment's name (names the target group). */
   readonly environmentName: string;
-  /** The environment's `access` block, defaults applied. */
-  readonly access: Access;
-  readonly vpcId: string;
-  /** Subnets of the ALB: private ones for internal, public ones for internet-facing. */
-  readonly albSubnetIds: string[];
   /** The security group of the web server endpoint; the ALB may reach it on 443 only. */
   readonly endpointSecurityGroupId: string;
   /** The web server endpoint's `network_interface_ids` (a set, unknown until apply). */
@@ -29,6 +26,16 @@ export interface WebAccessProps {
   readonly webserverEndpointSubnetCount: number;
   /** Provider that may read the endpoint's interfaces: the one that created the endpoint. @default - the stack's default provider */
   readonly interfaceProvider?: TerraformProvider;
+}
+
+export interface WebAccessProps extends Partial<WebserverTargetProps> {
+  /** Names the ALB and its security group. */
+  readonly environmentName: string;
+  /** The environment's `access` block, defaults applied. */
+  readonly access: Access;
+  readonly vpcId: string;
+  /** Subnets of the ALB: private ones for internal, public ones for internet-facing. */
+  readonly albSubnetIds: string[];
   /** ALB deletion protection. @default true */
   readonly deletionProtection?: boolean;
   /** @default {} */
@@ -41,13 +48,20 @@ export interface WebAccessProps {
  */
 export class WebAccess extends Construct {
   readonly loadBalancer: Lb;
-  readonly targetGroup: LbTargetGroup;
+  /** The target group of the environment given in the props (the one the domain serves); undefined without one. */
+  readonly targetGroup?: LbTargetGroup;
   readonly httpsListener: LbListener;
   readonly securityGroupId: string;
   /** The identity provider's authenticate action (order 1), for listener rules; undefined without one. */
   readonly authenticate?: LbListenerDefaultAction;
   /** The https URL people open: the domain, or the ALB's own name. */
   readonly url: string;
+  /** The target group the domain serves. */
+  servedTargetGroupArn?: string;
+  /** The `access` block the ALB was made from. */
+  readonly access: Access;
+  private readonly vpcId: string;
+  private readonly tags: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: WebAccessProps) {
     super(scope, id);
@@ -60,15 +74,10 @@ export class WebAccess extends Construct {
       tags: withName(tags, `${name}-mwaa-alb`),
     });
     this.securityGroupId = sg.id;
+    this.vpcId = props.vpcId;
+    this.tags = tags;
+    this.access = access;
     this.allowClients(sg.id, access);
-    new VpcSecurityGroupEgressRule(this, "ToWebserverHttps", {
-      securityGroupId: sg.id,
-      description: "ALB to the MWAA web server endpoint",
-      ipProtocol: "tcp",
-      fromPort: 443,
-      toPort: 443,
-      referencedSecurityGroupId: props.endpointSecurityGroupId,
-    });
     const domain = new WebDomain(this, "Domain", { ...access, tags });
 
     this.loadBalancer = new Lb(this, "LoadBalancer", {
@@ -85,24 +94,11 @@ export class WebAccess extends Construct {
       tags: withName(tags, `${name}-mwaa`),
     });
 
-    this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
-      name: elbName(`${name}-mwaa-web`),
-      targetType: "ip",
-      protocol: "HTTPS",
-      port: 443,
-      vpcId: props.vpcId,
-      // The endpoint answers 302 to / (the login redirect).
-      healthCheck: { protocol: "HTTPS", path: "/", matcher: "200,302", interval: 30, timeout: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
-      tags: withName(tags, `${name}-mwaa-web`),
-    });
-    // The provider reads the set as tolist(...); sorted, an index is stable across plans.
-    const sortedInterfaces = Fn.sort(props.webserverEndpointInterfaceIds);
-    for (let i = 0; i < props.webserverEndpointSubnetCount; i++) {
-      const eni = new DataAwsNetworkInterface(this, `WebserverInterface${i + 1}`, { id: Fn.element(sortedInterfaces, i), provider: props.interfaceProvider });
-      new LbTargetGroupAttachment(this, `WebserverTarget${i + 1}`, { targetGroupArn: this.targetGroup.arn, targetId: eni.privateIp, port: 443 });
+    const { endpointSecurityGroupId, webserverEndpointInterfaceIds, webserverEndpointSubnetCount } = props;
+    if (endpointSecurityGroupId !== undefined && webserverEndpointInterfaceIds !== undefined && webserverEndpointSubnetCount !== undefined) {
+      this.targetGroup = this.addWebserverTarget(this, { environmentName: name, endpointSecurityGroupId, webserverEndpointInterfaceIds, webserverEndpointSubnetCount, interfaceProvider: props.interfaceProvider });
     }
 
-    const forward = { type: "forward", targetGroupArn: this.targetGroup.arn };
     // With sso every request is authenticated too; the sign-in rules sit in front of this default.
     const identityProvider = access.authentication ?? access.sso;
     this.authenticate = identityProvider !== undefined ? authenticateAction(this, identityProvider, 1) : undefined;
@@ -123,9 +119,11 @@ export class WebAccess extends Construct {
       protocol: "HTTPS",
       sslPolicy: access.sslPolicy,
       certificateArn: domain.certificateArn,
-      defaultAction: this.authenticate !== undefined ? [this.authenticate, { ...forward, order: 2 }] : [forward],
+      // Until serve() names a target group (an environment that is not the props' one): 503.
+      defaultAction: this.forwardTo(this.targetGroup?.arn),
       tags,
     });
+    this.servedTargetGroupArn = this.targetGroup?.arn;
     new LbListener(this, "HttpRedirectListener", {
       loadBalancerArn: this.loadBalancer.arn,
       port: 80,
@@ -135,6 +133,53 @@ export class WebAccess extends Construct {
     });
     domain.addAlias(this.loadBalancer, access.ipAddressType === "dualstack");
     this.url = `https://${access.domainName ?? this.loadBalancer.dnsName}`;
+  }
+
+  /**
+   * The ALB's way to one environment's web server: 443 to its endpoint's security group, and a
+   * target group of the endpoint's interface IPs, read one by one so the count is known at plan time.
+   */
+  addWebserverTarget(scope: Construct, props: WebserverTargetProps): LbTargetGroup {
+    new VpcSecurityGroupEgressRule(scope, "ToWebserverHttps", {
+      securityGroupId: this.securityGroupId,
+      description: "ALB to the MWAA web server endpoint",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      referencedSecurityGroupId: props.endpointSecurityGroupId,
+    });
+    const targetGroup = new LbTargetGroup(scope, "TargetGroup", {
+      name: elbName(`${props.environmentName}-mwaa-web`),
+      targetType: "ip",
+      protocol: "HTTPS",
+      port: 443,
+      vpcId: this.vpcId,
+      // The endpoint answers 302 to / (the login redirect).
+      healthCheck: { protocol: "HTTPS", path: "/", matcher: "200,302", interval: 30, timeout: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
+      tags: withName(this.tags, `${props.environmentName}-mwaa-web`),
+    });
+    // The provider reads the set as tolist(...); sorted, an index is stable across plans.
+    const sortedInterfaces = Fn.sort(props.webserverEndpointInterfaceIds);
+    for (let i = 0; i < props.webserverEndpointSubnetCount; i++) {
+      const eni = new DataAwsNetworkInterface(scope, `WebserverInterface${i + 1}`, { id: Fn.element(sortedInterfaces, i), provider: props.interfaceProvider });
+      new LbTargetGroupAttachment(scope, `WebserverTarget${i + 1}`, { targetGroupArn: targetGroup.arn, targetId: eni.privateIp, port: 443 });
+    }
+    return targetGroup;
+  }
+
+  /** The domain (the HTTPS listener's default action) serves this target group. */
+  serve(targetGroupArn: string): void {
+    this.servedTargetGroupArn = targetGroupArn;
+    this.httpsListener.putDefaultAction(this.forwardTo(targetGroupArn));
+  }
+
+  /** Authenticate (when an identity provider is set), then forward; a 503 without a target group. */
+  forwardTo(targetGroupArn: string | undefined): LbListenerDefaultAction[] {
+    const forward =
+      targetGroupArn !== undefined
+        ? { type: "forward", targetGroupArn }
+        : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "503", messageBody: "No Airflow environment is served here." } };
+    return this.authenticate !== undefined ? [this.authenticate, { ...forward, order: 2 }] : [forward];
   }
 
   /** 443 and 80 (for the redirect) from every allowed source, one rule per source and port. */

@@ -4,6 +4,7 @@
  * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
  */
 import { versionChange, type VersionChange } from "../../constructs/versions";
+import { migrationNotes } from "./migration";
 import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
 import { type ChangedOutputs, propagate } from "./references";
@@ -194,7 +195,8 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   };
   const notes = stackNotes(base, head);
   if (withNotes.length === 0 && notes.length === 0) return unchangedStack(name, head);
-  return { name, status: "changed", changes: withNotes, notes, counts, environments: environmentsOf(head) };
+  const migration = migrationNotes(base, head);
+  return { name, status: "changed", changes: withNotes, notes, counts, environments: environmentsOf(head), ...(migration.length > 0 ? { migration } : {}) };
 }
 
 /** DAG files: MWAA reads the DAG folder by itself, so adding or changing one needs no environment update. */

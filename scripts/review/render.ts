@@ -126,7 +126,9 @@ function protectedDeleteLines(c: ResourceChange): string[] {
       ? `- 🛑 ${name(c)} is **destroyed** (removed from the stack), and with it the Airflow metadata database of the environment.`
       : `- 🛑 ${name(c)} is **destroyed** (removed from the stack)${c.type === "aws_s3_bucket" ? ", with the DAGs and artifacts it holds" : ""}.`,
   ];
-  if (c.preventDestroy) lines.push(`  - ${PREVENT_DESTROY}`);
+  // Terraform docs (language/block/resource, lifecycle): prevent_destroy "doesn't prevent Terraform
+  // from destroying the resource if you remove the resource configuration" (hashicorp/web-unified-docs#1095).
+  if (c.preventDestroy) lines.push("  - `lifecycle.prevent_destroy` was set, but it goes with the removed configuration: it does **not** stop this destroy.");
   return lines;
 }
 
@@ -188,6 +190,7 @@ function unknownLines(c: ResourceChange, max: number): string[] {
  */
 function changedStack(s: StackReview, max: number): string[] {
   const out: string[] = [];
+  if (s.migration !== undefined) out.push("#### 🔀 MIGRATION", "", ...s.migration.map((m) => `- ${m}`), "");
   for (const n of s.notes) out.push(`> [!WARNING]`, `> ${n}`, "");
   const managed = s.changes.filter((c) => c.mode === "managed");
   const data = s.changes.filter((c) => c.mode === "data");

@@ -98,6 +98,8 @@ export interface StackReview {
   readonly counts: StackCounts;
   /** Addresses of MWAA environments in the stack (base for removed stacks). */
   readonly environments: readonly { readonly address: string; readonly name?: Json }[];
+  /** The steps of a side-by-side migration this change takes (start, cutover, rollback, finish). */
+  readonly migration?: readonly string[];
 }
 
 export interface ProtectedRisk {
