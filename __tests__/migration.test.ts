@@ -3,6 +3,8 @@
  * rollback, finish): each step's synthesized JSON and its review, and that no step replaces an
  * environment it keeps.
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { minimalEnvironment, synthStack, type Block, type TerraformJson } from "./helpers";
 import { parseEnvironment } from "../constructs/config";
@@ -45,8 +47,19 @@ const cutover: EnvironmentInput = { ...before, migration: { candidate, serve: "c
 const rollback: EnvironmentInput = { ...before, migration: { candidate, serve: "current" } };
 const finish: EnvironmentInput = { ...before, environmentName: "analytics-af3", airflow: candidate.airflow, artifacts: candidate.artifacts };
 
+// A stand-in Lambda bundle: the tests read the synthesized JSON, not the code.
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-migration-"));
+const zipPath = path.join(tmp, "code.zip");
+fs.writeFileSync(zipPath, "zip");
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const code = { zipPath, sha256Base64: "c3RhbmQtaW4=" };
 const synth = (env: EnvironmentInput): TerraformJson =>
-  synthStack(env, undefined, { artifactFiles: files(env.environmentName === undefined ? "airflow/dags-airflow2" : "airflow/dags"), ...(env.migration !== undefined ? { candidateArtifactFiles: files("airflow/dags") } : {}) } as never);
+  synthStack(env, undefined, {
+    signInCode: code,
+    workerCountCode: code,
+    artifactFiles: files(env.environmentName === undefined ? "airflow/dags-airflow2" : "airflow/dags"),
+    ...(env.migration !== undefined ? { candidateArtifactFiles: files("airflow/dags") } : {}),
+  } as never);
 const docs = { before: synth(before), start: synth(start), cutover: synth(cutover), rollback: synth(rollback), finish: synth(finish) };
 
 /** Every resource and data source by address, without cdktf's metadata. */
