@@ -187,6 +187,14 @@ describe("a valid config", () => {
     expect(env).toMatchObject({ protectFromDestroy: true, tags: {}, executionRolePolicyStatements: [] });
   });
 
+  test("a custom domain of exactly 255 characters, or an empty one (MWAA's own URL), is accepted as webserver.base_url", () => {
+    const longest = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(59)}.com`;
+    expect(longest).toHaveLength(255);
+    for (const value of [longest, ""]) expect(() => parseConfig(JSON.stringify(airflow({ configurationOptions: { "webserver.base_url": value } })), FILE)).not.toThrow();
+    const tooLong = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(60)}.com`;
+    expect(errorLines(airflow({ configurationOptions: { "webserver.base_url": tooLong } }))[0]).toContain("environments[0].airflow.configurationOptions.webserver.base_url: a bare domain name");
+  });
+
   test("a Region of each partition where MWAA runs is accepted", () => {
     for (const region of ["us-east-1", "ap-southeast-7", "cn-northwest-1"]) expect(() => parseConfig(JSON.stringify(withEnv({ region })), FILE)).not.toThrow();
   });
