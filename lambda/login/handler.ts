@@ -50,8 +50,15 @@ import { NO_STORE, headerOf, queryOf, respond, type AlbEvent, type AlbResult, ty
 import { REFUSAL_HEADERS, refusalPage, type RefusalKind } from "./pages";
 import { consoleLog, type LogLevel } from "../shared/log";
 
+// The handler module's public names, as before the split into files.
+export { AIRFLOW_ROLES, AIRFLOW_ROLE_NAMES, AIRFLOW_WEB_PATHS, ENV_VARS } from "./contract";
+export type { AirflowMajor } from "./contract";
+export { AlbJwtError, createPublicKeyLookup, verifyAlbJwt };
+export { REFUSAL_TEXT } from "./pages";
 export { readConfig, chooseAirflowRole, identityOf, parseGroups, sessionName };
-export type { AlbEvent, AlbResult, LambdaContextLike, LoginConfig };
+export type { RoleChoice, Identity } from "./roles";
+export type { AlbClaims, AlbEvent, AlbResult, LambdaContextLike, LoginConfig, RefusalKind };
+export type { RoleMappingEntry } from "./config";
 
 /** The ALB header with the signed user claims (ALB User Guide, user claims encoding). */
 export const OIDC_DATA_HEADER = "x-amzn-oidc-data";

@@ -12,7 +12,7 @@
  * Why not aws-jwt-verify's AlbJwtVerifier (5.2.1, which does accept the padding): it fetches the key
  * and checks the signature before it checks `signer`, and it checks `iss` and `exp` in the payload,
  * not in the ALB's JWT header where the guide puts them; a token whose header has expired but whose
- * payload carries no `exp` verifies there (tried against this module's tests).
+ * payload carries no `exp` verifies there (tried with tokens shaped like this module's tests).
  *
  * Quirks handled here:
  * - Padding: the ALB base64url-encodes the segments *with* `=` padding, which RFC 7515 forbids, so
