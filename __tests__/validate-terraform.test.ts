@@ -62,14 +62,16 @@ describe("the generated test file", () => {
   });
 });
 
-describe("without terraform", () => {
-  const withoutTerraform = async (ci: string | undefined) => {
+const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).error === undefined;
+
+describe("without terraform, or without the provider", () => {
+  const withoutTerraform = async (ci: string | undefined, argv: string[] = [], terraform = path.join(tmp, "no-such-dir", "terraform")) => {
     const saved = { CI: process.env.CI };
     if (ci === undefined) delete process.env.CI;
     else process.env.CI = ci;
     const lines: string[] = [];
     try {
-      return { code: await run([], path.resolve(__dirname, ".."), (l) => lines.push(l), path.join(tmp, "no-such-dir", "terraform")), lines };
+      return { code: await run(argv, path.resolve(__dirname, ".."), (l) => lines.push(l), terraform), lines };
     } finally {
       if (saved.CI === undefined) delete process.env.CI;
       else process.env.CI = saved.CI;
@@ -87,9 +89,22 @@ describe("without terraform", () => {
     expect(ci.code).toBe(1);
     expect(ci.lines.join("\n")).toMatch(/CI=true, so this is a failure/);
   });
+
+  (hasTerraform ? test : test.skip)("says so when the provider mirror has no hashicorp/aws, and fails only in CI", async () => {
+    // GIVEN terraform, and a plugin dir without the provider
+    const empty = path.join(tmp, "empty-mirror");
+    fs.mkdirSync(empty, { recursive: true });
+    // WHEN the check runs outside CI, then with CI=true
+    const local = await withoutTerraform(undefined, ["--plugin-dir", empty], "terraform");
+    const ci = await withoutTerraform("true", ["--plugin-dir", empty], "terraform");
+    // THEN it names the missing provider; only CI fails
+    expect(local.code).toBe(0);
+    expect(local.lines.join("\n")).toMatch(/not run: .*holds no registry\.terraform\.io\/hashicorp\/aws/);
+    expect(ci.code).toBe(1);
+  });
 });
 
-const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).error === undefined;
+
 const pluginDir = process.env.MWAA_TF_PLUGIN_DIR || undefined;
 const canRun = hasTerraform && (pluginDir !== undefined || process.env.CI === "true");
 

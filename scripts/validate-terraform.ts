@@ -14,8 +14,9 @@
  * `terraform init -plugin-dir`, e.g. <dir>/registry.terraform.io/hashicorp/aws/<version>/<os_arch>)
  * with --plugin-dir or MWAA_TF_PLUGIN_DIR; when its hashicorp/aws version differs from the pinned
  * one, the scratch copies' constraint is relaxed to it (said in the output; the synth is untouched).
- * Without terraform (or with a plugin dir that has no hashicorp/aws) the check cannot run: it says
- * so and exits 0, except in CI (CI=true), where it exits 1: there it must have run.
+ * Without terraform, or without hashicorp/aws (no registry and no mirror, or a mirror without it),
+ * the check cannot run: it says so and exits 0, except in CI (CI=true), where it exits 1: there it
+ * must have run.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -23,7 +24,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { synthesize } from "./review/sources";
-import { type StackResult, awsSchema, checkStack, scratchCopy, terraformEnv } from "./terraform/check-stack";
+import { type StackResult, awsSchema, checkStack, installAws, scratchCopy, terraformEnv } from "./terraform/check-stack";
 
 const USAGE = "usage: npm run validate:terraform -- [--plugin-dir <provider mirror>] [--config <file> ...] [--jobs <n>] [--keep]";
 /** Terraform that runs `terraform test` with mock_provider/override_data (1.7) and the S3 backend's use_lockfile (1.11). */
@@ -115,7 +116,12 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
     const source = options.pluginDir ?? "the Terraform registry";
 
     log(`terraform check: Terraform ${tf.version}, hashicorp/aws from ${source}; ${options.configs.length} config(s), ${options.jobs} at a time, in ${scratch}`);
-    const schemaPromise = awsSchema(t, path.join(scratch, "schema"), awsVersion);
+    const providerDir = path.join(scratch, "provider");
+    const installError = await installAws(t, providerDir);
+    if (installError.length > 0) {
+      return cannotRun(`hashicorp/aws cannot be installed from ${source} (${installError.join(" ").replace(/\s+/g, " ").slice(0, 300)}); offline, give a provider mirror with --plugin-dir or MWAA_TF_PLUGIN_DIR`);
+    }
+    const schemaPromise = awsSchema(t, providerDir);
 
     const jobs: StackJob[] = [];
     const relaxed = new Set<string>();

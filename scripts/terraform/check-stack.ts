@@ -124,15 +124,20 @@ export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocumen
 }
 
 /**
- * The aws provider schema for the mocks, from `terraform providers schema -json` in a folder that
- * only requires the provider (a stack's own folder would need its backend initialized).
+ * Installs hashicorp/aws in a folder that only requires the provider (a stack's own folder would
+ * need its backend initialized for `providers schema`). Returns Terraform's error lines when the
+ * provider cannot be had (no registry, no mirror), else an empty list.
  */
-export async function awsSchema(t: TerraformEnv, dir: string, version: string | undefined): Promise<ProviderSchema | undefined> {
+export async function installAws(t: TerraformEnv, dir: string): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true });
-  const aws = version === undefined ? { source: "hashicorp/aws" } : { source: "hashicorp/aws", version };
+  const aws = t.awsVersion === undefined ? { source: "hashicorp/aws" } : { source: "hashicorp/aws", version: t.awsVersion };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws } } }));
   const init = await terraform(t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-  if (init.code !== 0) return undefined;
+  return init.code === 0 ? [] : errorLines(init.output, 4);
+}
+
+/** The aws provider schema for the mocks, from `terraform providers schema -json` in the folder of installAws. */
+export async function awsSchema(t: TerraformEnv, dir: string): Promise<ProviderSchema | undefined> {
   const run = await terraform(t, dir, ["providers", "schema", "-json"]);
   if (run.code !== 0) return undefined;
   try {
