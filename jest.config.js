@@ -6,12 +6,36 @@
 // before jest starts its workers, so workers and the processes tests spawn inherit it.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-module.exports = {
+/**
+ * Two projects: `npm test` runs "unit" (aim: tsc and jest within 20 s on two cores), `npm run
+ * test:slow` runs "slow", CI (.ci/run) runs both, and plain `npx jest` runs everything.
+ * A suite belongs in SLOW when it spends seconds outside jest: real pip, npm pack, tsc, or several
+ * spawned node processes. To add one, put its file name (without .test.ts) in SLOW; any other
+ * *.test.ts in __tests__ is a unit suite. Share expensive setup within a file (beforeAll), and
+ * keep what a later run can reuse in a content-addressed folder under .cache/ (see library.test.ts).
+ */
+const SLOW = ["library", "plugins-build", "plugins-sample", "plugins-zip", "app"];
+const slowPattern = `/__tests__/(${SLOW.join("|")})\\.test\\.ts$`;
+
+const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: "unit", testPathIgnorePatterns: ["/node_modules/", slowPattern] },
+    { ...common, displayName: "slow", testRegex: [slowPattern], testMatch: undefined },
+  ],
   testTimeout: 60000,
   // Jest leaves one core idle by default; two workers use both cores of the CI machine.
   maxWorkers: 2,
+  // A worker that has finished gets 500 ms to exit before jest kills it and warns "failed to exit
+  // gracefully". No suite leaves a handle open (--detectOpenHandles and getActiveResourcesInfo() after
+  // each suite find none), but a worker with a large heap can take longer than that to exit on a
+  // loaded machine (jestjs/jest#11354, #13139; the option since jest 30.4, jestjs/jest#15984). A real
+  // leak (a ref'd timer, socket or child) still trips this bound.
+  workerGracefulExitTimeout: 5000,
 };

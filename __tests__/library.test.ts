@@ -10,9 +10,11 @@
  * at an unshipped module fails here.
  *
  * Slow by nature (incremental tsc build, pack, a tsc check with skipLibCheck off, a synth): about
- * 10 to 15 s on two cores, so everything runs once in beforeAll; type-check and synth in parallel.
+ * 10 to 15 s on two cores, so everything runs once in beforeAll (type-check and synth in parallel),
+ * and its result is reused while the content it depends on is unchanged (see beforeAll).
  */
 import { execFileSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as os from "node:os";
@@ -77,26 +79,49 @@ function linkDependency(app: string, name: string): void {
   fs.symlinkSync(target, link, "dir");
 }
 
-let tmp: string;
-let app: string;
-let packed: Packed;
-let tsc: Run;
-let synth: Run;
-let tf: TerraformJson;
-const timings: Record<string, number> = {};
+/**
+ * Everything the pack, the type-check and the synth read: the project's files that git sees
+ * (tracked or not ignored, with their content), minus the other test suites, plus the Node version.
+ * package-lock.json stands for node_modules. Outside a git checkout there is no key (no reuse).
+ */
+function contentKey(): string | undefined {
+  let list: string;
+  try {
+    list = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  } catch {
+    return undefined;
+  }
+  const hash = createHash("sha256").update(`${process.version}\0`);
+  const files = list.split("\0").filter((f) => f !== "" && (!f.startsWith("__tests__/") || f === "__tests__/library.test.ts")).sort();
+  for (const file of files) {
+    if (!fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.isFile()) continue; // deleted, not yet staged; or a link
+    hash.update(`${file}\0`).update(fs.readFileSync(path.join(ROOT, file))).update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
 
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-library-test-"));
+/** What one run of the procedure found: reused as it is while the content key stays the same. */
+interface Result {
+  packed: Packed;
+  tsc: Run;
+  synth: Run;
+}
+
+/**
+ * npm pack, the tarball unpacked into a copy of the example with its dependencies linked, then the
+ * example type-checked and synthesized in parallel, all in `dir`.
+ */
+async function packAndBuild(dir: string): Promise<Result> {
   let t = Date.now();
-  const out = execFileSync("npm", ["pack", "--pack-destination", tmp, "--json", "--silent"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  packed = (JSON.parse(out.slice(out.indexOf("["))) as Packed[])[0]!;
+  const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json", "--silent"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const packed = (JSON.parse(out.slice(out.indexOf("["))) as Packed[])[0]!;
   timings.pack = Date.now() - t;
 
-  app = path.join(tmp, "app");
+  const app = path.join(dir, "app");
   fs.cpSync(EXAMPLE, app, { recursive: true, filter: (src) => !/[\\/](node_modules|cdktf\.out|\.cache)$/.test(src) });
   const unpacked = path.join(app, "node_modules", PROJECT.name);
   fs.mkdirSync(unpacked, { recursive: true });
-  execFileSync("tar", ["-xzf", path.join(tmp, packed.filename), "-C", unpacked, "--strip-components=1"]);
+  execFileSync("tar", ["-xzf", path.join(dir, packed.filename), "-C", unpacked, "--strip-components=1"]);
   const links = new Set([...Object.keys(EXAMPLE_PACKAGE.dependencies ?? {}), ...Object.keys(EXAMPLE_PACKAGE.devDependencies ?? {}), ...Object.keys(PROJECT.dependencies ?? {})]);
   links.delete(PROJECT.name);
   links.delete("cdktf-cli"); // the CLI only runs `cdktf synth`; the test runs the app command itself
@@ -108,17 +133,53 @@ beforeAll(async () => {
     timings[name] = Date.now() - t;
     return r;
   };
-  [tsc, synth] = await Promise.all([
+  const [tsc, synth] = await Promise.all([
     timed("tsc", run([path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "."], app)),
     // The example's cdktf.json app command, as `cdktf synth` would run it.
     timed("synth", run(["-r", "tsx/cjs", "main.ts"], app, { CDKTF_OUTDIR: path.join(app, "cdktf.out") })),
   ]);
+  return { packed, tsc, synth };
+}
+
+/**
+ * The work runs in .cache/library-test/<content key>/ and its result is kept there: a later run on
+ * the same content (nothing the package or the example reads has changed) reuses it instead of
+ * packing, type-checking and synthesizing again (about 15 s). Only a passing result is kept; a new
+ * key replaces the old folder. Without a key, the work runs in a temporary folder.
+ */
+const CACHE = path.join(ROOT, ".cache", "library-test");
+let workDir: string;
+let app: string;
+let packed: Packed;
+let tsc: Run;
+let synth: Run;
+let tf: TerraformJson;
+const timings: Record<string, number> = {};
+
+beforeAll(async () => {
+  const key = contentKey();
+  workDir = key === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-library-test-")) : path.join(CACHE, key);
+  app = path.join(workDir, "app");
+  const resultFile = path.join(workDir, "result.json");
+  let result: Result;
+  if (key !== undefined && fs.existsSync(resultFile)) {
+    result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as Result;
+    process.stdout.write(`library test: reused the result for content ${key} (.cache/library-test)\n`);
+  } else {
+    if (key !== undefined) {
+      fs.rmSync(CACHE, { recursive: true, force: true });
+      fs.mkdirSync(workDir, { recursive: true });
+    }
+    result = await packAndBuild(workDir);
+    if (key !== undefined && result.tsc.code === 0 && result.synth.code === 0) fs.writeFileSync(resultFile, JSON.stringify(result));
+    process.stdout.write(`library test: pack ${timings.pack} ms, tsc ${timings.tsc} ms, synth ${timings.synth} ms (in parallel)\n`);
+  }
+  ({ packed, tsc, synth } = result);
   if (synth.code === 0) tf = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8")) as TerraformJson;
-  process.stdout.write(`library test: pack ${timings.pack} ms, tsc ${timings.tsc} ms, synth ${timings.synth} ms (in parallel)\n`);
 }, 180_000);
 
 afterAll(() => {
-  if (tmp !== undefined) fs.rmSync(tmp, { recursive: true, force: true });
+  if (workDir !== undefined && !workDir.startsWith(CACHE)) fs.rmSync(workDir, { recursive: true, force: true });
 });
 
 describe("the packed tarball", () => {

@@ -68,6 +68,7 @@ describe("pull-request.yml", () => {
     expect(text).toMatch(/cache: npm/);
     expect(text).toMatch(/run: npm ci/);
     expect(text).toMatch(/run: npm test/);
+    expect(text).toMatch(/run: npm run test:slow/);
     expect(text).toMatch(/run: npm run synth/);
     expect(text).toMatch(/npm run --silent review -- --base "origin\/\$\{BASE_REF\}".*--markdown review\.md/);
     expect(text).toMatch(/BASE_REF: \$\{\{ github\.base_ref \}\}/);
