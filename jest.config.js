@@ -9,12 +9,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 /**
  * Two projects: `npm test` runs "unit" (aim: tsc and jest within 20 s on two cores), `npm run
  * test:slow` runs "slow", CI (.ci/run) runs both, and plain `npx jest` runs everything.
- * A suite belongs in SLOW when it spends seconds outside jest: real pip, npm pack, tsc, or several
- * spawned node processes. To add one, put its file name (without .test.ts) in SLOW; any other
+ * A suite belongs in SLOW when it spends seconds outside jest: real pip, npm pack, tsc, terraform, or
+ * several spawned node processes. To add one, put its file name (without .test.ts) in SLOW; any other
  * *.test.ts in __tests__ is a unit suite. Share expensive setup within a file (beforeAll), and
  * keep what a later run can reuse in a content-addressed folder under .cache/ (see library.test.ts).
  */
-const SLOW = ["library", "plugins-build", "plugins-sample", "plugins-zip", "app"];
+const SLOW = ["library", "plugins-build", "plugins-sample", "plugins-zip", "app", "review", "validate-terraform"];
 const slowPattern = `/__tests__/(${SLOW.join("|")})\\.test\\.ts$`;
 
 const common = {
