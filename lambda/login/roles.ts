@@ -4,10 +4,11 @@ import type { RoleMappingEntry } from "./config";
 
 /**
  * The person's groups from a claim value, each a whole name, never split: a JSON array of strings,
- * or a string holding a JSON array of strings; any other string is one group name. OIDC Core 1.0
- * §5.1 defines claims as JSON values, so an IdP with several groups sends an array; no IdP this
- * supports documents a delimiter inside a string claim, and splitting one made "Not admins" match
- * a mapping for "admins".
+ * or a string holding a JSON array of strings; any other string is one group name. Nothing is
+ * split on commas or spaces: no delimiter inside a string claim is documented for the IdPs this
+ * supports, and splitting made "Not admins" match a mapping for "admins" (issue 14). Cognito's
+ * access token holds "a list of the user's groups" (Cognito Developer Guide, "Understanding the
+ * access token"); an OIDC IdP's groups claim should be a JSON array (README, access.sso).
  */
 export function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === "string" && g !== "");
