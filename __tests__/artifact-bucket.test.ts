@@ -134,7 +134,7 @@ describe("existing bucket", () => {
 
 describe("generated name prefix", () => {
   const prefixFor = (environmentName: string): string => {
-    const doc = synthConstruct((scope) => new ArtifactBucket(scope, "Bucket", { environmentName }));
+    const doc = synthConstruct((scope) => new ArtifactBucket(scope, "Bucket", { environmentName, protectFromDestroy: true }));
     return Object.values(resources(doc, "aws_s3_bucket"))[0].bucket_prefix;
   };
 
@@ -150,9 +150,8 @@ describe("generated name prefix", () => {
     expect(prefix.length).toBeLessThanOrEqual(37);
   });
 
-  test("defaults to protected when used on its own", () => {
-    // GIVEN the construct without protectFromDestroy WHEN synthesized THEN prevent_destroy is on
-    const doc = synthConstruct((scope) => new ArtifactBucket(scope, "Bucket", { environmentName: "dev" }));
-    expect(blockAt(doc, "aws_s3_bucket", "Bucket").lifecycle).toEqual({ prevent_destroy: true });
+  test.each([true, false])("prevent_destroy is protectFromDestroy (%s): the default lives in the config schema only", (protectFromDestroy) => {
+    const doc = synthConstruct((scope) => new ArtifactBucket(scope, "Bucket", { environmentName: "dev", protectFromDestroy }));
+    expect(blockAt(doc, "aws_s3_bucket", "Bucket").lifecycle).toEqual({ prevent_destroy: protectFromDestroy });
   });
 });

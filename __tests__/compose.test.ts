@@ -8,6 +8,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { parseEnvironment } from "../constructs/config";
 import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
 import { type Block, configErrorLines, dataSources, minimalEnvironment, resources, synthConstruct, testApp, type TerraformJson } from "./helpers";
 
@@ -127,5 +128,23 @@ describe("reach and extend", () => {
     expect(groups).toHaveLength(2);
     expect(groups[0]).toMatch(/^\$\{aws_security_group\.Mwaa_SecurityGroup_[0-9A-F]{8}\.id\}$/);
     expect(groups[1]).toBe("${aws_security_group.DatabaseClients.id}");
+  });
+});
+
+describe("defaults are decided once, in the schema", () => {
+  const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+  test.each([true, false])("access.deletionProtection follows protectFromDestroy (%s) when left out", (protectFromDestroy) => {
+    const env = parseEnvironment(minimalEnvironment({ protectFromDestroy, access: { certificateArn: CERT, allowedCidrs: ["10.0.0.0/8"] } }));
+    expect(env.access?.deletionProtection).toBe(protectFromDestroy);
+  });
+
+  test("an explicit access.deletionProtection wins", () => {
+    const env = parseEnvironment(minimalEnvironment({ access: { certificateArn: CERT, allowedCidrs: ["10.0.0.0/8"], deletionProtection: false } }));
+    expect(env.access?.deletionProtection).toBe(false);
+  });
+
+  test("endpoints.role.region is the environment's region when left out", () => {
+    const env = parseEnvironment(minimalEnvironment({ endpoints: { createdBy: "role", role: { roleArn: "arn:aws:iam::210987654321:role/network-endpoints" } } }));
+    expect(env.endpoints.role?.region).toBe("eu-west-1");
   });
 });

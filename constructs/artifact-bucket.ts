@@ -18,8 +18,8 @@ export interface ArtifactBucketProps {
   readonly name?: string;
   /** Customer managed KMS key for default encryption. @default - SSE-S3 (AES256) */
   readonly kmsKeyArn?: string;
-  /** prevent_destroy on the created bucket. @default true */
-  readonly protectFromDestroy?: boolean;
+  /** prevent_destroy on the created bucket (the config's protectFromDestroy). */
+  readonly protectFromDestroy: boolean;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -47,7 +47,7 @@ export class ArtifactBucket extends Construct {
     const bucket = new S3Bucket(this, "Resource", {
       ...(props.name !== undefined ? { bucket: props.name } : { bucketPrefix: bucketPrefix(props.environmentName) }),
       tags: withName(props.tags ?? {}, `${props.environmentName}-airflow`),
-      lifecycle: { preventDestroy: props.protectFromDestroy ?? true },
+      lifecycle: { preventDestroy: props.protectFromDestroy },
     });
     this.bucket = bucket;
     this.bucketName = bucket.bucket;

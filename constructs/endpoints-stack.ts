@@ -63,7 +63,7 @@ export class MwaaEndpointsStack extends TerraformStack {
       endpointSecurityGroupId: sg.securityGroupId,
       webserverEndpointInterfaceIds: this.endpoints.webserver.networkInterfaceIds,
       webserverEndpointSubnetCount: subnetIds.length,
-      deletionProtection: env.access.deletionProtection ?? env.protectFromDestroy,
+      deletionProtection: env.access.deletionProtection,
       tags: env.tags,
     });
     sg.allow("HttpsFromAlb", 443, this.webAccess.securityGroupId, "ALB to the web server endpoint");

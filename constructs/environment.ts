@@ -29,8 +29,8 @@ export interface MwaaEnvironmentProps {
   readonly requirements?: VersionedObject;
   /** @default - none */
   readonly startupScript?: VersionedObject;
-  /** prevent_destroy: the environment holds the Airflow metadata database. @default true */
-  readonly protectFromDestroy?: boolean;
+  /** prevent_destroy: the environment holds the Airflow metadata database (the config's protectFromDestroy). */
+  readonly protectFromDestroy: boolean;
   /** Created first: the role policy, log groups, uploads. @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** @default {} */
@@ -76,7 +76,7 @@ export class MwaaEnvironment extends Construct {
       loggingConfiguration: logging,
       tags: props.tags ?? {},
       dependsOn: props.dependsOn,
-      lifecycle: { preventDestroy: props.protectFromDestroy ?? true },
+      lifecycle: { preventDestroy: props.protectFromDestroy },
     });
   }
 

@@ -301,11 +301,17 @@ export const environmentSchema = z
     if (env.endpoints !== undefined && env.network !== undefined && typeof env.region === "string") checkEndpoints(env, ctx);
     if (env.migration !== undefined) checkMigration(env, ctx);
   })
-  .transform((env) => ({
-    ...env,
-    airflow: withClassDefaults(env.airflow),
-    migration: env.migration === undefined ? undefined : { ...env.migration, candidate: { ...env.migration.candidate, airflow: withClassDefaults(env.migration.candidate.airflow) } },
-  }));
+  .transform((env) => {
+    // Defaults that depend on other fields: decided here, once, never in a construct.
+    const { access, endpoints } = env;
+    return {
+      ...env,
+      airflow: withClassDefaults(env.airflow),
+      migration: env.migration === undefined ? undefined : { ...env.migration, candidate: { ...env.migration.candidate, airflow: withClassDefaults(env.migration.candidate.airflow) } },
+      endpoints: { ...endpoints, role: endpoints.role === undefined ? undefined : { ...endpoints.role, region: endpoints.role.region ?? env.region } },
+      access: access === undefined ? undefined : { ...access, deletionProtection: access.deletionProtection ?? env.protectFromDestroy },
+    };
+  });
 
 type AirflowInput = z.output<typeof airflowSchema>;
 

@@ -133,7 +133,7 @@ export class PrivateMwaaEnvironment extends Construct {
         ? undefined
         : new AwsProvider(this, "EndpointsProvider", {
             alias: "endpoints",
-            region: role.region ?? config.region,
+            region: role.region,
             assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
           });
     const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, webHost: string | undefined) => {
@@ -227,7 +227,7 @@ export class PrivateMwaaEnvironment extends Construct {
       access,
       vpcId: this.network.vpcId,
       albSubnetIds: access.scheme === "internal" ? this.network.privateSubnetIds : this.network.publicSubnetIds,
-      deletionProtection: access.deletionProtection ?? config.protectFromDestroy,
+      deletionProtection: access.deletionProtection,
       tags: config.tags,
     });
     for (const env of [current, ...(candidate !== undefined ? [candidate] : [])]) {

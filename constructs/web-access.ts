@@ -36,8 +36,8 @@ export interface WebAccessProps extends Partial<WebserverTargetProps> {
   readonly vpcId: string;
   /** Subnets of the ALB: private ones for internal, public ones for internet-facing. */
   readonly albSubnetIds: string[];
-  /** ALB deletion protection. @default true */
-  readonly deletionProtection?: boolean;
+  /** ALB deletion protection (the config's access.deletionProtection, defaulted there). */
+  readonly deletionProtection: boolean;
   /** @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -88,7 +88,7 @@ export class WebAccess extends Construct {
       securityGroups: [sg.id],
       ipAddressType: access.ipAddressType,
       dropInvalidHeaderFields: true,
-      enableDeletionProtection: props.deletionProtection ?? true,
+      enableDeletionProtection: props.deletionProtection,
       idleTimeout: access.idleTimeoutSeconds,
       ...(access.accessLogs !== undefined ? { accessLogs: { bucket: access.accessLogs.bucket, prefix: access.accessLogs.prefix, enabled: true } } : {}),
       tags: withName(tags, `${name}-mwaa`),
