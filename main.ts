@@ -10,6 +10,7 @@ import { MwaaEndpointsStack } from "./constructs/endpoints-stack";
 import { MwaaStack } from "./constructs/stack";
 import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
 import { bundleLambda } from "./lambda/bundle";
+import { synthApp } from "./scripts/fast-synth";
 import { summarizeOutput, summaryLines } from "./scripts/synth-summary";
 
 /**
@@ -43,7 +44,7 @@ function main(): void {
     // Only now, with every construct built: stacks of earlier synths linger in cdktf.out/stacks otherwise.
     fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
     fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
-    app.synth();
+    synthApp(app);
   } finally {
     restoreStackTraces();
   }

@@ -1,0 +1,96 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, Lazy, TerraformOutput, TerraformStack } from "cdktf";
+import { version as cdktfVersion } from "cdktf/package.json";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { synthApp, VERIFIED_CDKTF } from "../scripts/fast-synth";
+
+/**
+ * The app's synth without cdktf's preparing pass (scripts/fast-synth.ts) writes exactly what
+ * `app.synth()` writes: the same app is built twice and synthesized both ways.
+ */
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-fast-synth-test-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const rel of fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
+    if (fs.statSync(path.join(dir, rel)).isFile()) out[rel] = fs.readFileSync(path.join(dir, rel), "utf8");
+  }
+  return out;
+}
+
+/** Synthesizes `build` stock and fast; returns both outputs and how often a Lazy value was produced in each. */
+function bothWays(name: string, build: (app: App, produced: () => void) => void) {
+  const run = (how: "stock" | "fast") => {
+    let produced = 0;
+    fs.mkdirSync(path.join(tmp, name, how), { recursive: true });
+    const app = new App({ outdir: path.join(tmp, name, how), stackTraces: false });
+    build(app, () => (produced += 1));
+    if (how === "stock") app.synth();
+    else synthApp(app);
+    return { files: files(path.join(tmp, name, how)), produced };
+  };
+  return { stock: run("stock"), fast: run("fast") };
+}
+
+function stack(app: App, id: string): TerraformStack {
+  const s = new TerraformStack(app, id);
+  new AwsProvider(s, "aws", { region: "eu-west-1" });
+  return s;
+}
+
+test("the installed cdktf is the release the shortcut was checked against (else: check synthApp again, then VERIFIED_CDKTF)", () => {
+  expect(cdktfVersion).toBe(VERIFIED_CDKTF);
+});
+
+test("independent stacks: same output, each value resolved once instead of twice", () => {
+  const { stock, fast } = bothWays("independent", (app, produced) => {
+    for (const id of ["one", "two"]) {
+      const s = stack(app, id);
+      const bucket = new S3Bucket(s, "Bucket", { bucket: Lazy.stringValue({ produce: () => (produced(), `${id}-bucket`) }) });
+      new TerraformOutput(s, "arn", { value: bucket.arn });
+    }
+  });
+  expect(fast.files).toEqual(stock.files);
+  expect(Object.keys(fast.files)).toContain("stacks/two/cdk.tf.json");
+  expect(stock.produced).toBe(4);
+  expect(fast.produced).toBe(2);
+});
+
+test("a reference to another stack's resource is an error naming both stacks (the stock synth would add an output and a remote state)", () => {
+  const build = (app: App) => {
+    const bucket = new S3Bucket(stack(app, "producer"), "Bucket", { bucket: "shared" });
+    new TerraformOutput(stack(app, "consumer"), "arn", { value: bucket.arn });
+  };
+  expect(() => bothWays("cross", build)).toThrow('synthApp: stack "consumer" refers to a resource of stack "producer"');
+});
+
+test("a Lazy value that adds a construct while it resolves is an error (the stock preparing pass would have added it in time)", () => {
+  const build = (app: App) => {
+    const s = stack(app, "only");
+    let added = false;
+    new S3Bucket(s, "Bucket", {
+      bucket: Lazy.stringValue({
+        produce: () => {
+          if (!added) new TerraformOutput(s, "late", { value: "added while resolving" });
+          added = true;
+          return "bucket";
+        },
+      }),
+    });
+  };
+  expect(() => bothWays("lazy-adds", build)).toThrow("synthApp: a construct was added while the stacks were written");
+});
+
+test("the shortcut leaves cdktf as it found it, also after an error", () => {
+  const app = new App({ outdir: path.join(tmp, "restored"), stackTraces: false });
+  const bucket = new S3Bucket(stack(app, "producer"), "Bucket", { bucket: "shared" });
+  new TerraformOutput(stack(app, "consumer"), "arn", { value: bucket.arn });
+  expect(() => synthApp(app)).toThrow(/refers to a resource/);
+  app.synth();
+  expect(fs.readFileSync(path.join(tmp, "restored", "stacks", "consumer", "cdk.tf.json"), "utf8")).toContain("terraform_remote_state");
+});
