@@ -24,3 +24,6 @@ export * from "./stack";
 export * from "./endpoints-stack";
 export * from "./endpoint-security-group";
 export * from "./model-endpoints";
+export * from "./airflow-environment";
+export * from "./second-host";
+export * from "./model-migration";
