@@ -224,6 +224,30 @@ describe("changing the Airflow version", () => {
     expect(environmentChange(stack(refused.review, "dev"))?.versionChange).toMatchObject({ kind: "major-down", inPlace: false });
     expect(refused.markdown).toMatch(/Airflow version change refused.*from 3\.x it goes down to 2\.11\.x only/);
   });
+
+  test("the CLI refuses it with --fail-on-protected-replace (exit 2), though nothing is replaced", () => {
+    // GIVEN synth folders of 3.3.1 and of 2.10.3 (an in-place update MWAA does not make)
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-version-"));
+    const write = (name: string, d: TerraformDoc) => {
+      fs.mkdirSync(path.join(dir, name, "stacks", "dev"), { recursive: true });
+      fs.writeFileSync(path.join(dir, name, "stacks", "dev", "cdk.tf.json"), JSON.stringify(d));
+      return path.join(dir, name);
+    };
+    const [base, head] = [write("base", baseline), write("head", v2103)];
+    const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
+    const err = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
+    try {
+      // WHEN the CLI reviews them, with and without the flag
+      // THEN exit 2 only with it, naming the refused change
+      expect(run(["--base", base, "--head", head], ROOT)).toBe(0);
+      expect(run(["--base", base, "--head", head, "--fail-on-protected-replace"], ROOT)).toBe(2);
+      expect(err.mock.calls.map((c) => String(c[0])).join("")).toMatch(/1 Airflow version change\(s\) MWAA does not make in place/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("changing airflow_configuration_options", () => {
