@@ -9,6 +9,11 @@ export function configJsonSchema(): object {
   return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
 }
 
+/** The JSON Schema of one environment (props of PrivateMwaaEnvironment), as a user writes it. */
+export function environmentJsonSchema(): object {
+  return z.toJSONSchema(environmentSchema, { io: "input", unrepresentable: "any" });
+}
+
 function keysAt(schema: JsonSchema, path: readonly PropertyKey[]): string[] {
   const branches = (s: JsonSchema): JsonSchema[] => [s, ...(s.anyOf ?? []).flatMap(branches), ...(s.oneOf ?? []).flatMap(branches)];
   let level = [schema];
@@ -42,6 +47,6 @@ export function parseConfig(text: string, file: string): Config {
 /** Validates one environment's props (the construct's way in), with the same messages as a config file. */
 export function parseEnvironment(props: EnvironmentInput, where = "props"): Environment {
   const result = environmentSchema.safeParse(props);
-  if (!result.success) fail(where, props, result.error, z.toJSONSchema(environmentSchema, { io: "input", unrepresentable: "any" }));
+  if (!result.success) fail(where, props, result.error, environmentJsonSchema());
   return result.data;
 }

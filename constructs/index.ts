@@ -27,3 +27,4 @@ export * from "./model-endpoints";
 export * from "./airflow-environment";
 export * from "./second-host";
 export * from "./model-migration";
+export * from "./environment-props";

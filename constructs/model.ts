@@ -279,9 +279,9 @@ export const environmentSchema = z
       })
       .describe("AWS Region where Amazon MWAA runs (the list, per partition, is in constructs/regions.ts)."),
     tags: tagsSchema,
-    airflow: airflowSchema,
-    network: networkSchema,
-    bucket: bucketSchema,
+    airflow: airflowSchema.describe("Airflow version, environment class, capacity and configuration. @default {}"),
+    network: networkSchema.describe("The VPC: an existing one (vpcId, privateSubnetIds) or one to create (create)."),
+    bucket: bucketSchema.describe("The S3 bucket MWAA reads from: an existing one, or one to create. @default {}"),
     kmsKeyArn: ref(KMS_KEY_ARN, "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>")
       .optional()
       .describe("Customer managed KMS key for the environment, bucket and logs. Changing it replaces the environment. @default - AWS owned keys"),

@@ -17,7 +17,8 @@ import type { MwaaEnvironment } from "./environment";
 import { ConfigError } from "./errors";
 import type { ExecutionRole } from "./execution-role";
 import type { MwaaLogGroups } from "./log-groups";
-import type { Environment, EnvironmentInput } from "./model";
+import type { EnvironmentProps } from "./environment-props";
+import type { Environment } from "./model";
 import { MwaaNetwork } from "./network";
 import type { MwaaSecurityGroup } from "./security-group";
 import { candidateHostName } from "./model-migration";
@@ -42,7 +43,7 @@ function shipped(id: string, field: string, name: ShippedLambda): LambdaCode {
  * Props: one `environments[]` entry of the config file (same schema, defaults and messages), plus
  * the files the app prepared for it (constructs read no files of the user's).
  */
-export interface PrivateMwaaEnvironmentProps extends EnvironmentInput {
+export interface PrivateMwaaEnvironmentProps extends EnvironmentProps {
   /**
    * The files to upload, prepared from `artifacts` by `prepareArtifacts` ("mwaa-private-cdktf/artifacts").
    * @default - nothing uploaded (DAGs managed elsewhere); required when `artifacts` is set

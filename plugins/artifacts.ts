@@ -1,6 +1,8 @@
 import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import type { ArtifactPaths as Artifacts, MwaaArtifactFiles } from "../shared/prepared";
+
+export type { ArtifactPaths, MwaaArtifactFiles } from "../shared/prepared";
 import { buildPlugins } from "./build";
 import { sha256Hex } from "./cache";
 import { PluginsError } from "./errors";

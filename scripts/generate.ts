@@ -3,12 +3,15 @@ import { dirname } from "node:path";
 import { configJsonSchema } from "../constructs/config";
 import { endpointsRolePolicy } from "../constructs/private/endpoints-role-policy";
 import { propsReference } from "./props-reference";
+import { propsInterface } from "./props-interface";
+import { environmentJsonSchema } from "../constructs/config";
 
 /** Files generated from code and committed: `npm run generate`; a test fails when they are stale. */
 export const GENERATED: Record<string, () => object | string> = {
   "config/schema.json": configJsonSchema,
   "policies/endpoints-role-policy.json": endpointsRolePolicy,
   "docs/props.md": () => propsReference(configJsonSchema()),
+  "constructs/environment-props.ts": () => propsInterface(environmentJsonSchema()),
 };
 
 /** JSON files as stable, indented JSON with a final newline; text as it is. */

@@ -3,7 +3,7 @@
  * the props of PrivateMwaaEnvironment), rendered from the JSON Schema that the zod schema
  * generates: every field with its type, whether it is required, and its default.
  */
-interface Schema {
+export interface Schema {
   type?: string | string[];
   description?: string;
   default?: unknown;
@@ -36,7 +36,7 @@ function typeOf(s: Schema): string {
 }
 
 /** The default as the docs state it: the `@default` text of the description, else the schema's default. */
-function defaultOf(s: Schema, required: boolean): string {
+export function defaultOf(s: Schema, required: boolean): string {
   const documented = /@default\s+(.*)$/.exec(s.description ?? "");
   if (documented !== null) return documented[1].trim();
   if (s.default !== undefined) return JSON.stringify(s.default);
