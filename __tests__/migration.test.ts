@@ -237,6 +237,10 @@ describe("validation", () => {
     fails({ ...before, access: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab", allowedCidrs: ["10.0.0.0/8"] }, migration: { candidate } }, /access\.domainName: required with migration/);
   });
 
+  test("the second host name must be in the hosted zone (its alias record and certificate validation go there)", () => {
+    fails({ ...before, migration: { candidate, hostName: "next.airflow.other.org" } }, /migration\.hostName: a name inside the hosted zone example\.com \(got "next\.airflow\.other\.org"\)/);
+  });
+
   test("the candidate's counts are checked against its own class", () => {
     fails({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1", environmentClass: "mw1.micro", maxWorkers: 3 } } } }, /migration\.candidate\.airflow\.maxWorkers: at most 1 for mw1\.micro/);
   });

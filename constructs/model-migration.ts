@@ -29,6 +29,10 @@ export function checkMigration(
     ctx.addIssue({ code: "custom", path: at("hostName"), message: `a host name other than access.domainName ("${env.access.domainName}")` });
   } else if (env.access.hostedZoneId === undefined && env.access.hostedZoneName === undefined) {
     ctx.addIssue({ code: "custom", path: ["access", "hostedZoneId"], message: "hostedZoneId or hostedZoneName is required with migration (the second host name's alias record)" });
+  } else {
+    const zone = env.access.hostedZoneName;
+    const host = candidateHostName(m, env.access.domainName);
+    if (zone !== undefined && !host.endsWith(`.${zone}`)) ctx.addIssue({ code: "custom", path: at("hostName"), message: `a name inside the hosted zone ${zone} (got "${host}")` });
   }
   if (env.endpoints?.createdBy === "vpc-owner") {
     ctx.addIssue({ code: "custom", path: ["endpoints", "createdBy"], message: 'stack or role with migration: the "vpc-owner" endpoints stack serves one environment' });
