@@ -112,138 +112,12 @@ export interface MigrationCandidateProps {
    * Version and sizing of the new environment, like `airflow`.
    * @default {}
    */
-  readonly airflow?: MigrationCandidateAirflowProps;
+  readonly airflow?: AirflowProps;
   /**
    * Its own DAGs and requirements, uploaded under `<candidate.environmentName>/` in the shared bucket.
    * @default - nothing uploaded
    */
-  readonly artifacts?: MigrationCandidateArtifactsProps;
-}
-
-/** Its own DAGs and requirements, uploaded under `<candidate.environmentName>/` in the shared bucket. */
-export interface MigrationCandidateArtifactsProps {
-  /**
-   * Folder of DAG files, uploaded to dags/.
-   */
-  readonly dagsDir: string;
-  /**
-   * requirements.txt for MWAA; its wheels go into plugins.zip.
-   * @default - none
-   */
-  readonly requirements?: string;
-  /**
-   * Startup script.
-   * @default - none
-   */
-  readonly startupScript?: string;
-  /**
-   * Requirements the startup script installs into its own venv; resolved separately, wheels in the same plugins.zip.
-   * @default - none
-   */
-  readonly startupRequirements?: string;
-  /**
-   * Custom Airflow plugin modules, zipped beside the wheels.
-   * @default - none
-   */
-  readonly pluginsDir?: string;
-  /**
-   * Airflow constraints file for the requirements set.
-   * @default - none
-   */
-  readonly constraints?: string;
-  /**
-   * Folder of wheels (an internal mirror) used instead of PyPI, with --no-index --find-links.
-   * @default - PyPI
-   */
-  readonly wheelhouse?: string;
-}
-
-/** Version and sizing of the new environment, like `airflow`. */
-export interface MigrationCandidateAirflowProps {
-  /**
-   * Airflow version.
-   * @default "3.3.1"
-   */
-  readonly version?: "2.7.2" | "2.8.1" | "2.9.2" | "2.10.1" | "2.10.3" | "2.11.0" | "2.11.2" | "3.0.6" | "3.2.1" | "3.3.1";
-  /**
-   * MWAA environment class.
-   * @default "mw1.small"
-   */
-  readonly environmentClass?: "mw1.micro" | "mw1.small" | "mw1.medium" | "mw1.large" | "mw1.xlarge" | "mw1.2xlarge";
-  /**
-   * Minimum workers.
-   * @default 1
-   */
-  readonly minWorkers?: number;
-  /**
-   * Maximum workers.
-   * @default 10 (1 for mw1.micro)
-   */
-  readonly maxWorkers?: number;
-  /**
-   * Schedulers.
-   * @default 2 (1 for mw1.micro)
-   */
-  readonly schedulers?: number;
-  /**
-   * Minimum web servers.
-   * @default 2 (1 for mw1.micro)
-   */
-  readonly minWebservers?: number;
-  /**
-   * Maximum web servers.
-   * @default 2 (1 for mw1.micro)
-   */
-  readonly maxWebservers?: number;
-  /**
-   * Airflow configuration options, `section.option` to string. `webserver.base_url` defaults to `access.domainName`.
-   * @default {}
-   */
-  readonly configurationOptions?: Record<string, string>;
-  /**
-   * Weekly maintenance window start, UTC.
-   * @default "SUN:03:00"
-   */
-  readonly weeklyMaintenanceWindowStart?: string;
-  /**
-   * Log level for all five modules, or per module.
-   * @default "INFO"
-   */
-  readonly logLevel?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG" | MigrationCandidateAirflowLogLevelOption2Props;
-  /**
-   * How workers are replaced on an update. Sent only on update and never read back, so it never shows as drift.
-   * @default - MWAA's default (FORCED)
-   */
-  readonly workerReplacementStrategy?: "FORCED" | "GRACEFUL";
-}
-
-/** The `migration.candidate.airflow.logLevel.Option2` block. */
-export interface MigrationCandidateAirflowLogLevelOption2Props {
-  /**
-   * Level of this module.
-   * @default "INFO"
-   */
-  readonly dagProcessing?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
-  /**
-   * Level of this module.
-   * @default "INFO"
-   */
-  readonly scheduler?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
-  /**
-   * Level of this module.
-   * @default "INFO"
-   */
-  readonly task?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
-  /**
-   * Level of this module.
-   * @default "INFO"
-   */
-  readonly webServer?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
-  /**
-   * Level of this module.
-   * @default "INFO"
-   */
-  readonly worker?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG";
+  readonly artifacts?: ArtifactsProps;
 }
 
 /** Web access through an Application Load Balancer. */
@@ -345,12 +219,12 @@ export interface AccessSsoProps {
    * See `access.sso.oidc` in docs/props.md.
    * @default - none
    */
-  readonly oidc?: AccessSsoOidcProps;
+  readonly oidc?: AccessAuthenticationOidcProps;
   /**
    * See `access.sso.cognito` in docs/props.md.
    * @default - none
    */
-  readonly cognito?: AccessSsoCognitoProps;
+  readonly cognito?: AccessAuthenticationCognitoProps;
   /**
    * ALB session lifetime.
    * @default 28800 (8 hours)
@@ -382,76 +256,6 @@ export interface AccessSsoRoleMappingProps {
    * See `access.sso.roleMapping.airflowRole` in docs/props.md.
    */
   readonly airflowRole: "Admin" | "Op" | "User" | "Viewer" | "Public";
-}
-
-/** The `access.sso.cognito` block. */
-export interface AccessSsoCognitoProps {
-  /**
-   * See `access.sso.cognito.userPoolArn` in docs/props.md.
-   */
-  readonly userPoolArn: string;
-  /**
-   * See `access.sso.cognito.userPoolClientId` in docs/props.md.
-   */
-  readonly userPoolClientId: string;
-  /**
-   * See `access.sso.cognito.userPoolDomain` in docs/props.md.
-   */
-  readonly userPoolDomain: string;
-}
-
-/** The `access.sso.oidc` block. */
-export interface AccessSsoOidcProps {
-  /**
-   * See `access.sso.oidc.issuer` in docs/props.md.
-   */
-  readonly issuer: string;
-  /**
-   * See `access.sso.oidc.authorizationEndpoint` in docs/props.md.
-   */
-  readonly authorizationEndpoint: string;
-  /**
-   * See `access.sso.oidc.tokenEndpoint` in docs/props.md.
-   */
-  readonly tokenEndpoint: string;
-  /**
-   * See `access.sso.oidc.userInfoEndpoint` in docs/props.md.
-   */
-  readonly userInfoEndpoint: string;
-  /**
-   * See `access.sso.oidc.clientId` in docs/props.md.
-   */
-  readonly clientId: string;
-  /**
-   * See `access.sso.oidc.clientSecret` in docs/props.md.
-   */
-  readonly clientSecret: AccessSsoOidcClientSecretOption1Props | AccessSsoOidcClientSecretOption2Props;
-  /**
-   * OIDC scopes.
-   * @default "openid email profile"
-   */
-  readonly scope?: string;
-  /**
-   * IdP logout URL the logout path redirects to.
-   * @default - the sign-in page of this domain
-   */
-  readonly logoutUrl?: string;
-}
-
-/** The `access.sso.oidc.clientSecret.Option2` block. */
-export interface AccessSsoOidcClientSecretOption2Props {
-  /**
-   * See `access.sso.oidc.clientSecret.Option2.secretArn` in docs/props.md.
-   */
-  readonly secretArn: string;
-}
-
-/** The `access.sso.oidc.clientSecret.Option1` block. */
-export interface AccessSsoOidcClientSecretOption1Props {
-  /**
-   * See `access.sso.oidc.clientSecret.Option1.ssmParameter` in docs/props.md.
-   */
-  readonly ssmParameter: string;
 }
 
 /** Authenticate people at the ALB (OIDC or Cognito) before Airflow; they still need an MWAA login. */

@@ -11,6 +11,8 @@ const pascal = (parts: readonly string[]) => parts.map((p) => p.replace(/(^|[^A-
 class Writer {
   readonly interfaces: string[] = [];
   private readonly names = new Set<string>();
+  /** Interfaces by their schema (without its own description): a block used twice is written once. */
+  private readonly byShape = new Map<string, string>();
 
   /** The TypeScript type of a schema node; objects with properties become named interfaces. */
   type(s: Schema, path: readonly string[]): string {
@@ -27,10 +29,14 @@ class Writer {
   }
 
   private object(s: Schema, path: readonly string[]): string {
+    const shape = JSON.stringify({ ...s, description: undefined });
+    const known = this.byShape.get(shape);
+    if (known !== undefined) return known;
     const base = path.length === 0 ? "Environment" : pascal(path);
     let name = `${base}Props`;
     for (let i = 2; this.names.has(name); i++) name = `${base}Props${i}`;
     this.names.add(name);
+    this.byShape.set(shape, name);
     const lines = [`/** ${s.description?.replace(/\s*@default\s+.*$/, "").trim() || (path.length === 0 ? "One environment." : `The \`${path.join(".")}\` block.`)} */`, `export interface ${name} {`];
     for (const [key, child] of Object.entries(s.properties ?? {})) {
       const required = (s.required ?? []).includes(key);

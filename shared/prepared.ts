@@ -32,13 +32,8 @@ export interface MwaaArtifactFiles {
   readonly plugins?: ArtifactFile;
 }
 
+/** The optional files and folders of the config's `artifacts` block. */
+export type OptionalArtifactField = "requirements" | "startupScript" | "startupRequirements" | "pluginsDir" | "constraints" | "wheelhouse";
+
 /** The config's `artifacts` block: paths relative to the project root (validated by the config schema). */
-export interface ArtifactPaths {
-  readonly dagsDir: string;
-  readonly requirements?: string;
-  readonly startupScript?: string;
-  readonly startupRequirements?: string;
-  readonly pluginsDir?: string;
-  readonly constraints?: string;
-  readonly wheelhouse?: string;
-}
+export type ArtifactPaths = { readonly dagsDir: string } & { readonly [K in OptionalArtifactField]?: string };
