@@ -14,7 +14,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * *.test.ts in __tests__ is a unit suite. Share expensive setup within a file (beforeAll), and
  * keep what a later run can reuse in a content-addressed folder under .cache/ (see library.test.ts).
  */
-const SLOW = ["library", "plugins-build", "plugins-sample", "plugins-zip", "app", "review", "validate-terraform"];
+const SLOW = ["library", "run-ts", "plugins-build", "plugins-sample", "plugins-zip", "app", "review", "validate-terraform"];
 const slowPattern = `/__tests__/(${SLOW.join("|")})\\.test\\.ts$`;
 
 const common = {

@@ -1,7 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, CONTEXT_ENV } from "cdktf";
-import { parseConfig } from "./constructs/config";
 import { ConfigError } from "./constructs/errors";
 import type { Config } from "./constructs/model";
 import { AIRFLOW_VERSIONS } from "./constructs/versions";
@@ -10,6 +9,7 @@ import { MwaaEndpointsStack } from "./constructs/endpoints-stack";
 import { MwaaStack } from "./constructs/stack";
 import { ArtifactError, prepareArtifacts } from "./plugins/artifacts";
 import { bundleLambda } from "./lambda/bundle";
+import { loadConfig } from "./scripts/config-cache";
 import { synthApp } from "./scripts/fast-synth";
 import { summarizeOutput, summaryLines } from "./scripts/synth-summary";
 
@@ -29,7 +29,7 @@ function main(): void {
   } catch (e) {
     throw new ConfigError([`${configFile}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
-  const config = parseConfig(text, configFile);
+  const config = loadConfig(text, configFile, root);
   const assets = prepareAssets(config, configFile, root, python);
 
   const restoreStackTraces = withoutTokenStackTraces();

@@ -1,52 +1,71 @@
-import { z } from "zod";
-import { ConfigError, formatIssues } from "./errors";
-import { configSchema, environmentSchema, type Config, type Environment, type EnvironmentInput } from "./model";
+import { serialize } from "node:v8";
+import type { Config, Environment, EnvironmentInput } from "./model";
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
-
-/** The JSON Schema for editors, generated from the same zod schema that validates. */
-export function configJsonSchema(): object {
-  return z.toJSONSchema(configSchema, { io: "input", unrepresentable: "any" });
+/**
+ * Config validation, loaded on first use: zod and the schemas (constructs/validation.ts) cost tens
+ * of ms to load, and a synth whose config the app validated before (its cache, or parseConfig in
+ * this process) needs neither.
+ */
+function validation(): typeof import("./validation") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./validation") as typeof import("./validation");
 }
 
-/** The JSON Schema of one environment (props of PrivateMwaaEnvironment), as a user writes it. */
-export function environmentJsonSchema(): object {
-  return z.toJSONSchema(environmentSchema, { io: "input", unrepresentable: "any" });
+/** Validated environments of this process, by their serialized form: a construct handed one is not validated again. */
+const validated = new Map<string, Environment>();
+
+/**
+ * Only strings, numbers, booleans, null, undefined, arrays and plain objects: what V8's
+ * serializer carries unchanged (key order and keys set to undefined included).
+ */
+export function isPlainData(value: unknown): boolean {
+  if (value === null || value === undefined || typeof value === "string" || typeof value === "boolean" || typeof value === "number") return true;
+  if (Array.isArray(value)) return value.every(isPlainData);
+  if (typeof value !== "object") return false;
+  // A plain object of any realm: its prototype is null or a root prototype (Object.prototype).
+  const proto = Object.getPrototypeOf(value) as object | null;
+  return (proto === null || Object.getPrototypeOf(proto) === null) && Object.values(value as object).every(isPlainData);
 }
 
-function keysAt(schema: JsonSchema, path: readonly PropertyKey[]): string[] {
-  const branches = (s: JsonSchema): JsonSchema[] => [s, ...(s.anyOf ?? []).flatMap(branches), ...(s.oneOf ?? []).flatMap(branches)];
-  let level = [schema];
-  for (const key of path) {
-    level = level.flatMap(branches).flatMap((s) => {
-      if (typeof key === "number") return s.items ? [s.items] : [];
-      const child = s.properties?.[key as string] ?? (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
-      return child ? [child] : [];
-    });
-  }
-  return [...new Set(level.flatMap(branches).flatMap((s) => Object.keys(s.properties ?? {})))];
+const keyOf = (value: unknown) => serialize(value).toString("latin1");
+
+/**
+ * Records what the construct makes of each environment of a config that parseConfig returned
+ * (in this process, or earlier and kept by the app's cache): handed such an environment, a
+ * construct gets that result without validating again. Only plain data is recorded, so the same
+ * serialized form means the same input.
+ */
+export function rememberValidated(config: Config, constructViews: readonly Environment[]): void {
+  config.environments.forEach((environment, i) => {
+    if (isPlainData(environment) && isPlainData(constructViews[i])) validated.set(keyOf(environment), constructViews[i]);
+  });
 }
 
-function fail(file: string, input: unknown, error: z.ZodError, root: object): never {
-  throw new ConfigError(formatIssues(file, input, error.issues, (path) => keysAt(root as JsonSchema, path)));
+/** What `parseEnvironment` returns for each environment of a validated config (zod puts defaults in schema order). */
+export function constructViews(config: Config): Environment[] {
+  return config.environments.map((environment) => validation().parseEnvironment(environment));
 }
 
 /** Parses a config file's text. Throws ConfigError listing every problem; never returns half a config. */
 export function parseConfig(text: string, file: string): Config {
-  let input: unknown;
-  try {
-    input = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError([`${file}: (top level): valid JSON (got a parse error: ${(e as Error).message})`]);
-  }
-  const result = configSchema.safeParse(input);
-  if (!result.success) fail(file, input, result.error, configJsonSchema());
-  return result.data;
+  const config = validation().parseConfig(text, file);
+  rememberValidated(config, constructViews(config));
+  return config;
 }
 
 /** Validates one environment's props (the construct's way in), with the same messages as a config file. */
 export function parseEnvironment(props: EnvironmentInput, where = "props"): Environment {
-  const result = environmentSchema.safeParse(props);
-  if (!result.success) fail(where, props, result.error, environmentJsonSchema());
-  return result.data;
+  const known = validated.size > 0 && isPlainData(props) ? validated.get(keyOf(props)) : undefined;
+  if (known !== undefined) return structuredClone(known);
+  return validation().parseEnvironment(props, where);
+}
+
+/** The JSON Schema for editors, generated from the same zod schema that validates. */
+export function configJsonSchema(): object {
+  return validation().configJsonSchema();
+}
+
+/** The JSON Schema of one environment (props of PrivateMwaaEnvironment), as a user writes it. */
+export function environmentJsonSchema(): object {
+  return validation().environmentJsonSchema();
 }

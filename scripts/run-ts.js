@@ -201,12 +201,17 @@ function runWithCodeCache(file) {
 }
 
 process.argv = [process.argv[0], path.resolve(entryArg), ...args];
+// The bundle's name carries its content hash: the app keys what it caches on it (scripts/config-cache.ts).
+const runBundle = (file) => {
+  process.env.RUN_TS_BUNDLE = path.basename(file);
+  runWithCodeCache(file);
+};
 const fresh = freshBundle(process.cwd(), entryArg);
-if (fresh !== undefined) runWithCodeCache(fresh);
+if (fresh !== undefined) runBundle(fresh);
 else {
   rebuild(process.cwd(), entryArg).then(
     // Outside the promise: the app's own errors stay uncaught exceptions, as on a cache hit.
-    (file) => setImmediate(() => runWithCodeCache(file)),
+    (file) => setImmediate(() => runBundle(file)),
     (error) => {
       process.stderr.write(`${error.message}\n`);
       process.exit(1);
