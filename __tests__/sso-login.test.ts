@@ -6,7 +6,7 @@ import { strToU8, zipSync } from "fflate";
 import { parseConfig } from "../constructs/config";
 import type { EnvironmentInput } from "../constructs/model";
 import { shippedLambdaCode } from "../lambda/shipped";
-import { AIRFLOW_WEB_PATHS, ASSUME_TOKEN_ROLE_ACTIONS, ENV_VARS, LOGIN_TIMEOUT_SECONDS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
+import { ASSUME_TOKEN_ROLE_ACTIONS, ENV_VARS, LOGIN_TIMEOUT_SECONDS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
 import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC as OIDC_PROVIDER } from "./helpers";
 
 // Issue "Sign in to Airflow": the ALB authenticates, a login Lambda maps groups to an Airflow role
@@ -89,7 +89,16 @@ const tokenRoles = (doc: TerraformJson): Record<string, Block> =>
 const tokenRoleArn = (doc: TerraformJson, name: string) => `arn:${partition(doc)}:iam::${account(doc)}:role/${name}`;
 
 describe.each(CASES)("listener rules, %s", (_what, doc, major) => {
-  const paths = AIRFLOW_WEB_PATHS[major];
+  // The paths people and the web server use, written out (not read from the contract the construct
+  // itself reads), so a changed path table shows up here as a changed behaviour.
+  const paths = {
+    "2": { passThrough: ["/aws_mwaa/aws-console-sso"], login: ["/aws_mwaa/aws-console-sso", "/login", "/login/"], logout: ["/logout", "/logout/"] },
+    "3": {
+      passThrough: ["/pluginsv2/aws_mwaa/aws-console-sso", "/aws_mwaa/aws-console-sso"],
+      login: ["/pluginsv2/aws_mwaa/aws-console-sso", "/aws_mwaa/aws-console-sso", "/auth/login", "/auth/login/"],
+      logout: ["/auth/logout", "/auth/logout/", "/logout", "/logout/"],
+    },
+  }[major];
   const authenticate = () => httpsListener(doc).default_action[0];
 
   test("pass-through, login, logout, in that priority order, all on the HTTPS listener", () => {
@@ -103,21 +112,21 @@ describe.each(CASES)("listener rules, %s", (_what, doc, major) => {
   test("pass-through: the web login URL (login=true) authenticates and goes to the web server, not back to the Lambda", () => {
     // GIVEN the Lambda redirects to <pass-through path>?login=true#<token>
     const r = rule(doc, "PassThroughRule");
-    expect(r.condition).toEqual([{ path_pattern: { values: [...paths.passThroughPathPatterns] } }, { query_string: [{ key: "login", value: "true" }] }]);
+    expect(r.condition).toEqual([{ path_pattern: { values: paths.passThrough } }, { query_string: [{ key: "login", value: "true" }] }]);
     // THEN authenticate (order 1), then forward to the web server target group (order 2)
     expect(r.action).toEqual([authenticate(), { type: "forward", order: 2, target_group_arn: webTg(doc) }]);
   });
 
   test("login: GET on the version's login paths authenticates, then forwards to the Lambda target group", () => {
     const r = rule(doc, "LoginRule");
-    expect(r.condition).toEqual([{ path_pattern: { values: [...paths.loginPathPatterns] } }, { http_request_method: { values: ["GET"] } }]);
+    expect(r.condition).toEqual([{ path_pattern: { values: paths.login } }, { http_request_method: { values: ["GET"] } }]);
     expect(r.action).toEqual([authenticate(), { type: "forward", order: 2, target_group_arn: lambdaTg(doc) }]);
     expect(r.action[0].order).toBe(1);
   });
 
   test("logout: the version's logout paths go to the Lambda without authentication", () => {
     const r = rule(doc, "LogoutRule");
-    expect(r.condition).toEqual([{ path_pattern: { values: [...paths.logoutPathPatterns] } }]);
+    expect(r.condition).toEqual([{ path_pattern: { values: paths.logout } }]);
     expect(r.action).toEqual([{ type: "forward", order: 1, target_group_arn: lambdaTg(doc) }]);
   });
 
