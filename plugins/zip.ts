@@ -1,4 +1,4 @@
-import { zipSync, type Zippable } from "fflate";
+import type { Zippable } from "fflate";
 import { PluginsError } from "./errors";
 
 /** One file of an archive: a posix path inside the zip and its bytes. */
@@ -57,5 +57,8 @@ export function deterministicZip(entries: readonly ZipEntry[], level: ZipLevel =
     previous = entry.name;
     files[entry.name] = [entry.data, { level, mtime, os: UNIX_HOST, attrs: EXTERNAL_ATTRS }];
   }
+  // Loaded here: a synth whose zips are all cached never needs fflate.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { zipSync } = require("fflate") as typeof import("fflate");
   return zipSync(files, { level, mtime });
 }
