@@ -15,5 +15,6 @@ fs.mkdirSync(out, { recursive: true });
 for (const name of SHIPPED) {
   const bundle = bundleLambda({ entry: path.join(root, "lambda", name, "handler.ts"), cacheDir: path.join(root, ".cache", "lambda"), name });
   fs.copyFileSync(bundle.zipPath, path.join(out, `${name}.zip`));
-  process.stdout.write(`dist/lambda/${name}.zip: ${bundle.sizeBytes} bytes\n`);
+  // stderr: stdout is `npm pack --json`'s.
+  process.stderr.write(`dist/lambda/${name}.zip: ${bundle.sizeBytes} bytes\n`);
 }
