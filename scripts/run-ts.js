@@ -116,8 +116,10 @@ async function build(root, entry, dir, name) {
     outfile: tmp,
     metafile: true,
     plugins: [cdktfPrivateFs],
-    // esbuild runs its own binary; it must stay a real package.
-    external: ["esbuild"],
+    // esbuild runs its own binary; it must stay a real package. zod (a quarter of the bundle) is
+    // only needed when the config is validated, not on a config cache hit (scripts/config-cache.ts):
+    // required from node_modules then, it stays out of every other start and of the code cache.
+    external: ["esbuild", "zod"],
     // Less to parse at every start. No keepNames: its helper runs at every closure creation in
     // cdktf's token resolution (a tenth of a 20-environment synth); nothing reads function names.
     minify: true,
