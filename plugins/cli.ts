@@ -81,9 +81,10 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
   };
 }
 
-function main(): void {
+/** The command: builds, or prints the help; sets process.exitCode to 1 on a PluginsError. */
+export function main(argv: readonly string[]): void {
   try {
-    const input = inputFromArgs(process.argv.slice(2), process.cwd());
+    const input = inputFromArgs(argv, process.cwd());
     if (input === "help") {
       process.stdout.write(HELP);
       return;
@@ -100,4 +101,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) main(process.argv.slice(2));
