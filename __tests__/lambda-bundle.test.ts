@@ -168,6 +168,25 @@ describe("bundleLambda: cache", () => {
     expect(fs.existsSync(v1.zipPath)).toBe(true);
   });
 
+  test("GIVEN node_modules is a symbolic link to an install outside the project WHEN bundled THEN its packages count as the project's", () => {
+    // GIVEN a project whose node_modules links to a shared install (a git worktree, the CDK Terrain check's copy)
+    const project = path.join(tmp, "linked-project");
+    const shared = path.join(tmp, "shared-install", "node_modules", "shared-dep");
+    fs.mkdirSync(shared, { recursive: true });
+    fs.mkdirSync(project, { recursive: true });
+    write(path.join(shared, "package.json"), '{"name": "shared-dep", "version": "1.0.0", "main": "index.js"}\n');
+    write(path.join(shared, "index.js"), 'exports.shout = (s) => s.toUpperCase() + "!";\n');
+    write(path.join(project, "package.json"), '{"name": "linked-project", "version": "0.0.0"}\n');
+    write(path.join(project, "handler.ts"), 'import { shout } from "shared-dep";\nexport const handler = async () => shout("hi");\n');
+    fs.symlinkSync(path.dirname(shared), path.join(project, "node_modules"), "dir");
+    // WHEN bundled THEN it builds (no "reads files outside the project root"), with the dependency inside
+    const bundle = bundleLambda({ entry: path.join(project, "handler.ts"), cacheDir: path.join(tmp, "linked-cache"), name: "linked" });
+    const code = Buffer.from(unzipSync(fs.readFileSync(bundle.zipPath))["index.js"]).toString("utf8");
+    expect(code).toContain("toUpperCase");
+    const manifest = JSON.parse(fs.readFileSync(path.join(tmp, "linked-cache", "linked.manifest.json"), "utf8")) as { inputs: string[] };
+    expect(manifest.inputs).toEqual(["handler.ts", "node_modules/shared-dep/index.js"]);
+  });
+
   test("GIVEN invalid options WHEN bundling THEN it refuses with a clear error", () => {
     expect(() => bundleLambda({ entry, cacheDir: "relative/dir", name: "tiny" })).toThrow(/absolute/);
     expect(() => bundleLambda({ entry, cacheDir: tmp, name: "../evil" })).toThrow(/invalid name/);

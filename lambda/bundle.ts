@@ -64,6 +64,10 @@ const BUILD_OPTIONS = {
   external: ["@aws-sdk/*"],
   sourcemap: false,
   legalComments: "none",
+  // A node_modules that is a symbolic link to a shared install (a worktree, the CDK Terrain check's
+  // copy) stays inside the project root: files are named by the link, not its target
+  // (https://esbuild.github.io/api/#preserve-symlinks). Same bytes as with a real node_modules.
+  preserveSymlinks: true,
   charset: "utf8",
   logLevel: "silent",
 } as const satisfies BuildOptions;
