@@ -133,13 +133,13 @@ export interface AccessProps {
    */
   readonly domainName?: string;
   /**
-   * See `access.hostedZoneId` in docs/props.md.
-   * @default - none
+   * Route53 zone of domainName, by id.
+   * @default - looked up by hostedZoneName
    */
   readonly hostedZoneId?: string;
   /**
-   * See `access.hostedZoneName` in docs/props.md.
-   * @default - none
+   * Route53 zone of domainName, by name.
+   * @default - hostedZoneId
    */
   readonly hostedZoneName?: string;
   /**
@@ -158,12 +158,12 @@ export interface AccessProps {
    */
   readonly allowedCidrs?: string[];
   /**
-   * See `access.allowedPrefixListIds` in docs/props.md.
+   * Client prefix lists allowed on 443 (and 80).
    * @default []
    */
   readonly allowedPrefixListIds?: string[];
   /**
-   * See `access.allowedSecurityGroupIds` in docs/props.md.
+   * Client security groups allowed on 443 (and 80).
    * @default []
    */
   readonly allowedSecurityGroupIds?: string[];
@@ -173,22 +173,22 @@ export interface AccessProps {
    */
   readonly allowWholeInternet?: boolean;
   /**
-   * See `access.sslPolicy` in docs/props.md.
+   * TLS policy of the HTTPS listener.
    * @default "ELBSecurityPolicy-TLS13-1-2-2021-06"
    */
   readonly sslPolicy?: string;
   /**
-   * See `access.idleTimeoutSeconds` in docs/props.md.
+   * ALB idle timeout in seconds.
    * @default 60
    */
   readonly idleTimeoutSeconds?: number;
   /**
-   * See `access.ipAddressType` in docs/props.md.
+   * IP address type of the ALB.
    * @default "ipv4"
    */
   readonly ipAddressType?: "ipv4" | "dualstack";
   /**
-   * See `access.deletionProtection` in docs/props.md.
+   * ALB deletion protection.
    * @default - the environment's protectFromDestroy
    */
   readonly deletionProtection?: boolean;
@@ -212,16 +212,16 @@ export interface AccessProps {
 /** Sign in through the identity provider, mapped to Airflow roles (login Lambda). */
 export interface AccessSsoProps {
   /**
-   * See `access.sso.type` in docs/props.md.
+   * Identity provider kind: an OIDC provider or a Cognito user pool.
    */
   readonly type: "oidc" | "cognito";
   /**
-   * See `access.sso.oidc` in docs/props.md.
+   * The OIDC provider; required with type oidc.
    * @default - none
    */
   readonly oidc?: AccessAuthenticationOidcProps;
   /**
-   * See `access.sso.cognito` in docs/props.md.
+   * The Cognito user pool; required with type cognito.
    * @default - none
    */
   readonly cognito?: AccessAuthenticationCognitoProps;
@@ -249,11 +249,11 @@ export interface AccessSsoProps {
 /** The `access.sso.roleMapping` block. */
 export interface AccessSsoRoleMappingProps {
   /**
-   * See `access.sso.roleMapping.group` in docs/props.md.
+   * A group of the identity provider.
    */
   readonly group: string;
   /**
-   * See `access.sso.roleMapping.airflowRole` in docs/props.md.
+   * The Airflow role its members get.
    */
   readonly airflowRole: "Admin" | "Op" | "User" | "Viewer" | "Public";
 }
@@ -261,16 +261,16 @@ export interface AccessSsoRoleMappingProps {
 /** Authenticate people at the ALB (OIDC or Cognito) before Airflow; they still need an MWAA login. */
 export interface AccessAuthenticationProps {
   /**
-   * See `access.authentication.type` in docs/props.md.
+   * Identity provider kind: an OIDC provider or a Cognito user pool.
    */
   readonly type: "oidc" | "cognito";
   /**
-   * See `access.authentication.oidc` in docs/props.md.
+   * The OIDC provider; required with type oidc.
    * @default - none
    */
   readonly oidc?: AccessAuthenticationOidcProps;
   /**
-   * See `access.authentication.cognito` in docs/props.md.
+   * The Cognito user pool; required with type cognito.
    * @default - none
    */
   readonly cognito?: AccessAuthenticationCognitoProps;
@@ -281,46 +281,46 @@ export interface AccessAuthenticationProps {
   readonly sessionTimeoutSeconds?: number;
 }
 
-/** The `access.authentication.cognito` block. */
+/** The Cognito user pool; required with type cognito. */
 export interface AccessAuthenticationCognitoProps {
   /**
-   * See `access.authentication.cognito.userPoolArn` in docs/props.md.
+   * The Cognito user pool.
    */
   readonly userPoolArn: string;
   /**
-   * See `access.authentication.cognito.userPoolClientId` in docs/props.md.
+   * The pool's app client for the ALB.
    */
   readonly userPoolClientId: string;
   /**
-   * See `access.authentication.cognito.userPoolDomain` in docs/props.md.
+   * The pool's domain: its prefix, or a custom domain.
    */
   readonly userPoolDomain: string;
 }
 
-/** The `access.authentication.oidc` block. */
+/** The OIDC provider; required with type oidc. */
 export interface AccessAuthenticationOidcProps {
   /**
-   * See `access.authentication.oidc.issuer` in docs/props.md.
+   * OIDC issuer URL.
    */
   readonly issuer: string;
   /**
-   * See `access.authentication.oidc.authorizationEndpoint` in docs/props.md.
+   * The IdP's authorization endpoint.
    */
   readonly authorizationEndpoint: string;
   /**
-   * See `access.authentication.oidc.tokenEndpoint` in docs/props.md.
+   * The IdP's token endpoint.
    */
   readonly tokenEndpoint: string;
   /**
-   * See `access.authentication.oidc.userInfoEndpoint` in docs/props.md.
+   * The IdP's user info endpoint.
    */
   readonly userInfoEndpoint: string;
   /**
-   * See `access.authentication.oidc.clientId` in docs/props.md.
+   * OIDC client id of the ALB.
    */
   readonly clientId: string;
   /**
-   * See `access.authentication.oidc.clientSecret` in docs/props.md.
+   * Where the client secret is read from, by reference (never the secret itself).
    */
   readonly clientSecret: AccessAuthenticationOidcClientSecretOption1Props | AccessAuthenticationOidcClientSecretOption2Props;
   /**
@@ -338,7 +338,7 @@ export interface AccessAuthenticationOidcProps {
 /** The `access.authentication.oidc.clientSecret.Option2` block. */
 export interface AccessAuthenticationOidcClientSecretOption2Props {
   /**
-   * See `access.authentication.oidc.clientSecret.Option2.secretArn` in docs/props.md.
+   * Secrets Manager secret holding the client secret.
    */
   readonly secretArn: string;
 }
@@ -346,7 +346,7 @@ export interface AccessAuthenticationOidcClientSecretOption2Props {
 /** The `access.authentication.oidc.clientSecret.Option1` block. */
 export interface AccessAuthenticationOidcClientSecretOption1Props {
   /**
-   * See `access.authentication.oidc.clientSecret.Option1.ssmParameter` in docs/props.md.
+   * SSM parameter (SecureString) holding the client secret.
    */
   readonly ssmParameter: string;
 }
@@ -354,11 +354,11 @@ export interface AccessAuthenticationOidcClientSecretOption1Props {
 /** ALB access logs to this bucket (its policy must allow ELB log delivery). */
 export interface AccessAccessLogsProps {
   /**
-   * See `access.accessLogs.bucket` in docs/props.md.
+   * Bucket of the access logs.
    */
   readonly bucket: string;
   /**
-   * See `access.accessLogs.prefix` in docs/props.md.
+   * Key prefix of the access logs.
    * @default "alb"
    */
   readonly prefix?: string;
@@ -435,22 +435,22 @@ export interface MonitoringProps {
    */
   readonly onFailureDestinationArn?: string;
   /**
-   * See `monitoring.queuedTasksThreshold` in docs/props.md.
+   * Queued tasks that raise the queued-tasks alarm.
    * @default 20
    */
   readonly queuedTasksThreshold?: number;
   /**
-   * See `monitoring.queuedTasksMinutes` in docs/props.md.
+   * Minutes the queue stays above the threshold before it alarms.
    * @default 15
    */
   readonly queuedTasksMinutes?: number;
   /**
-   * See `monitoring.workersAtMaximumMinutes` in docs/props.md.
+   * Minutes at maxWorkers before the workers-at-maximum alarm.
    * @default 30
    */
   readonly workersAtMaximumMinutes?: number;
   /**
-   * See `monitoring.schedulerHeartbeatMinutes` in docs/props.md.
+   * Minutes without a scheduler heartbeat before the scheduler alarm.
    * @default 5
    */
   readonly schedulerHeartbeatMinutes?: number;
@@ -473,21 +473,21 @@ export interface EndpointsProps {
 /** The role that creates the endpoints; only with createdBy "role". */
 export interface EndpointsRoleProps {
   /**
-   * See `endpoints.role.roleArn` in docs/props.md.
+   * The role the endpoints provider assumes.
    */
   readonly roleArn: string;
   /**
-   * See `endpoints.role.externalId` in docs/props.md.
+   * External id the role's trust policy asks for.
    * @default - none
    */
   readonly externalId?: string;
   /**
-   * See `endpoints.role.sessionName` in docs/props.md.
+   * Session name of the assumed role.
    * @default "mwaa-endpoints"
    */
   readonly sessionName?: string;
   /**
-   * See `endpoints.role.region` in docs/props.md.
+   * Region of the endpoints provider; must be the environment's.
    * @default - the environment's region
    */
   readonly region?: string;
@@ -501,21 +501,21 @@ export interface EndpointsRoleProps {
 /** The `executionRolePolicyStatement` block. */
 export interface ExecutionRolePolicyStatementProps {
   /**
-   * See `executionRolePolicyStatement.sid` in docs/props.md.
+   * Statement id.
    * @default - none
    */
   readonly sid?: string;
   /**
-   * See `executionRolePolicyStatement.effect` in docs/props.md.
+   * Allow or Deny.
    * @default "Allow"
    */
   readonly effect?: "Allow" | "Deny";
   /**
-   * See `executionRolePolicyStatement.actions` in docs/props.md.
+   * IAM actions, "service:Action" (wildcards in the action name only).
    */
   readonly actions: string[];
   /**
-   * See `executionRolePolicyStatement.resources` in docs/props.md.
+   * Resource ARNs the statement covers.
    */
   readonly resources: string[];
   /**
@@ -528,15 +528,15 @@ export interface ExecutionRolePolicyStatementProps {
 /** The `executionRolePolicyStatement.condition` block. */
 export interface ExecutionRolePolicyStatementConditionProps {
   /**
-   * See `executionRolePolicyStatement.condition.test` in docs/props.md.
+   * Condition operator, e.g. StringEquals.
    */
   readonly test: string;
   /**
-   * See `executionRolePolicyStatement.condition.variable` in docs/props.md.
+   * Condition key, e.g. aws:ResourceTag/team.
    */
   readonly variable: string;
   /**
-   * See `executionRolePolicyStatement.condition.values` in docs/props.md.
+   * Values the key is compared with; any one may match.
    */
   readonly values: string[];
 }
@@ -587,7 +587,7 @@ export interface NetworkProps {
 /** Create a VPC across two AZs instead of using an existing one. */
 export interface NetworkCreateProps {
   /**
-   * See `network.create.cidr` in docs/props.md.
+   * IPv4 range of the VPC, /16 to /24: two private and two public subnets are cut from it.
    */
   readonly cidr: string;
   /**

@@ -21,34 +21,37 @@ const cidr = z.string().refine((c) => isIpv4Cidr(c) || isIpv6Cidr(c), { error: "
 /** Where an OIDC client secret is read from: by reference, never the secret itself. */
 export const secretRefSchema = z.union(
   [
-    z.strictObject({ ssmParameter: z.string().regex(SSM_PARAMETER, { error: "an SSM parameter name like /mwaa/oidc/client-secret" }) }),
-    z.strictObject({ secretArn: ref(SECRET_ARN, "a Secrets Manager secret ARN") }),
+    z.strictObject({ ssmParameter: z.string().regex(SSM_PARAMETER, { error: "an SSM parameter name like /mwaa/oidc/client-secret" }).describe("SSM parameter (SecureString) holding the client secret.") }),
+    z.strictObject({ secretArn: ref(SECRET_ARN, "a Secrets Manager secret ARN").describe("Secrets Manager secret holding the client secret.") }),
   ],
   { error: 'a reference: {"ssmParameter": "/path"} or {"secretArn": "arn:aws:secretsmanager:..."}; never the secret itself' },
 );
 
 export const oidcSchema = z.strictObject({
-  issuer: z.string().regex(HTTPS_URL, { error: "an https URL" }),
-  authorizationEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }),
-  tokenEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }),
-  userInfoEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }),
-  clientId: z.string().min(1, { error: "the OIDC client id" }),
-  clientSecret: secretRefSchema,
+  issuer: z.string().regex(HTTPS_URL, { error: "an https URL" }).describe("OIDC issuer URL."),
+  authorizationEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }).describe("The IdP's authorization endpoint."),
+  tokenEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }).describe("The IdP's token endpoint."),
+  userInfoEndpoint: z.string().regex(HTTPS_URL, { error: "an https URL" }).describe("The IdP's user info endpoint."),
+  clientId: z.string().min(1, { error: "the OIDC client id" }).describe("OIDC client id of the ALB."),
+  clientSecret: secretRefSchema.describe("Where the client secret is read from, by reference (never the secret itself)."),
   scope: z.string().default("openid email profile").describe('OIDC scopes. @default "openid email profile"'),
   logoutUrl: z.string().regex(HTTPS_URL, { error: "an https URL" }).optional().describe("IdP logout URL the logout path redirects to. @default - the sign-in page of this domain"),
 });
 
 export const cognitoSchema = z.strictObject({
-  userPoolArn: ref(COGNITO_POOL_ARN, "a Cognito user pool ARN"),
-  userPoolClientId: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "a Cognito app client id" }),
-  userPoolDomain: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: "the Cognito domain prefix or custom domain" }),
+  userPoolArn: ref(COGNITO_POOL_ARN, "a Cognito user pool ARN").describe("The Cognito user pool."),
+  userPoolClientId: z.string().regex(/^[a-z0-9]{1,128}$/, { error: "a Cognito app client id" }).describe("The pool's app client for the ALB."),
+  userPoolDomain: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$|^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, { error: "the Cognito domain prefix or custom domain" })
+    .describe("The pool's domain: its prefix, or a custom domain."),
 });
 
 /** An identity provider in front of the ALB: fields complete for the chosen type. */
 export const identityProviderFields = {
-  type: z.enum(["oidc", "cognito"], { error: 'oidc or cognito' }),
-  oidc: oidcSchema.optional(),
-  cognito: cognitoSchema.optional(),
+  type: z.enum(["oidc", "cognito"], { error: 'oidc or cognito' }).describe("Identity provider kind: an OIDC provider or a Cognito user pool."),
+  oidc: oidcSchema.optional().describe("The OIDC provider; required with type oidc. @default - none"),
+  cognito: cognitoSchema.optional().describe("The Cognito user pool; required with type cognito. @default - none"),
   sessionTimeoutSeconds: z
     .number()
     .int({ error: "an integer from 60 to 604800" })
@@ -77,7 +80,13 @@ export const ssoSchema = z
       .default(DEFAULT_GROUPS_CLAIM)
       .describe(`OIDC only: the user-info claim holding the person's groups (a JSON array of names). With Cognito the groups are the access token's ${COGNITO_GROUPS_CLAIM}. @default "${DEFAULT_GROUPS_CLAIM}"`),
     roleMapping: z
-      .array(z.strictObject({ group: z.string().refine(isValidGroupName, { error: `a group name: ${GROUP_NAME_RULE}` }), airflowRole }), { error: "a list of {group, airflowRole}" })
+      .array(
+        z.strictObject({
+          group: z.string().refine(isValidGroupName, { error: `a group name: ${GROUP_NAME_RULE}` }).describe("A group of the identity provider."),
+          airflowRole: airflowRole.describe("The Airflow role its members get."),
+        }),
+        { error: "a list of {group, airflowRole}" },
+      )
       .min(1, { error: "at least one {group, airflowRole}" })
       .describe("Groups to Airflow roles; the first match wins."),
     defaultRole: airflowRole.optional().describe("Role of a person in no mapped group. @default - refused with a page saying so"),
@@ -99,20 +108,23 @@ export type Sso = z.output<typeof ssoSchema>;
 export const accessSchema = z.strictObject({
   scheme: z.enum(["internal", "internet-facing"], { error: "internal or internet-facing" }).default("internal").describe('ALB scheme. @default "internal"'),
   domainName: z.string().regex(DOMAIN, { error: "a lower-case DNS name like airflow.example.com" }).optional().describe("Name users open. @default - the ALB's DNS name (needs certificateArn)"),
-  hostedZoneId: ref(ZONE_ID, "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ").optional(),
-  hostedZoneName: z.string().regex(DOMAIN, { error: "a hosted zone name like example.com" }).optional(),
+  hostedZoneId: ref(ZONE_ID, "a Route53 hosted zone id like Z0123456789ABCDEFGHIJ").optional().describe("Route53 zone of domainName, by id. @default - looked up by hostedZoneName"),
+  hostedZoneName: z.string().regex(DOMAIN, { error: "a hosted zone name like example.com" }).optional().describe("Route53 zone of domainName, by name. @default - hostedZoneId"),
   privateHostedZone: z.boolean().default(false).describe("Look hostedZoneName up among private zones. @default false"),
   certificateArn: ref(ACM_ARN, "an ACM certificate ARN").optional().describe("Existing certificate. @default - an ACM certificate for domainName, DNS-validated in the hosted zone"),
   allowedCidrs: z.array(cidr).default([]).describe("Client CIDRs allowed on 443 (and 80 for the redirect). @default []"),
-  allowedPrefixListIds: z.array(ref(PREFIX_LIST, "a prefix list id like pl-0123456789abcdef0")).default([]).describe("@default []"),
-  allowedSecurityGroupIds: z.array(ref(SG_ID, "a security group id like sg-0123456789abcdef0")).default([]).describe("@default []"),
+  allowedPrefixListIds: z.array(ref(PREFIX_LIST, "a prefix list id like pl-0123456789abcdef0")).default([]).describe("Client prefix lists allowed on 443 (and 80). @default []"),
+  allowedSecurityGroupIds: z.array(ref(SG_ID, "a security group id like sg-0123456789abcdef0")).default([]).describe("Client security groups allowed on 443 (and 80). @default []"),
   allowWholeInternet: z.boolean().default(false).describe("Opt in to 0.0.0.0/0 or ::/0 in allowedCidrs: an ALB open to the whole internet. @default false"),
-  sslPolicy: z.string().regex(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, { error: "an ELB security policy name" }).default(DEFAULT_SSL_POLICY).describe(`@default "${DEFAULT_SSL_POLICY}"`),
-  idleTimeoutSeconds: z.number().int().min(1, { error: "an integer from 1 to 4000" }).max(4000, { error: "an integer from 1 to 4000" }).default(60).describe("@default 60"),
-  ipAddressType: z.enum(["ipv4", "dualstack"], { error: "ipv4 or dualstack" }).default("ipv4").describe('@default "ipv4"'),
-  deletionProtection: z.boolean().optional().describe("@default - the environment's protectFromDestroy"),
+  sslPolicy: z.string().regex(/^ELBSecurityPolicy-[A-Za-z0-9-]+$/, { error: "an ELB security policy name" }).default(DEFAULT_SSL_POLICY).describe(`TLS policy of the HTTPS listener. @default "${DEFAULT_SSL_POLICY}"`),
+  idleTimeoutSeconds: z.number().int().min(1, { error: "an integer from 1 to 4000" }).max(4000, { error: "an integer from 1 to 4000" }).default(60).describe("ALB idle timeout in seconds. @default 60"),
+  ipAddressType: z.enum(["ipv4", "dualstack"], { error: "ipv4 or dualstack" }).default("ipv4").describe('IP address type of the ALB. @default "ipv4"'),
+  deletionProtection: z.boolean().optional().describe("ALB deletion protection. @default - the environment's protectFromDestroy"),
   accessLogs: z
-    .strictObject({ bucket: ref(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name"), prefix: z.string().default("alb").describe('@default "alb"') })
+    .strictObject({
+      bucket: ref(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name").describe("Bucket of the access logs."),
+      prefix: z.string().default("alb").describe('Key prefix of the access logs. @default "alb"'),
+    })
     .optional()
     .describe("ALB access logs to this bucket (its policy must allow ELB log delivery). @default - off"),
   authentication: z

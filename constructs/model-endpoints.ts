@@ -18,10 +18,10 @@ export const endpointsSchema = z
       ),
     role: z
       .strictObject({
-        roleArn: ref(ROLE_ARN, "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints"),
-        externalId: z.string().regex(EXTERNAL_ID, { error: "2 to 1224 characters: letters, digits and +=,.@:/-_" }).optional().describe("@default - none"),
-        sessionName: z.string().regex(SESSION_NAME, { error: "2 to 64 characters: letters, digits and +=,.@-_" }).default("mwaa-endpoints").describe('@default "mwaa-endpoints"'),
-        region: z.string().regex(REGION, { error: "an AWS region like eu-west-1" }).optional().describe("@default - the environment's region"),
+        roleArn: ref(ROLE_ARN, "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints").describe("The role the endpoints provider assumes."),
+        externalId: z.string().regex(EXTERNAL_ID, { error: "2 to 1224 characters: letters, digits and +=,.@:/-_" }).optional().describe("External id the role's trust policy asks for. @default - none"),
+        sessionName: z.string().regex(SESSION_NAME, { error: "2 to 64 characters: letters, digits and +=,.@-_" }).default("mwaa-endpoints").describe('Session name of the assumed role. @default "mwaa-endpoints"'),
+        region: z.string().regex(REGION, { error: "an AWS region like eu-west-1" }).optional().describe("Region of the endpoints provider; must be the environment's. @default - the environment's region"),
         ownSecurityGroup: z
           .boolean()
           .default(true)

@@ -127,7 +127,8 @@ const networkSchema = z
           .refine(isIpv4Cidr, { error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16" })
           .refine((c) => !isIpv4Cidr(c) || (Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 24), {
             error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16",
-          }),
+          })
+          .describe("IPv4 range of the VPC, /16 to /24: two private and two public subnets are cut from it."),
         natGateways: int(0, 2).default(1).describe("NAT gateways; 0 means private routing through VPC endpoints. @default 1"),
       })
       .optional()
@@ -207,28 +208,32 @@ export const monitoringSchema = z
       .describe(`Namespace of the worker-count metric. @default "${DEFAULT_METRIC_NAMESPACE}"`),
     alarmTopicArn: ref(SNS_ARN, "an SNS topic ARN").optional().describe("SNS topic for alarms. @default - alarms without actions"),
     onFailureDestinationArn: ref(SQS_OR_SNS_ARN, "an SQS queue or SNS topic ARN").optional().describe("Where failed worker-count runs go. @default - none"),
-    queuedTasksThreshold: int(1, 10000).default(20).describe("@default 20"),
-    queuedTasksMinutes: int(1, 1440).default(15).describe("@default 15"),
-    workersAtMaximumMinutes: int(1, 1440).default(30).describe("@default 30"),
-    schedulerHeartbeatMinutes: int(1, 1440).default(5).describe("@default 5"),
+    queuedTasksThreshold: int(1, 10000).default(20).describe("Queued tasks that raise the queued-tasks alarm. @default 20"),
+    queuedTasksMinutes: int(1, 1440).default(15).describe("Minutes the queue stays above the threshold before it alarms. @default 15"),
+    workersAtMaximumMinutes: int(1, 1440).default(30).describe("Minutes at maxWorkers before the workers-at-maximum alarm. @default 30"),
+    schedulerHeartbeatMinutes: int(1, 1440).default(5).describe("Minutes without a scheduler heartbeat before the scheduler alarm. @default 5"),
   })
   .prefault({});
 
 const policyStatementSchema = z.strictObject({
-  sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional(),
-  effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow"),
+  sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional().describe("Statement id. @default - none"),
+  effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow").describe('Allow or Deny. @default "Allow"'),
   actions: z
     .array(str(IAM_ACTION, 'an IAM action "service:Action"; a bare "*" is not allowed'), { error: "a list of IAM actions" })
-    .min(1, { error: "at least one action" }),
-  resources: z.array(z.string().min(1), { error: "a list of resource ARNs" }).min(1, { error: "at least one resource" }),
+    .min(1, { error: "at least one action" })
+    .describe('IAM actions, "service:Action" (wildcards in the action name only).'),
+  resources: z.array(z.string().min(1), { error: "a list of resource ARNs" }).min(1, { error: "at least one resource" }).describe("Resource ARNs the statement covers."),
   conditions: z
     .array(
       z.strictObject({
         // Operators, optionally with a ForAnyValue:/ForAllValues: set prefix and an IfExists suffix
         // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
-        test: z.string().regex(/^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/, { error: "an IAM condition operator like StringEquals or ForAnyValue:StringLike" }),
-        variable: z.string().min(1, { error: "a condition key like aws:ResourceTag/team" }),
-        values: z.array(z.string(), { error: "a list of values" }).min(1, { error: "at least one value" }),
+        test: z
+          .string()
+          .regex(/^((ForAnyValue|ForAllValues):)?[A-Za-z]+$/, { error: "an IAM condition operator like StringEquals or ForAnyValue:StringLike" })
+          .describe("Condition operator, e.g. StringEquals."),
+        variable: z.string().min(1, { error: "a condition key like aws:ResourceTag/team" }).describe("Condition key, e.g. aws:ResourceTag/team."),
+        values: z.array(z.string(), { error: "a list of values" }).min(1, { error: "at least one value" }).describe("Values the key is compared with; any one may match."),
       }),
       { error: "a list of {test, variable, values}" },
     )
