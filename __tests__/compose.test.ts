@@ -2,13 +2,14 @@
  * A platform team composes PrivateMwaaEnvironment with resources of its own app: ids and ARNs are
  * cdktf tokens, which must end up as Terraform references, while literal values keep their checks.
  */
-import { TerraformStack } from "cdktf";
+import { Lazy, TerraformStack, Token } from "cdktf";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { parseEnvironment } from "../constructs/config";
+import type { EnvironmentInput } from "../constructs/model";
 import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
 import { type Block, configErrorLines, dataSources, minimalEnvironment, resources, synthConstruct, testApp, type TerraformJson } from "./helpers";
 
@@ -146,5 +147,26 @@ describe("defaults are decided once, in the schema", () => {
   test("endpoints.role.region is the environment's region when left out", () => {
     const env = parseEnvironment(minimalEnvironment({ endpoints: { createdBy: "role", role: { roleArn: "arn:aws:iam::210987654321:role/network-endpoints" } } }));
     expect(env.endpoints.role?.region).toBe("eu-west-1");
+  });
+});
+
+describe("every id and ARN field takes a token", () => {
+  // GIVEN tokens of the user's own resources (any unresolved string token will do for validation)
+  const token = () => Token.asString(Lazy.stringValue({ produce: () => "resolved-later" }));
+  const CERT = "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+  test.each([
+    ["network.vpcId and privateSubnetIds", () => ({ network: { vpcId: token(), privateSubnetIds: [token(), token()] } })],
+    ["network.publicSubnetIds", () => ({ network: { vpcId: token(), privateSubnetIds: [token(), token()], publicSubnetIds: [token(), token()] } })],
+    ["kmsKeyArn", () => ({ kmsKeyArn: token() })],
+    ["bucket.existingName", () => ({ bucket: { existingName: token() } })],
+    ["monitoring.alarmTopicArn and onFailureDestinationArn", () => ({ monitoring: { alarmTopicArn: token(), onFailureDestinationArn: token() } })],
+    ["endpoints.role.roleArn", () => ({ endpoints: { createdBy: "role", role: { roleArn: token() } } })],
+    ["access.certificateArn, hostedZoneId, security groups, prefix lists, log bucket", () => ({
+      access: { domainName: "airflow.example.com", hostedZoneId: token(), certificateArn: token(), allowedSecurityGroupIds: [token()], allowedPrefixListIds: [token()], accessLogs: { bucket: token() } },
+    })],
+    ["access.authentication.cognito.userPoolArn", () => ({ access: { certificateArn: CERT, allowedCidrs: ["10.0.0.0/8"], authentication: { type: "cognito", cognito: { userPoolArn: token(), userPoolClientId: "abc123", userPoolDomain: "acme" } } } })],
+  ] as const)("%s", (_fields, fields) => {
+    // WHEN the environment is validated THEN it parses
+    expect(() => parseEnvironment(minimalEnvironment(fields() as Partial<EnvironmentInput>))).not.toThrow();
   });
 });
