@@ -196,21 +196,21 @@ export interface AccessProps {
    * ALB access logs to this bucket (its policy must allow ELB log delivery).
    * @default - off
    */
-  readonly accessLogs?: AccessAccessLogsProps;
+  readonly accessLogs?: AccessLogsProps;
   /**
    * Authenticate people at the ALB (OIDC or Cognito) before Airflow; they still need an MWAA login.
    * @default - none
    */
-  readonly authentication?: AccessAuthenticationProps;
+  readonly authentication?: AuthenticationProps;
   /**
    * Sign in through the identity provider, mapped to Airflow roles (login Lambda).
    * @default - none
    */
-  readonly sso?: AccessSsoProps;
+  readonly sso?: SsoProps;
 }
 
 /** Sign in through the identity provider, mapped to Airflow roles (login Lambda). */
-export interface AccessSsoProps {
+export interface SsoProps {
   /**
    * Identity provider kind: an OIDC provider or a Cognito user pool.
    */
@@ -219,12 +219,12 @@ export interface AccessSsoProps {
    * The OIDC provider; required with type oidc.
    * @default - none
    */
-  readonly oidc?: AccessAuthenticationOidcProps;
+  readonly oidc?: OidcProps;
   /**
    * The Cognito user pool; required with type cognito.
    * @default - none
    */
-  readonly cognito?: AccessAuthenticationCognitoProps;
+  readonly cognito?: CognitoProps;
   /**
    * ALB session lifetime.
    * @default 28800 (8 hours)
@@ -238,7 +238,7 @@ export interface AccessSsoProps {
   /**
    * Groups to Airflow roles; the first match wins.
    */
-  readonly roleMapping: AccessSsoRoleMappingProps[];
+  readonly roleMapping: RoleMappingProps[];
   /**
    * Role of a person in no mapped group.
    * @default - refused with a page saying so
@@ -247,7 +247,7 @@ export interface AccessSsoProps {
 }
 
 /** The `access.sso.roleMapping` block. */
-export interface AccessSsoRoleMappingProps {
+export interface RoleMappingProps {
   /**
    * A group of the identity provider.
    */
@@ -259,7 +259,7 @@ export interface AccessSsoRoleMappingProps {
 }
 
 /** Authenticate people at the ALB (OIDC or Cognito) before Airflow; they still need an MWAA login. */
-export interface AccessAuthenticationProps {
+export interface AuthenticationProps {
   /**
    * Identity provider kind: an OIDC provider or a Cognito user pool.
    */
@@ -268,12 +268,12 @@ export interface AccessAuthenticationProps {
    * The OIDC provider; required with type oidc.
    * @default - none
    */
-  readonly oidc?: AccessAuthenticationOidcProps;
+  readonly oidc?: OidcProps;
   /**
    * The Cognito user pool; required with type cognito.
    * @default - none
    */
-  readonly cognito?: AccessAuthenticationCognitoProps;
+  readonly cognito?: CognitoProps;
   /**
    * ALB session lifetime.
    * @default 28800 (8 hours)
@@ -282,7 +282,7 @@ export interface AccessAuthenticationProps {
 }
 
 /** The Cognito user pool; required with type cognito. */
-export interface AccessAuthenticationCognitoProps {
+export interface CognitoProps {
   /**
    * The Cognito user pool.
    */
@@ -298,7 +298,7 @@ export interface AccessAuthenticationCognitoProps {
 }
 
 /** The OIDC provider; required with type oidc. */
-export interface AccessAuthenticationOidcProps {
+export interface OidcProps {
   /**
    * OIDC issuer URL.
    */
@@ -322,7 +322,7 @@ export interface AccessAuthenticationOidcProps {
   /**
    * Where the client secret is read from, by reference (never the secret itself).
    */
-  readonly clientSecret: AccessAuthenticationOidcClientSecretOption1Props | AccessAuthenticationOidcClientSecretOption2Props;
+  readonly clientSecret: ClientSecretSsmParameterProps | ClientSecretSecretArnProps;
   /**
    * OIDC scopes.
    * @default "openid email profile"
@@ -335,16 +335,16 @@ export interface AccessAuthenticationOidcProps {
   readonly logoutUrl?: string;
 }
 
-/** The `access.authentication.oidc.clientSecret.Option2` block. */
-export interface AccessAuthenticationOidcClientSecretOption2Props {
+/** The `access.authentication.oidc.clientSecret.+secretArn` block. */
+export interface ClientSecretSecretArnProps {
   /**
    * Secrets Manager secret holding the client secret.
    */
   readonly secretArn: string;
 }
 
-/** The `access.authentication.oidc.clientSecret.Option1` block. */
-export interface AccessAuthenticationOidcClientSecretOption1Props {
+/** The `access.authentication.oidc.clientSecret.+ssmParameter` block. */
+export interface ClientSecretSsmParameterProps {
   /**
    * SSM parameter (SecureString) holding the client secret.
    */
@@ -352,7 +352,7 @@ export interface AccessAuthenticationOidcClientSecretOption1Props {
 }
 
 /** ALB access logs to this bucket (its policy must allow ELB log delivery). */
-export interface AccessAccessLogsProps {
+export interface AccessLogsProps {
   /**
    * Bucket of the access logs.
    */
@@ -648,7 +648,7 @@ export interface AirflowProps {
    * Log level for all five modules, or per module.
    * @default "INFO"
    */
-  readonly logLevel?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG" | AirflowLogLevelOption2Props;
+  readonly logLevel?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG" | LogLevelObjectProps;
   /**
    * How workers are replaced on an update. Sent only on update and never read back, so it never shows as drift.
    * @default - MWAA's default (FORCED)
@@ -656,8 +656,8 @@ export interface AirflowProps {
   readonly workerReplacementStrategy?: "FORCED" | "GRACEFUL";
 }
 
-/** The `airflow.logLevel.Option2` block. */
-export interface AirflowLogLevelOption2Props {
+/** The `airflow.logLevel.+object` block. */
+export interface LogLevelObjectProps {
   /**
    * Level of this module.
    * @default "INFO"

@@ -19,7 +19,9 @@ class Writer {
     if (s.enum !== undefined) return s.enum.map((v) => JSON.stringify(v)).join(" | ");
     if (s.const !== undefined) return JSON.stringify(s.const);
     const branches = s.anyOf ?? s.oneOf;
-    if (branches !== undefined) return branches.map((b, i) => this.type(b, b.properties !== undefined && branches.length > 1 ? [...path, `Option${i + 1}`] : path)).join(" | ");
+    // A branch object is named after its only field (ClientSecret + SsmParameter), else "Object" (LogLevel + Object).
+    const branchName = (b: Schema) => `+${Object.keys(b.properties ?? {}).length === 1 ? Object.keys(b.properties ?? {})[0] : "object"}`;
+    if (branches !== undefined) return branches.map((b) => this.type(b, b.properties !== undefined && branches.length > 1 ? [...path, branchName(b)] : path)).join(" | ");
     if (s.type === "array") return `${wrap(s.items !== undefined ? this.type(s.items, singular(path)) : "unknown")}[]`;
     if (s.type === "object" && s.properties !== undefined) return this.object(s, path);
     if (s.type === "object") return `Record<string, ${typeof s.additionalProperties === "object" ? this.type(s.additionalProperties, path) : "unknown"}>`;
@@ -28,13 +30,26 @@ class Writer {
     return "unknown";
   }
 
+  /** The shortest free name from the end of the path: Oidc, then AccessOidc, ...; "+x" joins its parent. */
+  private nameFor(path: readonly string[]): string {
+    if (path.length === 0) return "EnvironmentProps";
+    const parts = path.map((p) => p.replace(/^\+/, ""));
+    const last = path[path.length - 1];
+    const first = last.startsWith("+") || VAGUE.has(last) ? 2 : 1;
+    for (let k = first; k <= parts.length; k++) {
+      const name = `${pascal(parts.slice(-k))}Props`;
+      if (!this.names.has(name)) return name;
+    }
+    let i = 2;
+    while (this.names.has(`${pascal(parts)}Props${i}`)) i++;
+    return `${pascal(parts)}Props${i}`;
+  }
+
   private object(s: Schema, path: readonly string[]): string {
     const shape = JSON.stringify({ ...s, description: undefined });
     const known = this.byShape.get(shape);
     if (known !== undefined) return known;
-    const base = path.length === 0 ? "Environment" : pascal(path);
-    let name = `${base}Props`;
-    for (let i = 2; this.names.has(name); i++) name = `${base}Props${i}`;
+    const name = this.nameFor(path);
     this.names.add(name);
     this.byShape.set(shape, name);
     const lines = [`/** ${s.description?.replace(/\s*@default\s+.*$/, "").trim() || (path.length === 0 ? "One environment." : `The \`${path.join(".")}\` block.`)} */`, `export interface ${name} {`];
@@ -51,6 +66,9 @@ class Writer {
     return name;
   }
 }
+
+/** Field names that say little alone: their interface takes the parent's name too (NetworkCreateProps). */
+const VAGUE = new Set(["role", "create", "condition", "candidate"]);
 
 const wrap = (t: string) => (t.includes(" | ") ? `(${t})` : t);
 const singular = (path: readonly string[]) => [...path.slice(0, -1), `${path[path.length - 1].replace(/s$/, "")}`];
