@@ -41,9 +41,7 @@ function main(): void {
         new MwaaEndpointsStack(app, `${environment.name}-endpoints`, { environment, environmentStack: stack, backend: config.backend });
       }
     });
-    // Only now, with every construct built: stacks of earlier synths linger in cdktf.out/stacks otherwise.
-    fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
-    fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+    // Only now, with every construct built: it also removes what earlier synths left in cdktf.out/stacks.
     synthApp(app);
   } finally {
     restoreStackTraces();

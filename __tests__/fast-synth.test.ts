@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, Lazy, TerraformOutput, TerraformStack } from "cdktf";
+import { App, AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
 import { version as cdktfVersion } from "cdktf/package.json";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -93,4 +93,50 @@ test("the shortcut leaves cdktf as it found it, also after an error", () => {
   expect(() => synthApp(app)).toThrow(/refers to a resource/);
   app.synth();
   expect(fs.readFileSync(path.join(tmp, "restored", "stacks", "consumer", "cdk.tf.json"), "utf8")).toContain("terraform_remote_state");
+});
+
+describe("the output folder", () => {
+  const outdir = path.join(tmp, "reuse");
+  const source = path.join(tmp, "reuse-source.txt");
+  /** One stack with a file asset, synthesized by synthApp into the same folder each time. */
+  const synth = (withAsset = true) => {
+    const app = new App({ outdir, stackTraces: false });
+    const s = stack(app, "only");
+    if (withAsset) {
+      const asset = new TerraformAsset(s, "File", { path: source, type: AssetType.FILE });
+      new TerraformOutput(s, "path", { value: asset.path });
+    }
+    synthApp(app);
+    return withAsset ? path.join(outdir, "stacks", "only", JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "only", "cdk.tf.json"), "utf8")).output.path.value) : "";
+  };
+
+  test("an unchanged file asset stays in place; a changed or tampered one is copied again", () => {
+    fs.writeFileSync(source, "one\n");
+    const copy = synth();
+    const { ino } = fs.statSync(copy);
+    expect(synth()).toBe(copy);
+    expect(fs.statSync(copy).ino).toBe(ino);
+
+    fs.writeFileSync(copy, "tampered\n");
+    expect(fs.readFileSync(synth(), "utf8")).toBe("one\n");
+
+    fs.writeFileSync(source, "two\n");
+    const changed = synth();
+    expect(changed).not.toBe(copy);
+    expect(fs.readFileSync(changed, "utf8")).toBe("two\n");
+    expect(fs.readdirSync(path.dirname(path.dirname(changed)))).toEqual([path.basename(path.dirname(changed))]);
+  });
+
+  test("what the synth did not write goes (earlier stacks, stray files, assets no longer used); the output folder's own files stay", () => {
+    fs.writeFileSync(source, "one\n");
+    synth();
+    fs.mkdirSync(path.join(outdir, "stacks", "removed"), { recursive: true });
+    fs.writeFileSync(path.join(outdir, "stacks", "removed", "cdk.tf.json"), "{}");
+    fs.writeFileSync(path.join(outdir, "stacks", "only", "stray.txt"), "x");
+    fs.writeFileSync(path.join(outdir, "kept.txt"), "x");
+    synth(false);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["only"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks", "only"))).toEqual(["cdk.tf.json"]);
+    expect(fs.existsSync(path.join(outdir, "kept.txt"))).toBe(true);
+  });
 });

@@ -1,4 +1,6 @@
-import { App, TerraformStack, ref } from "cdktf";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App, AssetType, TerraformAsset, TerraformStack, ref } from "cdktf";
 import { version as cdktfVersion } from "cdktf/package.json";
 
 /**
@@ -8,6 +10,18 @@ import { version as cdktfVersion } from "cdktf/package.json";
  * until the shortcut is checked again.
  */
 export const VERIFIED_CDKTF = "0.21.0";
+
+type Session = { readonly manifest: { readonly outdir: string; forStack(stack: TerraformStack): { readonly synthesizedStackPath: string } } };
+/** What TerraformAsset keeps private (terraform-asset.js): the asset's stack and source. */
+interface AssetInternals {
+  readonly stack: TerraformStack;
+  readonly sourcePath: string;
+  readonly type: AssetType;
+  readonly path: string;
+}
+/** Where cdktf keeps a construct's copy step: the asset binds `_onSynthesize` there when it is built (synthesizer.js). */
+const CUSTOM_SYNTHESIS = Symbol.for("cdktf/customSynthesis");
+type CustomSynthesis = { onSynthesize(session: Session): void };
 
 /** cdktf's Reference, the one token type that reads `context.preparing` (tfExpression.js). */
 interface ReferenceInternals {
@@ -30,10 +44,15 @@ interface ReferenceInternals {
  * a silently different output.
  */
 export function synthApp(app: App): void {
+  const stacksDir = path.join(app.outdir, "stacks");
   if (cdktfVersion !== VERIFIED_CDKTF) {
+    // Stacks of earlier synths linger in cdktf.out/stacks otherwise.
+    fs.rmSync(stacksDir, { recursive: true, force: true });
+    fs.mkdirSync(stacksDir, { recursive: true });
     app.synth();
     return;
   }
+  fs.mkdirSync(stacksDir, { recursive: true });
   const stackPrototype = TerraformStack.prototype;
   const referencePrototype = Object.getPrototypeOf(ref("fast-synth")) as ReferenceInternals;
   const prepareStack = stackPrototype.prepareStack;
@@ -47,12 +66,73 @@ export function synthApp(app: App): void {
     }
     return resolveReference.call(this, context);
   };
+  // cdktf deletes and copies every asset on every synth; a file asset already in place, the only
+  // thing in its folder, with the same bytes, is left as it is (deleting is most of a synth's I/O).
+  const copySteps: [CustomSynthesis, CustomSynthesis["onSynthesize"]][] = [];
+  for (const construct of app.node.findAll()) {
+    const synthesis = (construct as unknown as Record<symbol, CustomSynthesis | undefined>)[CUSTOM_SYNTHESIS];
+    if (!(construct instanceof TerraformAsset) || synthesis === undefined) continue;
+    const asset = construct as unknown as AssetInternals;
+    const copy = synthesis.onSynthesize;
+    copySteps.push([synthesis, copy]);
+    synthesis.onSynthesize = (session) => {
+      if (asset.type === AssetType.FILE) {
+        const stackDir = path.join(session.manifest.outdir, session.manifest.forStack(asset.stack).synthesizedStackPath, "..");
+        if (singleSameFile(stackDir, asset.path, asset.sourcePath)) return;
+      }
+      copy(session);
+    };
+  }
   const constructs = app.node.findAll().length;
   try {
     app.synth();
   } finally {
     stackPrototype.prepareStack = prepareStack;
     referencePrototype.resolve = resolveReference;
+    for (const [synthesis, copy] of copySteps) synthesis.onSynthesize = copy;
   }
   if (app.node.findAll().length !== constructs) throw new Error("synthApp: a construct was added while the stacks were written (a Lazy value with side effects); add it before synth");
+  removeLeftovers(app, stacksDir);
+}
+
+/** Whether `stackDir/assetPath` (assets/<id>/<hash>/<file>) is the one file under assets/<id> and has the source's bytes. */
+function singleSameFile(stackDir: string, assetPath: string, sourcePath: string): boolean {
+  const [assets, id, hash, file, ...rest] = assetPath.split("/");
+  if (assets !== "assets" || file === undefined || rest.length > 0) return false;
+  try {
+    const only = (dir: string, name: string) => {
+      const names = fs.readdirSync(dir);
+      return names.length === 1 && names[0] === name;
+    };
+    const folder = path.join(stackDir, assets, id);
+    return only(folder, hash) && only(path.join(folder, hash), file) && fs.readFileSync(path.join(folder, hash, file)).equals(fs.readFileSync(sourcePath));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What this synth did not write goes, as if the folder had been emptied first: stacks of earlier
+ * synths, and in each stack anything but its cdk.tf.json and the assets it has now.
+ */
+function removeLeftovers(app: App, stacksDir: string): void {
+  const keep = new Map<string, Set<string>>();
+  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) keep.set(stack.node.id, new Set());
+  for (const construct of app.node.findAll()) {
+    if (!(construct instanceof TerraformAsset)) continue;
+    const asset = construct as unknown as AssetInternals;
+    keep.get(asset.stack.node.id)?.add(asset.path.split("/")[1]);
+  }
+  const remove = (p: string) => fs.rmSync(p, { recursive: true, force: true });
+  for (const name of fs.readdirSync(stacksDir)) {
+    const assets = keep.get(name);
+    const dir = path.join(stacksDir, name);
+    if (assets === undefined) {
+      remove(dir);
+      continue;
+    }
+    for (const entry of fs.readdirSync(dir)) if (entry !== "cdk.tf.json" && (entry !== "assets" || assets.size === 0)) remove(path.join(dir, entry));
+    if (!fs.existsSync(path.join(dir, "assets"))) continue;
+    for (const entry of fs.readdirSync(path.join(dir, "assets"))) if (!assets.has(entry)) remove(path.join(dir, "assets", entry));
+  }
 }
