@@ -192,7 +192,10 @@ describe("the project stays swappable", () => {
       for (const m of result.text.matchAll(/["'](cdktf|@cdktf\/provider-aws)(\/[^"']*)?["']/g)) leftovers.push(`${file}: ${m[0]}`);
     }
     expect(notes).toEqual([]);
-    expect(leftovers.filter((l) => !/"cdktf\.(out|json)"/.test(l))).toEqual([]);
+    // File names the fork keeps, and cdktf's symbol key for a construct's synthesis step, which
+    // scripts/fast-synth.ts reads only on the cdktf release it was checked against (CDK Terrain
+    // takes the stock synth; __tests__/fast-synth.test.ts fails when cdktf changes).
+    expect(leftovers.filter((l) => !/"cdktf\.(out|json)"|^scripts\/fast-synth\.ts: "cdktf\/customSynthesis"$/.test(l))).toEqual([]);
   });
 });
 
