@@ -196,7 +196,10 @@ function runWithCodeCache(file) {
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   const compiled = script.runInThisContext();
   // The cache is written after the run, so it holds the functions the synth compiled too.
-  if (cachedData === undefined || script.cachedDataRejected) {
+  const writeCache = cachedData === undefined || script.cachedDataRejected;
+  // V8 has taken what it needs from the cache: its buffer (over a MB) need not live through the run.
+  cachedData = undefined;
+  if (writeCache) {
     process.once("exit", () => writeAtomic(cacheFile, script.createCachedData()));
   }
   compiled.call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
