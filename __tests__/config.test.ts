@@ -321,4 +321,21 @@ describe("parseEnvironment (the construct's way in)", () => {
     expect(env.airflow).toMatchObject({ maxWorkers: 1, schedulers: 1, minWebservers: 1, maxWebservers: 1 });
     expect(env.protectFromDestroy).toBe(true);
   });
+
+  test("decides the network defaults: every service endpoint for a created VPC without NAT, none otherwise", () => {
+    const noNat = parseEnvironment(minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } } }));
+    expect(noNat.network.serviceEndpoints).toEqual(["s3", "monitoring", "ecr.dkr", "ecr.api", "logs", "sqs", "kms", "airflow.api", "airflow.env", "airflow.ops"]);
+    expect(noNat.network.publicSubnetIds).toEqual([]);
+    const withNat = parseEnvironment(minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways: 1 } } }));
+    expect(withNat.network.serviceEndpoints).toEqual([]);
+    const existing = parseEnvironment(minimalEnvironment({}));
+    expect(existing.network.serviceEndpoints).toEqual([]);
+  });
+
+  test("accepts its own output unchanged (a construct may be handed an environment parsed before)", () => {
+    for (const network of [{ create: { cidr: "10.20.0.0/16", natGateways: 0 } }, { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS] }]) {
+      const once = parseEnvironment(minimalEnvironment({ network }));
+      expect(parseEnvironment(once)).toEqual(once);
+    }
+  });
 });

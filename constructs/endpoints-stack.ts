@@ -59,7 +59,7 @@ export class MwaaEndpointsStack extends TerraformStack {
       environmentName: env.name,
       access: env.access,
       vpcId,
-      albSubnetIds: env.access.scheme === "internal" ? subnetIds : [...(env.network.publicSubnetIds ?? [])],
+      albSubnetIds: env.access.scheme === "internal" ? subnetIds : [...env.network.publicSubnetIds],
       endpointSecurityGroupId: sg.securityGroupId,
       webserverEndpointInterfaceIds: this.endpoints.webserver.networkInterfaceIds,
       webserverEndpointSubnetCount: subnetIds.length,

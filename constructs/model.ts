@@ -141,7 +141,8 @@ const networkSchema = z
       ),
   })
   .superRefine((n, ctx) => {
-    const existing = n.vpcId !== undefined || n.privateSubnetIds !== undefined || n.publicSubnetIds !== undefined;
+    // An empty publicSubnetIds is the default a parsed network carries: parsing stays idempotent.
+    const existing = n.vpcId !== undefined || n.privateSubnetIds !== undefined || (n.publicSubnetIds?.length ?? 0) > 0;
     if (existing === (n.create !== undefined)) {
       ctx.addIssue({ code: "custom", path: [], message: "either an existing network (vpcId, privateSubnetIds, publicSubnetIds) or create, not both and not neither" });
       return;
@@ -156,7 +157,13 @@ const networkSchema = z
     if (new Set(n.serviceEndpoints ?? []).size !== (n.serviceEndpoints ?? []).length) {
       ctx.addIssue({ code: "custom", path: ["serviceEndpoints"], message: "each service once" });
     }
-  });
+  })
+  .transform((n) => ({
+    ...n,
+    publicSubnetIds: n.publicSubnetIds ?? [],
+    // Private routing needs every service endpoint when a created VPC has no NAT path.
+    serviceEndpoints: n.serviceEndpoints ?? (n.create?.natGateways === 0 ? [...PRIVATE_ROUTING_SERVICES] : []),
+  }));
 
 const bucketSchema = z
   .strictObject({

@@ -17,7 +17,6 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import type { Environment } from "./model";
 import { pascalId, subnetCidrs, withName } from "./private/naming";
 import type { PrivateRoutingService } from "./versions";
-import { PRIVATE_ROUTING_SERVICES } from "./versions";
 
 export interface MwaaNetworkProps {
   /** Environment name, used in resource names. */
@@ -107,16 +106,15 @@ export class MwaaNetwork extends Construct {
       this.created = false;
       this.vpcId = network.vpcId!;
       this.privateSubnetIds = [...network.privateSubnetIds!];
-      this.publicSubnetIds = [...(network.publicSubnetIds ?? [])];
-      const lookupNeeded = (network.serviceEndpoints ?? []).length > 0;
+      this.publicSubnetIds = [...network.publicSubnetIds];
+      const lookupNeeded = network.serviceEndpoints.length > 0;
       vpcCidr = lookupNeeded ? new DataAwsVpc(this, "Vpc", { id: this.vpcId }).cidrBlock : "";
-      privateRouteTableIds = (network.serviceEndpoints ?? []).includes("s3")
+      privateRouteTableIds = network.serviceEndpoints.includes("s3")
         ? this.privateSubnetIds.map((subnetId, i) => new DataAwsRouteTable(this, `PrivateRouteTable${i + 1}`, { subnetId }).id)
         : [];
     }
 
-    const services = network.serviceEndpoints ?? (network.create !== undefined && network.create.natGateways === 0 ? [...PRIVATE_ROUTING_SERVICES] : []);
-    if (services.length > 0) this.addServiceEndpoints(props, services, vpcCidr, privateRouteTableIds);
+    if (network.serviceEndpoints.length > 0) this.addServiceEndpoints(props, network.serviceEndpoints, vpcCidr, privateRouteTableIds);
   }
 
   /** One endpoint per service, keyed by service name so adding or removing one leaves the others alone. */
