@@ -23,6 +23,15 @@ describe("load balancer and target group names", () => {
     expect(elbName("data_team-mwaa")).not.toBe(elbName("data-team-mwaa"));
   });
 
+  test("a name that begins with internal- (refused by CreateLoadBalancer) loses that prefix and keeps a hash", () => {
+    for (const full of ["internal-tools-mwaa", "Internal-tools-mwaa", "internal--x-mwaa"]) {
+      const name = elbName(full);
+      expect(name).toMatch(ELB_NAME);
+      expect(name).not.toMatch(/^internal-/i);
+    }
+    expect(elbName("internal-tools-mwaa")).not.toBe(elbName("tools-mwaa"));
+  });
+
   test("the ALB and target groups of two long environments never collide", () => {
     const access = { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9", allowedCidrs: ["10.0.0.0/8"] };
     const names = ["analytics-platform-production-eu-team-one", "analytics-platform-production-eu-team-two"].map((name) => {

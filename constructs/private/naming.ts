@@ -57,14 +57,17 @@ export function shortHash(text: string): string {
 
 /**
  * A load balancer or target group name: "at most 32 characters, only alphanumeric characters or
- * hyphens, must not begin or end with a hyphen", unique per region and account (ELBv2 API reference,
- * CreateLoadBalancer and CreateTargetGroup, Name). A valid name is kept as it is; a longer one, or
+ * hyphens, must not begin or end with a hyphen", and for a load balancer "must not begin with
+ * internal-", unique per region and account (ELBv2 API reference, CreateLoadBalancer and
+ * CreateTargetGroup, Name: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html). A valid name is kept as it is; a longer one, or
  * one with other characters (an environment name may hold "_"), is cut and ends with a hash of the
  * whole name, so two environments never get the same name.
  */
 export function elbName(full: string): string {
-  if (full.length <= 32 && /^[A-Za-z0-9-]+$/.test(full)) return full;
+  if (full.length <= 32 && /^[A-Za-z0-9-]+$/.test(full) && !/^internal-/i.test(full)) return full;
   const hash = shortHash(full);
-  const base = full.replace(/[^A-Za-z0-9-]/g, "-").slice(0, 31 - hash.length).replace(/-+$/, "");
+  // A load balancer's name "must not begin with internal-" (same API reference): such a name is
+  // kept without that prefix, and the hash of the whole name keeps it unique.
+  const base = full.replace(/[^A-Za-z0-9-]/g, "-").replace(/^internal-+/i, "").slice(0, 31 - hash.length).replace(/-+$/, "");
   return `${base}-${hash}`;
 }
