@@ -319,17 +319,17 @@ describe("alarms", () => {
   test("a missing heartbeat does not page on its own: it is in ALARM during all of creation", () => {
     // GIVEN a topic
     // THEN the heartbeat alarm and the web-server input notify nobody
-    for (const id of ["SchedulerHeartbeatMissing", "WebServerNotRunning"]) {
+    for (const id of ["SchedulerHeartbeatMissing", "EnvironmentNotRunning"]) {
       expect(alarm(custom, id)).not.toHaveProperty("alarm_actions");
       expect(alarm(custom, id)).not.toHaveProperty("ok_actions");
     }
   });
 
-  test("WebServerNotRunning is OK only when MWAA's web server containers ran every minute of the last 10", () => {
-    expect(alarm(custom, "WebServerNotRunning")).toMatchObject({
+  test("EnvironmentNotRunning is OK only when MWAA's base worker container ran every minute of the last 10", () => {
+    expect(alarm(custom, "EnvironmentNotRunning")).toMatchObject({
       namespace: "AWS/MWAA",
       metric_name: "CPUUtilization",
-      dimensions: { Cluster: "WebServer", Environment: "analytics-prod" },
+      dimensions: { Cluster: "BaseWorker", Environment: "analytics-prod" },
       statistic: "SampleCount",
       period: 60,
       evaluation_periods: 10,
@@ -340,12 +340,12 @@ describe("alarms", () => {
     });
   });
 
-  test("SchedulerDown pages when the heartbeat is missing while the web servers run, so a dead scheduler is still caught", () => {
+  test("SchedulerDown pages when the heartbeat is missing while the environment runs, so a dead scheduler is still caught", () => {
     // GIVEN a topic
     const down = blockAt(custom, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown");
     // THEN creation (no web server yet) and a PENDING wait for endpoints leave it OK, a dead scheduler of a running environment does not
     expect(down.alarm_rule).toBe(
-      `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_SchedulerHeartbeatMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WebServerNotRunning", "arn")}")`,
+      `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_SchedulerHeartbeatMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_EnvironmentNotRunning", "arn")}")`,
     );
     expect(down).toMatchObject({ alarm_name: "analytics-prod-scheduler-down", alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
     expect(blockAt(defaults, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown")).not.toHaveProperty("alarm_actions");
@@ -368,7 +368,7 @@ describe("alarms", () => {
     expect(alarm(defaults, "WorkersAtMaximum")).toMatchObject({ namespace: "PrivateMWAA", threshold: 10, evaluation_periods: 30 + DEFAULT_LAG_MINUTES, datapoints_to_alarm: 30 });
   });
 
-  test("WorkerCountStopped pages when no worker count is published while the web servers run; creation never pages", () => {
+  test("WorkerCountStopped pages when no worker count is published while the environment runs; creation never pages", () => {
     // GIVEN the metric stops (nothing published for 10 minutes beyond the lag): missing data breaches
     expect(alarm(custom, "WorkerCountMissing")).toMatchObject({
       namespace: "Team/MWAA",
@@ -385,7 +385,7 @@ describe("alarms", () => {
     expect(alarm(custom, "WorkerCountMissing")).not.toHaveProperty("alarm_actions");
     const stopped = blockAt(custom, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_WorkerCountStopped");
     expect(stopped.alarm_rule).toBe(
-      `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WorkerCountMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WebServerNotRunning", "arn")}")`,
+      `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WorkerCountMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_EnvironmentNotRunning", "arn")}")`,
     );
     expect(stopped).toMatchObject({ alarm_name: "analytics-prod-worker-count-stopped", alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
     expect(Object.values(resources(switchedOff, "aws_cloudwatch_composite_alarm")).map((a) => a.alarm_name)).toEqual(["dev-scheduler-down"]);
@@ -400,7 +400,7 @@ describe("alarms", () => {
   });
 
   test.each([["workerCount false", switchedOff]])("without the function (%s), only the MWAA alarms", (_case, doc) => {
-    expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-queued-tasks-high", "dev-scheduler-heartbeat-missing", "dev-web-server-not-running"]);
+    expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-environment-not-running", "dev-queued-tasks-high", "dev-scheduler-heartbeat-missing"]);
   });
 
   test("notify the SNS topic on alarm and on recovery when one is given", () => {

@@ -21,11 +21,12 @@ export interface MwaaAlarmsProps {
 }
 
 /**
- * Minutes the web servers must have run, every minute, before a missing scheduler heartbeat pages:
- * while MWAA creates the environment (or waits in PENDING for a VPC owner's endpoints) no web server
- * runs, so creation never pages; once the environment runs, a dead scheduler still does.
+ * Minutes the environment must have run, every minute, before a missing scheduler heartbeat pages:
+ * while MWAA creates the environment (or waits in PENDING for a VPC owner's endpoints) no container
+ * runs, so creation never pages; once the environment runs, a dead scheduler still does. The
+ * scheduler gets these minutes to send its first heartbeat.
  */
-export const WEB_SERVER_RUNNING_MINUTES = 10;
+export const ENVIRONMENT_RUNNING_MINUTES = 10;
 
 /** Minutes without a published worker count (beyond its lag) before WorkerCountStopped pages. */
 export const WORKER_COUNT_SILENT_MINUTES = 10;
@@ -34,9 +35,9 @@ export const WORKER_COUNT_SILENT_MINUTES = 10;
 export class MwaaAlarms extends Construct {
   /** The metric alarms; those without actions are inputs of `schedulerDown`. */
   readonly alarms: CloudwatchMetricAlarm[] = [];
-  /** Pages when the scheduler sends no heartbeat while the web servers run. */
+  /** Pages when the scheduler sends no heartbeat while the environment runs. */
   readonly schedulerDown: CloudwatchCompositeAlarm;
-  /** Pages when the worker-count metric stops while the web servers run; undefined without the metric. */
+  /** Pages when the worker-count metric stops while the environment runs; undefined without the metric. */
   readonly workerCountStopped?: CloudwatchCompositeAlarm;
 
   constructor(scope: Construct, id: string, props: MwaaAlarmsProps) {
@@ -80,18 +81,21 @@ export class MwaaAlarms extends Construct {
       false,
     );
     // MWAA publishes one CPUUtilization sample per running container in AWS/MWAA, dimensions Cluster
-    // and Environment (MWAA user guide, "Container, queue, and database metrics for Amazon MWAA";
-    // the same metric the worker-count Lambda reads). OK only when web servers ran every minute.
-    const webServers = alarm(
-      "WebServerNotRunning",
+    // and Environment (MWAA user guide, "Container, queue, and database metrics for Amazon MWAA",
+    // for all Airflow versions). The gate is the BaseWorker cluster: the one cluster value that guide
+    // names ("NumWorkers: the default worker (BaseWorker) that comes with every Amazon MWAA
+    // environment"), the same samples the worker-count Lambda reads, and one base worker runs
+    // whenever the environment does, on Airflow 2 and 3 alike. OK only when it ran every minute.
+    const running = alarm(
+      "EnvironmentNotRunning",
       {
-        alarmDescription: `The web servers did not run in every one of the last ${WEB_SERVER_RUNNING_MINUTES} minutes (creating, updating or stopped). Input of ${env}-scheduler-down.`,
+        alarmDescription: `The environment's base worker did not run in every one of the last ${ENVIRONMENT_RUNNING_MINUTES} minutes (creating, updating or stopped). Input of ${env}-scheduler-down.`,
         namespace: "AWS/MWAA",
         metricName: "CPUUtilization",
-        dimensions: { Cluster: "WebServer", Environment: env },
+        dimensions: { Cluster: "BaseWorker", Environment: env },
         statistic: "SampleCount",
         period: 60,
-        evaluationPeriods: WEB_SERVER_RUNNING_MINUTES,
+        evaluationPeriods: ENVIRONMENT_RUNNING_MINUTES,
         datapointsToAlarm: 1,
         threshold: 1,
         comparisonOperator: "LessThanThreshold",
@@ -103,8 +107,8 @@ export class MwaaAlarms extends Construct {
     // (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutCompositeAlarm.html).
     this.schedulerDown = new CloudwatchCompositeAlarm(this, "SchedulerDown", {
       alarmName: `${env}-scheduler-down`,
-      alarmDescription: `No scheduler heartbeat for ${props.schedulerHeartbeatMinutes} minutes while the web servers run: no task is being scheduled.`,
-      alarmRule: `ALARM("${heartbeat.arn}") AND OK("${webServers.arn}")`,
+      alarmDescription: `No scheduler heartbeat for ${props.schedulerHeartbeatMinutes} minutes while the environment runs: no task is being scheduled.`,
+      alarmRule: `ALARM("${heartbeat.arn}") AND OK("${running.arn}")`,
       ...actions,
       tags: props.tags,
     });
@@ -127,7 +131,7 @@ export class MwaaAlarms extends Construct {
       });
       // The metric stopped: no minute published in the last WORKER_COUNT_SILENT_MINUTES beyond the
       // lag. In ALARM during creation too, so it only feeds WorkerCountStopped, which also needs the
-      // web servers running (the same gate as SchedulerDown).
+      // environment running (the same gate as SchedulerDown).
       const silent = alarm(
         "WorkerCountMissing",
         {
@@ -146,8 +150,8 @@ export class MwaaAlarms extends Construct {
       );
       this.workerCountStopped = new CloudwatchCompositeAlarm(this, "WorkerCountStopped", {
         alarmName: `${env}-worker-count-stopped`,
-        alarmDescription: `No worker count for ${WORKER_COUNT_SILENT_MINUTES} minutes while the web servers run: the worker graph and the workers-at-maximum alarm are blind.`,
-        alarmRule: `ALARM("${silent.arn}") AND OK("${webServers.arn}")`,
+        alarmDescription: `No worker count for ${WORKER_COUNT_SILENT_MINUTES} minutes while the environment runs: the worker graph and the workers-at-maximum alarm are blind.`,
+        alarmRule: `ALARM("${silent.arn}") AND OK("${running.arn}")`,
         ...actions,
         tags: props.tags,
       });
