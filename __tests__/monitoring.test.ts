@@ -214,6 +214,18 @@ describe("worker-count function", () => {
     expect(error?.message).toMatch(/^Mwaa props: workerCountCode: no worker-count Lambda bundle shipped with the package; pass your own bundle[^\n]*$/);
   });
 
+  test("an app's own bundle that is not there is one line naming the prop, not a stack trace from the asset", () => {
+    const missing = { zipPath: path.join(codeDir, "gone.zip"), sha256Base64: code.sha256Base64 };
+    let error: Error | undefined;
+    try {
+      synthStack(minimalEnvironment(), undefined, { workerCountCode: missing });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.name).toBe("ConfigError");
+    expect(error?.message).toBe(`Mwaa props: workerCountCode.zipPath: no file at ${missing.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`);
+  });
+
   test.each([["monitoring.workerCount is false", switchedOff]])("does not exist when %s", (_case, doc) => {
     // THEN none of its parts, and no alarm that would watch it
     expect(addresses(doc).filter((a) => a.includes("WorkerCount"))).toEqual([]);

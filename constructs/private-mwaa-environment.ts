@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { Construct } from "constructs";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -31,7 +32,12 @@ import { shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
 import type { LambdaCode, MwaaArtifactFiles } from "../shared/prepared";
 
 /** The package's own bundle of a Lambda; its absence is a one-line error naming the prop. */
-function shipped(id: string, field: string, name: ShippedLambda): LambdaCode {
+/** The app's own bundle when given (it must exist: cdktf's asset would fail with a stack trace), else the shipped one. */
+function lambdaCode(id: string, field: string, given: LambdaCode | undefined, name: ShippedLambda): LambdaCode {
+  if (given !== undefined) {
+    if (!existsSync(given.zipPath)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);
+    return given;
+  }
   try {
     return shippedLambdaCode(name);
   } catch (e) {
@@ -111,8 +117,8 @@ export class PrivateMwaaEnvironment extends Construct {
       throw new ConfigError([`${id} props: candidateArtifactFiles: required with migration.candidate.artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
     }
     const codes = {
-      workerCount: config.monitoring.workerCount ? (workerCountCode ?? shipped(id, "workerCountCode", "worker-count")) : undefined,
-      signIn: config.access?.sso !== undefined ? (signInCode ?? shipped(id, "signInCode", "login")) : undefined,
+      workerCount: config.monitoring.workerCount ? lambdaCode(id, "workerCountCode", workerCountCode, "worker-count") : undefined,
+      signIn: config.access?.sso !== undefined ? lambdaCode(id, "signInCode", signInCode, "login") : undefined,
     };
     this.config = config;
     const { name, tags } = config;
