@@ -169,6 +169,14 @@ describe('role mode (createdBy "role")', () => {
 });
 
 describe('vpc-owner mode (createdBy "vpc-owner")', () => {
+  test("the endpoints stack names what it creates after the MWAA environment, also when environmentName differs from the stack", () => {
+    const named = buildLikeMain(testApp(), { backend: { type: "local" }, environments: [vpcOwnerEnv({ environmentName: "analytics-af3" })] });
+    const doc = JSON.parse(Testing.synth(named.endpoints)) as TerraformJson;
+    const sg = Object.values(resources(doc, "aws_security_group"))[0];
+    expect(sg.name).toBe("analytics-af3-mwaa-endpoints");
+    expect(Object.values(resources(doc, "aws_vpc_endpoint")).map((e) => (e.tags as Record<string, string>)["mwaa:environment"])).toEqual(["analytics-af3", "analytics-af3"]);
+  });
+
   const remoteState = (doc: TerraformJson): [string, Block] => {
     const states = Object.entries(dataSources(doc, "terraform_remote_state"));
     expect(states).toHaveLength(1);

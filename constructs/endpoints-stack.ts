@@ -34,15 +34,17 @@ export class MwaaEndpointsStack extends TerraformStack {
     const core = remoteState(this, "Environment", backend, props.environmentStack.node.id);
     const vpcId = env.network.vpcId!;
     const subnetIds = [...env.network.privateSubnetIds!];
+    // The MWAA environment's own name, which the environment stack's names and tags use too.
+    const mwaaName = env.environmentName ?? env.name;
 
     const sg = new EndpointSecurityGroup(this, "SecurityGroup", {
-      environmentName: env.name,
+      environmentName: mwaaName,
       vpcId,
       mwaaSecurityGroupId: core.getString("mwaa_security_group_id"),
       tags: env.tags,
     });
     this.endpoints = new CustomerEndpoints(this, "CustomerEndpoints", {
-      environmentName: env.name,
+      environmentName: mwaaName,
       vpcId,
       subnetIds,
       securityGroupIds: [sg.securityGroupId],
@@ -56,7 +58,7 @@ export class MwaaEndpointsStack extends TerraformStack {
     if (env.access === undefined) return;
     // The ALB's targets are interfaces in the owner's account: it lives here, after the endpoints.
     this.webAccess = new WebAccess(this, "WebAccess", {
-      environmentName: env.name,
+      environmentName: mwaaName,
       access: env.access,
       vpcId,
       albSubnetIds: env.access.scheme === "internal" ? subnetIds : [...env.network.publicSubnetIds],
