@@ -293,7 +293,7 @@ describe("chooseAirflowRole, parseGroups, sessionName (pure)", () => {
 
   test.each([
     [["a", " b ", 3, ""], ["a", " b "]],
-    ['["a","b c"]', ["a", "b c"]],
+    ['["admins"]', ['["admins"]']],
     ["Not admins", ["Not admins"]],
     ["Data Engineers", ["Data Engineers"]],
     ["a,b", ["a,b"]],
@@ -311,6 +311,7 @@ describe("chooseAirflowRole, parseGroups, sessionName (pure)", () => {
       { group: "Data Engineers", airflowRole: "Op" },
     ];
     expect(chooseAirflowRole(parseGroups("Not admins"), mapping)).toBeUndefined();
+    expect(chooseAirflowRole(parseGroups('["admins"]'), mapping)).toBeUndefined();
     expect(chooseAirflowRole(parseGroups("Data Engineers"), mapping)).toEqual({ airflowRole: "Op", group: "Data Engineers" });
     expect(chooseAirflowRole(parseGroups(["Data", "Engineers"]), mapping)).toBeUndefined();
   });
@@ -340,7 +341,7 @@ describe("chooseAirflowRole, parseGroups, sessionName (pure)", () => {
       expect(n).toMatch(/^[\w+=,.@-]{2,64}$/);
       expect(n.startsWith("aws:")).toBe(false);
     }
-    expect(names[1]).toMatch(/^jane-doe@x\.com\.[0-9a-f]{12}$/); // still readable in CloudTrail
+    expect(names[1]).toMatch(/^jane-doe@x\.com\.[0-9a-f]{20}$/); // still readable in CloudTrail
     expect(sessionName(email("jane-doe@x.com"))).toBe(names[1]); // stable across sign-ins
   });
 });
@@ -440,6 +441,22 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
     expect((mwaa.commandCalls(TokenCommand) as unknown as TokenCall[]).map((c) => c.args[0].input)).toEqual([{ Name: "analytics-prod" }]);
   });
 
+  test("GIVEN a GovCloud environment WHEN a person signs in THEN the handler fetches the ALB key from the GovCloud S3 endpoint", async () => {
+    const govArn = "arn:aws-us-gov:elasticloadbalancing:us-gov-west-1:123456789012:loadbalancer/app/airflow-alb/50dc6c495c0c9188";
+    const res = await make({ ...ENV, AWS_REGION: "us-gov-west-1", ALB_ARN: govArn })(loginEvent(albJwt(JANE, { header: { signer: govArn } })));
+    expect(res.statusCode).toBe(302);
+    expect(fetcher.mock.calls).toEqual([[`https://s3-us-gov-west-1.amazonaws.com/aws-elb-public-keys-prod-us-gov-west-1/${KID}`]]);
+  });
+
+  test.each(["x-amzn-oidc-data", "x-amzn-oidc-accesstoken"])("GIVEN a request that carries %s twice WHEN the login path is opened THEN it is refused before any key fetch or STS call", async (name) => {
+    const event = loginEvent(albJwt(JANE));
+    const res = await make()({ ...event, multiValueHeaders: { ...event.multiValueHeaders, [name]: [albJwt(JANE), albJwt(JANE)] } });
+    expect(res.statusCode).toBe(403);
+    expect(fetcher).not.toHaveBeenCalled();
+    expect(sts.calls()).toHaveLength(0);
+    expect(logged()).toEqual([expect.objectContaining({ decision: "refused", reason: "repeated_header" })]);
+  });
+
   test("GIVEN Airflow 3 WHEN a verified person opens /auth/login/ THEN the 302 goes to the /pluginsv2 token URL", async () => {
     const res = await make({ ...ENV, AIRFLOW_MAJOR: "3" })(loginEvent(albJwt(JANE), { path: "/auth/login/", multiValueQueryStringParameters: { next: ["%2Fdags"] } }));
     expect(res.statusCode).toBe(302);
@@ -455,7 +472,7 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
   test("GIVEN the mapping WHEN a person is in analysts and airflow-admins THEN the Admin role (first entry) is assumed with the person's verified email (and its hash) as session name and source identity, and MWAA is called with those credentials", async () => {
     await make()(loginEvent(albJwt(JANE)));
     const session = sessionName({ value: "jane.doe@example.com", source: "email" });
-    expect(session).toMatch(/^jane\.doe@example\.com\.[0-9a-f]{12}$/);
+    expect(session).toMatch(/^jane\.doe@example\.com\.[0-9a-f]{20}$/);
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input)).toEqual([
       { RoleArn: ARNS.Admin, RoleSessionName: session, SourceIdentity: session, DurationSeconds: 900 },
     ]);
@@ -469,12 +486,18 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
 
   test.each([
     ["analysts only", { groups: ["analysts"] }, ARNS.Viewer, "Viewer"],
-    ["a JSON array in a string claim", { groups: '["data-engineers", "analysts"]' }, ARNS.Op, "Op"],
     ["a single group as a string", { groups: "analysts" }, ARNS.Viewer, "Viewer"],
   ])("GIVEN %s WHEN signing in THEN the mapped role's IAM role is assumed", async (_name, claims, arn, role) => {
     await make()(loginEvent(albJwt({ ...JANE, ...claims })));
     expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input.RoleArn).toBe(arn);
     expect(logged()[0]).toMatchObject({ decision: "allowed", airflowRole: role });
+  });
+
+  test("GIVEN a JSON array inside a string claim WHEN signing in THEN it is one group name that matches no mapping: no role", async () => {
+    const res = await make()(loginEvent(albJwt({ ...JANE, groups: '["airflow-admins"]' })));
+    expect(res.statusCode).toBe(403);
+    expect(sts.calls()).toHaveLength(0);
+    expect(logged()[0]).toMatchObject({ decision: "refused", reason: "no_matching_group" });
   });
 
   test("GIVEN DEFAULT_ROLE and a custom GROUPS_CLAIM WHEN the person's groups match nothing THEN the default role is used", async () => {
@@ -491,9 +514,9 @@ describe("handler against mocked STS and MWAA (aws-sdk-client-mock)", () => {
     const names = sts.commandCalls(AssumeRoleCommand).map((c) => [c.args[0].input.RoleSessionName, c.args[0].input.SourceIdentity]);
     expect(names.map(([a, b]) => a === b)).toEqual([true, true, true]);
     expect(names.map(([a]) => a)).toEqual([
-      expect.stringMatching(/^Zo--O-Brien--zoe@example\.com-\.[0-9a-f]{12}$/),
-      expect.stringMatching(/^00u1abcd\.[0-9a-f]{12}$/),
-      expect.stringMatching(/^00u9xyz\.[0-9a-f]{12}$/),
+      expect.stringMatching(/^Zo--O-Brien--zoe@example\.com-\.[0-9a-f]{20}$/),
+      expect.stringMatching(/^00u1abcd\.[0-9a-f]{20}$/),
+      expect.stringMatching(/^00u9xyz\.[0-9a-f]{20}$/),
     ]);
     expect(logged()[1]).toMatchObject({ user: "00u1abcd" });
   });
@@ -733,7 +756,7 @@ describe("bundled login artifact", () => {
     expect(res.statusCode).toBe(302);
     expect(res.multiValueHeaders.Location).toEqual([`https://airflow.example.com/aws_mwaa/aws-console-sso?login=true#${WEB_TOKEN}`]);
     expect(fetchSpy.mock.calls.map((c) => String(c[0]))).toEqual([KEY_URL]);
-    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.Admin, SourceIdentity: expect.stringMatching(/^jane\.doe@example\.com\.[0-9a-f]{12}$/) });
+    expect(sts.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: ARNS.Admin, SourceIdentity: expect.stringMatching(/^jane\.doe@example\.com\.[0-9a-f]{20}$/) });
     expect(JSON.parse(logSpy.mock.calls[0]![0] as string)).toMatchObject({ event: "login", decision: "allowed", airflowRole: "Admin" });
   });
 });

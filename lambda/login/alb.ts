@@ -35,6 +35,11 @@ export function headerOf(event: AlbEvent, name: string): string | undefined {
   return first(event.multiValueHeaders?.[name]);
 }
 
+/** Whether a header came more than once: never for the ALB's own x-amzn-oidc-* headers, so a request with two is refused. */
+export function isRepeated(event: AlbEvent, name: string): boolean {
+  return (event.multiValueHeaders?.[name]?.length ?? 0) > 1;
+}
+
 export function queryOf(event: AlbEvent, name: string): string | undefined {
   return first(event.multiValueQueryStringParameters?.[name]);
 }

@@ -10,6 +10,7 @@
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
 import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { COGNITO_GROUPS_CLAIM } from "./contract";
+import { CLOCK_SKEW_SECONDS } from "./jwt";
 import { parseGroups } from "./roles";
 
 /** Fetches the user pool's JWKS document (JSON text) at `url`. */
@@ -38,7 +39,8 @@ export function createCognitoGroupsVerifier(userPoolId: string, clientId: string
     fetchJwks !== undefined
       ? new SimpleJwksCache({ fetcher: { fetch: async (uri: string) => new TextEncoder().encode(await fetchJwks(uri)).buffer as ArrayBuffer } })
       : undefined;
-  const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId }, jwksCache !== undefined ? { jwksCache } : undefined);
+  // The same clock skew as the ALB header: the ALB refreshes the access token only once it has expired.
+  const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, graceSeconds: CLOCK_SKEW_SECONDS }, jwksCache !== undefined ? { jwksCache } : undefined);
   return {
     async groupsOf(accessToken, sub) {
       let payload: Readonly<Record<string, unknown>>;

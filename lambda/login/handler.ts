@@ -46,7 +46,7 @@ import { AlbJwtError, createPublicKeyLookup, fetchPem, verifyAlbJwt } from "./jw
 import type { AlbClaims, AlbJwtFailure, PublicKeyFetcher, PublicKeyLookup } from "./jwt";
 import { AccessTokenError, createCognitoGroupsVerifier, type CognitoGroupsVerifier, type JwksFetcher } from "./cognito";
 import { chooseAirflowRole, identityOf, parseGroups, sessionName } from "./roles";
-import { NO_STORE, headerOf, queryOf, respond, type AlbEvent, type AlbResult, type LambdaContextLike } from "./alb";
+import { NO_STORE, headerOf, isRepeated, queryOf, respond, type AlbEvent, type AlbResult, type LambdaContextLike } from "./alb";
 import { REFUSAL_HEADERS, refusalPage, type RefusalKind } from "./pages";
 import { consoleLog, type LogLevel } from "../shared/log";
 
@@ -225,6 +225,7 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     }
 
     // 1. Verify the ALB's signed header before trusting anything in it.
+    if (isRepeated(event, OIDC_DATA_HEADER) || isRepeated(event, ACCESS_TOKEN_HEADER)) return refuse("notVerified", { reason: "repeated_header", level: "WARN" });
     const raw = headerOf(event, OIDC_DATA_HEADER);
     if (raw === undefined || raw.trim() === "") return refuse("notVerified", { reason: "missing_header", level: "WARN" });
     let claims: AlbClaims;
@@ -257,7 +258,6 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     if (!choice) return refuse("notInGroup", { reason: "no_matching_group", level: "INFO", user });
     const roleArn = config.tokenRoleArns[choice.airflowRole];
     const who = { user, airflowRole: choice.airflowRole, ...(choice.group !== undefined ? { group: choice.group } : {}) };
-    if (roleArn === undefined) return refuse("misconfigured", { reason: "config_error", level: "ERROR", ...who }); // readConfig prevents this
 
     // 3. Assume the role allowed to create a token for exactly that Airflow role.
     let credentials: TemporaryCredentials;

@@ -3,25 +3,16 @@ import { createHash } from "node:crypto";
 import type { RoleMappingEntry } from "./config";
 
 /**
- * The person's groups from a claim value, each a whole name, never split: a JSON array of strings,
- * or a string holding a JSON array of strings; any other string is one group name. Nothing is
- * split on commas or spaces: no delimiter inside a string claim is documented for the IdPs this
- * supports, and splitting made "Not admins" match a mapping for "admins" (issue 14). Cognito's
- * access token holds "a list of the user's groups" (Cognito Developer Guide, "Understanding the
- * access token"); an OIDC IdP's groups claim should be a JSON array (README, access.sso).
+ * The person's groups from a claim value, each a whole name, never split or decoded: a JSON array
+ * of strings, or a string that is one group name. No delimiter or encoding inside a string claim is
+ * documented for the IdPs this supports: splitting made "Not admins" match a mapping for "admins",
+ * and decoding would let a group named '["admins"]' match "admins" (issue 14). Cognito's access
+ * token holds "a list of the user's groups" (Cognito Developer Guide, "Understanding the access
+ * token"); an OIDC IdP's groups claim should be a JSON array (README, access.sso).
  */
 export function parseGroups(value: unknown): string[] {
   if (Array.isArray(value)) return value.filter((g): g is string => typeof g === "string" && g !== "");
-  if (typeof value !== "string" || value === "") return [];
-  if (value.trimStart().startsWith("[")) {
-    try {
-      const parsed: unknown = JSON.parse(value);
-      if (Array.isArray(parsed)) return parseGroups(parsed);
-    } catch {
-      // not JSON: one group name that starts with "["
-    }
-  }
-  return [value];
+  return typeof value === "string" && value !== "" ? [value] : [];
 }
 
 export interface RoleChoice {
@@ -60,11 +51,12 @@ export function identityOf(claims: Readonly<Record<string, unknown>>): Identity 
 
 /** STS: RoleSessionName and SourceIdentity are 2 to 64 characters of `[\w+=,.@-]` (STS API Reference, AssumeRole). */
 export const STS_NAME_MAX = 64;
-const HASH_CHARS = 12;
+/** 80 bits: no one can search for a second identity with a given hash (48 bits took about a GPU-day). */
+const HASH_CHARS = 20;
 
 /**
  * The RoleSessionName and SourceIdentity for an identity: the identity with characters outside
- * `[\w+=,.@-]` as `-`, cut to fit, then `.` and 12 hex characters of the sha256 of the full
+ * `[\w+=,.@-]` as `-`, cut to fit, then `.` and 20 hex characters of the sha256 of the full
  * identity and its source. Sanitising and cutting alone made different people one (`jane doe@x`
  * and `jane-doe@x`); the hash keeps them apart, and SourceIdentity cannot be changed later. Never
  * starts with `aws:` (reserved; `:` is not in the character set anyway).
