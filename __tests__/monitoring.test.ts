@@ -363,7 +363,7 @@ describe("alarms", () => {
     expect(blockAt(defaults, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown")).not.toHaveProperty("alarm_actions");
   });
 
-  test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace; every published minute of the window must breach, the lag's unpublished minutes do not count", () => {
+  test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace; it fires when the workers were at maximum in that many of the window's minutes, a window longer by the lag whose unpublished minutes do not breach", () => {
     // GIVEN one final value per minute, published DEFAULT_LAG_MINUTES after the minute
     // THEN the statistic reads that value (not a Minimum over republished values) and the window allows for the lag
     expect(alarm(custom, "WorkersAtMaximum")).toMatchObject({

@@ -115,9 +115,10 @@ export class MwaaAlarms extends Construct {
     if (props.workerCountNamespace !== undefined) {
       // One final value per minute (lambda/worker-count), so Maximum is that value. Its newest
       // WORKER_COUNT_LAG_MINUTES are not published yet: they are missing, not breaching, and the
-      // window is that much longer than the minutes that must all breach.
+      // window is that much longer. An M-of-N alarm: M breaching minutes within the window, not
+      // necessarily in a row (CloudWatch user guide, "Evaluating an alarm").
       alarm("WorkersAtMaximum", {
-        alarmDescription: `All ${props.maxWorkers} workers busy for ${props.workersAtMaximumMinutes} minutes: raise maxWorkers or spread the load.`,
+        alarmDescription: `All ${props.maxWorkers} workers busy in ${props.workersAtMaximumMinutes} of the last ${props.workersAtMaximumMinutes + WORKER_COUNT_LAG_MINUTES} minutes: raise maxWorkers or spread the load.`,
         namespace: props.workerCountNamespace,
         metricName: WORKER_COUNT_METRIC,
         dimensions: { Environment: env },
