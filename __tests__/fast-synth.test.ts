@@ -139,4 +139,17 @@ describe("the output folder", () => {
     expect(fs.readdirSync(path.join(outdir, "stacks", "only"))).toEqual(["cdk.tf.json"]);
     expect(fs.existsSync(path.join(outdir, "kept.txt"))).toBe(true);
   });
+
+  test("Terraform's own files in a stack folder stay: the init working directory, the lock file and saved plans", () => {
+    synth(false);
+    const stack = path.join(outdir, "stacks", "only");
+    fs.mkdirSync(path.join(stack, ".terraform", "providers"), { recursive: true });
+    fs.writeFileSync(path.join(stack, ".terraform", "terraform.tfstate"), "{}");
+    fs.writeFileSync(path.join(stack, ".terraform.lock.hcl"), "# lock");
+    fs.writeFileSync(path.join(stack, "plan.tfplan"), "plan");
+    fs.writeFileSync(path.join(stack, "stray.txt"), "x");
+    synth(false);
+    expect(fs.readdirSync(stack).sort()).toEqual([".terraform", ".terraform.lock.hcl", "cdk.tf.json", "plan.tfplan"]);
+    expect(fs.existsSync(path.join(stack, ".terraform", "terraform.tfstate"))).toBe(true);
+  });
 });

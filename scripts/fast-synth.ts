@@ -112,8 +112,15 @@ function singleSameFile(stackDir: string, assetPath: string, sourcePath: string)
 }
 
 /**
- * What this synth did not write goes, as if the folder had been emptied first: stacks of earlier
- * synths, and in each stack anything but its cdk.tf.json and the assets it has now.
+ * Terraform's own files in a stack folder: the working directory `terraform init` made
+ * (.terraform/, .terraform.lock.hcl) and saved plans. Kept, so that `terraform -chdir=<stack>
+ * output` and an offline `terraform init -plugin-dir` (README) still hold after the next synth.
+ */
+const isTerraformOwned = (entry: string) => entry.startsWith(".terraform") || entry.endsWith(".tfplan");
+
+/**
+ * What this synth did not write goes: stacks of earlier synths, and in each stack anything but
+ * its cdk.tf.json, the assets it has now and Terraform's own files.
  */
 function removeLeftovers(app: App, stacksDir: string): void {
   const keep = new Map<string, Set<string>>();
@@ -131,7 +138,7 @@ function removeLeftovers(app: App, stacksDir: string): void {
       remove(dir);
       continue;
     }
-    for (const entry of fs.readdirSync(dir)) if (entry !== "cdk.tf.json" && (entry !== "assets" || assets.size === 0)) remove(path.join(dir, entry));
+    for (const entry of fs.readdirSync(dir)) if (entry !== "cdk.tf.json" && !isTerraformOwned(entry) && (entry !== "assets" || assets.size === 0)) remove(path.join(dir, entry));
     if (!fs.existsSync(path.join(dir, "assets"))) continue;
     for (const entry of fs.readdirSync(path.join(dir, "assets"))) if (!assets.has(entry)) remove(path.join(dir, "assets", entry));
   }
