@@ -11,9 +11,10 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, scratchCopy, terraformEnv } from "../scripts/terraform/check-stack";
+import { checkStack, pinnedAwsVersion, scratchCopy, terraformEnv } from "../scripts/terraform/check-stack";
 import { type ProviderSchema, mockedTestFile } from "../scripts/terraform/test-file";
 import { run } from "../scripts/validate-terraform";
+import { minimalEnvironment, synthStack } from "./helpers";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-validate-terraform-test-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -60,6 +61,12 @@ describe("the generated test file", () => {
     expect(text).toContain("override_data {\n  target = data.terraform_remote_state.Environment");
     expect(text).toMatch(/"mwaa_webserver_vpc_endpoint_service":"com\.amazonaws\.vpce\.eu-west-1\.vpce-svc-/);
   });
+});
+
+test("from the registry, the mocks' schema comes from the hashicorp/aws version the synthesized stacks pin, not the newest", () => {
+  const doc = synthStack(minimalEnvironment(), undefined, { workerCountCode: { zipPath: __filename, sha256Base64: "x" } }) as unknown as { terraform: { required_providers: { aws: { version: string } } } };
+  const pinned = doc.terraform.required_providers.aws.version;
+  expect(pinnedAwsVersion()).toBe(pinned);
 });
 
 const hasTerraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).error === undefined;

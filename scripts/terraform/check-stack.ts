@@ -123,6 +123,12 @@ export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocumen
   return done(true, []);
 }
 
+/** The hashicorp/aws version the stacks pin: the one @cdktf/provider-aws was generated from (its package.json, cdktf.provider.version). */
+export function pinnedAwsVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@cdktf/provider-aws/package.json") as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
+}
+
 /**
  * Installs hashicorp/aws in a folder that only requires the provider (a stack's own folder would
  * need its backend initialized for `providers schema`). Returns Terraform's error lines when the
@@ -130,7 +136,8 @@ export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocumen
  */
 export async function installAws(t: TerraformEnv, dir: string): Promise<string[]> {
   fs.mkdirSync(dir, { recursive: true });
-  const aws = t.awsVersion === undefined ? { source: "hashicorp/aws" } : { source: "hashicorp/aws", version: t.awsVersion };
+  // The mocks follow the schema of the provider the stacks run with: the mirror's, else the pinned one.
+  const aws = { source: "hashicorp/aws", version: t.awsVersion ?? pinnedAwsVersion() };
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { aws } } }));
   const init = await terraform(t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
   return init.code === 0 ? [] : errorLines(init.output, 4);
