@@ -26,6 +26,7 @@ export function listFiles(root: string, project?: string): string[] {
   const files: string[] = [];
   const inside = project === undefined ? undefined : realpathSync(project);
   for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    // dirent.parentPath: Node 21.4 and 20.12 (nodejs/node#50976, backport #51021); engines says >= 20.12.
     const full = join(entry.parentPath, entry.name);
     const rel = relative(root, full).split(sep).join("/");
     const parts = rel.split("/");
