@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PluginsError } from "../plugins";
 import { HELP, inputFromArgs as parse, main } from "../plugins/cli";
+import { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION } from "../constructs/versions";
 
 const root = join(__dirname, "..");
 
@@ -13,7 +14,7 @@ function inputFromArgs(argv: readonly string[], cwd: string) {
 }
 
 describe("plugins CLI arguments", () => {
-  it("defaults to the example's airflow/ folder, its wheelhouse and .cache/plugins", () => {
+  it("defaults to the example's airflow/ folder, its wheelhouse, .cache/plugins and the Python of the default Airflow version (what npm run synth builds for)", () => {
     // GIVEN no arguments WHEN parsed in the project folder THEN every path is absolute and points at airflow/
     const input = inputFromArgs([], root);
     expect(input).toMatchObject({
@@ -21,7 +22,7 @@ describe("plugins CLI arguments", () => {
       startupRequirementsFile: join(root, "airflow", "startup-requirements.txt"),
       pluginModulesDir: join(root, "airflow", "plugins"),
       wheelhouse: join(root, "airflow", "wheelhouse"),
-      pythonVersion: "3.11",
+      pythonVersion: AIRFLOW_VERSIONS[DEFAULT_AIRFLOW_VERSION].python,
       cacheDir: join(root, ".cache", "plugins"),
     });
     expect(input.constraintsFile).toBeUndefined();
@@ -30,10 +31,10 @@ describe("plugins CLI arguments", () => {
   it("takes explicit values, resolves them against the working folder, and turns optional inputs off", () => {
     // GIVEN every option WHEN parsed THEN each lands in its field
     const input = inputFromArgs(
-      ["--requirements", "r.txt", "--startup-requirements", "none", "--constraints", "c.txt", "--plugins-dir", "none", "--python", "3.12", "--wheelhouse", "pypi", "--cache", "/tmp/c"],
+      ["--requirements", "r.txt", "--startup-requirements", "none", "--constraints", "c.txt", "--plugins-dir", "none", "--python", "3.11", "--wheelhouse", "pypi", "--cache", "/tmp/c"],
       "/work/x",
     );
-    expect(input).toMatchObject({ requirementsFile: "/work/x/r.txt", constraintsFile: "/work/x/c.txt", pythonVersion: "3.12", cacheDir: "/tmp/c" });
+    expect(input).toMatchObject({ requirementsFile: "/work/x/r.txt", constraintsFile: "/work/x/c.txt", pythonVersion: "3.11", cacheDir: "/tmp/c" });
     expect(input.startupRequirementsFile).toBeUndefined();
     expect(input.pluginModulesDir).toBeUndefined();
     expect(input.wheelhouse).toBeUndefined();

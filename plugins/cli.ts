@@ -4,16 +4,19 @@
  *
  * `npm run plugins -- --help` prints the options (HELP below). Defaults are the example's:
  * airflow/requirements.txt, airflow/startup-requirements.txt, airflow/plugins, airflow/wheelhouse,
- * Python 3.11 (Airflow 2.10), cache .cache/plugins.
+ * Python 3.12 (the default Airflow, 3.3.1), cache .cache/plugins.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { buildPlugins, PluginsError, type PluginsInput } from "./index";
 
+/** The Python of the default Airflow version (constructs/versions.ts; a test keeps the two equal, plugins/ does not import constructs/). */
+export const DEFAULT_PYTHON = "3.12";
+
 const USAGE =
   "usage: plugins [--requirements FILE] [--startup-requirements FILE|none] [--constraints FILE] " +
-  "[--plugins-dir DIR|none] [--python 3.11] [--wheelhouse DIR|pypi] [--cache DIR] [--help]";
+  "[--plugins-dir DIR|none] [--python 3.12] [--wheelhouse DIR|pypi] [--cache DIR] [--help]";
 
 /** `--help`: what the command does and every option with its default. */
 export const HELP = `${USAGE}
@@ -29,7 +32,7 @@ options:
                                (default airflow/startup-requirements.txt when it exists)
   --constraints FILE           pip constraints for the Airflow set (default none)
   --plugins-dir DIR            plugin modules to put in the zip, or none (default airflow/plugins when it exists)
-  --python VERSION             MWAA's Python, which picks the wheels (default 3.11, Airflow 2.10)
+  --python VERSION             MWAA's Python, which picks the wheels (default 3.12: Airflow 2.11 and 3.x)
   --wheelhouse DIR             a folder of wheels to install from offline, or pypi
                                (default airflow/wheelhouse when it exists)
   --cache DIR                  content-addressed cache of wheels and zips (default .cache/plugins)
@@ -72,7 +75,7 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
     startupRequirementsFile: optionalPath(cwd, values["startup-requirements"], resolve(airflow, "startup-requirements.txt"), "none"),
     constraintsFile: values.constraints === undefined ? undefined : resolve(cwd, values.constraints),
     pluginModulesDir: optionalPath(cwd, values["plugins-dir"], resolve(airflow, "plugins"), "none"),
-    pythonVersion: values.python ?? "3.11",
+    pythonVersion: values.python ?? DEFAULT_PYTHON,
     wheelhouse: optionalPath(cwd, values.wheelhouse, resolve(airflow, "wheelhouse"), "pypi"),
     cacheDir: resolve(cwd, values.cache ?? ".cache/plugins"),
     // Same variable as the app: the interpreter whose pip runs (default python3).

@@ -8,7 +8,7 @@ import { parseArgs } from "node:util";
  * `npm run bench`: median wall time and peak RSS of synthesizing the example config with the app
  * (cdktf.json's command), against the stock cdktf style in the same invocation, runs interleaved,
  * then a 20-environment config. Prints a line per run while it goes (stderr) and a Markdown table
- * with the budgets of DESIGN.md at the end (stdout).
+ * with the project's performance budget at the end (stdout).
  */
 const { values } = parseArgs({
   options: {
@@ -24,7 +24,7 @@ const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
 const baseline = "node -r ts-node/register scripts/bench/stock-main.ts";
 const work = mkdtempSync(join(tmpdir(), "mwaa-bench-"));
 
-/** The performance budget (DESIGN.md, "Performance budget"). */
+/** The project's performance budget (README, "Performance"; issue 18). */
 const BUDGET = { seconds: 0.4, peakMiB: 75, timesFaster: 10, twentySeconds: 1.2 } as const;
 
 interface Sample {
@@ -99,6 +99,10 @@ try {
   console.log("| measurement | median wall | range | median peak RSS | budget |");
   console.log("|---|---|---|---|---|");
   for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+} catch (e) {
+  // A failed run (a broken config, a synth error) is one message, not a stack trace.
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 1;
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -36,8 +36,9 @@ interface ReferenceInternals {
  * cdktf 0.21 resolves every element of every stack twice: once with `preparing` set, only so that a
  * `Reference` to another stack's resource can add an output there and a remote state here, then
  * again to write the JSON (a third of a 20-environment synth). This app does not use those
- * automatic references (with the local backend they read the wrong state file, DESIGN.md; the
- * endpoints stack reads the environment's outputs through its own remote state). Here each stack
+ * automatic references (with the local backend, the remote state cdktf writes reads the wrong
+ * state file: constructs/private/backend.ts; the endpoints stack reads the environment's outputs
+ * through its own remote state). Here each stack
  * only gets its backend (the rest of `prepareStack`), and the writing pass watches for what the
  * preparing one would have acted on: a Reference resolved in a stack other than its own, or a
  * construct added while resolving (a Lazy with side effects). Either is an error naming it, never
