@@ -221,3 +221,32 @@ describe("the summary table and the sections", () => {
     for (const [name, { table, sections }] of Object.entries(counts)) expect([name, sections]).toEqual([name, table]);
   });
 });
+
+describe("changes that reach a resource only through what may not change", () => {
+  // A data source whose own arguments change (a filter added) may return the same values; what
+  // reads it, and what reads that, may change or may not: "not known", never "replaced" or "updated".
+  const stack = (zones: Record<string, unknown>, cidr = "10.0.0.0/24"): TerraformDoc => ({
+    data: {
+      aws_availability_zones: { Z: zones },
+      aws_network_interface: { N: { id: "${element(tolist(aws_vpc_endpoint.E.network_interface_ids), 0)}" } },
+    },
+    resource: {
+      aws_subnet: { S: { vpc_id: "vpc-1", cidr_block: cidr, availability_zone: "${element(data.aws_availability_zones.Z.names, 0)}" } },
+      aws_vpc_endpoint: { E: { vpc_id: "vpc-1", service_name: "com.amazonaws.eu-west-1.s3", vpc_endpoint_type: "Interface", subnet_ids: ["${aws_subnet.S.id}"] } },
+      aws_lb_target_group_attachment: { A: { target_group_arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/1", target_id: "${data.aws_network_interface.N.private_ip}" } },
+    },
+  } as unknown as TerraformDoc);
+  const actions = (review: Review) => Object.fromEntries(review.stacks[0].changes.map((c) => [c.address, c.action]));
+  const base = stack({ state: "available" });
+
+  test("a filter added to the zones: the subnet and the attachment may be replaced (not known), nothing is called replaced", () => {
+    const review = diffStacks({ s: base }, { s: stack({ state: "available", filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }) });
+    expect(actions(review)).toMatchObject({ "aws_subnet.S": "unknown", "aws_lb_target_group_attachment.A": "unknown" });
+    expect(Object.values(actions(review))).not.toContain("replace");
+  });
+
+  test("a subnet that is certainly replaced still replaces the attachment that reads its endpoint's interfaces", () => {
+    const review = diffStacks({ s: base }, { s: stack({ state: "available" }, "10.0.1.0/24") });
+    expect(actions(review)).toMatchObject({ "aws_subnet.S": "replace", "aws_lb_target_group_attachment.A": "replace" });
+  });
+});

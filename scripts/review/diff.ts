@@ -66,7 +66,14 @@ function outputsOf(w: Working, action: Action, attributes: readonly AttributeCha
   if (real.length === 0) return undefined;
   if (action === "replace") return { all: true, attributes: new Set(), why: `${address} is replaced` };
   if (action === "unknown") return { all: true, uncertain: true, attributes: new Set(), why: `${address} may be replaced (${NOT_KNOWN})` };
-  if (mode === "data") return { all: true, attributes: new Set(), why: `${address} is read again with changed input` };
+  // Changed only through references that may not change: so may what reads it.
+  if (real.every((a) => a.uncertain)) return { all: true, uncertain: true, attributes: new Set(), why: `${address} may change (${NOT_KNOWN})` };
+  if (mode === "data") {
+    // Input that changes because something it reads is replaced or changed: the answer changes too.
+    // Only its own arguments changed (a filter added, say): it may well return the same values.
+    if (w.indirect.some((a) => !a.uncertain)) return { all: true, attributes: new Set(), why: `${address} is read again with changed input` };
+    return { all: true, uncertain: true, attributes: new Set(), why: `${address} is read with changed arguments and may return other values (${NOT_KNOWN})` };
+  }
   const changedTop = new Set(real.map((a) => a.path.split(/[.[]/)[0]));
   const names = new Set(changedTop);
   const computed = COMPUTED_ON_UPDATE[type];

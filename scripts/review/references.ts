@@ -90,7 +90,7 @@ export function propagate(working: ReadonlyMap<string, Referrer>, known: Readonl
         // What an uncertain change forces is uncertain too: "may be replaced", never "replaced" or "updated".
         const replaces = uncertain ? undefined : forced;
         const unknown = !managed ? undefined : uncertain && forced !== undefined ? `it may be replaced: ${forced}` : forced === undefined ? notKnown(w.entry.type, ref.rulePath) : undefined;
-        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}) });
+        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(uncertain ? { uncertain } : {}), ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}) });
         grew = true;
       }
     }

@@ -29,6 +29,8 @@ export interface AttributeChange {
   readonly indirect?: string;
   /** The address whose change causes the indirect change. */
   readonly via?: string;
+  /** The indirect change happens only if `via` really changes (the review could not tell). */
+  readonly uncertain?: boolean;
   /** Why this change replaces the resource, when it does. */
   readonly replaces?: string;
   /** Why the review cannot tell whether this change updates or replaces the resource. */
