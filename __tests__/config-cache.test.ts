@@ -24,6 +24,30 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 /** Equal as data, key order and keys set to undefined included (and whatever realm made the objects). */
 const shape = (v: unknown) => JSON.stringify(v, (_key, x: unknown) => (x === undefined ? "(undefined)" : x));
 const same = (a: unknown, b: unknown) => shape(a) === shape(b);
+/**
+ * loadConfig in a fresh module registry where zod's package.json says `version` (zod itself is
+ * never touched); whether it validated, i.e. loaded the schemas (a hit does not).
+ */
+function loadWithZod(version: string, text: string, file: string, root: string): boolean {
+  const zodPackage = `${path.sep}zod${path.sep}package.json`;
+  let validated = false;
+  jest.isolateModules(() => {
+    const realFs = jest.requireActual<typeof import("node:fs")>("node:fs");
+    const readFileSync = ((...args: Parameters<typeof realFs.readFileSync>) =>
+      String(args[0]).endsWith(zodPackage) ? JSON.stringify({ version }) : realFs.readFileSync(...args)) as typeof realFs.readFileSync;
+    jest.doMock("node:fs", () => ({ ...realFs, readFileSync }));
+    jest.doMock("../constructs/validation", () => {
+      validated = true;
+      return jest.requireActual("../constructs/validation");
+    });
+    (jest.requireActual("../scripts/config-cache") as typeof import("../scripts/config-cache")).loadConfig(text, file, root);
+  });
+  jest.dontMock("node:fs");
+  jest.dontMock("../constructs/validation");
+  return validated;
+}
+const installedZod = (JSON.parse(fs.readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string }).version;
+
 const cacheFiles = (root: string) => (fs.existsSync(path.join(root, ".cache", "config")) ? fs.readdirSync(path.join(root, ".cache", "config")) : []);
 
 describe("loadConfig", () => {
@@ -73,6 +97,17 @@ describe("loadConfig", () => {
     const cached = fs.readFileSync(path.join(root, ".cache", "config", cacheFiles(root)[0]));
     loadConfig(JSON.stringify(renamed), file, root);
     expect(fs.readFileSync(path.join(root, ".cache", "config", cacheFiles(root)[0]))).not.toEqual(cached);
+  });
+
+  test("another installed zod validates again: zod is outside the bundle, its version is in the key", () => {
+    const root = fs.mkdtempSync(path.join(tmp, "zod-"));
+    const file = "config/example.json";
+    const text = read(file);
+    process.env[BUNDLE_ENV] = "main-0123456789abcdef.js";
+    loadConfig(text, file, root);
+    expect(loadWithZod(installedZod, text, file, root)).toBe(false);
+    expect(loadWithZod(`${installedZod}-other`, text, file, root)).toBe(true);
+    expect(loadWithZod(`${installedZod}-other`, text, file, root)).toBe(false);
   });
 
   test("outside the runner (no bundle name) nothing is cached", () => {

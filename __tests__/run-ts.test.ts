@@ -25,8 +25,8 @@ function project(name: string, files: Record<string, string>): string {
   return dir;
 }
 
-function run(dir: string, entry = "app.ts") {
-  const result = spawnSync(process.execPath, [RUNNER, entry], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+function run(dir: string, entry = "app.ts", nodeArgs: string[] = []) {
+  const result = spawnSync(process.execPath, [...nodeArgs, RUNNER, entry], { cwd: dir, encoding: "utf8", timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -69,6 +69,37 @@ describe("the bundle cache", () => {
     run(dir);
     fs.writeFileSync(path.join(dir, "lib", "value.tsx"), "export const value = 4;\n");
     expect(run(dir).stdout).toBe("4\n");
+  });
+});
+
+describe("a source saved during the build", () => {
+  test("the manifest holds what esbuild read: the next run rebuilds instead of serving the old bundle", () => {
+    const dir = project("race", { "app.ts": 'import { value } from "./lib/value";\nconsole.log(value);\n', "lib/value.ts": "export const value = 1;\n" });
+    // Preloaded into the runner: once esbuild has read the sources (its build resolved) and before
+    // the runner writes its manifest, the file is saved again, deterministically. esbuild's exports
+    // are getters, so require("esbuild") itself is wrapped.
+    const preload = path.join(dir, "save-during-build.js");
+    fs.writeFileSync(
+      preload,
+      `const Module = require("module");
+const fs = require("fs");
+const load = Module._load;
+Module._load = function (request, ...rest) {
+  const real = load.call(this, request, ...rest);
+  if (request !== "esbuild") return real;
+  return { ...real, build: async (options) => {
+    const result = await real.build(options);
+    fs.writeFileSync(${JSON.stringify(path.join(dir, "lib", "value.ts"))}, "export const value = 2;\\n");
+    return result;
+  } };
+};
+`,
+    );
+    const first = run(dir, "app.ts", ["-r", preload]);
+    expect(first.stderr).toBe("");
+    expect(first.stdout).toBe("1\n");
+    expect(run(dir).stdout).toBe("2\n");
+    expect(run(dir).stdout).toBe("2\n");
   });
 });
 

@@ -8,23 +8,41 @@ import { writeFileAtomic } from "../plugins/cache";
 
 /**
  * Set by scripts/run-ts.js to the file name of the bundle it runs, which carries the hash of the
- * bundle's content: every line of code that can change a validation result, zod and the schemas
- * included. Unset (ts-node, tsx, jest): no cache.
+ * bundle's content: the schemas and the rest of the app's code. Not zod: the runner leaves it out of
+ * the bundle, so the cache key adds its installed version. Unset (ts-node, tsx, jest): no cache.
  */
 export const BUNDLE_ENV = "RUN_TS_BUNDLE";
 
 const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
 
 /**
+ * The version of the zod that a miss would load, from its package.json: loading zod would cost
+ * what a hit saves. The first zod in the folders require looks in; not require.resolve itself,
+ * whose exports and realpath work cost a warm synth about 3 ms here, this about 0.4 ms.
+ * Undefined when unreadable: no cache then.
+ */
+function zodVersion(): string | undefined {
+  const file = (require.resolve.paths("zod") ?? []).map((dir) => path.join(dir, "zod", "package.json")).find((f) => fs.existsSync(f));
+  try {
+    const { version } = JSON.parse(fs.readFileSync(file ?? "", "utf8")) as { version?: unknown };
+    return typeof version === "string" ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * parseConfig, remembered: the validated config of a config text is kept in .cache/config (one
- * entry per config file, V8-serialized) under a key of that text and the app's bundle, and reused while both are
- * the same, without loading zod or the schemas. Only a valid config is kept; errors are always
- * found afresh.
+ * entry per config file, V8-serialized) under a key of that text, the app's bundle and zod's
+ * version, and reused while all are the same, without loading zod or the schemas. Only a valid
+ * config is kept; errors are always found afresh.
  */
 export function loadConfig(text: string, file: string, root: string): Config {
   const bundle = process.env[BUNDLE_ENV];
   if (bundle === undefined || bundle === "") return parseConfig(text, file);
-  const key = sha256(`${bundle}\0${process.version}\0${text}`);
+  const zod = zodVersion();
+  if (zod === undefined) return parseConfig(text, file);
+  const key = sha256(`${bundle}\0${process.version}\0${zod}\0${text}`);
   const cacheFile = path.join(root, ".cache", "config", `${sha256(path.resolve(root, file)).slice(0, 16)}.bin`);
   try {
     const entry = deserialize(fs.readFileSync(cacheFile)) as { key?: string; config?: Config; views?: Environment[] };

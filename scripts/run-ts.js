@@ -9,7 +9,7 @@ const fs = require("fs");
 const path = require("path");
 
 /** Bump when the bundle options or the manifest layout change. */
-const FORMAT = 2;
+const FORMAT = 3;
 /**
  * A file changed within this many ms before it was hashed may change again with the same size and
  * timestamps (file system clocks tick coarsely): its stat is not trusted, it is hashed again next
@@ -37,11 +37,15 @@ function contentHash(file) {
   }
 }
 
-/** A manifest entry for a file (content hash) or a folder (its entries: a new file may change how an import resolves). */
-function manifestEntry(root, rel, kind, now) {
+/**
+ * A manifest entry for a file (content hash) or a folder (its entries: a new file may change how an
+ * import resolves). `loaded` is what esbuild read of a file (projectSources), which wins over the
+ * file as it is now: it may have been saved again during the build.
+ */
+function manifestEntry(root, rel, kind, now, loaded) {
   const abs = path.resolve(root, rel);
-  const { sig, changedMs } = signature(abs);
-  return { path: rel, kind, sig, trusted: changedMs < now - RACY_MS, sha: kind === "file" ? contentHash(abs) : undefined };
+  const { sig, changedMs } = loaded ?? signature(abs);
+  return { path: rel, kind, sig, trusted: changedMs < now - RACY_MS, sha: kind === "file" ? (loaded?.sha ?? contentHash(abs)) : undefined };
 }
 
 /**
@@ -102,9 +106,50 @@ module.exports = function archiver(...args) {
   },
 };
 
+/**
+ * A path under root none of whose segments below it is node_modules, as an esbuild filter: Go's
+ * regexps have no lookahead, so a segment other than node_modules is one of another length or
+ * with another character at some place. esbuild checks it itself: the hundreds of package files
+ * never call into JS (a callback each cost a cold build about 150 ms).
+ */
+function projectFilter(root) {
+  const name = "node_modules";
+  const c = "[^/\\\\]";
+  const other = [...name].map((ch, i) => `${c}{${i}}[^${ch}/\\\\]${c}{${name.length - 1 - i}}`);
+  const segment = `(?:${c}{0,${name.length - 1}}|${c}{${name.length + 1},}|${other.join("|")})`;
+  return new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:[/\\\\]${segment})+$`);
+}
+
+const LOADERS = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".cjs": "js", ".mjs": "js", ".jsx": "jsx", ".json": "json" };
+
+/**
+ * Loads the project's own files as esbuild would (the same bytes and its default loader), keeping
+ * for each the signature and hash of the bytes it got: the manifest must describe what the bundle
+ * was built from, not a file saved again during the build. Stat before read: a write in between
+ * changes the signature from the recorded one, so the next run hashes the file again. Files
+ * outside root or of other types are left to esbuild and hashed after the build, as before.
+ */
+function projectSources(root, loaded) {
+  return {
+    name: "project-sources",
+    setup(build) {
+      build.onLoad({ filter: projectFilter(root), namespace: "file" }, async (args) => {
+        const loader = LOADERS[path.extname(args.path)];
+        if (loader === undefined) return undefined;
+        const { sig, changedMs } = signature(args.path);
+        const contents = await fs.promises.readFile(args.path);
+        // Keyed as the metafile names inputs.
+        loaded.set(path.relative(root, args.path).split(path.sep).join("/"), { sig, changedMs, sha: sha256(contents) });
+        return { contents, loader };
+      });
+    },
+  };
+}
+
 async function build(root, entry, dir, name) {
   const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
   const started = Date.now();
+  const loaded = new Map();
   // Asynchronous: esbuild runs plugins only there.
   const result = await require("esbuild").build({
     entryPoints: [path.resolve(root, entry)],
@@ -115,7 +160,8 @@ async function build(root, entry, dir, name) {
     format: "cjs",
     outfile: tmp,
     metafile: true,
-    plugins: [cdktfPrivateFs],
+    // cdktfPrivateFs first: its onLoad wins for cdktf's fs.js.
+    plugins: [cdktfPrivateFs, projectSources(root, loaded)],
     // esbuild runs its own binary; it must stay a real package. zod (a quarter of the bundle) is
     // only needed when the config is validated, not on a config cache hit (scripts/config-cache.ts):
     // required from node_modules then, it stays out of every other start and of the code cache.
@@ -135,7 +181,7 @@ async function build(root, entry, dir, name) {
   // Folders, for a new file that would change how an import resolves; not the root (cdktf.out and
   // state files come and go there) nor node_modules (the lock files stand for it).
   const dirs = [...new Set(files.map((rel) => path.dirname(rel)))].filter((rel) => rel !== "." && !rel.split("/").includes("node_modules"));
-  const entries = [...new Set(files)].map((rel) => manifestEntry(root, rel, "file", started)).concat(dirs.map((rel) => manifestEntry(root, rel, "dir", started)));
+  const entries = [...new Set(files)].map((rel) => manifestEntry(root, rel, "file", started, loaded.get(rel))).concat(dirs.map((rel) => manifestEntry(root, rel, "dir", started)));
   return { format: FORMAT, root, entry, bundle, entries };
 }
 
