@@ -59,7 +59,9 @@ export function shortHash(text: string): string {
  * A load balancer or target group name: "at most 32 characters, only alphanumeric characters or
  * hyphens, must not begin or end with a hyphen", and for a load balancer "must not begin with
  * internal-", unique per region and account (ELBv2 API reference, CreateLoadBalancer and
- * CreateTargetGroup, Name: https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html). A valid name is kept as it is; a longer one, or
+ * CreateTargetGroup, Name;
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html).
+ * A valid name is kept as it is; a longer one, or
  * one with other characters (an environment name may hold "_"), is cut and ends with a hash of the
  * whole name, so two environments never get the same name.
  */

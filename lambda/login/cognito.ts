@@ -39,7 +39,7 @@ export function createCognitoGroupsVerifier(userPoolId: string, clientId: string
     fetchJwks !== undefined
       ? new SimpleJwksCache({ fetcher: { fetch: async (uri: string) => new TextEncoder().encode(await fetchJwks(uri)).buffer as ArrayBuffer } })
       : undefined;
-  // The same clock skew as the ALB header: the ALB refreshes the access token only once it has expired.
+  // The same clock skew as the ALB header: both tokens come in one request, judged by one clock.
   const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, graceSeconds: CLOCK_SKEW_SECONDS }, jwksCache !== undefined ? { jwksCache } : undefined);
   return {
     async groupsOf(accessToken, sub) {

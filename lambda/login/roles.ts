@@ -51,7 +51,7 @@ export function identityOf(claims: Readonly<Record<string, unknown>>): Identity 
 
 /** STS: RoleSessionName and SourceIdentity are 2 to 64 characters of `[\w+=,.@-]` (STS API Reference, AssumeRole). */
 export const STS_NAME_MAX = 64;
-/** 80 bits: no one can search for a second identity with a given hash (48 bits took about a GPU-day). */
+/** 80 bits: out of reach of a search for a second identity with the same hash (48 bits: about a GPU-day, a reviewer's estimate). */
 const HASH_CHARS = 20;
 
 /**
