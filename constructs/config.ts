@@ -46,11 +46,17 @@ export function constructViews(config: Config): Environment[] {
   return config.environments.map((environment) => validation().parseEnvironment(environment));
 }
 
+/** parseConfig, with what the construct makes of each environment (for a cache to keep both). */
+export function parseConfigWithViews(text: string, file: string): { config: Config; views: Environment[] } {
+  const config = validation().parseConfig(text, file);
+  const views = constructViews(config);
+  rememberValidated(config, views);
+  return { config, views };
+}
+
 /** Parses a config file's text. Throws ConfigError listing every problem; never returns half a config. */
 export function parseConfig(text: string, file: string): Config {
-  const config = validation().parseConfig(text, file);
-  rememberValidated(config, constructViews(config));
-  return config;
+  return parseConfigWithViews(text, file).config;
 }
 
 /** Validates one environment's props (the construct's way in), with the same messages as a config file. */

@@ -31,8 +31,10 @@ import { WorkerCountMetric } from "./worker-count";
 import { shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
 import type { LambdaCode, MwaaArtifactFiles } from "../shared/prepared";
 
-/** The package's own bundle of a Lambda; its absence is a one-line error naming the prop. */
-/** The app's own bundle when given (it must exist: cdktf's asset would fail with a stack trace), else the shipped one. */
+/**
+ * The app's own bundle of a Lambda when given (it must exist: cdktf's asset would fail with a stack
+ * trace), else the package's; either missing is a one-line error naming the prop.
+ */
 function lambdaCode(id: string, field: string, given: LambdaCode | undefined, name: ShippedLambda): LambdaCode {
   if (given !== undefined) {
     if (!existsSync(given.zipPath)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);

@@ -1,10 +1,9 @@
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { constructViews, isPlainData, parseConfig, rememberValidated } from "../constructs/config";
+import { isPlainData, parseConfig, parseConfigWithViews, rememberValidated } from "../constructs/config";
 import type { Config, Environment } from "../constructs/model";
-import { writeFileAtomic } from "../plugins/cache";
+import { sha256Hex as sha256, writeFileAtomic } from "../plugins/cache";
 
 /**
  * Set by scripts/run-ts.js to the file name of the bundle it runs, which carries the hash of the
@@ -12,8 +11,6 @@ import { writeFileAtomic } from "../plugins/cache";
  * the bundle, so the cache key adds its installed version. Unset (ts-node, tsx, jest): no cache.
  */
 export const BUNDLE_ENV = "RUN_TS_BUNDLE";
-
-const sha256 = (data: string) => createHash("sha256").update(data).digest("hex");
 
 /**
  * The version of the zod that a miss would load, from its package.json: loading zod would cost
@@ -53,9 +50,8 @@ export function loadConfig(text: string, file: string, root: string): Config {
   } catch {
     // no entry yet, or an unreadable one: validate
   }
-  const config = parseConfig(text, file);
+  const { config, views } = parseConfigWithViews(text, file);
   // V8's serializer (keys set to undefined and key order kept) on plain data only; anything else is validated every time.
-  const views = constructViews(config);
   if (isPlainData(config) && isPlainData(views)) {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
     writeFileAtomic(cacheFile, serialize({ key, config, views }));

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, AssetType, TerraformAsset, TerraformStack, ref } from "cdktf";
 import { version as cdktfVersion } from "cdktf/package.json";
+import type { IConstruct } from "constructs";
 
 /**
  * The cdktf release whose synth this shortcut was checked against (node_modules/cdktf/lib/app.js
@@ -59,6 +60,9 @@ export function synthApp(app: App): void {
   const prepareStack = stackPrototype.prepareStack;
   const resolveReference = referencePrototype.resolve;
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) stack.ensureBackendExists();
+  // The tree as synth gets it (a default backend may just have been added): its assets, what the
+  // leftovers are judged by, and the count checked afterwards.
+  const all = app.node.findAll();
   stackPrototype.prepareStack = () => undefined;
   referencePrototype.resolve = function (this: ReferenceInternals, context) {
     const here = TerraformStack.of(context.scope);
@@ -70,7 +74,7 @@ export function synthApp(app: App): void {
   // cdktf deletes and copies every asset on every synth; a file asset already in place, the only
   // thing in its folder, with the same bytes, is left as it is (deleting is most of a synth's I/O).
   const copySteps: [CustomSynthesis, CustomSynthesis["onSynthesize"]][] = [];
-  for (const construct of app.node.findAll()) {
+  for (const construct of all) {
     const synthesis = (construct as unknown as Record<symbol, CustomSynthesis | undefined>)[CUSTOM_SYNTHESIS];
     if (!(construct instanceof TerraformAsset) || synthesis === undefined) continue;
     const asset = construct as unknown as AssetInternals;
@@ -84,7 +88,6 @@ export function synthApp(app: App): void {
       copy(session);
     };
   }
-  const constructs = app.node.findAll().length;
   try {
     app.synth();
   } finally {
@@ -92,8 +95,8 @@ export function synthApp(app: App): void {
     referencePrototype.resolve = resolveReference;
     for (const [synthesis, copy] of copySteps) synthesis.onSynthesize = copy;
   }
-  if (app.node.findAll().length !== constructs) throw new Error("synthApp: a construct was added while the stacks were written (a Lazy value with side effects); add it before synth");
-  removeLeftovers(app, stacksDir);
+  if (app.node.findAll().length !== all.length) throw new Error("synthApp: a construct was added while the stacks were written (a Lazy value with side effects); add it before synth");
+  removeLeftovers(all, stacksDir);
 }
 
 /** Whether `stackDir/assetPath` (assets/<id>/<hash>/<file>) is the one file under assets/<id> and has the source's bytes. */
@@ -123,10 +126,10 @@ const isTerraformOwned = (entry: string) => entry.startsWith(".terraform") || en
  * What this synth did not write goes: stacks of earlier synths, and in each stack anything but
  * its cdk.tf.json, the assets it has now and Terraform's own files.
  */
-function removeLeftovers(app: App, stacksDir: string): void {
+function removeLeftovers(all: readonly IConstruct[], stacksDir: string): void {
   const keep = new Map<string, Set<string>>();
-  for (const stack of app.node.findAll().filter(TerraformStack.isStack)) keep.set(stack.node.id, new Set());
-  for (const construct of app.node.findAll()) {
+  for (const stack of all.filter(TerraformStack.isStack)) keep.set(stack.node.id, new Set());
+  for (const construct of all) {
     if (!(construct instanceof TerraformAsset)) continue;
     const asset = construct as unknown as AssetInternals;
     keep.get(asset.stack.node.id)?.add(asset.path.split("/")[1]);

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { configJsonSchema } from "../constructs/config";
+import { configJsonSchema, environmentJsonSchema } from "../constructs/config";
 import { endpointsRolePolicy } from "../constructs/private/endpoints-role-policy";
 import { propsReference } from "./props-reference";
 import { propsInterface } from "./props-interface";
-import { environmentJsonSchema } from "../constructs/config";
 
 /** Files generated from code and committed: `npm run generate`; a test fails when they are stale. */
 export const GENERATED: Record<string, () => object | string> = {
