@@ -11,7 +11,7 @@
  *
  * Source metrics (AWS/MWAA container metrics, documented in the MWAA User Guide, "Container,
  * queue, and database metrics for Amazon MWAA"): namespace `AWS/MWAA`, metric `CPUUtilization`,
- * dimensions `Cluster` (`BaseWorker`, `AdditionalWorker`, `Scheduler`, `WebServer`) and
+ * dimensions `Cluster` (`BaseWorker`, `AdditionalWorker`, `Scheduler` in AWS's sample dashboard) and
  * `Environment` (the environment name). The BaseWorker cluster runs the environment's first worker;
  * the AdditionalWorker cluster runs workers two and up (the rest of `min_workers` plus autoscaled
  * workers). The same page lists `NumWorkers` (BaseWorker, "always 1") and `NumAdditionalWorkers`
