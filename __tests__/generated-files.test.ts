@@ -59,7 +59,7 @@ describe("endpoints role policy", () => {
   const policy = endpointsRolePolicy();
   const statements = policy.Statement as Statement[];
   const isRead = (action: string) => /^ec2:Describe[A-Za-z]+$/.test(action);
-  const resourceType = (arn: string) => /^arn:aws:ec2:\*:\*:([a-z-]+)\/\*$/.exec(arn)?.[1];
+  const resourceType = (arn: string) => /^arn:\*:ec2:\*:\*:([a-z-]+)\/\*$/.exec(arn)?.[1];
   const tagConditionKeys = (s: Statement) =>
     Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey).flatMap((k) => (/^aws:(Resource|Request)Tag\//.test(k) ? [k.split("/").slice(1).join("/")] : [])));
   const scopedByTagOrCreate = (s: Statement) => tagConditionKeys(s).length > 0 || Object.values(s.Condition ?? {}).some((byKey) => "ec2:CreateAction" in byKey);
@@ -122,11 +122,26 @@ describe("endpoints role policy", () => {
         const type = resourceType(arn);
         expect([s.Sid, type]).toEqual([s.Sid, expect.stringMatching(/^(vpc-endpoint|security-group|security-group-rule|vpc|subnet)$/)]);
         if (type !== "vpc-endpoint" && type !== "security-group") continue;
-        // Attaching an existing group to a new (tagged) endpoint changes nothing on the group.
-        if (type === "security-group" && s.Action.every((a) => a === "ec2:CreateVpcEndpoint")) continue;
+        // Attaching an existing group to a (tagged) endpoint, new or changed, changes nothing on the group.
+        if (type === "security-group" && s.Action.every((a) => a === "ec2:CreateVpcEndpoint" || a === "ec2:ModifyVpcEndpoint")) continue;
         expect([s.Sid, arn, scopedByTagOrCreate(s)]).toEqual([s.Sid, arn, true]);
       }
     }
+  });
+
+  test("no ARN names a partition: the file works in aws, aws-cn and aws-us-gov accounts alike", () => {
+    const arns = statements.flatMap((s) => s.Resource).filter((r) => r !== "*");
+    expect(arns.length).toBeGreaterThan(0);
+    for (const arn of arns) expect(arn).toMatch(/^arn:\*:ec2:/);
+  });
+
+  test("endpoints can be moved to other security groups and subnets later, as AWS's own AmazonMWAAServiceRolePolicy allows", () => {
+    // GIVEN ModifyVpcEndpoint, which also authorizes on the groups and subnets it adds or removes
+    const modify = statements.filter((s) => s.Action.includes("ec2:ModifyVpcEndpoint"));
+    // THEN it is granted on the tagged endpoints and, without a tag condition, on vpc, security-group and subnet
+    const onTypes = (cond: boolean) => new Set(modify.filter((s) => (s.Condition !== undefined) === cond).flatMap((s) => s.Resource.map(resourceType)));
+    expect(onTypes(true)).toEqual(new Set(["vpc-endpoint"]));
+    expect(onTypes(false)).toEqual(new Set(["vpc", "security-group", "subnet"]));
   });
 
   test("creating an endpoint or a group requires the tag in the request", () => {

@@ -9,7 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { unzipSync } from "fflate";
 import { bundleLambda } from "../lambda/bundle";
 import * as contract from "../lambda/login/contract";
-import { AlbJwtError, albPublicKeyUrl, createPublicKeyLookup, verifyAlbJwt } from "../lambda/login/jwt";
+import { AlbJwtError, albPublicKeyUrl, createPublicKeyLookup, fetchPem, verifyAlbJwt } from "../lambda/login/jwt";
 import { albPublicKeyBase } from "../lambda/login/contract";
 import {
   chooseAirflowRole,
@@ -18,6 +18,7 @@ import {
   identityOf,
   parseGroups,
   readConfig,
+  LOGIN_DEADLINE_MARGIN_MS,
   sessionName,
 } from "../lambda/login/handler";
 import type { AlbEvent, AlbResult, LoginDeps, MwaaClientFactory } from "../lambda/login/handler";
@@ -701,6 +702,146 @@ describe("Cognito sign-in: groups from the verified access token", () => {
     await make()(event(albHeader({ ...USERINFO, groups: ["airflow-admins"], "custom:groups": "airflow-admins" }), accessToken({ "cognito:groups": undefined })));
     expect(sts.commandCalls(AssumeRoleCommand).map((c) => c.args[0].input.RoleArn)).toEqual([]);
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([expect.objectContaining({ decision: "refused", reason: "no_matching_group" })]);
+  });
+});
+
+// ---------------------------------------------------------------- second audit (issue 26)
+
+describe("second audit: header text, deadlines, key size, loop guard", () => {
+  let lines: string[];
+  const logged = (): Array<Record<string, unknown>> => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  const make = (env: NodeJS.ProcessEnv = ENV) => createHandler({ env, now: () => NOW_MS, log: (line) => lines.push(line), fetchPublicKey: async () => PEM });
+  beforeEach(() => {
+    sts.reset();
+    mwaa.reset();
+    sts.on(AssumeRoleCommand).resolves({ Credentials: CREDS });
+    mwaa.on(TokenCommand).resolves(tokenAnswer({ WebToken: WEB_TOKEN }));
+    lines = [];
+  });
+
+  describe("Location carries visible ASCII only", () => {
+    test.each([
+      ["CR LF and a header", `${WEB_TOKEN}\r\nSet-Cookie: session=attacker`],
+      ["a lone LF", `${WEB_TOKEN}\nX: y`],
+      ["a NUL", `${WEB_TOKEN}\u0000`],
+      ["a space", `${WEB_TOKEN} x`],
+      ["a non-ASCII letter", `${WEB_TOKEN}é`],
+    ])("GIVEN CreateWebLoginToken answers a token with %s WHEN signing in THEN no redirect is sent: 403 and an ERROR line", async (_name, token) => {
+      mwaa.on(TokenCommand).resolves(tokenAnswer({ WebToken: token }));
+      const res = await make()(loginEvent(albJwt(JANE)), { awsRequestId: "req-ctl" });
+      expect(res.statusCode).toBe(403);
+      expect(res.multiValueHeaders.Location).toBeUndefined();
+      expect(res.body).toContain("Airflow could not issue a login token.");
+      expect(logged()).toEqual([expect.objectContaining({ level: "ERROR", decision: "refused", reason: "web_token_not_visible_ascii", airflowRole: "Admin" })]);
+      expect(lines.join("\n")).not.toContain("attacker");
+    });
+
+    test.each([
+      ["CR LF inside", "https://login.example.com/logout\r\nSet-Cookie: a=b"],
+      ["a tab inside", "https://login.example.com/log\tout"],
+      ["a non-ASCII character", "https://login.example.com/logout?u=é"],
+    ])("GIVEN LOGOUT_URL with %s (new URL() accepts it) WHEN read THEN it is refused, and /logout answers 'not set up correctly' without a Location", async (_name, url) => {
+      expect(() => readConfig({ ...ENV, LOGOUT_URL: url })).toThrow(/^LOGOUT_URL must be an https URL of visible ASCII characters/);
+      const res = await make({ ...ENV, LOGOUT_URL: url })({ httpMethod: "GET", path: "/logout", multiValueHeaders: {}, multiValueQueryStringParameters: {} });
+      expect(res.statusCode).toBe(403);
+      expect(res.multiValueHeaders.Location).toBeUndefined();
+      expect(logged()).toEqual([expect.objectContaining({ reason: "config_error", detail: expect.stringContaining("LOGOUT_URL") })]);
+    });
+  });
+
+  describe("bounded by the function's remaining time", () => {
+    const never = () => new Promise<never>(() => undefined);
+    const context = (remainingMs: number) => ({ awsRequestId: "req-slow", getRemainingTimeInMillis: () => remainingMs });
+
+    test("GIVEN AssumeRole never answers WHEN signing in with 300 ms left after the margin THEN the handler answers its own 403 page and logs the deadline, within the time left", async () => {
+      sts.on(AssumeRoleCommand).callsFake(never);
+      const started = Date.now();
+      const res = await make()(loginEvent(albJwt(JANE)), context(LOGIN_DEADLINE_MARGIN_MS + 300));
+      expect(Date.now() - started).toBeLessThan(LOGIN_DEADLINE_MARGIN_MS + 300);
+      expect(res.statusCode).toBe(403);
+      expect(res.body).toContain("Airflow could not issue a login token.");
+      expect(res.body).toContain("Reference: req-slow");
+      expect(logged()).toEqual([expect.objectContaining({ level: "ERROR", reason: "assume_role_failed", error: "DeadlineExceeded", requestId: "req-slow" })]);
+      expect(mwaa.calls()).toHaveLength(0);
+    }, 5_000);
+
+    test("GIVEN CreateWebLoginToken never answers WHEN signing in THEN the same: own page and a log line", async () => {
+      mwaa.on(TokenCommand).callsFake(never);
+      const res = await make()(loginEvent(albJwt(JANE)), context(LOGIN_DEADLINE_MARGIN_MS + 300));
+      expect(res.statusCode).toBe(403);
+      expect(logged()).toEqual([expect.objectContaining({ reason: "create_web_login_token_failed", error: "DeadlineExceeded" })]);
+    }, 5_000);
+
+    test("GIVEN the ALB key endpoint never answers WHEN signing in THEN the handler still ends on its own deadline", async () => {
+      const res = await createHandler({ env: ENV, now: () => NOW_MS, log: (line) => lines.push(line), fetchPublicKey: never })(loginEvent(albJwt(JANE)), context(LOGIN_DEADLINE_MARGIN_MS + 300));
+      expect(res.statusCode).toBe(403);
+      expect(logged()).toEqual([expect.objectContaining({ level: "ERROR", error: "DeadlineExceeded" })]);
+    }, 5_000);
+
+    test("GIVEN a sign-in WHEN AWS is called THEN every call carries an abort signal (the SDK's per-command abortSignal option)", async () => {
+      await make()(loginEvent(albJwt(JANE)), context(10_000));
+      const signals = [...sts.commandCalls(AssumeRoleCommand), ...(mwaa.commandCalls(TokenCommand) as unknown as TokenCall[])].map((c) => (c.args as unknown[])[1]);
+      expect(signals).toEqual([{ abortSignal: expect.any(AbortSignal) }, { abortSignal: expect.any(AbortSignal) }]);
+    });
+  });
+
+  describe("the ALB public key is read up to 8 KiB and no further", () => {
+    let fetchSpy: jest.SpyInstance;
+    afterEach(() => fetchSpy.mockRestore());
+
+    /** A 1 MiB answer served in 1 KiB chunks, counting what the reader pulled. */
+    function bigAnswer(headers: Record<string, string> = {}) {
+      const pulled = { bytes: 0 };
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (pulled.bytes >= 1024 * 1024) return controller.close();
+          pulled.bytes += 1024;
+          controller.enqueue(new Uint8Array(1024).fill(0x41));
+        },
+      }, { highWaterMark: 0 });
+      fetchSpy = jest.spyOn(globalThis, "fetch").mockImplementation(async () => new Response(body, { status: 200, headers }));
+      return pulled;
+    }
+
+    test("GIVEN a key endpoint that streams 1 MiB WHEN the key is fetched THEN it is refused as too large after reading at most 8 KiB and a chunk", async () => {
+      const pulled = bigAnswer();
+      await expect(fetchPem(KEY_URL)).rejects.toThrow("key endpoint answer is too large");
+      expect(pulled.bytes).toBeLessThanOrEqual(8 * 1024 + 1024);
+    });
+
+    test("GIVEN a key endpoint that declares a Content-Length over 8 KiB WHEN fetched THEN nothing of the body is read", async () => {
+      const pulled = bigAnswer({ "content-length": String(1024 * 1024) });
+      await expect(fetchPem(KEY_URL)).rejects.toThrow("key endpoint answer is too large");
+      expect(pulled.bytes).toBe(0);
+    });
+
+    test("GIVEN a normal PEM WHEN fetched THEN it comes back whole", async () => {
+      fetchSpy = jest.spyOn(globalThis, "fetch").mockImplementation(async () => new Response(PEM, { status: 200 }));
+      await expect(fetchPem(KEY_URL)).resolves.toBe(PEM);
+    });
+  });
+
+  describe("the redirect-loop guard fires on pass-through paths only", () => {
+    test.each([
+      ["2", "/login/"],
+      ["2", "/login"],
+      ["3", "/auth/login/"],
+    ])("GIVEN Airflow %s and %s?login=true (not a pass-through path) WHEN opened THEN it signs in as usual, no ERROR", async (major, p) => {
+      const res = await make({ ...ENV, AIRFLOW_MAJOR: major })(loginEvent(albJwt(JANE), { path: p, multiValueQueryStringParameters: { login: ["true"] } }));
+      expect(res.statusCode).toBe(302);
+      expect(logged()).toEqual([expect.objectContaining({ level: "INFO", decision: "allowed" })]);
+    });
+
+    test.each([
+      ["2", "/aws_mwaa/aws-console-sso"],
+      ["3", "/pluginsv2/aws_mwaa/aws-console-sso"],
+      ["3", "/aws_mwaa/aws-console-sso"],
+    ])("GIVEN Airflow %s and the pass-through path %s?login=true WHEN it reaches the Lambda THEN it is refused as a missing rule", async (major, p) => {
+      const res = await make({ ...ENV, AIRFLOW_MAJOR: major })(loginEvent(albJwt(JANE), { path: p, multiValueQueryStringParameters: { login: ["true"] } }));
+      expect(res.statusCode).toBe(403);
+      expect(logged()).toEqual([expect.objectContaining({ level: "ERROR", reason: "pass_through_rule_missing" })]);
+      expect(sts.calls()).toHaveLength(0);
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import type { GetMetricDataCommandInput, MetricDataResult, MetricDatum } from "@
 import { mockClient } from "aws-sdk-client-mock";
 import {
   MAX_ATTEMPTS,
+  WORKER_COUNT_DEADLINE_MARGIN_MS,
   computeWorkerCounts,
   createCloudWatchClient,
   createHandler,
@@ -373,6 +374,35 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     expect(putCalls()).toHaveLength(0);
   });
 
+  describe("bounded by the function's remaining time", () => {
+    const never = () => new Promise<never>(() => undefined);
+    const context = (remainingMs: number) => ({ getRemainingTimeInMillis: () => remainingMs });
+
+    test("GIVEN GetMetricData never answers WHEN invoked with 300 ms left after the margin THEN the run fails on its own deadline with one ERROR line, before Lambda's timeout", async () => {
+      cw.on(GetMetricDataCommand).callsFake(never);
+      const started = Date.now();
+      await expect(createHandler({ now: () => at(0), env: ENV, log })({}, context(WORKER_COUNT_DEADLINE_MARGIN_MS + 300))).rejects.toMatchObject({ name: "DeadlineExceeded" });
+      expect(Date.now() - started).toBeLessThan(WORKER_COUNT_DEADLINE_MARGIN_MS + 300);
+      expect(levels).toEqual(["ERROR"]);
+      expect(JSON.parse(lines[0]!)).toMatchObject({ message: "worker count run failed", error: "DeadlineExceeded", detail: expect.stringContaining("GetMetricData") });
+      expect(putCalls()).toHaveLength(0);
+    }, 5_000);
+
+    test("GIVEN PutMetricData never answers WHEN invoked THEN the same", async () => {
+      cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({ MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }) }));
+      cw.on(PutMetricDataCommand).callsFake(never);
+      await expect(createHandler({ now: () => at(0), env: ENV, log })({}, context(WORKER_COUNT_DEADLINE_MARGIN_MS + 300))).rejects.toMatchObject({ name: "DeadlineExceeded" });
+      expect(JSON.parse(lines[0]!)).toMatchObject({ error: "DeadlineExceeded", detail: expect.stringContaining("PutMetricData") });
+    }, 5_000);
+
+    test("GIVEN a run WHEN CloudWatch is called THEN each call carries an abort signal (the SDK's per-command abortSignal option)", async () => {
+      cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({ MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }) }));
+      cw.on(PutMetricDataCommand).resolves({});
+      await createHandler({ now: () => at(0), env: ENV, log })({}, context(50_000));
+      expect(cw.calls().map((c) => (c.args as unknown[])[1])).toEqual([{ abortSignal: expect.any(AbortSignal) }, { abortSignal: expect.any(AbortSignal) }]);
+    });
+  });
+
   test("GIVEN a missing MWAA_ENVIRONMENT_NAME WHEN invoked THEN the handler rejects before calling AWS", async () => {
     await expect(createHandler({ now: () => at(0), env: {}, log: () => undefined })()).rejects.toThrow(/MWAA_ENVIRONMENT_NAME/);
     expect(cw.calls()).toHaveLength(0);
@@ -446,6 +476,23 @@ describe("retries through the real SDK retry middleware (fake HTTP handler)", ()
     expect(sent.Namespace).toBe("PrivateMWAA");
     expect(sent.MetricData.map((d) => d.Timestamp)).toEqual([at(-5) / 1000, at(-5) / 1000]);
   });
+
+  test("GIVEN CloudWatch accepts the request and never answers WHEN invoked THEN the real SDK hands the abort signal to the HTTP layer, which sees it fire at the deadline", async () => {
+    const seen: AbortSignal[] = [];
+    const requestHandler = {
+      handle(_req: unknown, options: { abortSignal?: AbortSignal } = {}) {
+        if (options.abortSignal) seen.push(options.abortSignal);
+        return new Promise<never>(() => undefined);
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+    };
+    const client = createCloudWatchClient({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" }, requestHandler });
+    const run = createHandler({ client, now: () => at(0), env: ENV, log: () => undefined })({}, { getRemainingTimeInMillis: () => WORKER_COUNT_DEADLINE_MARGIN_MS + 300 });
+    await expect(run).rejects.toMatchObject({ name: "DeadlineExceeded" });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.aborted).toBe(true);
+  }, 5_000);
 
   test("GIVEN CloudWatch keeps failing with a server error WHEN invoked THEN it gives up after 5 attempts and the handler rejects", async () => {
     const { client, requests } = fakeHttp({

@@ -251,10 +251,22 @@ describe("dashboard", () => {
     for (const name of ["RunningTasks", "QueuedTasks"]) expect(metric(body(custom), name)).toEqual([["AmazonMWAA", name, "Environment", "analytics-prod", "Function", "Executor"]]);
   });
 
+  // Cluster values AWS's own samples chart (aws-samples/amazon-mwaa-examples, usecases/mwaa_utilization_cw_metric).
+  const SOURCED_CLUSTERS = ["BaseWorker", "AdditionalWorker", "Scheduler"];
+  const airflow2 = synthStack(minimalEnvironment({ airflow: { version: "2.10.3" } }), undefined, { workerCountCode: code });
+  const airflow3 = synthStack(minimalEnvironment({ airflow: { version: "3.0.6" } }), undefined, { workerCountCode: code });
+
   test.each(["CPUUtilization", "MemoryUtilization"])("%s per cluster of this environment", (name) => {
-    expect(metric(body(custom), name)).toEqual(
-      ["BaseWorker", "AdditionalWorker", "Scheduler", "WebServer"].map((cluster) => ["AWS/MWAA", name, "Cluster", cluster, "Environment", "analytics-prod"]),
-    );
+    expect(metric(body(custom), name)).toEqual(SOURCED_CLUSTERS.map((cluster) => ["AWS/MWAA", name, "Cluster", cluster, "Environment", "analytics-prod"]));
+  });
+
+  test.each([
+    ["Airflow 2", airflow2],
+    ["Airflow 3", airflow3],
+  ])("%s: every Cluster dimension value is one a source names (no WebServer guess)", (_major, doc) => {
+    const values = rows(body(doc)).flatMap((r) => r.flatMap((x, i) => (x === "Cluster" ? [r[i + 1]] : [])));
+    expect(values.length).toBeGreaterThan(0);
+    expect(new Set(values)).toEqual(new Set(SOURCED_CLUSTERS));
   });
 
   test("tasks killed externally", () => {

@@ -233,6 +233,21 @@ describe("token roles", () => {
   });
 });
 
+describe("token role names are account-global", () => {
+  test("GIVEN one environment name in two Regions of an account WHEN synthesized THEN no token role name is shared, and each fits IAM's 64 characters", () => {
+    // GIVEN the same environment in eu-west-1 (af2) and us-east-1
+    const usEast = synthStack(env({ ...af2Env, region: "us-east-1" }), undefined, { signInCode });
+    const names = (doc: TerraformJson) => Object.values(tokenRoles(doc)).map((r) => r.name as string);
+    // THEN IAM, which has one role namespace per account, sees different names
+    expect(names(usEast)).toHaveLength(names(af2).length);
+    expect(names(usEast).filter((n) => names(af2).includes(n))).toEqual([]);
+    for (const n of [...names(af2), ...names(usEast)]) expect(n).toMatch(/^[\w+=,.@-]{1,64}$/);
+    // AND the Lambda names the roles of its own Region
+    const arns = JSON.parse(variables(usEast)[ENV_VARS.tokenRoleArns]) as Record<string, string>;
+    expect(Object.values(arns).map((a) => a.split("/").pop()).sort()).toEqual([...names(usEast)].sort());
+  });
+});
+
 describe("the Lambda's environment", () => {
   test.each(CASES)("%s: ALB_ARN is the ALB's arn, AIRFLOW_MAJOR its major version", (_what, doc, major) => {
     expect(variables(doc)[ENV_VARS.albArn]).toBe(ref(doc, "aws_lb", "Mwaa_WebAccess_LoadBalancer", "arn"));

@@ -37,7 +37,15 @@ export interface MwaaDashboardProps {
   readonly maxWorkers: number;
 }
 
-const CLUSTERS = ["BaseWorker", "AdditionalWorker", "Scheduler", "WebServer"] as const;
+/**
+ * `Cluster` values of AWS/MWAA CPUUtilization and MemoryUtilization, only those a source names: AWS's
+ * sample dashboard charts BaseWorker, AdditionalWorker and Scheduler (aws-samples/amazon-mwaa-examples
+ * 88ad45d, usecases/mwaa_utilization_cw_metric/mwaa-cw-metric-dashboard.json); the user guide
+ * ("Container, queue, and database metrics for Amazon MWAA") names BaseWorker and AdditionalWorker
+ * and says the metrics apply to every Airflow version, so the list serves Airflow 2 and 3 alike.
+ * No source names the web server's value, so it is not guessed.
+ */
+const CLUSTERS = ["BaseWorker", "AdditionalWorker", "Scheduler"] as const;
 
 /** Builds the body: what operators look at first, top to bottom. */
 export function dashboardBody(props: MwaaDashboardProps): DashboardBody {

@@ -68,7 +68,7 @@ export class SsoLogin extends Construct {
     const tags = props.tags ?? {};
     const paths = AIRFLOW_WEB_PATHS[String(props.airflowMajor) as "2" | "3"];
     const airflowRoles = [...new Set([...sso.roleMapping.map((m) => m.airflowRole), ...(sso.defaultRole !== undefined ? [sso.defaultRole] : [])])].sort();
-    const tokenRoleArn = (role: string) => `arn:${props.partition}:iam::${props.accountId}:role/${tokenRoleName(env, role)}`;
+    const tokenRoleArn = (role: string) => `arn:${props.partition}:iam::${props.accountId}:role/${tokenRoleName(env, props.region, role)}`;
 
     this.function = new BundledFunction(this, "Function", {
       functionName: `${env}-airflow-sign-in`.slice(0, 64),
@@ -98,10 +98,10 @@ export class SsoLogin extends Construct {
         statement: [{ actions: [...ASSUME_TOKEN_ROLE_ACTIONS], principals: [{ type: "AWS", identifiers: [this.function.role.arn] }] }],
       });
       const tokenRole = new IamRole(this, `${role}TokenRole`, {
-        name: tokenRoleName(env, role),
+        name: tokenRoleName(env, props.region, role),
         description: `May create MWAA web login tokens for ${env} as Airflow ${role}`,
         assumeRolePolicy: trust.json,
-        tags: withName(tags, tokenRoleName(env, role)),
+        tags: withName(tags, tokenRoleName(env, props.region, role)),
       });
       const policy = new DataAwsIamPolicyDocument(this, `${role}TokenPolicy`, {
         statement: [
@@ -160,9 +160,12 @@ export class SsoLogin extends Construct {
 }
 
 /** The token role's name, fixed so the Lambda's environment can name it without a reference. */
-function tokenRoleName(environment: string, airflowRole: string): string {
-  // A hash of the full name: two long names with the same start still get different roles.
-  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${shortHash(environment)}`.slice(0, 64);
+function tokenRoleName(environment: string, region: string, airflowRole: string): string {
+  // A hash of the full name (two long names with the same start still get different roles) and of
+  // the Region: "IAM user, group, role, and policy names must be unique within the account" (IAM
+  // API Reference, CreateRole RoleName), while an environment's name is unique per Region (its ARN
+  // carries the Region), so one name in two Regions of an account would otherwise collide.
+  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${shortHash(`${region}/${environment}`)}`.slice(0, 64);
 }
 
 /**

@@ -6,7 +6,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import { isUnresolvedToken } from "./private/tokens";
 
-import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
+import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME, WORKER_COUNT_TIMEOUT_SECONDS } from "../lambda/worker-count/contract";
 
 /** Metric names the worker-count Lambda publishes, from the handler's own contract. */
 export const WORKER_COUNT_METRIC = WORKER_COUNT_METRIC_NAME;
@@ -63,7 +63,7 @@ export class WorkerCountMetric extends Construct {
       ],
       logRetentionDays: props.logRetentionDays,
       logKmsKeyArn: props.logKmsKeyArn,
-      timeoutSeconds: 50,
+      timeoutSeconds: WORKER_COUNT_TIMEOUT_SECONDS,
       tags: props.tags,
     });
     const fn = this.function.function;

@@ -9,7 +9,13 @@ export const ENDPOINT_TAG_KEY = "mwaa:environment";
 
 type Statement = { Sid: string; Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string | string[]>> };
 
-const ec2 = (type: string) => `arn:aws:ec2:*:*:${type}/*`;
+/**
+ * Any partition: the file is applied as it is in aws, aws-cn or aws-us-gov accounts, and an account
+ * belongs to exactly one partition (IAM User Guide, "Identify AWS resources with Amazon Resource
+ * Names (ARNs)"), so `*` grants nothing outside it; wildcards may stand in any ARN segment except
+ * the service (IAM User Guide, "IAM JSON policy elements: Resource").
+ */
+const ec2 = (type: string) => `arn:*:ec2:*:*:${type}/*`;
 const tagged = { Null: { [`aws:ResourceTag/${ENDPOINT_TAG_KEY}`]: "false" } };
 const tagging = { Null: { [`aws:RequestTag/${ENDPOINT_TAG_KEY}`]: "false" } };
 
@@ -35,9 +41,12 @@ export function endpointsRolePolicy(): { Version: string; Statement: Statement[]
       },
       { Sid: "CreateTaggedEndpoints", Effect: "Allow", Action: ["ec2:CreateVpcEndpoint"], Resource: [ec2("vpc-endpoint")], Condition: tagging },
       {
+        // ModifyVpcEndpoint too, to move an endpoint to other groups or subnets later (role.ownSecurityGroup),
+        // as AWS's AmazonMWAAServiceRolePolicy grants it on vpc/*, security-group/* and subnet/*
+        // (awsdocs/amazon-mwaa-user-guide 3518764, doc_source/mwaa-slr.md).
         Sid: "PlaceEndpointsInTheVpc",
         Effect: "Allow",
-        Action: ["ec2:CreateVpcEndpoint"],
+        Action: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
         Resource: [ec2("vpc"), ec2("subnet"), ec2("security-group")],
       },
       { Sid: "ChangeOwnEndpoints", Effect: "Allow", Action: ["ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"], Resource: [ec2("vpc-endpoint")], Condition: tagged },

@@ -4,6 +4,7 @@
  * `multiValueQueryStringParameters` and takes `multiValueHeaders` back (ELB User Guide, "Lambda
  * functions as targets", multi-value headers); nothing here reads or writes the single-value form.
  */
+import type { DeadlineContext } from "../shared/deadline";
 
 /** ALB Lambda target event (header names lower-cased by the ALB). */
 export interface AlbEvent {
@@ -24,9 +25,14 @@ export interface AlbResult {
   readonly isBase64Encoded: false;
 }
 
-/** Lambda context; only the request id is used (as the reference on error pages). */
-export interface LambdaContextLike {
+/** Lambda context: the request id (the reference on error pages) and the time left (the handler's deadline). */
+export interface LambdaContextLike extends DeadlineContext {
   readonly awsRequestId?: string;
+}
+
+/** Whether a header value is visible ASCII only (0x21 to 0x7E): no control character, space or non-ASCII byte. */
+export function isVisibleAscii(value: string): boolean {
+  return /^[\x21-\x7e]*$/.test(value);
 }
 
 const first = (values: readonly string[] | undefined): string | undefined => (Array.isArray(values) && typeof values[0] === "string" ? values[0] : undefined);

@@ -9,6 +9,7 @@ import {
   isValidGroupName,
 } from "./contract";
 import type { AirflowMajor } from "./contract";
+import { isVisibleAscii } from "./alb";
 
 export interface RoleMappingEntry {
   /** Group name as the identity provider puts it in the groups claim (case-sensitive, whole name). */
@@ -134,7 +135,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LoginConfig {
   if (!HOSTNAME.test(webHostname)) throw new Error(`${ENV_VARS.webHostname} must be a host name such as airflow.example.com (no scheme, port or path)`);
 
   const logoutUrl = str(ENV_VARS.logoutUrl) || undefined;
-  if (logoutUrl !== undefined && !httpsUrl(logoutUrl)) throw new Error(`${ENV_VARS.logoutUrl} must be an https URL`);
+  // Used as the Location header as written: new URL() drops tabs and line breaks, so check the raw text too.
+  if (logoutUrl !== undefined && !(httpsUrl(logoutUrl) && isVisibleAscii(logoutUrl))) {
+    throw new Error(`${ENV_VARS.logoutUrl} must be an https URL of visible ASCII characters (percent-encode anything else)`);
+  }
 
   const albSessionCookieName = str(ENV_VARS.albSessionCookieName) || DEFAULT_ALB_SESSION_COOKIE_NAME;
   if (!COOKIE_NAME.test(albSessionCookieName)) throw new Error(`${ENV_VARS.albSessionCookieName} must be a cookie name`);

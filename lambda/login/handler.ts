@@ -40,15 +40,16 @@
  */
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { CreateWebLoginTokenCommand, MWAAClient } from "@aws-sdk/client-mwaa";
-import { AIRFLOW_WEB_PATHS, ALB_SESSION_COOKIE_SHARDS, PASS_THROUGH_QUERY } from "./contract";
+import { AIRFLOW_WEB_PATHS, ALB_SESSION_COOKIE_SHARDS, LOGIN_TIMEOUT_SECONDS, PASS_THROUGH_QUERY } from "./contract";
 import { readConfig, type LoginConfig } from "./config";
 import { AlbJwtError, createPublicKeyLookup, fetchPem, verifyAlbJwt } from "./jwt";
 import type { AlbClaims, AlbJwtFailure, PublicKeyFetcher, PublicKeyLookup } from "./jwt";
 import { AccessTokenError, createCognitoGroupsVerifier, type CognitoGroupsVerifier, type JwksFetcher } from "./cognito";
 import { chooseAirflowRole, identityOf, parseGroups, sessionName } from "./roles";
-import { NO_STORE, headerOf, isRepeated, queryOf, respond, type AlbEvent, type AlbResult, type LambdaContextLike } from "./alb";
+import { NO_STORE, headerOf, isRepeated, isVisibleAscii, queryOf, respond, type AlbEvent, type AlbResult, type LambdaContextLike } from "./alb";
 import { REFUSAL_HEADERS, refusalPage, type RefusalKind } from "./pages";
 import { consoleLog, type LogLevel } from "../shared/log";
+import { beforeDeadline, deadlineSignal } from "../shared/deadline";
 
 // The handler module's public names, as before the split into files.
 export { AIRFLOW_ROLES, AIRFLOW_ROLE_NAMES, AIRFLOW_WEB_PATHS, ENV_VARS } from "./contract";
@@ -69,6 +70,8 @@ export const ASSUME_ROLE_DURATION_SECONDS = 900;
 export const MAX_ATTEMPTS = 3;
 export const CONNECTION_TIMEOUT_MS = 2_000;
 export const REQUEST_TIMEOUT_MS = 4_000;
+/** The handler stops waiting for AWS this long before Lambda's timeout, to answer its own page and log. */
+export const LOGIN_DEADLINE_MARGIN_MS = 1_000;
 
 // ---------------------------------------------------------------- handler
 
@@ -170,6 +173,7 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     const path = typeof event?.path === "string" ? event.path : "";
     const method = (event?.httpMethod ?? "").toUpperCase();
     const reference = context?.awsRequestId;
+    const deadline = deadlineSignal(context, LOGIN_DEADLINE_MARGIN_MS, LOGIN_TIMEOUT_SECONDS * 1000);
     let config: LoginConfig | undefined;
 
     const finish = (eventName: "login" | "logout", d: Decision): void => {
@@ -219,8 +223,9 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     if (!paths.loginPathPatterns.includes(path)) return refuse("notSignIn", { reason: "unknown_path", level: "WARN" });
     // The LOGIN rule forwards GET only (contract.ts LOGIN_HTTP_METHODS).
     if (method !== "GET") return refuse("notSignIn", { reason: "method_not_allowed", level: "WARN" });
-    if (queryOf(event, PASS_THROUGH_QUERY.key) === PASS_THROUGH_QUERY.value) {
+    if (paths.passThroughPathPatterns.includes(path) && queryOf(event, PASS_THROUGH_QUERY.key) === PASS_THROUGH_QUERY.value) {
       // The web login URL itself reached the Lambda: the pass-through rule is missing. Redirecting would loop.
+      // On other login paths (`/login/?login=true`) the redirect goes to the web login URL: no loop.
       return refuse("misconfigured", { reason: "pass_through_rule_missing", level: "ERROR" });
     }
 
@@ -230,7 +235,8 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     if (raw === undefined || raw.trim() === "") return refuse("notVerified", { reason: "missing_header", level: "WARN" });
     let claims: AlbClaims;
     try {
-      ({ claims } = await verifyAlbJwt(raw, { albArn: config.albArn, clientId: config.clientId, issuer: config.issuer, publicKey: publicKeyFor(config.albKeyBase), nowMs: now() }));
+      const verifyOptions = { albArn: config.albArn, clientId: config.clientId, issuer: config.issuer, publicKey: publicKeyFor(config.albKeyBase), nowMs: now() };
+      ({ claims } = await beforeDeadline(deadline, "ALB header verification", () => verifyAlbJwt(raw, verifyOptions)));
     } catch (err) {
       if (err instanceof AlbJwtError) return refuse("notVerified", { reason: err.reason, level: JWT_REASON_LEVEL[err.reason], detail: err.message });
       return refuse("notVerified", { reason: "verify_error", level: "ERROR", error: err instanceof Error ? err.name : "Error" });
@@ -246,7 +252,8 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
       const accessToken = headerOf(event, ACCESS_TOKEN_HEADER);
       if (accessToken === undefined || accessToken.trim() === "") return refuse("notVerified", { reason: "missing_access_token", level: "WARN", user });
       try {
-        groups = await cognitoFor(config.cognitoUserPoolId, config.clientId).groupsOf(accessToken.trim(), claims.sub);
+        const verifier = cognitoFor(config.cognitoUserPoolId, config.clientId);
+        groups = await beforeDeadline(deadline, "Cognito access token verification", () => verifier.groupsOf(accessToken.trim(), claims.sub));
       } catch (err) {
         if (err instanceof AccessTokenError) return refuse("notVerified", { reason: err.reason, level: "WARN", user, detail: err.message });
         return refuse("notVerified", { reason: "verify_error", level: "ERROR", user, error: err instanceof Error ? err.name : "Error" });
@@ -262,15 +269,9 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     // 3. Assume the role allowed to create a token for exactly that Airflow role.
     let credentials: TemporaryCredentials;
     try {
-      sts ??= createStsClient(config.region);
-      const out = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: session,
-          SourceIdentity: session,
-          DurationSeconds: ASSUME_ROLE_DURATION_SECONDS,
-        }),
-      );
+      const client = (sts ??= createStsClient(config.region));
+      const command = new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session, SourceIdentity: session, DurationSeconds: ASSUME_ROLE_DURATION_SECONDS });
+      const out = await beforeDeadline(deadline, "AssumeRole", (abortSignal) => client.send(command, { abortSignal }));
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw Object.assign(new Error("AssumeRole returned no credentials"), { name: "NoCredentials" });
       credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
@@ -283,7 +284,9 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     let webToken: string;
     let airflowIdentity: string | undefined;
     try {
-      const out = await mwaaClient({ region: config.region, credentials }).send(new CreateWebLoginTokenCommand({ Name: config.environmentName }));
+      const client = mwaaClient({ region: config.region, credentials });
+      const command = new CreateWebLoginTokenCommand({ Name: config.environmentName });
+      const out = await beforeDeadline(deadline, "CreateWebLoginToken", (abortSignal) => client.send(command, { abortSignal }));
       if (!out.WebToken) throw Object.assign(new Error("CreateWebLoginToken returned no token"), { name: "NoWebToken" });
       webToken = out.WebToken;
       airflowIdentity = out.AirflowIdentity;
@@ -292,8 +295,11 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
       return refuse("noToken", { reason: "create_web_login_token_failed", level: "ERROR", ...who, error: e.name, detail: e.message });
     }
 
+    // The token goes into a response header: anything but visible ASCII (CR, LF, ...) could split or bend it.
+    const location = `https://${config.webHostname}${paths.webLoginPath}#${webToken}`;
+    if (!isVisibleAscii(location)) return refuse("noToken", { reason: "web_token_not_visible_ascii", level: "ERROR", ...who });
     finish("login", { decision: "allowed", reason: choice.group !== undefined ? "group_matched" : "default_role", level: "INFO", ...who, ...(airflowIdentity ? { airflowIdentity } : {}) });
-    return respond(302, [["Location", `https://${config.webHostname}${paths.webLoginPath}#${webToken}`], ...NO_STORE], "");
+    return respond(302, [["Location", location], ...NO_STORE], "");
   };
 }
 

@@ -133,14 +133,40 @@ export function parseAlbPublicKey(pem: string): KeyObject {
   return key;
 }
 
-/** Production fetcher: HTTPS GET with a timeout, no redirects, bounded size. */
+/** Production fetcher: HTTPS GET with a timeout, no redirects, at most MAX_PEM_BYTES read. */
 export const fetchPem: PublicKeyFetcher = async (url) => {
   const res = await fetch(url, { redirect: "error", signal: AbortSignal.timeout(KEY_FETCH_TIMEOUT_MS) });
-  if (!res.ok) throw new Error(`key endpoint answered HTTP ${res.status}`);
-  const text = await res.text();
-  if (text.length > MAX_PEM_BYTES) throw new Error("key endpoint answer is too large");
-  return text;
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`key endpoint answered HTTP ${res.status}`);
+  }
+  return readAtMost(res, MAX_PEM_BYTES);
 };
+
+/** The body as UTF-8, reading no further than `maxBytes` (and not at all when Content-Length says it is longer). */
+async function readAtMost(res: Response, maxBytes: number): Promise<string> {
+  const tooLarge = () => new Error("key endpoint answer is too large");
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel();
+    throw tooLarge();
+  }
+  if (res.body === null) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
 
 /**
  * A per-kid key cache over `fetcher`, meant to live as long as the Lambda container. Concurrent

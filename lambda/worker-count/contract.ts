@@ -22,6 +22,9 @@ export const ADDITIONAL_WORKER_COUNT_METRIC_NAME = "AdditionalWorkerCount";
  */
 export const DEFAULT_LAG_MINUTES = 5;
 
+/** The function's timeout; the handler stops waiting for CloudWatch a margin before it. */
+export const WORKER_COUNT_TIMEOUT_SECONDS = 50;
+
 /** The only dimension of both gauges; its value is the MWAA environment name. */
 export const ENVIRONMENT_DIMENSION = "Environment";
 

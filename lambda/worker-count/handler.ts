@@ -11,7 +11,7 @@
  *
  * Source metrics (AWS/MWAA container metrics, documented in the MWAA User Guide, "Container,
  * queue, and database metrics for Amazon MWAA"): namespace `AWS/MWAA`, metric `CPUUtilization`,
- * dimensions `Cluster` (`BaseWorker`, `AdditionalWorker`, `Scheduler`, `WebServer`) and
+ * dimensions `Cluster` (`BaseWorker`, `AdditionalWorker`, `Scheduler` in AWS's sample dashboard) and
  * `Environment` (the environment name). The BaseWorker cluster runs the environment's first worker;
  * the AdditionalWorker cluster runs workers two and up (the rest of `min_workers` plus autoscaled
  * workers). The same page lists `NumWorkers` (BaseWorker, "always 1") and `NumAdditionalWorkers`
@@ -62,8 +62,10 @@ import {
   ENVIRONMENT_DIMENSION,
   ENV_VARS,
   WORKER_COUNT_METRIC_NAME,
+  WORKER_COUNT_TIMEOUT_SECONDS,
 } from "./contract";
 import { consoleLog, type LogLevel } from "../shared/log";
+import { beforeDeadline, deadlineSignal, type DeadlineContext } from "../shared/deadline";
 
 export { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_METRIC_NAMESPACE, ENVIRONMENT_DIMENSION, ENV_VARS, WORKER_COUNT_METRIC_NAME };
 
@@ -79,6 +81,8 @@ export const MAX_ATTEMPTS = 5;
 /** Per-attempt limits, so a hung connection fails fast and is retried instead of using up the function timeout. */
 export const CONNECTION_TIMEOUT_MS = 3_000;
 export const REQUEST_TIMEOUT_MS = 10_000;
+/** The run stops waiting for CloudWatch this long before Lambda's timeout, to log its own ERROR line. */
+export const WORKER_COUNT_DEADLINE_MARGIN_MS = 2_000;
 
 const PERIOD_SECONDS = 60;
 const MINUTE_MS = PERIOD_SECONDS * 1000;
@@ -262,21 +266,20 @@ export function createCloudWatchClient(config: CloudWatchClientConfig = {}): Clo
   });
 }
 
-async function fetchWorkerSamples(client: CloudWatchClient, environmentName: string, window: MinuteWindow): Promise<MetricDataResult[]> {
+async function fetchWorkerSamples(client: CloudWatchClient, environmentName: string, window: MinuteWindow, deadline: AbortSignal): Promise<MetricDataResult[]> {
   const merged = new Map<string, MetricDataResult & { Timestamps: Date[]; Values: number[] }>();
   let nextToken: string | undefined;
   let pages = 0;
   do {
     if (++pages > MAX_GET_METRIC_DATA_PAGES) throw new Error(`GetMetricData returned more than ${MAX_GET_METRIC_DATA_PAGES} pages`);
-    const out = await client.send(
-      new GetMetricDataCommand({
-        MetricDataQueries: workerSampleQueries(environmentName),
-        StartTime: new Date(window.startMs),
-        EndTime: new Date(window.endMs),
-        ScanBy: "TimestampAscending",
-        NextToken: nextToken,
-      }),
-    );
+    const command = new GetMetricDataCommand({
+      MetricDataQueries: workerSampleQueries(environmentName),
+      StartTime: new Date(window.startMs),
+      EndTime: new Date(window.endMs),
+      ScanBy: "TimestampAscending",
+      NextToken: nextToken,
+    });
+    const out = await beforeDeadline(deadline, "GetMetricData", (abortSignal) => client.send(command, { abortSignal }));
     for (const r of out.MetricDataResults ?? []) {
       const id = r.Id ?? "";
       const acc = merged.get(id) ?? { Id: id, Timestamps: [], Values: [] };
@@ -292,9 +295,10 @@ async function fetchWorkerSamples(client: CloudWatchClient, environmentName: str
 }
 
 /** One call: a run sends at most one minute, two entries. */
-async function publish(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[]): Promise<number> {
+async function publish(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[], deadline: AbortSignal): Promise<number> {
   if (data.length === 0) return 0;
-  await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData: [...data] }));
+  const command = new PutMetricDataCommand({ Namespace: namespace, MetricData: [...data] });
+  await beforeDeadline(deadline, "PutMetricData", (abortSignal) => client.send(command, { abortSignal }));
   return 1;
 }
 
@@ -328,12 +332,13 @@ export interface WorkerCountDeps {
   readonly log?: (line: string, level: LogLevel) => void;
 }
 
-export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountEvent) => Promise<WorkerCountSummary> {
+export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountEvent, context?: DeadlineContext) => Promise<WorkerCountSummary> {
   let client = deps.client;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? consoleLog;
-  return async (event) => {
+  return async (event, context) => {
     const started = now();
+    const deadline = deadlineSignal(context, WORKER_COUNT_DEADLINE_MARGIN_MS, WORKER_COUNT_TIMEOUT_SECONDS * 1000);
     let config: WorkerCountConfig | undefined;
     try {
       config = readConfig(deps.env ?? process.env);
@@ -342,10 +347,10 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
       const window = minuteWindow(runAt, config.lagMinutes);
       client ??= createCloudWatchClient();
 
-      const results = await fetchWorkerSamples(client, config.environmentName, window);
+      const results = await fetchWorkerSamples(client, config.environmentName, window, deadline);
       const point = finalPoint(computeWorkerCounts(results, window, config.samplesPerWorkerPerMinute), window);
       const points = point !== undefined ? [point] : [];
-      const putMetricDataCalls = await publish(client, config.namespace, toMetricData(points, config.environmentName));
+      const putMetricDataCalls = await publish(client, config.namespace, toMetricData(points, config.environmentName), deadline);
 
       const summary: WorkerCountSummary = {
         environment: config.environmentName,
