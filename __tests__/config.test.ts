@@ -106,7 +106,7 @@ const INVALID: [string, unknown, string, string, string][] = [
     "unknown service endpoint",
     existingNetwork({ serviceEndpoints: ["dynamodb"] }),
     "environments[0].network.serviceEndpoints[0]",
-    "one of s3, monitoring, ecr.dkr, ecr.api, logs, sqs, kms, airflow.api, airflow.env, airflow.ops",
+    "one of s3, monitoring, ecr.dkr, ecr.api, logs, sqs, kms, airflow.api, airflow.env, airflow.ops, ssm, ssmmessages, ec2messages",
     '"dynamodb"',
   ],
   ["service endpoint twice", existingNetwork({ serviceEndpoints: ["s3", "s3"] }), "environments[0].network.serviceEndpoints", "each service once", '["s3","s3"]'],

@@ -13,7 +13,12 @@ const existingVpc = existing();
 const oneNat = created(1);
 const twoNats = created(2);
 const noNat = created(0);
-const noNatSubset = created(0, ["s3", "logs", "sqs"]);
+// A subset without NAT needs the network team's endpoints reached some other way: here through a transit gateway.
+const noNatSubset = synthStack(
+  minimalEnvironment({
+    network: { create: { cidr: "10.20.0.0/16", natGateways: 0 }, serviceEndpoints: ["s3", "logs", "sqs"], transitGateway: { transitGatewayId: "tgw-0a1b2c3d4e5f60718", routedCidrs: ["10.0.0.0/8"] } },
+  }),
+);
 const existingWithEndpoints = existing(["s3", "kms"]);
 const existingInterfaceOnly = existing(["kms"]);
 
@@ -218,7 +223,7 @@ describe("private routing endpoints (0 NAT gateways)", () => {
 
 describe("serviceEndpoints", () => {
   test("a subset creates only those endpoints", () => {
-    // GIVEN natGateways 0 and serviceEndpoints s3, logs, sqs (the network team made the others)
+    // GIVEN natGateways 0 and serviceEndpoints s3, logs, sqs (the network team made the others, reached through a transit gateway)
     // THEN exactly those three service endpoints exist
     expect(endpointServices(noNatSubset).filter((s) => s.startsWith("com.amazonaws.")).sort()).toEqual(
       ["com.amazonaws.eu-west-1.logs", "com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.sqs"],

@@ -207,6 +207,20 @@ export interface AccessProps {
    * @default - none
    */
   readonly sso?: SsoProps;
+  /**
+   * A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (README, "Ways into the network").
+   * @default - none
+   */
+  readonly evaluationHost?: EvaluationHostProps;
+}
+
+/** A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (README, "Ways into the network"). */
+export interface EvaluationHostProps {
+  /**
+   * Instance type of the host (Amazon Linux 2023, its architecture follows the type).
+   * @default "t4g.nano"
+   */
+  readonly instanceType?: "t4g.nano" | "t3.nano" | "t3a.nano";
 }
 
 /** Sign in through the identity provider, mapped to Airflow roles (login Lambda). */
@@ -578,10 +592,49 @@ export interface NetworkProps {
    */
   readonly create?: NetworkCreateProps;
   /**
-   * AWS service endpoints to create for private routing. Leave out the ones your network team already made.
-   * @default - all of them with a created network and 0 NAT gateways, none otherwise
+   * AWS service endpoints to create for private routing. Subnets without a NAT route need them all (an existing network too: only you know whether it has NAT). Leave out the ones your network team already made. ssm, ssmmessages and ec2messages serve access.evaluationHost.
+   * @default - with a created network and 0 NAT gateways all MWAA needs (plus the Session Manager ones with access.evaluationHost), none otherwise
    */
-  readonly serviceEndpoints?: ("s3" | "monitoring" | "ecr.dkr" | "ecr.api" | "logs" | "sqs" | "kms" | "airflow.api" | "airflow.env" | "airflow.ops")[];
+  readonly serviceEndpoints?: ("s3" | "monitoring" | "ecr.dkr" | "ecr.api" | "logs" | "sqs" | "kms" | "airflow.api" | "airflow.env" | "airflow.ops" | "ssm" | "ssmmessages" | "ec2messages")[];
+  /**
+   * Attach the created VPC to a transit gateway and route these CIDRs through it (README, "Ways into the network").
+   * @default - none
+   */
+  readonly transitGateway?: TransitGatewayProps;
+  /**
+   * Peer the created VPC with an existing VPC of the same account and Region (README, "Ways into the network").
+   * @default - none
+   */
+  readonly peering?: PeeringProps;
+}
+
+/** Peer the created VPC with an existing VPC of the same account and Region (README, "Ways into the network"). */
+export interface PeeringProps {
+  /**
+   * An existing VPC in the same account and Region to peer the created VPC with.
+   */
+  readonly peerVpcId: string;
+  /**
+   * The peer VPC's IPv4 CIDRs: routed from the private route tables; they must not overlap network.create.cidr.
+   */
+  readonly peerCidrs: string[];
+  /**
+   * Route tables of the peer VPC that this stack gives a route back to the created VPC.
+   * @default [] - none: the outputs name the route the peer's owner adds
+   */
+  readonly peerRouteTableIds?: string[];
+}
+
+/** Attach the created VPC to a transit gateway and route these CIDRs through it (README, "Ways into the network"). */
+export interface TransitGatewayProps {
+  /**
+   * The transit gateway to attach the created VPC to: the account's own, or one shared with it through AWS RAM. Association and propagation in its route tables stay with its owner.
+   */
+  readonly transitGatewayId: string;
+  /**
+   * Destinations the private route tables send through the transit gateway: the networks people and clients reach the ALB from.
+   */
+  readonly routedCidrs: string[];
 }
 
 /** Create a VPC across two AZs instead of using an existing one. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AIRFLOW_ROLE_NAMES, COGNITO_GROUPS_CLAIM, DEFAULT_GROUPS_CLAIM, GROUP_NAME_RULE, albPublicKeyBase, isValidGroupName, partitionOfRegion, type AirflowRoleName } from "../lambda/login/contract";
 import { ref } from "./model-ref";
+import { evaluationHostSchema } from "./model-network-access";
 
 /** The `access` block of an environment: how people reach the private web server through an ALB. */
 
@@ -133,6 +134,11 @@ export const accessSchema = z.strictObject({
     .optional()
     .describe("Authenticate people at the ALB (OIDC or Cognito) before Airflow; they still need an MWAA login. @default - none"),
   sso: ssoSchema.optional().describe("Sign in through the identity provider, mapped to Airflow roles (login Lambda). @default - none"),
+  evaluationHost: evaluationHostSchema
+    .optional()
+    .describe(
+      "A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (README, \"Ways into the network\"). @default - none",
+    ),
 });
 
 export type Access = z.output<typeof accessSchema>;

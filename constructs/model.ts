@@ -6,7 +6,7 @@ import {
   LOG_LEVELS,
   LOG_MODULES,
   type LogModuleKey,
-  PRIVATE_ROUTING_SERVICES,
+  SERVICE_ENDPOINTS,
   type AirflowVersion,
   type ClassLimits,
   type EnvironmentClass,
@@ -14,6 +14,7 @@ import {
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
 import { checkEndpoints, endpointsSchema } from "./model-endpoints";
 import { checkMigration } from "./model-migration";
+import { checkNetworkAccess, defaultServiceEndpoints, peeringSchema, transitGatewaySchema } from "./model-network-access";
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./model-ref";
@@ -134,11 +135,15 @@ const networkSchema = z
       .optional()
       .describe("Create a VPC across two AZs instead of using an existing one."),
     serviceEndpoints: z
-      .array(z.enum(PRIVATE_ROUTING_SERVICES, { error: `one of ${PRIVATE_ROUTING_SERVICES.join(", ")}` }))
+      .array(z.enum(SERVICE_ENDPOINTS, { error: `one of ${SERVICE_ENDPOINTS.join(", ")}` }))
       .optional()
       .describe(
-        "AWS service endpoints to create for private routing. Leave out the ones your network team already made. @default - all of them with a created network and 0 NAT gateways, none otherwise",
+        "AWS service endpoints to create for private routing. Subnets without a NAT route need them all (an existing network too: only you know whether it has NAT). Leave out the ones your network team already made. ssm, ssmmessages and ec2messages serve access.evaluationHost. @default - with a created network and 0 NAT gateways all MWAA needs (plus the Session Manager ones with access.evaluationHost), none otherwise",
       ),
+    transitGateway: transitGatewaySchema
+      .optional()
+      .describe("Attach the created VPC to a transit gateway and route these CIDRs through it (README, \"Ways into the network\"). @default - none"),
+    peering: peeringSchema.optional().describe("Peer the created VPC with an existing VPC of the same account and Region (README, \"Ways into the network\"). @default - none"),
   })
   .superRefine((n, ctx) => {
     // An empty publicSubnetIds is the default a parsed network carries: parsing stays idempotent.
@@ -161,8 +166,6 @@ const networkSchema = z
   .transform((n) => ({
     ...n,
     publicSubnetIds: n.publicSubnetIds ?? [],
-    // Private routing needs every service endpoint when a created VPC has no NAT path.
-    serviceEndpoints: n.serviceEndpoints ?? (n.create?.natGateways === 0 ? [...PRIVATE_ROUTING_SERVICES] : []),
   }));
 
 const bucketSchema = z
@@ -312,12 +315,15 @@ export const environmentSchema = z
     if (env.access !== undefined && env.network !== undefined) checkAccess(env, ctx);
     if (env.endpoints !== undefined && env.network !== undefined && typeof env.region === "string") checkEndpoints(env, ctx);
     if (env.migration !== undefined) checkMigration(env, ctx);
+    if (env.network !== undefined) checkNetworkAccess(env, ctx);
   })
   .transform((env) => {
     // Defaults that depend on other fields: decided here, once, never in a construct.
     const { access, endpoints } = env;
     return {
       ...env,
+      // Private routing needs every service endpoint when a created VPC has no NAT path.
+      network: { ...env.network, serviceEndpoints: env.network.serviceEndpoints ?? defaultServiceEndpoints(env.network, access) },
       airflow: withClassDefaults(env.airflow),
       migration: env.migration === undefined ? undefined : { ...env.migration, candidate: { ...env.migration.candidate, airflow: withClassDefaults(env.migration.candidate.airflow) } },
       endpoints: { ...endpoints, role: endpoints.role === undefined ? undefined : { ...endpoints.role, region: endpoints.role.region ?? env.region } },

@@ -16,7 +16,7 @@ import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import type { Environment } from "./model";
 import { pascalId, subnetCidrs, withName } from "./private/naming";
-import type { PrivateRoutingService } from "./versions";
+import type { ServiceEndpoint } from "./versions";
 
 export interface MwaaNetworkProps {
   /** Environment name, used in resource names. */
@@ -39,6 +39,8 @@ export class MwaaNetwork extends Construct {
   readonly publicSubnetIds: string[];
   /** Whether the VPC is created here (and so belongs to this stack's account). */
   readonly created: boolean;
+  /** Route tables of the private subnets: created ones, or looked up for the S3 gateway endpoint; else empty. */
+  readonly privateRouteTableIds: string[];
 
   constructor(scope: Construct, id: string, props: MwaaNetworkProps) {
     super(scope, id);
@@ -114,11 +116,12 @@ export class MwaaNetwork extends Construct {
         : [];
     }
 
+    this.privateRouteTableIds = privateRouteTableIds;
     if (network.serviceEndpoints.length > 0) this.addServiceEndpoints(props, network.serviceEndpoints, vpcCidr, privateRouteTableIds);
   }
 
   /** One endpoint per service, keyed by service name so adding or removing one leaves the others alone. */
-  private addServiceEndpoints(props: MwaaNetworkProps, services: readonly PrivateRoutingService[], vpcCidr: string, routeTableIds: string[]) {
+  private addServiceEndpoints(props: MwaaNetworkProps, services: readonly ServiceEndpoint[], vpcCidr: string, routeTableIds: string[]) {
     const tags = props.tags ?? {};
     const interfaces = services.filter((s) => s !== "s3");
     let securityGroupIds: string[] = [];

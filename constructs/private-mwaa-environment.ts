@@ -7,6 +7,7 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Lb } from "@cdktf/provider-aws/lib/lb";
 import type { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AccessHost } from "./access-host";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
 import type { ArtifactUploads } from "./artifact-uploads";
@@ -25,6 +26,8 @@ import type { MwaaSecurityGroup } from "./security-group";
 import { candidateHostName } from "./model-migration";
 import { SecondHost } from "./second-host";
 import { SsoLogin } from "./sso-login";
+import { TransitGatewayAttachment } from "./transit-gateway-attachment";
+import { VpcPeering } from "./vpc-peering";
 import { airflowMajor } from "./versions";
 import { WebAccess } from "./web-access";
 import { WorkerCountMetric } from "./worker-count";
@@ -105,6 +108,12 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly dashboard?: MwaaDashboard;
   /** The alarms on the scheduler, the queue and (with the metric) the worker count. */
   readonly alarms: MwaaAlarms;
+  /** The created VPC's transit gateway attachment; undefined without `network.transitGateway`. */
+  readonly transitGateway?: TransitGatewayAttachment;
+  /** The created VPC's peering connection; undefined without `network.peering`. */
+  readonly peering?: VpcPeering;
+  /** The Session Manager port-forwarding host; undefined without `access.evaluationHost`. */
+  readonly accessHost?: AccessHost;
   /** Security groups attached besides the environment's own (addSecurityGroup). */
   private readonly extraSecurityGroupIds: string[] = [];
 
@@ -128,6 +137,27 @@ export class PrivateMwaaEnvironment extends Construct {
     const partition = new DataAwsPartition(this, "Partition");
 
     this.network = new MwaaNetwork(this, "Network", { name, region: config.region, network: config.network, tags });
+    const { transitGateway, peering, create } = config.network;
+    if (transitGateway !== undefined) {
+      this.transitGateway = new TransitGatewayAttachment(this, "TransitGateway", {
+        name,
+        ...transitGateway,
+        vpcId: this.network.vpcId,
+        subnetIds: this.network.privateSubnetIds,
+        privateRouteTableIds: this.network.privateRouteTableIds,
+        tags,
+      });
+    }
+    if (peering !== undefined) {
+      this.peering = new VpcPeering(this, "Peering", {
+        name,
+        ...peering,
+        vpcId: this.network.vpcId,
+        vpcCidr: create!.cidr,
+        privateRouteTableIds: this.network.privateRouteTableIds,
+        tags,
+      });
+    }
     this.bucket = new ArtifactBucket(this, "Bucket", {
       environmentName: name,
       existingName: config.bucket.existingName,
@@ -180,6 +210,20 @@ export class PrivateMwaaEnvironment extends Construct {
         for (const env of envs) env.signIn = this.addSignIn(env, webAccess, codes.signIn!, account, partition);
         this.signIn = this.current.signIn;
       }
+    }
+    const evaluationHost = config.access?.evaluationHost;
+    if (evaluationHost !== undefined && this.webAccess !== undefined) {
+      this.accessHost = new AccessHost(this, "AccessHost", {
+        name,
+        region: config.region,
+        partition: partition.partition,
+        vpcId: this.network.vpcId,
+        subnetId: this.network.privateSubnetIds[0],
+        instanceType: evaluationHost.instanceType,
+        albSecurityGroupId: this.webAccess.securityGroupId,
+        albDnsName: this.webAccess.loadBalancer.dnsName,
+        tags,
+      });
     }
     for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) this.addMonitoring(env, codes.workerCount);
     ({ workerCount: this.workerCount, dashboard: this.dashboard } = this.current);

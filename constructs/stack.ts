@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Backend } from "./model";
 import { configureBackend, webAccessOutputs } from "./private/backend";
+import { networkOutputs } from "./private/network-outputs";
 import { PrivateMwaaEnvironment, type PrivateMwaaEnvironmentProps } from "./private-mwaa-environment";
 
 export interface MwaaStackProps {
@@ -36,6 +37,7 @@ export class MwaaStack extends TerraformStack {
       output("mwaa_webserver_vpc_endpoint_id", mwaa.endpoints.webserver.id, "Customer managed endpoint of the web server");
     }
     if (mwaa.webAccess !== undefined) webAccessOutputs(this, mwaa.webAccess);
+    networkOutputs(this, mwaa);
     if (mwaa.candidate !== undefined) {
       output("mwaa_candidate_environment_name", mwaa.candidate.name, "The migration's candidate MWAA environment");
       output("mwaa_candidate_environment_arn", mwaa.candidate.environment.arn, "The candidate's ARN");

@@ -141,3 +141,16 @@ export const PRIVATE_ROUTING_SERVICES = [
 ] as const;
 
 export type PrivateRoutingService = (typeof PRIVATE_ROUTING_SERVICES)[number];
+
+/**
+ * Interface endpoints Session Manager needs on a host without internet access: ssm, ssmmessages and
+ * ec2messages (AWS Systems Manager User Guide, "Improve the security of EC2 instances by using VPC
+ * endpoints for Systems Manager" and "Reference: ec2messages, ssmmessages, and other API operations",
+ * https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-setting-up-messageAPIs.html).
+ */
+export const SESSION_MANAGER_SERVICES = ["ssm", "ssmmessages", "ec2messages"] as const;
+
+/** Every AWS service endpoint `network.serviceEndpoints` can create. */
+export const SERVICE_ENDPOINTS = [...PRIVATE_ROUTING_SERVICES, ...SESSION_MANAGER_SERVICES] as const;
+
+export type ServiceEndpoint = (typeof SERVICE_ENDPOINTS)[number];

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { type AccessHostSummary, accessHostOf, portForwardingLines } from "./port-forwarding";
 
 /** One synthesized stack, as counted from the Terraform JSON it was written to. */
 export interface StackSummary {
@@ -8,6 +9,8 @@ export interface StackSummary {
   readonly file: string;
   readonly resources: number;
   readonly dataSources: number;
+  /** The evaluation host (access.evaluationHost), if the stack has one. */
+  readonly accessHost?: AccessHostSummary;
 }
 
 interface Manifest {
@@ -22,8 +25,9 @@ export function summarizeOutput(outdir: string, cwd = process.cwd()): StackSumma
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
   return Object.values(manifest.stacks).map((stack) => {
     const file = path.join(outdir, stack.synthesizedStackPath);
-    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { resource?: Blocks; data?: Blocks };
-    return { name: stack.name, file: path.relative(cwd, file), resources: count(json.resource), dataSources: count(json.data) };
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { resource?: Blocks; data?: Blocks } & Parameters<typeof accessHostOf>[0];
+    const accessHost = accessHostOf(json);
+    return { name: stack.name, file: path.relative(cwd, file), resources: count(json.resource), dataSources: count(json.data), ...(accessHost !== undefined ? { accessHost } : {}) };
   });
 }
 
@@ -39,6 +43,7 @@ export function summaryLines(stacks: readonly StackSummary[], underCdktfCli: boo
     `synth: wrote ${plural(stacks.length, "stack", "stacks")}`,
     ...stacks.map((s) => `  ${s.name.padEnd(width)}  ${plural(s.resources, "resource", "resources")}, ${plural(s.dataSources, "data source", "data sources")}  ${s.file}`),
   ];
+  for (const s of stacks) if (s.accessHost !== undefined) lines.push(...portForwardingLines(s.name, s.file, s.accessHost));
   if (!underCdktfCli && stacks.length > 0) {
     const first = stacks[0].name;
     lines.push(`next: npm run diff -- ${first} (AWS credentials needed), then npm run deploy -- ${first}; README "First deploy" walks through it`);

@@ -46,6 +46,7 @@ export function remoteState(scope: Construct, id: string, backend: Backend, stac
 export function webAccessOutputs(stack: TerraformStack, webAccess: WebAccess): void {
   new TerraformOutput(stack, "mwaa_webserver_url", { value: webAccess.url, description: "URL of the Airflow UI behind the ALB" });
   new TerraformOutput(stack, "mwaa_alb_dns_name", { value: webAccess.loadBalancer.dnsName, description: "DNS name of the ALB" });
+  new TerraformOutput(stack, "mwaa_alb_security_group_id", { value: webAccess.securityGroupId, description: "Security group of the ALB: clients are admitted here" });
   if (webAccess.servedTargetGroupArn !== undefined) {
     new TerraformOutput(stack, "mwaa_alb_target_group_arn", { value: webAccess.servedTargetGroupArn, description: "Target group of the web server endpoint's IPs" });
   }

@@ -248,6 +248,36 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     forceNew: ["dashboard_name"],
     source: `${PROVIDER} internal/service/cloudwatch/dashboard.go`,
   },
+  aws_ec2_transit_gateway_vpc_attachment: {
+    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
+    forceNew: [],
+    unverified: ARGUMENTS_6_25.aws_ec2_transit_gateway_vpc_attachment ?? [],
+    source: `${PROVIDER} internal/service/ec2/transitgateway_vpc_attachment.go`,
+  },
+  aws_iam_instance_profile: {
+    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
+    forceNew: [],
+    unverified: ARGUMENTS_6_25.aws_iam_instance_profile ?? [],
+    source: `${PROVIDER} internal/service/iam/instance_profile.go`,
+  },
+  aws_iam_role_policy_attachment: {
+    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
+    forceNew: [],
+    unverified: ARGUMENTS_6_25.aws_iam_role_policy_attachment ?? [],
+    source: `${PROVIDER} internal/service/iam/role_policy_attachment.go`,
+  },
+  aws_instance: {
+    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
+    forceNew: [],
+    unverified: ARGUMENTS_6_25.aws_instance ?? [],
+    source: `${PROVIDER} internal/service/ec2/ec2_instance.go`,
+  },
+  aws_vpc_peering_connection: {
+    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
+    forceNew: [],
+    unverified: ARGUMENTS_6_25.aws_vpc_peering_connection ?? [],
+    source: `${PROVIDER} internal/service/ec2/vpc_peering_connection.go`,
+  },
 };
 
 /**
