@@ -3,7 +3,7 @@
  * the example's wheels (airflow/wheelhouse) plus wheels built here. The image's own packages come
  * from plugins/image-data/3.3.1.json (aws/amazon-mwaa-docker-images).
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlugins } from "../plugins";
