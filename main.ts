@@ -98,7 +98,7 @@ function prepareAssets(config: Config, configFile: string, root: string, pythonE
     try {
       // Wheels for the Python of that environment's Airflow version.
       const pythonVersion = AIRFLOW_VERSIONS[version].python;
-      return prepareArtifacts(artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins"), pythonExecutable, log });
+      return prepareArtifacts(artifacts, { pythonVersion, airflowVersion: version, root, cacheDir: path.join(root, ".cache", "plugins"), pythonExecutable, log });
     } catch (e) {
       if (!(e instanceof ArtifactError)) throw e;
       errors.push(`${configFile}: ${field}.${e.field}: ${e.message}`);

@@ -9,7 +9,7 @@ const root = join(__dirname, "..");
 /** The build input for argv; fails the test when the arguments ask for the help. */
 function inputFromArgs(argv: readonly string[], cwd: string) {
   const input = parse(argv, cwd);
-  if (input === "help") throw new Error("expected a build input, got the help");
+  if (input === "help" || "checkOnly" in input) throw new Error("expected a build input");
   return input;
 }
 
@@ -23,6 +23,7 @@ describe("plugins CLI arguments", () => {
       pluginModulesDir: join(root, "airflow", "plugins"),
       wheelhouse: join(root, "airflow", "wheelhouse"),
       pythonVersion: AIRFLOW_VERSIONS[DEFAULT_AIRFLOW_VERSION].python,
+      airflowVersion: DEFAULT_AIRFLOW_VERSION,
       cacheDir: join(root, ".cache", "plugins"),
     });
     expect(input.constraintsFile).toBeUndefined();

@@ -22,6 +22,12 @@ export class ArtifactError extends Error {
 export interface PrepareOptions {
   /** Python of the environment's Airflow version (e.g. "3.11"): the wheels are downloaded for it. */
   readonly pythonVersion: string;
+  /**
+   * The environment's Airflow version: requirements are checked against MWAA's image of it, and
+   * packages it already has stay out of plugins.zip (see PluginsInput.airflowVersion).
+   * @default - not checked against an image
+   */
+  readonly airflowVersion?: string;
   /** Project root: artifact paths are relative to it. */
   readonly root: string;
   /** Cache folder for wheels and plugins.zip. */
@@ -89,6 +95,7 @@ export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions):
       pluginModulesDir,
       wheelhouse: field("wheelhouse", "folder"),
       pythonVersion: options.pythonVersion,
+      airflowVersion: options.airflowVersion,
       cacheDir: options.cacheDir,
       pythonExecutable: options.pythonExecutable,
       log: options.log,

@@ -5,8 +5,10 @@ import { PluginsError } from "./errors";
 import { collectPluginModules, type PluginModuleFile } from "./modules";
 import { runPipPhases, type PipPhase, type PipPhaseResult } from "./pip";
 import { discardChecks, planChecks, readCheckResults, type PlannedChecks, type ResolutionCheck } from "./resolve";
+import { imageConflict, imageConstraintFiles, mwaaImage, namesOwnConstraints } from "./image";
+import { missingImageData } from "./image-data";
 import { countRequirements, MWAA_PLUGINS_DIR, renderRequirements, ZIP_CONSTRAINTS_NAME, ZIP_STARTUP_REQUIREMENTS_NAME } from "./requirements";
-import { discardWheelSets, downloadJobs, finishWheelSets, fingerprintWheels, planWheelSets, wheelSetFolders, wheelSetKey, type WheelFingerprint, type WheelSet, type WheelSetRequest } from "./wheels";
+import { discardWheelSets, downloadJobs, finishWheelSets, fingerprintWheels, planWheelSets, wheelSetFolders, wheelSetKey, type WheelFingerprint, type ImageUse, type WheelSet, type WheelSetRequest } from "./wheels";
 import { deterministicZip, type ZipEntry } from "./zip";
 
 export interface PluginsInput {
@@ -23,6 +25,14 @@ export interface PluginsInput {
   readonly constraintsFile?: string;
   /** Absolute path of a folder of custom Airflow plugin modules (.py and sub-packages) zipped beside the wheels; optional. */
   readonly pluginModulesDir?: string;
+  /**
+   * The environment's Airflow version: the requirements are resolved as MWAA's image of that
+   * version resolves them (its constraints unless the uploaded file names its own, its essential
+   * constraints always, its installed packages; plugins/image.ts), and packages the image already
+   * has are left out of the zip.
+   * @default - no image: the requirements resolve from the zip's wheels alone
+   */
+  readonly airflowVersion?: string;
   /** MWAA's Python version for the environment's Airflow version, e.g. "3.11" (Airflow 2.10.x) or "3.12" (Airflow 3.0.x). */
   readonly pythonVersion: string;
   /** Where wheels come from: undefined = PyPI (or PIP_INDEX_URL), or an absolute folder of wheels, used with --no-index --find-links. */
@@ -95,13 +105,30 @@ interface ReadInputs {
   readonly modules: readonly PluginModuleFile[];
 }
 
+/** The image the requirements set installs on, when the Airflow version is given and its data exists. */
+function imageUse(input: PluginsInput, requirementsContent: string, log: (line: string) => void): ImageUse | undefined {
+  if (input.airflowVersion === undefined) return undefined;
+  const image = mwaaImage(input.airflowVersion, input.cacheDir);
+  if (image === undefined) {
+    log(`plugins: warning: ${displayPath(input.requirementsFile)} is NOT checked against the MWAA image: ${missingImageData(input.airflowVersion)}`);
+    return undefined;
+  }
+  // user_requirements.py reads the uploaded file: the pipeline's header names the constraints file when one is given.
+  const upload = renderRequirements(requirementsContent, { sourceName: basename(input.requirementsFile), findLinks: MWAA_PLUGINS_DIR, constraintsPath: input.constraintsFile === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}` });
+  const ownConstraints = namesOwnConstraints(upload);
+  return { image, ownConstraints, constraintFiles: imageConstraintFiles(image, ownConstraints) };
+}
+
 function readInputs(input: PluginsInput): ReadInputs {
   const constraintsContent = input.constraintsFile === undefined ? undefined : readInputFile("constraintsFile", input.constraintsFile);
   const wheelhouse = input.wheelhouse === undefined ? undefined : { dir: input.wheelhouse, wheels: fingerprintWheels(input.wheelhouse) };
+  const requirementsContent = readInputFile("requirementsFile", input.requirementsFile);
+  const image = imageUse(input, requirementsContent, input.log ?? (() => undefined));
   const requirements: WheelSetRequest = {
     label: displayPath(input.requirementsFile),
     requirementsFile: input.requirementsFile,
-    requirementsContent: readInputFile("requirementsFile", input.requirementsFile),
+    requirementsContent,
+    ...(image === undefined ? {} : { image }),
     constraintsFile: input.constraintsFile,
     constraintsContent,
     pythonVersion: input.pythonVersion,
@@ -156,6 +183,17 @@ interface SetCheck {
   readonly check: ResolutionCheck;
 }
 
+/** The image's part of a set's check: its installed packages, its constraint files, its conflicts named. */
+function imageCheck(request: WheelSetRequest): Pick<ResolutionCheck, "extraFindLinks" | "constraintFiles" | "explainFailure"> {
+  const use = request.image;
+  if (use === undefined) return {};
+  return {
+    extraFindLinks: [use.image.stubsDir],
+    constraintFiles: use.constraintFiles,
+    explainFailure: (output) => imageConflict(request.label, output, use.image, use.ownConstraints),
+  };
+}
+
 /** The checks of the sets, each rendered with --find-links pointing at `wheelsDir` (the zip's wheels). */
 function setChecks(inputs: ReadInputs, wheelsDir: string): SetCheck[] {
   const candidates: SetCheck[] = [
@@ -171,6 +209,7 @@ function setChecks(inputs: ReadInputs, wheelsDir: string): SetCheck[] {
           findLinks: wheelsDir,
           constraintsPath: inputs.requirements.constraintsFile,
         }),
+        ...imageCheck(inputs.requirements),
       },
     },
   ];
@@ -194,13 +233,14 @@ function reportChecks(checks: readonly SetCheck[], planned: PlannedChecks, phase
   const results = readCheckResults(planned, phase.results);
   const seconds = phase.seconds.toFixed(1);
   checks.forEach(({ request, index: setIndex }, index) => {
-    const { installs } = results[index];
+    const { installs, fromImage } = results[index];
     const own = new Set(sets[setIndex].wheels.map((wheel) => wheel.name));
     const foreign = installs.filter((name) => !own.has(name));
     if (foreign.length > 0) {
       log(`plugins: warning: ${request.label}: from plugins.zip pip would install ${foreign.join(", ")}, which its download did not choose; pin those versions in ${request.label}`);
     }
-    log(`plugins: ${request.label}: resolves offline from the zip's wheels (${installs.length} to install, ${seconds} s)`);
+    const image = request.image === undefined ? "" : ` on the MWAA ${request.image.image.data.airflowVersion} image (${fromImage.length} already installed there)`;
+    log(`plugins: ${request.label}: resolves offline from the zip's wheels${image} (${installs.length} to install, ${seconds} s)`);
   });
 }
 
@@ -229,7 +269,9 @@ function wheelsForZip(inputs: ReadInputs, setKeys: readonly (string | null)[], c
     if (checks.length > 0) {
       planned = planChecks(checks.map(({ check }) => check));
       // The zip's wheels, linked in the union's order: the requirements set's file wins a name.
-      phases.push({ linkWheels: { from: wheelSetFolders(pending), to: checkWheels }, jobs: planned.jobs });
+      // A freshly downloaded requirements set still holds the image's packages: they are not linked (nor zipped).
+      const skip = requests.map((request) => (request.image === undefined ? null : [...request.image.image.installed]));
+      phases.push({ linkWheels: { from: wheelSetFolders(pending), to: checkWheels, skip }, jobs: planned.jobs });
     }
     const [downloads, checked] = runPipPhases(python, phases);
     const sets = finishWheelSets(pending, cacheDir, downloads, log);

@@ -7,16 +7,19 @@
  * Python 3.12 (the default Airflow, 3.3.1), cache .cache/plugins.
  */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { checkRequirements, type RequirementsCheckInput } from "./check";
 import { buildPlugins, PluginsError, type PluginsInput } from "./index";
 
 /** The Python of the default Airflow version (constructs/versions.ts; a test keeps the two equal, plugins/ does not import constructs/). */
 export const DEFAULT_PYTHON = "3.12";
+/** The default Airflow version (constructs/versions.ts DEFAULT_AIRFLOW_VERSION; the same test keeps them equal). */
+export const DEFAULT_AIRFLOW = "3.3.1";
 
 const USAGE =
   "usage: plugins [--requirements FILE] [--startup-requirements FILE|none] [--constraints FILE] " +
-  "[--plugins-dir DIR|none] [--python 3.12] [--wheelhouse DIR|pypi] [--cache DIR] [--help]";
+  "[--plugins-dir DIR|none] [--airflow-version 3.3.1] [--python 3.12] [--wheelhouse DIR|pypi] [--cache DIR] [--check-only] [--help]";
 
 /** `--help`: what the command does and every option with its default. */
 export const HELP = `${USAGE}
@@ -32,10 +35,16 @@ options:
                                (default airflow/startup-requirements.txt when it exists)
   --constraints FILE           pip constraints for the Airflow set (default none)
   --plugins-dir DIR            plugin modules to put in the zip, or none (default airflow/plugins when it exists)
+  --airflow-version VERSION    the environment's Airflow: the requirements resolve as on MWAA's image of it
+                               (its constraints unless yours are given, its critical packages, what it has
+                               installed, which stays out of the zip) (default 3.3.1)
   --python VERSION             MWAA's Python, which picks the wheels (default 3.12: Airflow 2.11 and 3.x)
   --wheelhouse DIR             a folder of wheels to install from offline, or pypi
                                (default airflow/wheelhouse when it exists)
   --cache DIR                  content-addressed cache of wheels and zips (default .cache/plugins)
+  --check-only                 only check the requirements against the image and the wheelhouse's wheels:
+                               no download, no zip; exit 0 when MWAA would install them, 1 with the reason
+                               (for a pre-commit hook)
   -h, --help                   print this help and exit
 `;
 
@@ -47,7 +56,7 @@ function optionalPath(cwd: string, value: string | undefined, fallback: string, 
 }
 
 /** The build input for the arguments, or "help" when they ask for the help. */
-export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInput | "help" {
+export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInput | { readonly checkOnly: RequirementsCheckInput } | "help" {
   let values;
   try {
     ({ values } = parseArgs({
@@ -62,6 +71,8 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
         python: { type: "string" },
         wheelhouse: { type: "string" },
         cache: { type: "string" },
+        "airflow-version": { type: "string" },
+        "check-only": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -70,7 +81,25 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
   }
   if (values.help === true) return "help";
   const airflow = resolve(cwd, "airflow");
+  const airflowVersion = values["airflow-version"] ?? DEFAULT_AIRFLOW;
+  if (!/^\d+\.\d+\.\d+$/.test(airflowVersion)) throw new PluginsError(`--airflow-version must look like 3.3.1 (got "${airflowVersion}")\n${USAGE}`);
+  if (values["check-only"] === true) {
+    const wheelhouse = optionalPath(cwd, values.wheelhouse, resolve(airflow, "wheelhouse"), "pypi");
+    if (wheelhouse === undefined) throw new PluginsError("--check-only resolves offline from a folder of wheels: give --wheelhouse DIR (the wheels plugins.zip will carry)");
+    return {
+      checkOnly: {
+        requirementsFile: resolve(cwd, values.requirements ?? "airflow/requirements.txt"),
+        constraintsFile: values.constraints === undefined ? undefined : resolve(cwd, values.constraints),
+        airflowVersion,
+        pythonVersion: values.python ?? DEFAULT_PYTHON,
+        wheelhouse,
+        cacheDir: resolve(cwd, values.cache ?? ".cache/plugins"),
+        pythonExecutable: process.env.MWAA_PYTHON || undefined,
+      },
+    };
+  }
   return {
+    airflowVersion,
     requirementsFile: resolve(cwd, values.requirements ?? "airflow/requirements.txt"),
     startupRequirementsFile: optionalPath(cwd, values["startup-requirements"], resolve(airflow, "startup-requirements.txt"), "none"),
     constraintsFile: values.constraints === undefined ? undefined : resolve(cwd, values.constraints),
@@ -93,6 +122,14 @@ export function main(argv: readonly string[]): void {
       return;
     }
     const started = process.hrtime.bigint();
+    if ("checkOnly" in input) {
+      const check = checkRequirements(input.checkOnly);
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      if (check.warning !== undefined) process.stderr.write(`plugins: warning: ${check.warning}\n`);
+      const on = check.againstImage ? ` on the MWAA ${input.checkOnly.airflowVersion} image (${check.fromImage.length} packages already installed there)` : "";
+      process.stdout.write(`${basename(input.checkOnly.requirementsFile)}: MWAA would install it${on}: ${check.installs.length} wheels from plugins.zip; ${check.cacheHit ? "checked before" : "checked"} in ${ms.toFixed(0)} ms\n`);
+      return;
+    }
     const build = buildPlugins(input);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     process.stdout.write(`${build.zipPath}\n`);

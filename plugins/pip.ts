@@ -89,7 +89,12 @@ export interface PipPhase {
    * Before the jobs start: hard links (copies across file systems) of the `*.whl` files of the
    * `from` folders into `to`, one file per name, the earlier folder winning (the rule of the zip's union).
    */
-  readonly linkWheels?: { readonly from: readonly string[]; readonly to: string };
+  readonly linkWheels?: {
+    readonly from: readonly string[];
+    readonly to: string;
+    /** Per `from` folder, packages (`normalized-name==version`) left out: those the MWAA image already has. */
+    readonly skip?: readonly (readonly string[] | null)[];
+  };
   readonly jobs: readonly PipJob[];
 }
 
@@ -118,7 +123,7 @@ const COMMON_ARGS = ["--disable-pip-version-check", "--no-input", "--no-color"];
  * Each job still runs pip's own entry point (what the `pip` command calls) in its own process.
  */
 const RUNNER = `
-import json, os, shutil, subprocess, sys, tempfile, time, traceback
+import json, os, re, shutil, subprocess, sys, tempfile, time, traceback
 request = json.load(sys.stdin)
 if sys.path and sys.path[0] == "":
     del sys.path[0]  # -c put the working folder first; a job's folder must not shadow pip's modules
@@ -192,10 +197,15 @@ def run_process(job, out):
 
 def link_wheels(spec):
     os.makedirs(spec["to"], exist_ok=True)
-    for folder in spec["from"]:
+    skips = spec.get("skip") or []
+    for index, folder in enumerate(spec["from"]):
+        skip = set(skips[index] or []) if index < len(skips) else set()
         for name in os.listdir(folder):
             target = os.path.join(spec["to"], name)
             if not name.endswith(".whl") or os.path.lexists(target):
+                continue
+            parts = name.split("-")
+            if skip and re.sub(r"[-_.]+", "-", parts[0]).lower() + "==" + parts[1] in skip:
                 continue
             try:
                 os.link(os.path.join(folder, name), target)

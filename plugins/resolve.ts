@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { PluginsError } from "./errors";
 import { mwaaTargetArgs, parsePipFailure, runPipJobs, type PipJob, type PipResult } from "./pip";
 
@@ -12,11 +13,19 @@ export interface ResolutionCheck {
   /** A folder with exactly the wheels that go into plugins.zip. */
   readonly wheelsDir: string;
   readonly pythonVersion: string;
+  /** More --find-links folders whose wheels are not in the zip (the MWAA image's installed packages). */
+  readonly extraFindLinks?: readonly string[];
+  /** Constraint files passed with -c, as MWAA passes its image's. */
+  readonly constraintFiles?: readonly string[];
+  /** A failure in the set's own terms (a conflict with the image's pins), or undefined for the generic message. */
+  readonly explainFailure?: (output: string) => PluginsError | undefined;
 }
 
 export interface ResolutionResult {
-  /** Wheel file names pip would install, sorted. */
+  /** Wheel file names from the zip pip would install, sorted. */
   readonly installs: readonly string[];
+  /** Wheel file names from the extra folders (packages the image already has), sorted. */
+  readonly fromImage: readonly string[];
 }
 
 interface InstallReport {
@@ -42,6 +51,8 @@ function checkArgs(check: ResolutionCheck, work: string): string[] {
     join(work, "report.json"),
     "-r",
     join(work, "requirements.txt"),
+    ...(check.extraFindLinks ?? []).flatMap((dir) => ["--find-links", dir]),
+    ...(check.constraintFiles ?? []).flatMap((file) => ["-c", file]),
   ];
 }
 
@@ -71,10 +82,12 @@ export function planChecks(checks: readonly ResolutionCheck[]): PlannedChecks {
 /** The wheels each check would install, from pip's reports; throws PluginsError naming what does not resolve. */
 export function readCheckResults(planned: PlannedChecks, outcomes: readonly PipResult[]): ResolutionResult[] {
   return planned.checks.map((check, index) => {
-    if (outcomes[index].status !== 0) throw resolutionFailure(check.label, outcomes[index].output);
+    if (outcomes[index].status !== 0) throw check.explainFailure?.(outcomes[index].output) ?? resolutionFailure(check.label, outcomes[index].output);
     const report = JSON.parse(readFileSync(join(planned.works[index], "report.json"), "utf8")) as InstallReport;
-    const installs = (report.install ?? []).flatMap((item) => (item.download_info?.url === undefined ? [] : [wheelNameOf(item.download_info.url)]));
-    return { installs: installs.sort() };
+    const urls = (report.install ?? []).flatMap((item) => (item.download_info?.url === undefined ? [] : [item.download_info.url]));
+    const extra = new Set((check.extraFindLinks ?? []).map((dir) => resolve(dir)));
+    const inExtra = (url: string) => extra.has(dirname(fileURLToPath(url)));
+    return { installs: urls.filter((url) => !inExtra(url)).map(wheelNameOf).sort(), fromImage: urls.filter(inExtra).map(wheelNameOf).sort() };
   });
 }
 

@@ -1,8 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "./cache";
 import { PluginsError } from "./errors";
 import { mwaaTargetArgs, parsePipFailure, targetDescription, type PipJob, type PipPhaseResult } from "./pip";
+import { imageConflict, wheelPackageKey, type MwaaImage } from "./image";
 import { countRequirements, indexOptionLines, requirementsForDownload } from "./requirements";
 
 /** A wheel by file name and content hash. */
@@ -33,6 +34,20 @@ export interface WheelSetRequest {
   readonly pythonVersion: string;
   /** Undefined: PyPI (or PIP_INDEX_URL). Otherwise the wheelhouse folder and its fingerprint. */
   readonly wheelhouse?: { readonly dir: string; readonly wheels: readonly WheelFingerprint[] };
+  /**
+   * The MWAA image this set is installed on (the requirements set, not the startup venv): its
+   * constraint files apply, and its installed packages are not downloaded into the set.
+   */
+  readonly image?: ImageUse;
+}
+
+/** How a requirement set meets its MWAA image: MWAA's rule for which constraint files apply. */
+export interface ImageUse {
+  readonly image: MwaaImage;
+  /** The uploaded file names constraints of its own: only the essential constraints of the image apply. */
+  readonly ownConstraints: boolean;
+  /** The image's constraint files pip gets (imageConstraintFiles). */
+  readonly constraintFiles: readonly string[];
 }
 
 export interface WheelSet {
@@ -57,10 +72,14 @@ export function wheelSetKey(request: WheelSetRequest): string {
     constraints: request.constraintsContent === undefined ? null : sha256Hex(request.constraintsContent),
     target: mwaaTargetArgs(request.pythonVersion),
     wheelhouse: request.wheelhouse === undefined ? "pypi" : request.wheelhouse.wheels,
+    // Only when set, so that keys of sets without an image stay what they were.
+    ...(request.image === undefined ? {} : { image: [request.image.image.key, request.image.ownConstraints] }),
   });
 }
 
 function downloadFailure(request: WheelSetRequest, output: string): PluginsError {
+  const image = request.image === undefined ? undefined : imageConflict(request.label, output, request.image.image, request.image.ownConstraints);
+  if (image !== undefined) return image;
   const failure = parsePipFailure(output);
   const source = request.wheelhouse === undefined ? "" : ` in the wheelhouse ${request.wheelhouse.dir}`;
   const target = targetDescription(request.pythonVersion);
@@ -114,6 +133,8 @@ function planDownload(request: WheelSetRequest, cacheDir: string, log: (line: st
   const args = ["download", ...mwaaTargetArgs(request.pythonVersion), "--dest", wheelsDir, "-r", requirementsCopy];
   if (request.constraintsFile !== undefined) args.push("-c", request.constraintsFile);
   if (request.wheelhouse !== undefined) args.push("--no-index", "--find-links", request.wheelhouse.dir);
+  // MWAA's constraints, and the image's packages as candidates (what MWAA's pip finds installed).
+  if (request.image !== undefined) args.push(...request.image.constraintFiles.flatMap((file) => ["-c", file]), "--find-links", request.image.image.stubsDir);
   return { request, staging, wheelsDir, job: { args, cwd: dirname(request.requirementsFile) } };
 }
 
@@ -168,6 +189,7 @@ export function finishWheelSets(pending: PendingWheelSets, cacheDir: string, dow
   for (const plan of pending.plans) {
     const key = wheelSetKey(plan.request);
     const dir = join(cacheDir, "wheels", key);
+    if (plan.request.image !== undefined) dropInstalled(plan.request.label, plan.wheelsDir, plan.request.image.image, log);
     const wheels = fingerprintWheels(plan.wheelsDir);
     writeFileSync(join(plan.wheelsDir, MANIFEST), JSON.stringify({ wheels } satisfies WheelSetManifest, null, 2));
     publishDir(plan.wheelsDir, dir);
@@ -175,6 +197,17 @@ export function finishWheelSets(pending: PendingWheelSets, cacheDir: string, dow
     results[plan.index] = { key, dir, wheels, cacheHit: false };
   }
   return results as WheelSet[];
+}
+
+/** Removes the downloaded wheels of packages the image already has at that version: MWAA would not install them. */
+function dropInstalled(label: string, dir: string, image: MwaaImage, log: (line: string) => void): void {
+  const dropped = readdirSync(dir).filter((name) => name.endsWith(".whl") && image.installed.has(wheelPackageKey(name)));
+  let bytes = 0;
+  for (const name of dropped) {
+    bytes += statSync(join(dir, name)).size;
+    rmSync(join(dir, name));
+  }
+  if (dropped.length > 0) log(`plugins: ${label}: ${dropped.length} packages already in the MWAA ${image.data.airflowVersion} image, left out of plugins.zip (${bytes} bytes)`);
 }
 
 export function discardWheelSets(pending: PendingWheelSets): void {

@@ -6,6 +6,7 @@
  * that one line (CI greps for it); nothing else prints both words on one line.
  */
 import type { AttributeChange, Json, OptionChange, ResourceChange, Review, StackReview } from "./diff";
+import { requirementsDiffLines } from "./requirements-diff";
 import { MWAA_ENVIRONMENT, NOT_KNOWN } from "./rules";
 
 /** The hidden first line the workflow looks for to update its comment instead of adding one. */
@@ -218,6 +219,7 @@ function changedStack(s: StackReview, max: number): string[] {
   const updates = managed.filter((c) => c.action === "update");
   const long = updates.filter((c) => c.longUpdate);
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
+  out.push(...requirementsDiffLines(updates));
   const added = managed.filter((c) => c.action === "create");
   out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
   out.push(
