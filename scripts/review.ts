@@ -7,15 +7,16 @@
  * The base is a git ref (synthesized in a temporary worktree with the same MWAA_CONFIG) or a folder
  * of an earlier synth (one with manifest.json or stacks/). The head is the working tree, synthesized
  * into a temporary folder (cdktf.out is left alone), or `--head <folder>`. Prints Markdown for a PR
- * comment, writes it to `--markdown` too. Exit 0; 2 with --fail-on-protected-replace when a
- * protected resource (prevent_destroy, the MWAA environment, an S3 bucket) would be replaced or
- * destroyed; 1 with a one-line message on bad arguments or a failed synth. Never calls AWS or terraform.
+ * comment, writes it to `--markdown` too. Exit 0; 2 when an Airflow version change is refused
+ * (MWAA does not make it in place: a major upgrade, a downgrade below 2.11.x), and with
+ * --fail-on-protected-replace also when a protected resource (prevent_destroy, the MWAA
+ * environment, an S3 bucket) would be replaced or destroyed; 1 with a one-line message on bad arguments or a failed synth. Never calls AWS or terraform.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { diffStacks, type Review, type TerraformDoc } from "./review/diff";
-import { renderMarkdown } from "./review/render";
+import { isRefused, renderMarkdown } from "./review/render";
 import { ReviewError, isSynthFolder, readSynthFolder, synthesize, synthesizeRef, tempDir } from "./review/sources";
 
 export { diffStacks, diffStack, deepDiff } from "./review/diff";
@@ -97,9 +98,10 @@ export function run(argv: string[], cwd = process.cwd()): number {
       throw new ReviewError(`cannot write ${options.markdown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
-  const refused = review.stacks.flatMap((s) => s.changes.filter((c) => c.versionChange !== undefined && !c.versionChange.inPlace));
-  if (options.failOnProtectedReplace && refused.length > 0) {
-    process.stderr.write(`review: ${refused.length} Airflow version change(s) MWAA does not make in place (--fail-on-protected-replace)\n`);
+  // A refused change fails the review whatever the flags: it cannot be applied as planned.
+  const refused = review.stacks.flatMap((s) => s.changes.filter(isRefused));
+  if (refused.length > 0) {
+    process.stderr.write(`review: ${refused.length} Airflow version change(s) MWAA does not make in place (refused)\n`);
     return 2;
   }
   if (options.failOnProtectedReplace && review.protectedAtRisk.length > 0) {
