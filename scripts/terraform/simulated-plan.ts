@@ -105,6 +105,15 @@ function managedReferences(block: Json): string[] {
   return [...new Set([...JSON.stringify(block).matchAll(/(?<![.\w])(aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)\.[a-z_]/g)].map((m) => m[1] as string))];
 }
 
+/**
+ * Values AWS gives optional computed attributes that the provider checks against the configuration
+ * (a random string there plans a replacement): hashicorp/terraform-provider-aws
+ * internal/service/elbv2/target_group.go (protocol_version defaults to HTTP1 for HTTP/HTTPS).
+ */
+const REALISTIC: Readonly<Record<string, Obj>> = {
+  aws_lb_target_group: { protocol_version: "HTTP1", ip_address_type: "ipv4", load_balancing_algorithm_type: "round_robin", load_balancing_anomaly_mitigation: "off", load_balancing_cross_zone_enabled: "use_load_balancer_configuration" },
+};
+
 /** A fake value of a cty type for an attribute known only after apply. */
 function fake(type: Json | undefined, address: string, name: string, region: string, resourceType: string): Json {
   if (type === "string") {
@@ -147,7 +156,7 @@ function fill(value: Json | undefined, unknown: Json | undefined, prior: Json | 
   const u = isObj(unknown) ? unknown : {};
   const p = isObj(prior) ? prior : {};
   for (const [name, attr] of Object.entries(schema?.attributes ?? {})) {
-    if (u[name] === true) out[name] = p[name] !== undefined && p[name] !== null ? p[name] : (ctx.known[name] ?? fake(attr.type, ctx.address, name, ctx.region, ctx.type));
+    if (u[name] === true) out[name] = REALISTIC[ctx.type]?.[name] ?? (p[name] !== undefined && p[name] !== null ? p[name] : (ctx.known[name] ?? fake(attr.type, ctx.address, name, ctx.region, ctx.type)));
     else if (u[name] !== undefined && u[name] !== false) out[name] = fillValue(out[name] ?? null, u[name], p[name] ?? ctx.known[name], attr.type, `${ctx.address}.${name}`);
   }
   for (const [name, nested] of Object.entries(schema?.block_types ?? {})) {
