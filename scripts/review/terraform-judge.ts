@@ -6,8 +6,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { type TerraformEnv, awsSchema, installAws, pinnedAwsVersion, terraform, terraformEnv } from "../terraform/check-stack";
-import { type PlannedChange, craftState, planHead } from "../terraform/simulated-plan";
+import { type TerraformEnv, awsSchema, errorLines, installAws, pinnedAwsVersion, terraform, terraformEnv } from "../terraform/check-stack";
+import { type PlannedChange, craftState, planHead, writeDoc } from "../terraform/simulated-plan";
 import type { ProviderSchema } from "../terraform/test-file";
 import type { Review, StackReview, TerraformDoc } from "./types";
 
@@ -115,8 +115,9 @@ export async function judgeReview(
     const dir = path.join(scratch, "judge", s.name);
     fs.cpSync(path.join(folders.base, "stacks", s.name), dir, { recursive: true, dereference: true });
     const base = docs.base[s.name] as Record<string, never>;
+    writeDoc(dir, base, judge.t.awsVersion, new Set());
     const init = await terraform(judge.t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-    if (init.code !== 0) throw new Error(`terraform init for ${s.name} failed`);
+    if (init.code !== 0) throw new Error(`terraform init for ${s.name} failed: ${errorLines(init.output, 4).join(" ")}`);
     const crafted = await craftState(judge.t, dir, base, judge.schema);
     unsettled.push(...crafted.unsettled);
     fs.cpSync(path.join(folders.head, "stacks", s.name), dir, { recursive: true, dereference: true });

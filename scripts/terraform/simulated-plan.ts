@@ -189,7 +189,7 @@ async function planJson(t: TerraformEnv, dir: string, label: string): Promise<Sh
   return JSON.parse(show.stdout) as ShowJson;
 }
 
-function writeDoc(dir: string, doc: Obj, awsVersion: string | undefined, deferred: ReadonlySet<string>): void {
+export function writeDoc(dir: string, doc: Obj, awsVersion: string | undefined, deferred: ReadonlySet<string>): void {
   fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify(offlineDocument(doc, awsVersion, deferred), null, 1));
 }
 
