@@ -225,7 +225,17 @@ describe("changing the Airflow version", () => {
     expect(refused.markdown).toMatch(/Airflow version change refused.*from 3\.x it goes down to 2\.11\.x only/);
   });
 
-  test("the CLI refuses it with --fail-on-protected-replace (exit 2), though nothing is replaced", () => {
+  test("a refused in-place change is listed as REFUSED, not as a long update", () => {
+    // GIVEN 3.3.1 -> 2.10.3, an update MWAA rejects
+    const { markdown } = review({ dev: baseline }, { dev: v2103 });
+    // THEN it has a REFUSED section and no LONG UPDATE section
+    expect(markdown).toContain("#### 🛑 REFUSED (1)");
+    expect(markdown).toMatch(/the Airflow version change is \*\*refused\*\*: a downgrade from 3\.3\.1 to 2\.10\.3/);
+    expect(markdown).not.toContain("#### ⏳ LONG UPDATE");
+    expect(markdown).toMatch(/: refused _\(see REFUSED above\)_/);
+  });
+
+  test("the CLI fails on a refused change by default (exit 2), though nothing is replaced", () => {
     // GIVEN synth folders of 3.3.1 and of 2.10.3 (an in-place update MWAA does not make)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "review-version-"));
     const write = (name: string, d: TerraformDoc) => {
@@ -237,11 +247,12 @@ describe("changing the Airflow version", () => {
     const out = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
     const err = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      // WHEN the CLI reviews them, with and without the flag
-      // THEN exit 2 only with it, naming the refused change
-      expect(run(["--base", base, "--head", head], ROOT)).toBe(0);
+      // WHEN the CLI reviews them, with and without the flag, and an allowed change
+      // THEN exit 2 both times, naming the refused change; the allowed change exits 0
+      expect(run(["--base", base, "--head", head], ROOT)).toBe(2);
       expect(run(["--base", base, "--head", head, "--fail-on-protected-replace"], ROOT)).toBe(2);
-      expect(err.mock.calls.map((c) => String(c[0])).join("")).toMatch(/1 Airflow version change\(s\) MWAA does not make in place/);
+      expect(err.mock.calls.map((c) => String(c[0])).join("")).toMatch(/1 Airflow version change\(s\) MWAA does not make in place \(refused\)/);
+      expect(run(["--base", base, "--head", base], ROOT)).toBe(0);
     } finally {
       out.mockRestore();
       err.mockRestore();

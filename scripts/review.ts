@@ -7,32 +7,37 @@
  * The base is a git ref (synthesized in a temporary worktree with the same MWAA_CONFIG) or a folder
  * of an earlier synth (one with manifest.json or stacks/). The head is the working tree, synthesized
  * into a temporary folder (cdktf.out is left alone), or `--head <folder>`. Prints Markdown for a PR
- * comment, writes it to `--markdown` too. Exit 0; 2 with --fail-on-protected-replace when a
- * protected resource (prevent_destroy, the MWAA environment, an S3 bucket) would be replaced or
- * destroyed; 1 with a one-line message on bad arguments or a failed synth. Never calls AWS or terraform.
+ * comment, writes it to `--markdown` too. Exit 0; 2 when an Airflow version change is refused
+ * (MWAA does not make it in place: a major upgrade, a downgrade below 2.11.x), and with
+ * --fail-on-protected-replace also when a protected resource (prevent_destroy, the MWAA
+ * environment, an S3 bucket) would be replaced or destroyed; 1 with a one-line message on bad arguments or a failed synth. Never calls AWS or terraform.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { diffStacks, type Review, type TerraformDoc } from "./review/diff";
-import { renderMarkdown } from "./review/render";
+import { isRefused, renderMarkdown } from "./review/render";
 import { ReviewError, isSynthFolder, readSynthFolder, synthesize, synthesizeRef, tempDir } from "./review/sources";
+import { judgeReview, judgementMarkdown, prepareJudge } from "./review/terraform-judge";
+import { pinnedAwsVersion } from "./terraform/check-stack";
 
 export { diffStacks, diffStack, deepDiff } from "./review/diff";
 export type { Review, StackReview, ResourceChange, TerraformDoc } from "./review/diff";
 export { renderMarkdown, MARKER } from "./review/render";
 
-const USAGE = "usage: npm run review -- --base <git-ref|cdktf.out folder> [--head <cdktf.out folder>] [--markdown <file>] [--fail-on-protected-replace]";
+const USAGE = "usage: npm run review -- --base <git-ref|cdktf.out folder> [--head <cdktf.out folder>] [--markdown <file>] [--fail-on-protected-replace] [--judge-with-terraform]";
 
 interface Options {
   readonly base: string;
   readonly head?: string;
   readonly markdown?: string;
   readonly failOnProtectedReplace: boolean;
+  /** Plan both synths with the real provider and report where the rules table and Terraform disagree. */
+  readonly judge?: boolean;
 }
 
 function parse(argv: string[]): Options | "help" {
-  let values: { base?: string; head?: string; markdown?: string; "fail-on-protected-replace"?: boolean; help?: boolean };
+  let values: { base?: string; head?: string; markdown?: string; "fail-on-protected-replace"?: boolean; "judge-with-terraform"?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -41,6 +46,7 @@ function parse(argv: string[]): Options | "help" {
         head: { type: "string" },
         markdown: { type: "string" },
         "fail-on-protected-replace": { type: "boolean", default: false },
+        "judge-with-terraform": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -53,7 +59,10 @@ function parse(argv: string[]): Options | "help" {
   if (values.base === undefined || values.base === "") throw new ReviewError(`--base is required (${USAGE})`);
   if (values.head !== undefined && !isSynthFolder(values.head)) throw new ReviewError(`--head ${values.head}: not a cdktf output folder (no manifest.json, no stacks/)`);
   if (values.markdown === "") throw new ReviewError("--markdown needs a file name");
-  return { base: values.base, head: values.head, markdown: values.markdown, failOnProtectedReplace: values["fail-on-protected-replace"] ?? false };
+  if (values["judge-with-terraform"] === true && (values.head === undefined || !isSynthFolder(values.base))) {
+    throw new ReviewError("--judge-with-terraform: give --base and --head as cdktf output folders");
+  }
+  return { base: values.base, head: values.head, markdown: values.markdown, failOnProtectedReplace: values["fail-on-protected-replace"] ?? false, judge: values["judge-with-terraform"] ?? false };
 }
 
 /** Runs the review; returns the exit code. */
@@ -97,9 +106,10 @@ export function run(argv: string[], cwd = process.cwd()): number {
       throw new ReviewError(`cannot write ${options.markdown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
-  const refused = review.stacks.flatMap((s) => s.changes.filter((c) => c.versionChange !== undefined && !c.versionChange.inPlace));
-  if (options.failOnProtectedReplace && refused.length > 0) {
-    process.stderr.write(`review: ${refused.length} Airflow version change(s) MWAA does not make in place (--fail-on-protected-replace)\n`);
+  // A refused change fails the review whatever the flags: it cannot be applied as planned.
+  const refused = review.stacks.flatMap((s) => s.changes.filter(isRefused));
+  if (refused.length > 0) {
+    process.stderr.write(`review: ${refused.length} Airflow version change(s) MWAA does not make in place (refused)\n`);
     return 2;
   }
   if (options.failOnProtectedReplace && review.protectedAtRisk.length > 0) {
@@ -109,7 +119,43 @@ export function run(argv: string[], cwd = process.cwd()): number {
   return 0;
 }
 
-if (require.main === module) {
+/**
+ * `--judge-with-terraform`: the review, then each changed stack planned with the real provider
+ * (registry, or the mirror of MWAA_TF_PLUGIN_DIR) against a state crafted from the base; exit 3
+ * when the review and Terraform disagree on an address (a deferred read is explained, not counted).
+ */
+export async function runJudged(argv: string[]): Promise<number> {
+  const options = parse(argv);
+  if (options === "help" || options.judge !== true) return run(argv);
+  const code = run(argv.filter((a) => a !== "--judge-with-terraform"));
+  const base = readSynthFolder(options.base);
+  const head = readSynthFolder(options.head as string);
+  const review = diffStacks(base, head);
+  const tmp = tempDir();
+  try {
+    const judge = await prepareJudge(tmp.dir, process.env.MWAA_TF_PLUGIN_DIR || undefined);
+    if (typeof judge === "string") throw new ReviewError(`--judge-with-terraform: ${judge}`);
+    const j = await judgeReview(review, { base: options.base, head: options.head as string }, { base, head }, judge, tmp.dir);
+    const lines = judgementMarkdown(j, pinnedAwsVersion());
+    process.stdout.write(`${lines.join("\n")}\n`);
+    if (options.markdown !== undefined) fs.appendFileSync(options.markdown, `${lines.join("\n")}\n`);
+    return j.disagreements.length > 0 ? 3 : code;
+  } finally {
+    tmp.remove();
+  }
+}
+
+if (require.main === module && process.argv.includes("--judge-with-terraform")) {
+  runJudged(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`review: ${(e as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+} else if (require.main === module) {
   try {
     process.exitCode = run(process.argv.slice(2));
   } catch (e) {

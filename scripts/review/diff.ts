@@ -4,6 +4,7 @@
  * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
  */
 import { versionChange, type VersionChange } from "../../constructs/versions";
+import { deferredOutputs, deferredReadNote } from "./deferred-read";
 import { migrationNotes } from "./migration";
 import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
@@ -69,6 +70,8 @@ function outputsOf(w: Working, action: Action, attributes: readonly AttributeCha
   // Changed only through references that may not change: so may what reads it.
   if (real.every((a) => a.uncertain)) return { all: true, uncertain: true, attributes: new Set(), why: `${address} may change (${NOT_KNOWN})` };
   if (mode === "data") {
+    const deferred = deferredOutputs(address, w.indirect);
+    if (deferred !== undefined) return deferred;
     // Input that changes because something it reads is replaced or changed: the answer changes too.
     // Only its own arguments changed (a filter added, say): it may well return the same values.
     if (w.indirect.some((a) => !a.uncertain)) return { all: true, attributes: new Set(), why: `${address} is read again with changed input` };
@@ -168,7 +171,7 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   for (const w of working.values()) {
     const { action, attributes } = classify(w);
     if (attributes.length === 0) continue;
-    changes.push(resourceChange(w.entry, action, { atRisk: w.base, attributes, ...environmentDetails(w.entry.type, action, attributes, w) }));
+    changes.push(deferredReadNote(resourceChange(w.entry, action, { atRisk: w.base, attributes, ...environmentDetails(w.entry.type, action, attributes, w) })));
   }
 
   const removed = [...before.values()].filter((e) => !after.has(e.address));

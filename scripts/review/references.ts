@@ -6,6 +6,7 @@
 import type { RawChange } from "./attribute-diff";
 import { type Entry, isObject } from "./change";
 import { TERRAFORM_ONLY, forcesReplacement, notKnown } from "./rules";
+import { deferredReadWhy } from "./deferred-read";
 import type { AttributeChange, Block, Json } from "./types";
 
 const REFERENCE = /(?:data\.)?[a-z][a-z0-9_]*\.[A-Za-z_][A-Za-z0-9_-]*\.[a-z_][a-z0-9_]*/g;
@@ -55,6 +56,8 @@ export interface ChangedOutputs {
   readonly uncertain?: boolean;
   readonly attributes: ReadonlySet<string>;
   readonly why: string;
+  /** A data source read at apply only because a dependency has a change planned: its result is the same. */
+  readonly deferredRead?: boolean;
 }
 
 /** A resource of both synths, with what changed in its own JSON and what changes through references. */
@@ -83,14 +86,22 @@ export function propagate(working: ReadonlyMap<string, Referrer>, known: Readonl
           const o = outputs.get(t.address);
           return o !== undefined && t.address !== address && (o.all || o.attributes.has(t.attribute));
         });
+        // Terraform reads a data source at apply when a managed resource it references has any change
+        // planned, even one that leaves the referenced value alone (./deferred-read.ts).
+        const deferredBy = hit === undefined && w.entry.mode === "data" ? ref.targets.find((t) => !t.address.startsWith("data.") && outputs.get(t.address)?.uncertain !== true && outputs.has(t.address)) : undefined;
+        if (deferredBy !== undefined) {
+          w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: deferredReadWhy(address, deferredBy.address), via: deferredBy.address, deferredRead: true });
+          grew = true;
+          continue;
+        }
         if (hit === undefined) continue;
-        const { why, uncertain } = outputs.get(hit.address) as ChangedOutputs;
+        const { why, uncertain, deferredRead } = outputs.get(hit.address) as ChangedOutputs;
         const managed = w.entry.mode === "managed";
         const forced = managed ? forcesReplacement(w.entry.type, ref.rulePath, ref.value, undefined) : undefined;
         // What an uncertain change forces is uncertain too: "may be replaced", never "replaced" or "updated".
         const replaces = uncertain ? undefined : forced;
         const unknown = !managed ? undefined : uncertain && forced !== undefined ? `it may be replaced: ${forced}` : forced === undefined ? notKnown(w.entry.type, ref.rulePath) : undefined;
-        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(uncertain ? { uncertain } : {}), ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}) });
+        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(uncertain ? { uncertain } : {}), ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}), ...(deferredRead ? { deferredRead } : {}) });
         grew = true;
       }
     }

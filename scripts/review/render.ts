@@ -143,6 +143,15 @@ function longUpdateLines(c: ResourceChange, max: number): string[] {
   return lines;
 }
 
+/** A version change MWAA does not make in place: the review fails (exit 2), whatever the action. */
+export function isRefused(c: ResourceChange): boolean {
+  return c.versionChange !== undefined && !c.versionChange.inPlace;
+}
+
+function refusedLines(c: ResourceChange, max: number): string[] {
+  return [`- 🛑 ${name(c)}: the Airflow version change is **refused**: ${c.versionChange?.explanation ?? ""}. MWAA rejects this update; do not apply it.`, ...attributeLines(c, max)];
+}
+
 function list(title: string, items: string[], collapseOver = 25): string[] {
   if (items.length === 0) return [];
   if (items.length <= collapseOver) return [`#### ${title}`, "", ...items, ""];
@@ -217,7 +226,10 @@ function changedStack(s: StackReview, max: number): string[] {
   const unknown = managed.filter((c) => c.action === "unknown");
   out.push(...list(`❓ Not known (${unknown.length})`, unknown.flatMap((c) => unknownLines(c, max))));
   const updates = managed.filter((c) => c.action === "update");
-  const long = updates.filter((c) => c.longUpdate);
+  // A version move MWAA refuses never starts: it is listed as refused, not as a long update.
+  const refused = updates.filter((c) => isRefused(c));
+  if (refused.length > 0) out.push(`#### 🛑 REFUSED (${refused.length})`, "", ...refused.flatMap((c) => refusedLines(c, max)), "");
+  const long = updates.filter((c) => c.longUpdate && !isRefused(c));
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
   out.push(...requirementsDiffLines(updates));
   const added = managed.filter((c) => c.action === "create");
@@ -228,7 +240,11 @@ function changedStack(s: StackReview, max: number): string[] {
       deletes.map((c) => `- ${name(c)}: destroyed${c.protected ? " _(protected: see REPLACES above)_" : ""}${c.note !== undefined ? ` — ${c.note}` : ""}`),
     ),
   );
-  const changedItems = [...long.map((c) => `- ${name(c)}: updated in place _(see LONG UPDATE above)_`), ...groupedChanges(updates.filter((c) => !c.longUpdate), max)];
+  const changedItems = [
+    ...refused.map((c) => `- ${name(c)}: refused _(see REFUSED above)_`),
+    ...long.map((c) => `- ${name(c)}: updated in place _(see LONG UPDATE above)_`),
+    ...groupedChanges(updates.filter((c) => !c.longUpdate && !isRefused(c)), max),
+  ];
   out.push(...list(`Changed (${updates.length})`, changedItems, 60));
   const terraformOnly = managed.filter((c) => c.action === "terraform-only");
   out.push(...list(`Terraform settings only, no change in AWS (${terraformOnly.length})`, terraformOnly.flatMap((c) => changedLines(c, max))));

@@ -35,6 +35,11 @@ export interface AttributeChange {
   readonly replaces?: string;
   /** Why the review cannot tell whether this change updates or replaces the resource. */
   readonly unknown?: string;
+  /**
+   * The value does not change, but Terraform plans it "known after apply": it reads a data source
+   * at apply because a managed resource that data source references has a change planned.
+   */
+  readonly deferredRead?: boolean;
   /** A Terraform meta-argument (depends_on, lifecycle): nothing changes in AWS. */
   readonly terraformOnly?: boolean;
 }

@@ -13,12 +13,13 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** The part of `terraform providers schema -json` (one provider) the mocks read. */
 export interface ProviderSchema {
-  readonly resource_schemas?: Readonly<Record<string, { readonly block: SchemaBlock }>>;
+  readonly resource_schemas?: Readonly<Record<string, { readonly version?: number; readonly block: SchemaBlock }>>;
   readonly data_source_schemas?: Readonly<Record<string, { readonly block: SchemaBlock }>>;
 }
 
-interface SchemaBlock {
+export interface SchemaBlock {
   readonly attributes?: Readonly<Record<string, { readonly type?: Json; readonly computed?: boolean; readonly optional?: boolean; readonly required?: boolean }>>;
+  readonly block_types?: Readonly<Record<string, { readonly nesting_mode?: string; readonly block: SchemaBlock }>>;
 }
 
 /** A synthesized stack (cdk.tf.json), as far as the mocks read it. */
@@ -35,7 +36,7 @@ const ACCOUNT = "123456789012";
  * fail: lists the stack indexes (`element(names, 1)`, one ENI per subnet), documents it parses.
  * Only attributes the provider computes are used (Terraform rejects mock values for others).
  */
-function knownValues(region: string): Record<string, Record<string, Json>> {
+export function knownValues(region: string): Record<string, Record<string, Json>> {
   const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
   return {
     aws_vpc_endpoint: { network_interface_ids: Array.from({ length: 6 }, (_, i) => `eni-0000000000000000${i + 1}`), dns_entry: [{ dns_name: `vpce-mock.${region}.vpce.amazonaws.com`, hosted_zone_id: "Z0000000000000000000A" }] },
@@ -73,7 +74,7 @@ function hcl(value: Json): string {
 }
 
 /** The outputs a consuming stack reads from `terraform_remote_state.<name>`, with mock values. */
-function remoteStateOutputs(docText: string, name: string, region: string): Record<string, Json> {
+export function remoteStateOutputs(docText: string, name: string, region: string): Record<string, Json> {
   const outputs: Record<string, Json> = {};
   const pattern = new RegExp(`terraform_remote_state\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.outputs\\.([A-Za-z0-9_]+)`, "g");
   for (const m of docText.matchAll(pattern)) {
