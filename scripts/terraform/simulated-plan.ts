@@ -177,7 +177,7 @@ interface ShowJson {
     name: string;
     index?: Json;
     action_reason?: string;
-    change: { actions: string[]; before?: Json; after?: Json; after_unknown?: Json; replace_paths?: Json[] };
+    change: { actions: string[]; before?: Json; after?: Json; after_unknown?: Json; after_sensitive?: Json; replace_paths?: Json[] };
   }[];
 }
 
@@ -205,13 +205,13 @@ function regionOf(doc: Obj): string {
  * change. Returns the number of plans it took and the addresses that still change (a value the
  * provider plans anew each time), which the judge leaves out.
  */
-export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema: ProviderSchema): Promise<{ plans: number; unsettled: string[] }> {
+export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema: ProviderSchema): Promise<{ plans: number; unsettled: string[]; why: Record<string, string[]> }> {
   const region = regionOf(base);
   const known = knownValues(region);
   writeDoc(dir, base, t.awsVersion, new Set());
   const stateFile = path.join(dir, "terraform.tfstate");
   fs.rmSync(stateFile, { force: true });
-  const state = new Map<string, { type: string; name: string; provider: string; attributes: Json }>();
+  const state = new Map<string, { type: string; name: string; provider: string; attributes: Json; sensitive: Json[] }>();
   const blockOf = (type: string, name: string): Obj => {
     const r = isObj(base.resource) && isObj(base.resource[type]) ? (base.resource[type] as Obj)[name] : undefined;
     return isObj(r) ? r : {};
@@ -222,27 +222,53 @@ export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema
       type: r.type,
       name: r.name,
       provider: r.provider,
-      instances: [{ schema_version: schema.resource_schemas?.[r.type]?.version ?? 0, attributes: r.attributes, sensitive_attributes: [], dependencies: [] }],
+      instances: [{ schema_version: schema.resource_schemas?.[r.type]?.version ?? 0, attributes: r.attributes, sensitive_attributes: r.sensitive, dependencies: [] }],
     }));
     fs.writeFileSync(stateFile, JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: "mwaa-review-judge", outputs: {}, resources }));
   };
   let unsettled: string[] = [];
+  let why: Record<string, string[]> = {};
   for (let round = 1; round <= 8; round++) {
     const plan = await planJson(t, dir, `the base (round ${round})`);
     const pending = (plan.resource_changes ?? []).filter((c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op"));
     unsettled = pending.map((c) => c.address);
-    if (pending.length === 0) return { plans: round, unsettled: [] };
+    why = Object.fromEntries(pending.map((c) => [c.address, [c.change.actions.join(","), ...changedKeys(c.change)]]));
+    if (pending.length === 0) return { plans: round, unsettled: [], why: {} };
     for (const c of pending) {
       if (c.index !== undefined) throw new Error(`${c.address}: count/for_each instances are not supported by the state crafter`);
       const alias = blockOf(c.type, c.name).provider;
       const provider = typeof alias === "string" && alias.includes(".") ? `${PROVIDER}.${alias.split(".")[1]}` : PROVIDER;
       const prior = state.get(c.address)?.attributes;
       const attributes = fill(c.change.after ?? {}, c.change.after_unknown, prior, schema.resource_schemas?.[c.type]?.block, { address: c.address, region, type: c.type, known: known[c.type] ?? {} });
-      state.set(c.address, { type: c.type, name: c.name, provider, attributes });
+      state.set(c.address, { type: c.type, name: c.name, provider, attributes, sensitive: sensitivePaths(c.change.after_sensitive) });
     }
     write();
   }
-  return { plans: 8, unsettled };
+  return { plans: 8, unsettled, why };
+}
+
+/**
+ * The sensitive paths of a planned value (`after_sensitive` of `terraform show -json`) in the state's
+ * form (version 4 `sensitive_attributes`: lists of `get_attr`/`index` steps, hashicorp/terraform
+ * internal/states/statefile/version4.go marshalPaths). Without them a sensitive attribute (MWAA's
+ * `airflow_configuration_options`, ACM's `private_key`) plans an update for ever: Terraform plans
+ * Update when only the marks differ (internal/terraform/node_resource_abstract_instance.go,
+ * `action == plans.NoOp && !valueMarksEqual(plannedNewVal, priorVal)`).
+ */
+export function sensitivePaths(marks: Json | undefined, at: Json[] = []): Json[] {
+  if (marks === true) return [at];
+  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...at, { type: "index", value: i }]));
+  if (isObj(marks)) return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...at, { type: "get_attr", value: k }]));
+  return [];
+}
+
+/** The top-level attributes a planned change changes (before vs after, or unknown after), for saying why an address does not settle. */
+function changedKeys(change: { before?: Json; after?: Json; after_unknown?: Json }): string[] {
+  const before = isObj(change.before) ? change.before : {};
+  const after = isObj(change.after) ? change.after : {};
+  const unknown = isObj(change.after_unknown) ? change.after_unknown : {};
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null) || JSON.stringify(unknown[k] ?? false).includes("true")).map((k) => `${k}: ${JSON.stringify(before[k] ?? null).slice(0, 80)} -> ${JSON.stringify(unknown[k] ?? false).includes("true") ? "(known after apply)" : JSON.stringify(after[k] ?? null).slice(0, 80)}`);
 }
 
 /** Plans `head` against the crafted state in `dir`, re-planning while more local data sources turn out deferred. */
