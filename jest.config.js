@@ -16,7 +16,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * The package.json scripts end with --ci (jest's CI mode; no snapshots here) so that a path given
  * after `npm test --` reaches jest as a path: right after --selectProjects it would name a project.
  */
-const SLOW = ["library", "run-ts", "plugins-build", "plugins-sample", "plugins-zip", "app", "review", "validate-terraform"];
+const SLOW = ["library", "run-ts", "plugins-build", "plugins-sample", "plugins-zip", "app", "review", "validate-terraform", "review-corpus"];
 const slowPattern = `/__tests__/(${SLOW.join("|")})\\.test\\.ts$`;
 
 const common = {
