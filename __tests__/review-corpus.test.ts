@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { SCENARIOS } from "../scripts/review/corpus";
 import { type CorpusRun, forceNewAttributes, runCorpus } from "../scripts/review/corpus-run";
 import { REPLACE_RULES } from "../scripts/review/rules";
-import { judgementMarkdown, prepareJudge } from "../scripts/review/terraform-judge";
+import { argumentsMissingFrom, judgementMarkdown, prepareJudge } from "../scripts/review/terraform-judge";
 import { pinnedAwsVersion } from "../scripts/terraform/check-stack";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,6 +22,7 @@ const mustRun = process.env.CI === "true" && pluginDir !== undefined;
 
 let run: CorpusRun | string;
 let seconds = 0;
+let missing: string[] = [];
 
 beforeAll(async () => {
   const started = Date.now();
@@ -30,6 +31,7 @@ beforeAll(async () => {
     run = `no provider binary (${pluginDir === undefined ? "no MWAA_TF_PLUGIN_DIR, and " : ""}${judge})`;
     return;
   }
+  missing = argumentsMissingFrom(judge.schema);
   run = await runCorpus({ root: ROOT, scratch, cacheDir: path.join(ROOT, ".cache", "review-judge"), judge, scenarios: SCENARIOS, concurrency: 2, log: (l) => process.stderr.write(`review corpus: ${l}\n`) });
   seconds = (Date.now() - started) / 1000;
 }, 60 * 60 * 1000);
@@ -53,7 +55,7 @@ describe("the scenario corpus planned by Terraform", () => {
     const j = c.judgement;
     process.stdout.write(
       [
-        ...judgementMarkdown(j, pinnedAwsVersion()),
+        ...judgementMarkdown(j, pinnedAwsVersion(), missing),
         `${c.results.length} scenarios; base states ${c.states.crafted} crafted, ${c.states.cached} cached; head plans ${c.plans.planned} planned, ${c.plans.cached} cached; ${seconds.toFixed(0)} s`,
         `replacement causes exercised: ${c.replaceCauses.join(", ")}`,
         `ForceNew attributes never changed: ${forceNewAttributes().filter((a) => !c.replaceCauses.includes(a)).join(", ")}`,

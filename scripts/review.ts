@@ -18,7 +18,7 @@ import { parseArgs } from "util";
 import { diffStacks, type Review, type TerraformDoc } from "./review/diff";
 import { isRefused, renderMarkdown } from "./review/render";
 import { ReviewError, isSynthFolder, readSynthFolder, synthesize, synthesizeRef, tempDir } from "./review/sources";
-import { judgeReview, judgementMarkdown, prepareJudge } from "./review/terraform-judge";
+import { argumentsMissingFrom, judgeReview, judgementMarkdown, prepareJudge } from "./review/terraform-judge";
 import { pinnedAwsVersion } from "./terraform/check-stack";
 
 export { diffStacks, diffStack, deepDiff } from "./review/diff";
@@ -136,7 +136,7 @@ export async function runJudged(argv: string[]): Promise<number> {
     const judge = await prepareJudge(tmp.dir, process.env.MWAA_TF_PLUGIN_DIR || undefined);
     if (typeof judge === "string") throw new ReviewError(`--judge-with-terraform: ${judge}`);
     const j = await judgeReview(review, { base: options.base, head: options.head as string }, { base, head }, judge, tmp.dir);
-    const lines = judgementMarkdown(j, pinnedAwsVersion());
+    const lines = judgementMarkdown(j, pinnedAwsVersion(), argumentsMissingFrom(judge.schema));
     process.stdout.write(`${lines.join("\n")}\n`);
     if (options.markdown !== undefined) fs.appendFileSync(options.markdown, `${lines.join("\n")}\n`);
     return j.disagreements.length > 0 ? 3 : code;

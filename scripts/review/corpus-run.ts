@@ -124,6 +124,7 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
               const t0 = Date.now();
               const r = await craftState(o.judge.t, dir, doc, o.judge.schema);
               log(`${g.config} ${name}: base state crafted in ${r.plans} plans, ${((Date.now() - t0) / 1000).toFixed(0)} s${r.unsettled.length > 0 ? `; not settled: ${JSON.stringify(r.why)}` : ""}`);
+              fs.mkdirSync(path.dirname(stateFile), { recursive: true });
               fs.copyFileSync(path.join(dir, "terraform.tfstate"), stateFile);
               return { unsettled: r.unsettled };
             },

@@ -5,10 +5,11 @@
  * `aws_iam_policy_document` the plan shows `~ update` of the policy that reads it (the document is
  * unchanged); with an `aws_network_interface`, a ForceNew argument fed by it (a target group
  * attachment's `target_id`) is replaced. Measured with the real provider by
- * scripts/review/terraform-judge.ts; Terraform's rule: internal/terraform
- * node_resource_abstract_instance.go (planDataSource, forcePlanReadData: a dependency with a
- * planned change defers the read) and hashicorp/terraform#28010 ("data source read deferred because
- * a dependency has changes").
+ * scripts/review/terraform-judge.ts. Terraform's rule (hashicorp/terraform, read at 883c7221, Aug 2026):
+ * internal/terraform/node_resource_abstract_instance.go, planDataSource defers the read ("Read" change
+ * to the apply phase) when dependenciesHavePendingChanges finds a managed dependency whose change is
+ * not NoOp; the dependencies are depends_on plus the resources the data source's arguments
+ * reference (internal/terraform/transform_reference.go, ReferenceMap.dependsOn and dataDependsOn).
  */
 import type { ChangedOutputs } from "./references";
 import type { AttributeChange, ResourceChange } from "./types";

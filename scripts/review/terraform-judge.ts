@@ -9,6 +9,8 @@ import * as path from "path";
 import { type TerraformEnv, awsSchema, errorLines, installAws, pinnedAwsVersion, terraform, terraformEnv } from "../terraform/check-stack";
 import { type PlannedChange, craftState, planHead, writeDoc } from "../terraform/simulated-plan";
 import type { ProviderSchema } from "../terraform/test-file";
+import { ARGUMENTS_6_25 } from "./arguments";
+import { REPLACE_RULES } from "./rules";
 import type { Review, StackReview, TerraformDoc } from "./types";
 
 /** What the two say about one managed address. */
@@ -127,14 +129,31 @@ export async function judgeReview(
   return summarize(verdicts, judge.version, unsettled);
 }
 
-/** The judgement as Markdown lines, appended to the review. */
-export function judgementMarkdown(j: Judgement, pinned: string): string[] {
+/**
+ * What a provider other than the pinned one cannot check: arguments of the rules' types that the
+ * pinned 6.25.0 has (./arguments.ts) and `schema` lacks (`type.argument`).
+ */
+export function argumentsMissingFrom(schema: ProviderSchema): string[] {
+  return Object.keys(REPLACE_RULES)
+    .sort()
+    .flatMap((type) => {
+      const block = schema.resource_schemas?.[type]?.block;
+      if (block === undefined) return [`${type} (the whole type)`];
+      const has = new Set([...Object.keys(block.attributes ?? {}), ...Object.keys(block.block_types ?? {})]);
+      return (ARGUMENTS_6_25[type] ?? []).filter((a) => !has.has(a)).map((a) => `${type}.${a}`);
+    });
+}
+
+/** The judgement as Markdown lines, appended to the review; `missing`: argumentsMissingFrom the provider used. */
+export function judgementMarkdown(j: Judgement, pinned: string, missing: readonly string[] = []): string[] {
   const lines = [
     "### Checked against `terraform plan`",
     "",
     `hashicorp/aws ${j.providerVersion} (the stacks pin ${pinned}), planned against a state crafted from the base, without AWS: the review and Terraform agree on ${j.agreed} of ${j.total} changed addresses, and on ${j.replacementsAgreed} of ${j.replacements} replacements.`,
   ];
-  if (j.providerVersion !== pinned) lines.push(`Provider ${j.providerVersion} is not the pinned ${pinned}: behaviour that differs between them (for example \`aws_vpc_endpoint.private_dns_enabled\`, ForceNew from 6.28) is not checked here.`);
+  if (j.providerVersion !== pinned) {
+    lines.push(`Provider ${j.providerVersion} is not the pinned ${pinned}: behaviour that differs between them is not checked here${missing.length > 0 ? `, among it these arguments ${pinned} has and ${j.providerVersion} lacks: ${missing.join(", ")}` : ""}.`);
+  }
   for (const v of j.explained) lines.push(`- ${v.stack} \`${v.address}\`: the plan shows an update (a data source read at apply); the document is unchanged (explained, not counted)`);
   for (const v of j.disagreements) lines.push(`- ❗ ${v.stack} \`${v.address}\`: the review says ${v.review}, Terraform plans ${v.terraform}`);
   if (j.unsettled.length > 0) lines.push(`- not judged (the crafted state did not settle): ${j.unsettled.map((a) => `\`${a}\``).join(", ")}`);

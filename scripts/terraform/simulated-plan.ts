@@ -107,8 +107,10 @@ function managedReferences(block: Json): string[] {
 
 /**
  * Values AWS gives optional computed attributes that the provider checks against the configuration
- * (a random string there plans a replacement): hashicorp/terraform-provider-aws
- * internal/service/elbv2/target_group.go (protocol_version defaults to HTTP1 for HTTP/HTTPS).
+ * (a random string there plans a replacement). hashicorp/terraform-provider-aws
+ * internal/service/elbv2/target_group.go: `protocol_version` is Optional, Computed and ForceNew, and
+ * its diff is not suppressed for HTTP/HTTPS target groups; the value AWS gives when none is sent is
+ * HTTP1 (ELBv2 API reference, CreateTargetGroup ProtocolVersion: "The default is HTTP1").
  */
 const REALISTIC: Readonly<Record<string, Obj>> = {
   aws_lb_target_group: { protocol_version: "HTTP1", ip_address_type: "ipv4", load_balancing_algorithm_type: "round_robin", load_balancing_anomaly_mitigation: "off", load_balancing_cross_zone_enabled: "use_load_balancer_configuration" },
