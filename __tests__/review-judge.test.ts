@@ -3,7 +3,8 @@
  * action each side gives an address, and how the agreement is counted. The plans here are written
  * by hand in the shape of `terraform show -json`; the real provider runs in the slow review tests.
  */
-import { compareStack, summarize, terraformAction } from "../scripts/review/terraform-judge";
+import { argumentsMissingFrom, compareStack, judgementMarkdown, summarize, terraformAction } from "../scripts/review/terraform-judge";
+import { sensitivePaths } from "../scripts/terraform/simulated-plan";
 import type { StackReview } from "../scripts/review/types";
 
 const change = (address: string, action: string, extra: Record<string, unknown> = {}) => ({ address, type: address.split(".")[0], name: address.split(".")[1], mode: "managed", action, attributes: [], protected: false, preventDestroy: false, ...extra });
@@ -40,5 +41,36 @@ describe("comparing a review with a plan", () => {
     // THEN nothing is counted, the policy is explained, and nothing disagrees
     expect(j).toMatchObject({ agreed: 0, total: 0, disagreements: [] });
     expect(j.explained.map((v) => v.address)).toEqual(["aws_iam_role_policy.p"]);
+  });
+});
+
+describe("the crafted state's sensitive paths", () => {
+  test("follow the plan's after_sensitive marks as get_attr and index steps", () => {
+    // GIVEN the marks `terraform show -json` gives an MWAA environment (a sensitive map, a nested list)
+    const marks = { airflow_configuration_options: true, logging_configuration: [{ task_logs: [{}] }], tags: {}, x: [false, true] };
+    // WHEN turned into the state's sensitive_attributes
+    // THEN one path per true mark, none for empty or false ones
+    expect(sensitivePaths(marks)).toEqual([
+      [{ type: "get_attr", value: "airflow_configuration_options" }],
+      [
+        { type: "get_attr", value: "x" },
+        { type: "index", value: 1 },
+      ],
+    ]);
+    expect(sensitivePaths(undefined)).toEqual([]);
+  });
+});
+
+describe("what a provider other than the pinned one leaves unchecked", () => {
+  test("names the pinned version's arguments the provider's schema lacks, and a missing type whole", () => {
+    // GIVEN a schema whose aws_mwaa_environment lacks `region` and that has no aws_lb at all
+    const schema = { resource_schemas: { aws_mwaa_environment: { block: { attributes: { name: {} } } } } };
+    // WHEN compared with the 6.25.0 arguments
+    const missing = argumentsMissingFrom(schema);
+    // THEN both are named, and the judgement says so beside the version
+    expect(missing).toEqual(expect.arrayContaining(["aws_mwaa_environment.region", "aws_lb (the whole type)"]));
+    expect(missing).not.toContain("aws_mwaa_environment.name");
+    const lines = judgementMarkdown(summarize([], "5.100.0", []), "6.25.0", ["aws_mwaa_environment.region"]);
+    expect(lines.join("\n")).toContain("6.25.0 has and 5.100.0 lacks: aws_mwaa_environment.region");
   });
 });
