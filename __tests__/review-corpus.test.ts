@@ -24,17 +24,28 @@ let run: CorpusRun | string;
 let seconds = 0;
 let missing: string[] = [];
 
-beforeAll(async () => {
-  const started = Date.now();
-  const judge = await prepareJudge(scratch, pluginDir);
-  if (typeof judge === "string") {
-    run = `no provider binary (${pluginDir === undefined ? "no MWAA_TF_PLUGIN_DIR, and " : ""}${judge})`;
-    return;
-  }
-  missing = argumentsMissingFrom(judge.schema);
-  run = await runCorpus({ root: ROOT, scratch, cacheDir: path.join(ROOT, ".cache", "review-judge"), judge, scenarios: SCENARIOS, concurrency: 2, log: (l) => process.stderr.write(`review corpus: ${l}\n`) });
-  seconds = (Date.now() - started) / 1000;
-}, 60 * 60 * 1000);
+beforeAll(
+  async () => {
+    const started = Date.now();
+    const judge = await prepareJudge(scratch, pluginDir);
+    if (typeof judge === "string") {
+      run = `no provider binary (${pluginDir === undefined ? "no MWAA_TF_PLUGIN_DIR, and " : ""}${judge})`;
+      return;
+    }
+    missing = argumentsMissingFrom(judge.schema);
+    run = await runCorpus({
+      root: ROOT,
+      scratch,
+      cacheDir: path.join(ROOT, ".cache", "review-judge"),
+      judge,
+      scenarios: SCENARIOS,
+      concurrency: 2,
+      log: (l) => process.stderr.write(`review corpus: ${l}\n`),
+    });
+    seconds = (Date.now() - started) / 1000;
+  },
+  60 * 60 * 1000,
+);
 
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
@@ -58,11 +69,14 @@ describe("the scenario corpus planned by Terraform", () => {
         ...judgementMarkdown(j, pinnedAwsVersion(), missing),
         `${c.results.length} scenarios; base states ${c.states.crafted} crafted, ${c.states.cached} cached; head plans ${c.plans.planned} planned, ${c.plans.cached} cached; ${seconds.toFixed(0)} s`,
         `replacement causes exercised: ${c.replaceCauses.join(", ")}`,
-        `ForceNew attributes never changed: ${forceNewAttributes().filter((a) => !c.replaceCauses.includes(a)).join(", ")}`,
+        `ForceNew attributes never changed: ${forceNewAttributes()
+          .filter((a) => !c.replaceCauses.includes(a))
+          .join(", ")}`,
         "",
       ].join("\n"),
     );
-    // THEN no disagreement, every address settled in the crafted state, and replacements happened
+    // THEN every scenario planned, no disagreement, every address settled in the crafted state, and replacements happened
+    expect(c.errors).toEqual([]);
     expect(j.disagreements).toEqual([]);
     expect(j.unsettled).toEqual([]);
     expect(j.replacements).toBeGreaterThan(0);
@@ -73,8 +87,20 @@ describe("the scenario corpus planned by Terraform", () => {
     const c = corpus();
     if (c === undefined) return;
     // GIVEN the shipped configs
-    const shipped = ["config/example.json", ...fs.readdirSync(path.join(ROOT, "config", "examples")).map((f) => `config/examples/${f}`)];
-    const majors = new Set(SCENARIOS.map((s) => (JSON.parse(fs.readFileSync(path.join(ROOT, s.config), "utf8")) as { environments: { airflow?: { version?: string } }[] }).environments[0]?.airflow?.version?.split(".")[0]));
+    const shipped = [
+      "config/example.json",
+      ...fs.readdirSync(path.join(ROOT, "config", "examples")).map((f) => `config/examples/${f}`),
+    ];
+    const majors = new Set(
+      SCENARIOS.map(
+        (s) =>
+          (
+            JSON.parse(fs.readFileSync(path.join(ROOT, s.config), "utf8")) as {
+              environments: { airflow?: { version?: string } }[];
+            }
+          ).environments[0]?.airflow?.version?.split(".")[0],
+      ),
+    );
     // WHEN the corpus ran
     // THEN each config has a scenario, both majors are bases, and every rule type in a synth of them changed
     expect(shipped.filter((f) => !SCENARIOS.some((s) => s.config === f))).toEqual([]);

@@ -54,7 +54,7 @@ describe("the crafted state's sensitive paths", () => {
       [{ type: "get_attr", value: "airflow_configuration_options" }],
       [
         { type: "get_attr", value: "x" },
-        { type: "index", value: 1 },
+        { type: "index", value: { value: 1, type: "number" } },
       ],
     ]);
     expect(sensitivePaths(undefined)).toEqual([]);

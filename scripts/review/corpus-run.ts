@@ -41,6 +41,8 @@ export interface CorpusRun {
   /** Crafted base states: taken from the cache, crafted now. */
   readonly states: { readonly cached: number; readonly crafted: number };
   readonly plans: { readonly cached: number; readonly planned: number };
+  /** Scenarios (or whole bases) that could not be synthesized or planned, with Terraform's reason. */
+  readonly errors: readonly string[];
 }
 
 export interface CorpusOptions {
@@ -66,7 +68,12 @@ interface Group {
 
 export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
   const log = o.log ?? (() => undefined);
-  const simulator = sha(...["simulated-plan.ts", "test-file.ts"].map((f) => fs.readFileSync(path.join(o.root, "scripts", "terraform", f), "utf8")), o.judge.version);
+  const simulator = sha(
+    ...["simulated-plan.ts", "test-file.ts"].map((f) =>
+      fs.readFileSync(path.join(o.root, "scripts", "terraform", f), "utf8"),
+    ),
+    o.judge.version,
+  );
   const counts = { statesCached: 0, statesCrafted: 0, plansCached: 0, plansPlanned: 0 };
   const groups = new Map<string, Group>();
   const baseTypes = new Set<string>();
@@ -97,7 +104,7 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
     if (run.code !== 0) throw new Error(`terraform init for ${label} failed: ${errorLines(run.output, 4).join(" ")}`);
   };
 
-  const runGroup = async (g: Group): Promise<ScenarioResult[]> => {
+  const runGroup = async (g: Group, errors: string[]): Promise<ScenarioResult[]> => {
     const work = path.join(o.scratch, g.id);
     const baseConfig = path.join(work, "base.json");
     fs.mkdirSync(work, { recursive: true });
@@ -123,7 +130,9 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
             async () => {
               const t0 = Date.now();
               const r = await craftState(o.judge.t, dir, doc, o.judge.schema);
-              log(`${g.config} ${name}: base state crafted in ${r.plans} plans, ${((Date.now() - t0) / 1000).toFixed(0)} s${r.unsettled.length > 0 ? `; not settled: ${JSON.stringify(r.why)}` : ""}`);
+              log(
+                `${g.config} ${name}: base state crafted in ${r.plans} plans, ${((Date.now() - t0) / 1000).toFixed(0)} s${r.unsettled.length > 0 ? `; not settled: ${JSON.stringify(r.why)}` : ""}`,
+              );
               fs.mkdirSync(path.dirname(stateFile), { recursive: true });
               fs.copyFileSync(path.join(dir, "terraform.tfstate"), stateFile);
               return { unsettled: r.unsettled };
@@ -131,7 +140,8 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
             () => counts.statesCached++,
             () => counts.statesCrafted++,
           );
-          if (!fs.existsSync(path.join(dir, "terraform.tfstate"))) fs.copyFileSync(stateFile, path.join(dir, "terraform.tfstate"));
+          if (!fs.existsSync(path.join(dir, "terraform.tfstate")))
+            fs.copyFileSync(stateFile, path.join(dir, "terraform.tfstate"));
           return { dir, key, unsettled: meta.unsettled };
         })();
         stacks.set(name, ready);
@@ -139,8 +149,7 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
       return ready;
     };
 
-    const results: ScenarioResult[] = [];
-    for (const [i, s] of g.scenarios.entries()) {
+    const runScenario = async (i: number, s: Scenario): Promise<ScenarioResult> => {
       const started = Date.now();
       const head = JSON.parse(JSON.stringify(g.base)) as ConfigJson;
       s.head(head, derivedFiles(o.root, path.join(o.scratch, "files", sha(s.name, "head"))));
@@ -162,7 +171,12 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
           const { dir, key, unsettled: u } = await stackFolder(st.name);
           left = u;
           fs.cpSync(path.join(headOut, "stacks", st.name), dir, { recursive: true, dereference: true });
-          planned = await cached(path.join(o.cacheDir, "plans", `${sha(key, JSON.stringify(doc))}.json`), async () => (await planHead(o.judge.t, dir, doc)).changes, () => counts.plansCached++, () => counts.plansPlanned++);
+          planned = await cached(
+            path.join(o.cacheDir, "plans", `${sha(key, JSON.stringify(doc))}.json`),
+            async () => (await planHead(o.judge.t, dir, doc)).changes,
+            () => counts.plansCached++,
+            () => counts.plansPlanned++,
+          );
         } else {
           planned = await cached(
             path.join(o.cacheDir, "plans", `${sha(simulator, "new", JSON.stringify(doc))}.json`),
@@ -180,17 +194,37 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
         unsettled.push(...left);
         verdicts.push(...compareStack(st, planned, new Set(left)));
       }
-      const disagreements = verdicts.filter((v) => v.review !== v.terraform && !(v.deferredRead && v.terraform === "update"));
-      log(`${s.config} "${s.name}": ${verdicts.length} addresses, ${disagreements.length} disagreements, ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      results.push({ scenario: s.name, config: s.config, verdicts, unsettled, review });
+      const disagreements = verdicts.filter(
+        (v) => v.review !== v.terraform && !(v.deferredRead && v.terraform === "update"),
+      );
+      log(
+        `${s.config} "${s.name}": ${verdicts.length} addresses, ${disagreements.length} disagreements, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
+      return { scenario: s.name, config: s.config, verdicts, unsettled, review };
+    };
+
+    const results: ScenarioResult[] = [];
+    for (const [i, s] of g.scenarios.entries()) {
+      try {
+        results.push(await runScenario(i, s));
+      } catch (e) {
+        errors.push(`${s.config} "${s.name}": ${(e as Error).message}`);
+      }
     }
     return results;
   };
 
   const queue = [...groups.values()];
   const results: ScenarioResult[] = [];
+  const errors: string[] = [];
   const worker = async () => {
-    for (let g = queue.shift(); g !== undefined; g = queue.shift()) results.push(...(await runGroup(g)));
+    for (let g = queue.shift(); g !== undefined; g = queue.shift()) {
+      try {
+        results.push(...(await runGroup(g, errors)));
+      } catch (e) {
+        errors.push(`${g.config} (${g.scenarios.map((s) => s.name).join(", ")}): ${(e as Error).message}`);
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency ?? 2, queue.length) }, worker));
 
@@ -202,7 +236,8 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
       for (const c of st.changes) {
         if (c.mode !== "managed" || c.action === "terraform-only") continue;
         changedTypes.add(c.type);
-        for (const a of c.attributes) if (a.replaces !== undefined) replaceCauses.add(`${c.type}.${a.path.replace(/\[\d+\]/g, "")}`);
+        for (const a of c.attributes)
+          if (a.replaces !== undefined) replaceCauses.add(`${c.type}.${a.path.replace(/\[\d+\]/g, "")}`);
       }
     }
   }
@@ -216,6 +251,7 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
     baseTypes: [...baseTypes].sort(),
     changedTypes: [...changedTypes].sort(),
     replaceCauses: [...replaceCauses].sort(),
+    errors,
     states: { cached: counts.statesCached, crafted: counts.statesCrafted },
     plans: { cached: counts.plansCached, planned: counts.plansPlanned },
   };
@@ -223,17 +259,33 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
 
 /** The ForceNew attributes of the rules table (`type.path`), for the coverage report. */
 export function forceNewAttributes(): string[] {
-  return Object.entries(REPLACE_RULES).flatMap(([type, rule]) => [...rule.forceNew, ...Object.keys(rule.forceNewIf ?? {})].map((p) => `${type}.${p}`));
+  return Object.entries(REPLACE_RULES).flatMap(([type, rule]) =>
+    [...rule.forceNew, ...Object.keys(rule.forceNewIf ?? {})].map((p) => `${type}.${p}`),
+  );
 }
 
 /** The app on `config` into `outdir`, without blocking the other group's terraform runs (sources.ts synthesize waits synchronously). */
 function synth(root: string, outdir: string, config: string, what: string): Promise<Record<string, TerraformDoc>> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, MWAA_CONFIG: config, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
-    execFile(process.execPath, ["scripts/run-ts.js", "main.ts"], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 }, (error, _stdout, stderr) => {
-      if (error !== null) reject(new Error(`synth of ${what} failed: ${`${stderr}`.split("\n").filter((l) => l.trim() !== "").slice(-5).join(" | ")}`));
-      else resolve(readSynthFolder(outdir));
-    });
+    execFile(
+      process.execPath,
+      ["scripts/run-ts.js", "main.ts"],
+      { cwd: root, env, maxBuffer: 64 * 1024 * 1024 },
+      (error, _stdout, stderr) => {
+        if (error !== null)
+          reject(
+            new Error(
+              `synth of ${what} failed: ${`${stderr}`
+                .split("\n")
+                .filter((l) => l.trim() !== "")
+                .slice(-5)
+                .join(" | ")}`,
+            ),
+          );
+        else resolve(readSynthFolder(outdir));
+      },
+    );
   });
 }
 

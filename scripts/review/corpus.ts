@@ -38,55 +38,162 @@ const ex = "config/examples/";
 /** The new bundle of a Lambda: a different code hash, as a changed handler gives. */
 function newLambdaCode(stacks: Record<string, StackJson>): void {
   for (const doc of Object.values(stacks)) {
-    for (const fn of Object.values(doc.resource?.aws_lambda_function ?? {})) fn.source_code_hash = "bmV3IGNvZGUgb2YgdGhlIGZ1bmN0aW9uIGJ1bmRsZQ==";
+    for (const fn of Object.values(doc.resource?.aws_lambda_function ?? {}))
+      fn.source_code_hash = "bmV3IGNvZGUgb2YgdGhlIGZ1bmN0aW9uIGJ1bmRsZQ==";
   }
 }
 
 export const SCENARIOS: readonly Scenario[] = [
   // config/example.json: Airflow 3.3.1, a created VPC without NAT, an internal ALB with ACM.
-  { name: "environment class", config: EXAMPLE, head: (c) => void (c.environments[0].airflow.environmentClass = "mw1.medium") },
-  { name: "workers", config: EXAMPLE, head: (c) => Object.assign(c.environments[0].airflow, { minWorkers: 2, maxWorkers: 10 }) },
+  {
+    name: "environment class",
+    config: EXAMPLE,
+    head: (c) => void (c.environments[0].airflow.environmentClass = "mw1.medium"),
+  },
+  {
+    name: "workers",
+    config: EXAMPLE,
+    head: (c) => Object.assign(c.environments[0].airflow, { minWorkers: 2, maxWorkers: 10 }),
+  },
   { name: "Airflow 3 minor down", config: EXAMPLE, head: (c) => void (c.environments[0].airflow.version = "3.2.1") },
-  { name: "Airflow 3 minor up", config: EXAMPLE, base: (c) => void (c.environments[0].airflow.version = "3.2.1"), head: (c) => void (c.environments[0].airflow.version = "3.3.1") },
+  {
+    name: "Airflow 3 minor up",
+    config: EXAMPLE,
+    base: (c) => void (c.environments[0].airflow.version = "3.2.1"),
+    head: (c) => void (c.environments[0].airflow.version = "3.3.1"),
+  },
   { name: "environment name", config: EXAMPLE, head: (c) => void (c.environments[0].name = "analytics-stg") },
-  { name: "KMS key", config: EXAMPLE, head: (c) => void (c.environments[0].kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9") },
+  {
+    name: "KMS key",
+    config: EXAMPLE,
+    head: (c) =>
+      void (c.environments[0].kmsKeyArn =
+        "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"),
+  },
   { name: "VPC CIDR", config: EXAMPLE, head: (c) => void (c.environments[0].network.create.cidr = "10.21.0.0/16") },
-  { name: "NAT gateways 0 to 1", config: EXAMPLE, head: (c) => void (c.environments[0].network.create.natGateways = 1) },
+  {
+    name: "NAT gateways 0 to 1",
+    config: EXAMPLE,
+    head: (c) => void (c.environments[0].network.create.natGateways = 1),
+  },
   { name: "ALB scheme", config: EXAMPLE, head: (c) => void (c.environments[0].access.scheme = "internet-facing") },
-  { name: "domain", config: EXAMPLE, head: (c) => void (c.environments[0].access.domainName = "airflow2.dev.example.com") },
-  { name: "tags only", config: EXAMPLE, head: (c) => void (c.environments[0].tags.owner = "data-platform@example.com") },
+  {
+    name: "domain",
+    config: EXAMPLE,
+    head: (c) => void (c.environments[0].access.domainName = "airflow2.dev.example.com"),
+  },
+  {
+    name: "tags only",
+    config: EXAMPLE,
+    head: (c) => void (c.environments[0].tags.owner = "data-platform@example.com"),
+  },
   {
     name: "requirements",
     config: EXAMPLE,
-    head: (c, f) => void (c.environments[0].artifacts.requirements = f.derive("airflow/requirements.txt", (copy) => appendLine(copy, "acme-dbt-runner==1.0.0"))),
+    head: (c, f) =>
+      void (c.environments[0].artifacts.requirements = f.derive("airflow/requirements.txt", (copy) =>
+        appendLine(copy, "acme-dbt-runner==1.0.0"),
+      )),
   },
-  { name: "DAGs", config: EXAMPLE, head: (c, f) => void (c.environments[0].artifacts.dagsDir = f.derive("airflow/dags", (copy) => appendLine(`${copy}/hello_private_mwaa.py`, "# reviewed"))) },
-  { name: "plugins", config: EXAMPLE, head: (c, f) => void (c.environments[0].artifacts.pluginsDir = f.derive("airflow/plugins", (copy) => appendLine(`${copy}/acme_plugin.py`, "# reviewed"))) },
+  {
+    name: "DAGs",
+    config: EXAMPLE,
+    head: (c, f) =>
+      void (c.environments[0].artifacts.dagsDir = f.derive("airflow/dags", (copy) =>
+        appendLine(`${copy}/hello_private_mwaa.py`, "# reviewed"),
+      )),
+  },
+  {
+    name: "plugins",
+    config: EXAMPLE,
+    head: (c, f) =>
+      void (c.environments[0].artifacts.pluginsDir = f.derive("airflow/plugins", (copy) =>
+        appendLine(`${copy}/acme_plugin.py`, "# reviewed"),
+      )),
+  },
   { name: "Lambda code", config: EXAMPLE, head: () => undefined, headStacks: newLambdaCode },
-  { name: "log retention", config: EXAMPLE, head: (c) => void (c.environments[0].monitoring = { logRetentionDays: 90 }) },
+  {
+    name: "log retention",
+    config: EXAMPLE,
+    head: (c) => void (c.environments[0].monitoring = { logRetentionDays: 90 }),
+  },
 
   // dev-and-prod: two stacks, Airflow 2.10.3, NAT gateways.
-  { name: "Airflow 2 minor up (prod)", config: `${ex}dev-and-prod.json`, head: (c) => void (c.environments[1].airflow.version = "2.11.0") },
-  { name: "NAT gateways 2 to 1 (prod)", config: `${ex}dev-and-prod.json`, head: (c) => void (c.environments[1].network.create.natGateways = 1) },
+  {
+    name: "Airflow 2 minor up (prod)",
+    config: `${ex}dev-and-prod.json`,
+    head: (c) => void (c.environments[1].airflow.version = "2.11.0"),
+  },
+  {
+    name: "NAT gateways 2 to 1 (prod)",
+    config: `${ex}dev-and-prod.json`,
+    head: (c) => void (c.environments[1].network.create.natGateways = 1),
+  },
 
   // sso: Airflow 2 with an OIDC sign-in Lambda.
-  { name: "Airflow major up (refused)", config: `${ex}sso.json`, head: (c) => void (c.environments[0].airflow.version = "3.3.1") },
-  { name: "adding sign-in", config: `${ex}sso.json`, base: (c) => void delete c.environments[0].access.sso, head: () => undefined },
+  {
+    name: "Airflow major up (refused)",
+    config: `${ex}sso.json`,
+    head: (c) => void (c.environments[0].airflow.version = "3.3.1"),
+  },
+  {
+    name: "adding sign-in",
+    config: `${ex}sso.json`,
+    base: (c) => void delete c.environments[0].access.sso,
+    head: () => undefined,
+  },
 
   // migrate-to-airflow3: the side-by-side migration.
-  { name: "migration start", config: `${ex}migrate-to-airflow3.json`, base: (c) => void delete c.environments[0].migration, head: () => undefined },
-  { name: "migration cutover", config: `${ex}migrate-to-airflow3.json`, head: (c) => void (c.environments[0].migration.serve = "candidate") },
+  {
+    name: "migration start",
+    config: `${ex}migrate-to-airflow3.json`,
+    base: (c) => void delete c.environments[0].migration,
+    head: () => undefined,
+  },
+  {
+    name: "migration cutover",
+    config: `${ex}migrate-to-airflow3.json`,
+    head: (c) => void (c.environments[0].migration.serve = "candidate"),
+  },
 
   // sso-airflow3-cognito: Airflow 3.0.6 in an existing VPC.
-  { name: "Airflow 3 down to 2.11", config: `${ex}sso-airflow3-cognito.json`, head: (c) => void (c.environments[0].airflow.version = "2.11.0") },
-  { name: "private subnets", config: `${ex}sso-airflow3-cognito.json`, head: (c) => void (c.environments[0].network.privateSubnetIds[1] = "subnet-0a1b2c3d4e5f60755") },
+  {
+    name: "Airflow 3 down to 2.11",
+    config: `${ex}sso-airflow3-cognito.json`,
+    head: (c) => void (c.environments[0].airflow.version = "2.11.0"),
+  },
+  {
+    name: "private subnets",
+    config: `${ex}sso-airflow3-cognito.json`,
+    head: (c) => void (c.environments[0].network.privateSubnetIds[1] = "subnet-0a1b2c3d4e5f60755"),
+  },
 
   // The other network shapes: one change each.
-  { name: "endpoints role: tags", config: `${ex}endpoints-role.json`, head: (c) => void (c.environments[0].tags.owner = "platform") },
-  { name: "endpoints by the VPC owner: class", config: `${ex}endpoints-vpc-owner.json`, head: (c) => void (c.environments[0].airflow.environmentClass = "mw1.medium") },
-  { name: "evaluation host type", config: `${ex}evaluation-access.json`, head: (c) => void (c.environments[0].access.evaluationHost.instanceType = "t4g.micro") },
-  { name: "peered CIDRs", config: `${ex}peering.json`, head: (c) => void c.environments[0].network.peering.peerCidrs.push("10.61.0.0/16") },
-  { name: "transit gateway routes", config: `${ex}transit-gateway.json`, head: (c) => void c.environments[0].network.transitGateway.routedCidrs.push("192.168.0.0/16") },
+  {
+    name: "endpoints role: tags",
+    config: `${ex}endpoints-role.json`,
+    head: (c) => void (c.environments[0].tags.owner = "platform"),
+  },
+  {
+    name: "endpoints by the VPC owner: class",
+    config: `${ex}endpoints-vpc-owner.json`,
+    head: (c) => void (c.environments[0].airflow.environmentClass = "mw1.medium"),
+  },
+  {
+    name: "evaluation host type",
+    config: `${ex}evaluation-access.json`,
+    head: (c) => void (c.environments[0].access.evaluationHost.instanceType = "t4g.micro"),
+  },
+  {
+    name: "peered CIDRs",
+    config: `${ex}peering.json`,
+    head: (c) => void c.environments[0].network.peering.peerCidrs.push("10.61.0.0/16"),
+  },
+  {
+    name: "transit gateway routes",
+    config: `${ex}transit-gateway.json`,
+    head: (c) => void c.environments[0].network.transitGateway.routedCidrs.push("192.168.0.0/16"),
+  },
 ];
 
 /** Appends a line to a text file (a scenario's change to a copied artifact). */

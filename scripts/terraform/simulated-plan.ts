@@ -259,7 +259,8 @@ export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema
  */
 export function sensitivePaths(marks: Json | undefined, at: Json[] = []): Json[] {
   if (marks === true) return [at];
-  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...at, { type: "index", value: i }]));
+  // An index step's key is a typed cty JSON value (marshalPaths: ctyjson.Marshal(key, cty.DynamicPseudoType)).
+  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...at, { type: "index", value: { value: i, type: "number" } }]));
   if (isObj(marks)) return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...at, { type: "get_attr", value: k }]));
   return [];
 }
