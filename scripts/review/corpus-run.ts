@@ -79,7 +79,7 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
   const baseTypes = new Set<string>();
   for (const s of o.scenarios) {
     const base = JSON.parse(fs.readFileSync(path.join(o.root, s.config), "utf8")) as ConfigJson;
-    s.base?.(base, derivedFiles(o.root, path.join(o.scratch, "files", sha(s.name, "base"))));
+    s.base?.(base, derivedFiles(o.root, path.join(o.root, ".cache", "review-corpus-files", sha(s.name, "base"))));
     const id = sha(s.config, JSON.stringify(base));
     const g = groups.get(id) ?? { id, config: s.config, base, scenarios: [] };
     g.scenarios.push(s);
@@ -151,8 +151,8 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
 
     const runScenario = async (i: number, s: Scenario): Promise<ScenarioResult> => {
       const started = Date.now();
-      const head = JSON.parse(JSON.stringify(g.base)) as ConfigJson;
-      s.head(head, derivedFiles(o.root, path.join(o.scratch, "files", sha(s.name, "head"))));
+      const head = JSON.parse(fs.readFileSync(path.join(o.root, s.config), "utf8")) as ConfigJson;
+      s.head(head, derivedFiles(o.root, path.join(o.root, ".cache", "review-corpus-files", sha(s.name, "head"))));
       const headConfig = path.join(work, `head-${i}.json`);
       fs.writeFileSync(headConfig, JSON.stringify(head, null, 2));
       const headOut = path.join(work, `head-${i}-out`);
@@ -289,6 +289,7 @@ function synth(root: string, outdir: string, config: string, what: string): Prom
   });
 }
 
+/** Derived artifacts live inside the project (the config accepts only paths relative to its root), in a folder git ignores. */
 function derivedFiles(root: string, dir: string) {
   return {
     derive(rel: string, change: (copy: string) => void): string {
@@ -296,7 +297,7 @@ function derivedFiles(root: string, dir: string) {
       fs.rmSync(copy, { recursive: true, force: true });
       fs.cpSync(path.join(root, rel), copy, { recursive: true });
       change(copy);
-      return copy;
+      return path.relative(root, copy);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The review's scenario corpus: realistic changes to the shipped configs, each a JSON edit of one
- * config (the head; some edit the base too), that __tests__/review-corpus.test.ts synthesizes and
+ * config: the head is the shipped config with `head` applied, the base the shipped config with `base`
+ * applied (or the shipped config itself), that __tests__/review-corpus.test.ts synthesizes and
  * plans with the real provider (./corpus-run.ts) to check that the rules table and Terraform agree
  * on every address. Data only.
  */
@@ -26,7 +27,7 @@ export interface Scenario {
   readonly config: string;
   /** Turns the shipped config into the base. @default - the shipped config is the base */
   readonly base?: (c: ConfigJson, files: DerivedFiles) => void;
-  /** Turns the base into the head. */
+  /** Turns the shipped config into the head. */
   readonly head: (c: ConfigJson, files: DerivedFiles) => void;
   /** Changes the head's synthesized stacks (a Lambda code change comes from the project, not the config). @default - none */
   readonly headStacks?: (stacks: Record<string, StackJson>) => void;
@@ -182,7 +183,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "evaluation host type",
     config: `${ex}evaluation-access.json`,
-    head: (c) => void (c.environments[0].access.evaluationHost.instanceType = "t4g.micro"),
+    head: (c) => void (c.environments[0].access.evaluationHost.instanceType = "t3.nano"),
   },
   {
     name: "peered CIDRs",
@@ -193,6 +194,31 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "transit gateway routes",
     config: `${ex}transit-gateway.json`,
     head: (c) => void c.environments[0].network.transitGateway.routedCidrs.push("192.168.0.0/16"),
+  },
+  {
+    name: "evaluation: environment name",
+    config: `${ex}evaluation-access.json`,
+    head: (c) => void (c.environments[0].name = "analytics-eval2"),
+  },
+  {
+    name: "peer VPC",
+    config: `${ex}peering.json`,
+    head: (c) => void (c.environments[0].network.peering.peerVpcId = "vpc-0a1b2c3d4e5f60799"),
+  },
+  {
+    name: "transit gateway",
+    config: `${ex}transit-gateway.json`,
+    head: (c) => void (c.environments[0].network.transitGateway.transitGatewayId = "tgw-0a1b2c3d4e5f60799"),
+  },
+  {
+    name: "MWAA environment name",
+    config: `${ex}dev-and-prod.json`,
+    head: (c) => void (c.environments[0].environmentName = "analytics-dev-2"),
+  },
+  {
+    name: "bucket name",
+    config: `${ex}dev-and-prod.json`,
+    head: (c) => void (c.environments[0].bucket = { name: "analytics-dev-artifacts-2" }),
   },
 ];
 
