@@ -78,6 +78,8 @@ interface PreparedFiles {
   readonly candidateArtifactFiles?: MwaaArtifactFiles;
   readonly workerCountCode?: LambdaCode;
   readonly signInCode?: LambdaCode;
+  readonly airflowApplyCode?: LambdaCode;
+  readonly airflowBackupCode?: LambdaCode;
 }
 
 /**
@@ -94,6 +96,9 @@ function prepareAssets(config: Config, configFile: string, root: string, pythonE
   const signInCode = config.environments.some((env) => env.access?.sso !== undefined)
     ? bundleLambda({ entry: path.join(root, "lambda", "login", "handler.ts"), cacheDir: lambdaCache, name: "login" })
     : undefined;
+  const bundleIf = (needed: boolean, name: string) => (needed ? bundleLambda({ entry: path.join(root, "lambda", name, "handler.ts"), cacheDir: lambdaCache, name }) : undefined);
+  const airflowApplyCode = bundleIf(config.environments.some((env) => (env.airflowState?.pools.length ?? 0) + (env.airflowState?.variables.length ?? 0) > 0), "airflow-apply");
+  const airflowBackupCode = bundleIf(config.environments.some((env) => env.airflowState?.backup !== undefined), "airflow-backup");
   const prepare = (artifacts: NonNullable<Config["environments"][number]["artifacts"]>, version: keyof typeof AIRFLOW_VERSIONS, field: string): MwaaArtifactFiles | undefined => {
     try {
       // Wheels for the Python of that environment's Airflow version.
@@ -110,6 +115,8 @@ function prepareAssets(config: Config, configFile: string, root: string, pythonE
     return {
       workerCountCode,
       signInCode,
+      ...(airflowApplyCode !== undefined ? { airflowApplyCode } : {}),
+      ...(airflowBackupCode !== undefined ? { airflowBackupCode } : {}),
       ...(env.artifacts !== undefined ? { artifactFiles: prepare(env.artifacts, env.airflow.version, `environments[${i}].artifacts`) } : {}),
       ...(candidate?.artifacts !== undefined ? { candidateArtifactFiles: prepare(candidate.artifacts, candidate.airflow.version, `environments[${i}].migration.candidate.artifacts`) } : {}),
     };

@@ -77,6 +77,158 @@ export interface EnvironmentProps {
    * @default - none
    */
   readonly migration?: MigrationProps;
+  /**
+   * Connections, variables and pools as code, and their backup (README, "What lives inside the environment").
+   * @default - none
+   */
+  readonly airflowState?: AirflowStateProps;
+}
+
+/** Connections, variables and pools as code, and their backup (README, "What lives inside the environment"). */
+export interface AirflowStateProps {
+  /**
+   * Airflow's Secrets Manager backend.
+   * @default - none
+   */
+  readonly secretsBackend?: SecretsBackendProps;
+  /**
+   * Pools applied through InvokeRestApi.
+   * @default []
+   */
+  readonly pools?: PoolProps[];
+  /**
+   * Plain variables applied through InvokeRestApi.
+   * @default []
+   */
+  readonly variables?: AirflowStateVariableProps[];
+  /**
+   * Scheduled backup to the environment bucket.
+   * @default - none
+   */
+  readonly backup?: BackupProps;
+}
+
+/** Scheduled backup to the environment bucket. */
+export interface BackupProps {
+  /**
+   * Hours between backups.
+   * @default 24
+   */
+  readonly everyHours?: number;
+  /**
+   * Key prefix in the environment bucket.
+   * @default "airflow-state/"
+   */
+  readonly prefix?: string;
+  /**
+   * Days a backup (and its older versions) is kept.
+   * @default 90
+   */
+  readonly retentionDays?: number;
+}
+
+/** The `airflowState.variable` block. */
+export interface AirflowStateVariableProps {
+  /**
+   * Variable key.
+   */
+  readonly key: string;
+  /**
+   * Value, in the config and the state: nothing secret.
+   */
+  readonly value: string;
+  /**
+   * Description.
+   * @default ""
+   */
+  readonly description?: string;
+}
+
+/** The `airflowState.pool` block. */
+export interface PoolProps {
+  /**
+   * Pool name.
+   */
+  readonly name: string;
+  /**
+   * Slots.
+   */
+  readonly slots: number;
+  /**
+   * Description.
+   * @default ""
+   */
+  readonly description?: string;
+  /**
+   * Deferred tasks take slots (Airflow 2.7 and later).
+   * @default false
+   */
+  readonly includeDeferred?: boolean;
+}
+
+/** Airflow's Secrets Manager backend. */
+export interface SecretsBackendProps {
+  /**
+   * Secret name prefix of connections.
+   * @default "airflow/connections"
+   */
+  readonly connectionsPrefix?: string;
+  /**
+   * Secret name prefix of variables.
+   * @default "airflow/variables"
+   */
+  readonly variablesPrefix?: string;
+  /**
+   * Customer managed key of the secrets; the execution role may decrypt with it through Secrets Manager.
+   * @default - aws/secretsmanager
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Connections kept as secrets. Values are set outside Terraform (README).
+   * @default []
+   */
+  readonly connections?: ConnectionProps[];
+  /**
+   * Secret variables. Values are set outside Terraform (README).
+   * @default []
+   */
+  readonly variables?: VariableProps[];
+}
+
+/** The `airflowState.secretsBackend.variable` block. */
+export interface VariableProps {
+  /**
+   * Variable id; the secret is <prefix>/<name>.
+   */
+  readonly name: string;
+  /**
+   * Secret description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Use this existing secret instead of creating one (its name must be <prefix>/<name> for the backend to find it).
+   * @default - a secret is created, without a value
+   */
+  readonly existingSecretArn?: string;
+}
+
+/** The `airflowState.secretsBackend.connection` block. */
+export interface ConnectionProps {
+  /**
+   * Connection id; the secret is <prefix>/<name>.
+   */
+  readonly name: string;
+  /**
+   * Secret description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Use this existing secret instead of creating one (its name must be <prefix>/<name> for the backend to find it).
+   * @default - a secret is created, without a value
+   */
+  readonly existingSecretArn?: string;
 }
 
 /** A side-by-side migration in progress (README, "Migrating to Airflow 3"). */

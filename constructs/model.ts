@@ -18,6 +18,7 @@ import { checkNetworkAccess, defaultServiceEndpoints, peeringSchema, transitGate
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./model-ref";
+import { airflowStateSchema } from "./model-state";
 import { DEFAULT_METRIC_NAMESPACE } from "../lambda/worker-count/contract";
 
 /**
@@ -307,6 +308,7 @@ export const environmentSchema = z
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
     migration: migrationSchema.optional().describe("A side-by-side migration in progress (README, \"Migrating to Airflow 3\"). @default - none"),
+    airflowState: airflowStateSchema.optional().describe("Connections, variables and pools as code, and their backup (README, \"What lives inside the environment\"). @default - none"),
   })
   .superRefine((env, ctx) => {
     // zod runs refinements on objects with invalid fields too: check only what parsed.

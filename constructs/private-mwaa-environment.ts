@@ -10,6 +10,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AccessHost } from "./access-host";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
+import { AirflowStateManager, secretsBackendOptions } from "./airflow-state";
 import type { ArtifactUploads } from "./artifact-uploads";
 import { addAirflowEnvironment, type AirflowEnvironment } from "./airflow-environment";
 import { parseEnvironment } from "./config";
@@ -64,6 +65,10 @@ export interface PrivateMwaaEnvironmentProps extends EnvironmentProps {
   readonly workerCountCode?: LambdaCode;
   /** The sign-in Lambda bundle, used with `access.sso`. @default - the bundle shipped with the package */
   readonly signInCode?: LambdaCode;
+  /** The pools/variables apply Lambda bundle, used with `airflowState`. @default - the bundle shipped with the package */
+  readonly airflowApplyCode?: LambdaCode;
+  /** The backup Lambda bundle, used with `airflowState.backup`. @default - the bundle shipped with the package */
+  readonly airflowBackupCode?: LambdaCode;
   /**
    * The candidate's files, prepared from `migration.candidate.artifacts` like `artifactFiles`.
    * @default - nothing uploaded; required when `migration.candidate.artifacts` is set
@@ -119,7 +124,7 @@ export class PrivateMwaaEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
-    const { artifactFiles, candidateArtifactFiles, workerCountCode, signInCode, ...environmentProps } = props;
+    const { artifactFiles, candidateArtifactFiles, workerCountCode, signInCode, airflowApplyCode, airflowBackupCode, ...environmentProps } = props;
     const config = parseEnvironment(environmentProps, `${id} props`);
     if (config.artifacts !== undefined && artifactFiles === undefined) {
       throw new ConfigError([`${id} props: artifactFiles: required with artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
@@ -130,6 +135,8 @@ export class PrivateMwaaEnvironment extends Construct {
     const codes = {
       workerCount: config.monitoring.workerCount ? lambdaCode(id, "workerCountCode", workerCountCode, "worker-count") : undefined,
       signIn: config.access?.sso !== undefined ? lambdaCode(id, "signInCode", signInCode, "login") : undefined,
+      airflowApply: hasApply(config) ? lambdaCode(id, "airflowApplyCode", airflowApplyCode, "airflow-apply") : undefined,
+      airflowBackup: config.airflowState?.backup !== undefined ? lambdaCode(id, "airflowBackupCode", airflowBackupCode, "airflow-backup") : undefined,
     };
     this.config = config;
     const { name, tags } = config;
@@ -188,7 +195,7 @@ export class PrivateMwaaEnvironment extends Construct {
         partition: partition.partition,
         artifactFiles: files,
         keyPrefix: own === this ? "" : `${envName}/`,
-        configurationOptions: baseUrlOption(airflow, webHost),
+        configurationOptions: baseUrlOption(airflow, webHost, config.airflowState),
         extraSecurityGroupIds: this.extraSecurityGroupIds,
         endpointsProvider,
       });
@@ -227,6 +234,11 @@ export class PrivateMwaaEnvironment extends Construct {
     }
     for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) this.addMonitoring(env, codes.workerCount);
     ({ workerCount: this.workerCount, dashboard: this.dashboard } = this.current);
+    if (config.airflowState !== undefined) {
+      for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) {
+        this.addAirflowState(env, config.airflowState, codes, account.accountId, partition.partition);
+      }
+    }
     this.alarms = this.current.alarms!;
   }
 
@@ -367,6 +379,32 @@ export class PrivateMwaaEnvironment extends Construct {
     });
   }
 
+  /** Secrets, the apply invocation and the backup of what lives inside one environment. */
+  private addAirflowState(env: AirflowEnvironment, state: NonNullable<Environment["airflowState"]>, codes: { airflowApply?: LambdaCode; airflowBackup?: LambdaCode }, accountId: string, partition: string): void {
+    const { config } = this;
+    new AirflowStateManager(env.scope, "AirflowState", {
+      environmentName: env.name,
+      region: config.region,
+      accountId,
+      partition,
+      state,
+      executionRole: env.executionRole,
+      environment: env.environment.resource,
+      bucketName: this.bucket.bucketName,
+      bucketArn: this.bucket.bucketArn,
+      bucketKmsKeyArn: config.kmsKeyArn,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      applyCode: codes.airflowApply,
+      backupCode: codes.airflowBackup,
+      namespace: config.monitoring.metricNamespace,
+      alarmTopicArn: config.monitoring.alarmTopicArn,
+      logRetentionDays: config.monitoring.logRetentionDays,
+      logKmsKeyArn: config.kmsKeyArn,
+      tags: config.tags,
+    });
+  }
+
   /** The https URL people open; undefined without `access`. */
   get url(): string | undefined {
     const { access } = this.config;
@@ -379,6 +417,12 @@ export class PrivateMwaaEnvironment extends Construct {
     const hosts = webHosts(this.config);
     return hosts === undefined ? undefined : `https://${hosts.candidate}`;
   }
+}
+
+/** Whether the apply Lambda has anything to apply. */
+function hasApply(config: Environment): boolean {
+  const state = config.airflowState;
+  return state !== undefined && (state.pools.length > 0 || state.variables.length > 0);
 }
 
 /** Listener rule priority of the candidate's host name: after every sign-in rule, before the default action. */
@@ -402,8 +446,8 @@ function webHosts(config: Environment): { domain: string; candidate: string } | 
  * Without a domain nothing is set: the ALB's `*.elb.amazonaws.com` name is not one a public
  * certificate can name (ACM issues only for domains you control), so it is not the name people open.
  */
-function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefined): Record<string, string> {
-  const options = { ...airflow.configurationOptions };
+function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefined, state?: Environment["airflowState"]): Record<string, string> {
+  const options = { ...secretsBackendOptions(state), ...airflow.configurationOptions };
   if (webHost !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = webHost;
   return options;
 }

@@ -199,6 +199,20 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     forceNew: ["function_name", "package_type", "tenancy_config"],
     source: `${PROVIDER} internal/service/lambda/function.go`,
   },
+  aws_lambda_invocation: {
+    forceNew: ["function_name", "qualifier", "triggers"],
+    source: `${PROVIDER} internal/service/lambda/invocation.go`,
+  },
+  aws_secretsmanager_secret: {
+    forceNew: [],
+    unverified: ["name", "name_prefix", "kms_key_id", "description", "recovery_window_in_days"],
+    source: `${PROVIDER} internal/service/secretsmanager/secret.go`,
+  },
+  aws_s3_bucket_lifecycle_configuration: {
+    forceNew: [],
+    unverified: ["bucket", "expected_bucket_owner", "rule"],
+    source: `${PROVIDER} internal/service/s3/bucket_lifecycle_configuration.go`,
+  },
   aws_lambda_function_event_invoke_config: {
     forceNew: ["function_name", "qualifier"],
     source: `${PROVIDER} internal/service/lambda/function_event_invoke_config.go`,
