@@ -222,6 +222,23 @@ export const monitoringSchema = z
   })
   .prefault({});
 
+/**
+ * Inputs of the cost estimate only (the Infracost usage file synth writes); nothing in AWS changes.
+ * The default metadata size is Infracost's own "small" default for aws_mwaa_environment
+ * (infracost/infracost@95ba4f4 infracost-usage-defaults.small.yml: meta_database_gb: 50).
+ */
+export const costSchema = z
+  .strictObject({
+    metadataDatabaseGb: int(1, 100000).default(50).describe("Metadata database size in GB the cost estimate assumes (Infracost's meta_database_gb). @default 50"),
+    averageWorkers: z
+      .number({ error: "a number of workers from 1 to 25" })
+      .min(1, { error: "a number of workers from 1 to 25" })
+      .max(25, { error: "a number of workers from 1 to 25" })
+      .optional()
+      .describe("Workers running on average over a month, for the estimate (between minWorkers and maxWorkers; 2.5 is fine). @default - minWorkers"),
+  })
+  .prefault({});
+
 const policyStatementSchema = z.strictObject({
   sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional().describe("Statement id. @default - none"),
   effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow").describe('Allow or Deny. @default "Allow"'),
@@ -301,6 +318,7 @@ export const environmentSchema = z
     executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
     endpoints: endpointsSchema.describe("Who creates the customer managed endpoints. @default {\"createdBy\": \"stack\"}"),
     monitoring: monitoringSchema.describe("Log groups, worker-count metric, dashboard, alarms."),
+    cost: costSchema.describe("What the cost estimate assumes (infracost-usage.yml beside each stack). @default {}"),
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
     migration: migrationSchema.optional().describe("A side-by-side migration in progress (README, \"Migrating to Airflow 3\"). @default - none"),
