@@ -16,6 +16,8 @@ export interface RenderOptions {
   readonly base?: string;
   /** What the head was: "working tree" or a folder. */
   readonly head?: string;
+  /** The config both sides were synthesized from (MWAA_CONFIG), when the review synthesized one. */
+  readonly config?: string;
   /** Longest value shown before it is cut with "…". @default 100 */
   readonly maxValueLength?: number;
 }
@@ -275,6 +277,8 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   const from = options.base !== undefined ? `base ${code(options.base)}` : "base";
   const to = options.head !== undefined ? `head ${code(options.head)}` : "head";
   out.push(`Compares the synthesized Terraform JSON of ${from} with ${to}, per stack (no AWS credentials, no Terraform state).`, "");
+  const names = review.stacks.map((s) => code(s.name)).join(", ");
+  out.push(`${options.config !== undefined ? `Config ${code(options.config)}; s` : "S"}tacks compared: ${names === "" ? "_(none)_" : names}.`, "");
 
   if (review.protectedAtRisk.length > 0) {
     const what: Record<string, string> = { replace: "replaced", delete: "destroyed", "address-change": "replaced: destroyed and created again (address changed)", "stack-removed": "left behind by a removed stack, destroyed when that stack is" };
@@ -303,6 +307,7 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
 
   for (const s of review.stacks) {
     out.push(`### Stack ${code(s.name)}`, "");
+    if (s.unitChanges !== undefined) out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: README "What it costs")`, "");
     if (s.status === "new") out.push(...newStack(s));
     else if (s.status === "removed") out.push(...removedStack(s));
     else if (s.status === "unchanged") out.push("No changes.", "");
