@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { parseConfig } from "../constructs/config";
 import type { EnvironmentInput } from "../constructs/model";
 import { INFRACOST_MWAA_USAGE_KEYS, INFRACOST_USAGE_VERSION, mwaaUsage, usageFileText } from "../scripts/cost/infracost-usage";
+import { infracostConfig } from "../scripts/cost/infracost-config";
 import { type StackJson, billableUnits, unitChanges, unitsLine } from "../scripts/cost/units";
 import { diffStacks, type TerraformDoc } from "../scripts/review/diff";
 import { renderMarkdown } from "../scripts/review/render";
@@ -173,5 +174,25 @@ describe("the review shows how a change moves the units", () => {
     const before = { environments: [], interfaceEndpoints: 0, endpointAzs: 0, loadBalancers: 1, natGateways: 1, accessHosts: 0 };
     const after = { environments: [], interfaceEndpoints: 11, endpointAzs: 22, loadBalancers: 1, natGateways: 0, accessHosts: 0 };
     expect(unitChanges(before, after)).toEqual(["+22 endpoint-AZ hours", "-1 NAT gateway"]);
+  });
+});
+
+describe("the Infracost config file for a cdktf output folder", () => {
+  test("one project per stack with its usage file, paths relative to where infracost runs", () => {
+    // GIVEN an output folder with two stacks, one with a usage file (a base synth of older code may have none)
+    const dir = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "infracost-config-"));
+    try {
+      const manifest = { stacks: { b: { name: "b", synthesizedStackPath: "stacks/b/cdk.tf.json" }, a: { name: "a", synthesizedStackPath: "stacks/a/cdk.tf.json" } } };
+      for (const s of ["a", "b"]) fs.mkdirSync(path.join(dir, "out", "stacks", s), { recursive: true });
+      fs.writeFileSync(path.join(dir, "out", "manifest.json"), JSON.stringify(manifest));
+      fs.writeFileSync(path.join(dir, "out", "stacks", "a", "infracost-usage.yml"), "version: 0.1\nresource_usage: {}\n");
+      // WHEN the config is written THEN Infracost's config format (version 0.1, projects with path, name, usage_file)
+      expect(infracostConfig(path.join(dir, "out"), dir)).toBe(
+        ["version: 0.1", "projects:", '  - path: "out/stacks/a"', '    name: "a"', '    usage_file: "out/stacks/a/infracost-usage.yml"', '  - path: "out/stacks/b"', '    name: "b"', ""].join("\n"),
+      );
+      expect(() => infracostConfig(path.join(dir, "nothing"), dir)).toThrow(/no manifest\.json/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
