@@ -362,7 +362,7 @@ function checkClassLimits(a: AirflowInput, ctx: z.RefinementCtx, at: (string | n
   ];
   for (const [field, [min, max]] of ranges) {
     const v = a[field];
-    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: `from ${min} to ${max} for ${cls}` });
+    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: min === max ? `must be ${min} for ${cls}` : `from ${min} to ${max} for ${cls}` });
   }
   if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
     ctx.addIssue({ code: "custom", path: [...at, "minWebservers"], message: "at most maxWebservers" });
