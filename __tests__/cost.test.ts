@@ -196,3 +196,22 @@ describe("the Infracost config file for a cdktf output folder", () => {
     }
   });
 });
+
+describe("the README's cost section", () => {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## What it costs"), readme.indexOf("## Architecture"));
+
+  test("quotes the units synth prints for the example", () => {
+    // GIVEN the line the README quotes WHEN the example is synthesized and counted THEN it is that line
+    const example = JSON.parse(fs.readFileSync(path.join(ROOT, "config", "example.json"), "utf8")) as { environments: EnvironmentInput[] };
+    const quoted = /```text\n\s+(\S+)\s+billed by the hour: (.*)\n```/.exec(section);
+    expect(quoted?.[1]).toBe(example.environments[0]?.name);
+    expect(quoted?.[2]).toBe(unitsLine(billableUnits(stackOf(example.environments[0] as EnvironmentInput))));
+  });
+
+  test("lists exactly Infracost's usage keys and names the secret the workflow reads", () => {
+    const keys = [...section.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+    expect(keys).toEqual([...INFRACOST_MWAA_USAGE_KEYS]);
+    expect(section).toContain("**`INFRACOST_API_KEY`**");
+  });
+});
