@@ -73,6 +73,12 @@ describe("billable units", () => {
     expect(billableUnits(stack)).toMatchObject({ accessHosts: 1, natGateways: 2, loadBalancers: 1, interfaceEndpoints: 1, endpointAzs: 3, environments: [] });
   });
 
+  test("counts a hand-written stack leaves out take MWAA's defaults for its class", () => {
+    // GIVEN environments with no counts set WHEN counted THEN mw1.small 2 schedulers, 1-10 workers, 2 web servers; mw1.micro 1, 1-1, 1
+    expect(billableUnits(ENV({})).environments[0]).toMatchObject({ environmentClass: "mw1.small", schedulers: 2, minWorkers: 1, maxWorkers: 10, minWebservers: 2, maxWebservers: 2 });
+    expect(billableUnits(ENV({ environment_class: "mw1.micro" })).environments[0]).toMatchObject({ schedulers: 1, minWorkers: 1, maxWorkers: 1, minWebservers: 1, maxWebservers: 1 });
+  });
+
   test("endpoint subnets known only at apply time make the endpoint-AZs unknown, not 0", () => {
     const stack = { resource: { aws_vpc_endpoint: { E: { vpc_endpoint_type: "Interface", subnet_ids: "${var.subnets}" } } } } as unknown as StackJson;
     expect(billableUnits(stack).endpointAzs).toBeUndefined();

@@ -4,6 +4,7 @@
  * without a change here. Prices are Infracost's job (scripts/cost/infracost-usage.ts); these are the
  * units, so a reviewer sees "environment class mw1.small -> mw1.medium; +1 NAT gateway".
  */
+import { ENVIRONMENT_CLASSES, type ClassLimits } from "../../constructs/versions";
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 type Body = { readonly [key: string]: Json };
@@ -35,9 +36,14 @@ export interface BillableUnits {
   readonly accessHosts: number;
 }
 
-// Defaults of the MWAA API when an attribute is left out (hashicorp/aws `aws_mwaa_environment`
-// leaves them to the service; the config always sets them, a hand-written stack may not).
+// What MWAA uses when a stack leaves a count out (the app always sets them; a hand-written stack
+// may not): class mw1.small (Infracost's own default, internal/providers/terraform/aws/
+// mwaa_environment.go), workers 1 to 10 (hashicorp/aws aws_mwaa_environment docs, as published in
+// pulumi_aws's mwaa.Environment), schedulers and web servers the class's default (MWAA API
+// reference, MinWebservers: "Defaults to 2 ... except mw1.micro, which defaults to 1"; the same
+// counts as constructs/versions.ts ENVIRONMENT_CLASSES).
 const DEFAULT_CLASS = "mw1.small";
+const DEFAULT_WORKERS = [1, 10] as const;
 
 /** How many instances a block makes: its numeric `count`, else 1 (a `for_each` counts once). */
 function instances(body: Body): number {
@@ -60,16 +66,16 @@ function num(v: Json | undefined, fallback: number): number {
 export function billableUnits(stack: StackJson): BillableUnits {
   const environments = ofType(stack, "aws_mwaa_environment")
     .map(([name, body]): EnvironmentUnits => {
-      const minWorkers = num(body.min_workers, 1);
-      const minWebservers = num(body.min_webservers, 2);
+      const environmentClass = typeof body.environment_class === "string" ? body.environment_class : DEFAULT_CLASS;
+      const limits = (ENVIRONMENT_CLASSES as Record<string, ClassLimits>)[environmentClass] ?? ENVIRONMENT_CLASSES[DEFAULT_CLASS];
       return {
         address: `aws_mwaa_environment.${name}`,
-        environmentClass: typeof body.environment_class === "string" ? body.environment_class : DEFAULT_CLASS,
-        schedulers: num(body.schedulers, 2),
-        minWorkers,
-        maxWorkers: num(body.max_workers, minWorkers),
-        minWebservers,
-        maxWebservers: num(body.max_webservers, minWebservers),
+        environmentClass,
+        schedulers: num(body.schedulers, limits.schedulers[0]),
+        minWorkers: num(body.min_workers, DEFAULT_WORKERS[0]),
+        maxWorkers: num(body.max_workers, Math.min(DEFAULT_WORKERS[1], limits.maxWorkers)),
+        minWebservers: num(body.min_webservers, limits.webservers[0]),
+        maxWebservers: num(body.max_webservers, limits.webservers[0]),
       };
     })
     .sort((a, b) => a.address.localeCompare(b.address));
