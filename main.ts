@@ -12,6 +12,7 @@ import { bundleLambda } from "./lambda/bundle";
 import { loadConfig } from "./scripts/config-cache";
 import { synthApp } from "./scripts/fast-synth";
 import { summarizeOutput, summaryLines } from "./scripts/synth-summary";
+import { DEFAULT_COST } from "./scripts/cost/infracost-usage";
 
 /**
  * The app: load and validate the config, prepare the files each environment uploads, then one
@@ -47,7 +48,10 @@ function main(): void {
     restoreStackTraces();
   }
   // The cdktf CLI sets CDKTF_CONTEXT_JSON for its app command (@cdktf/cli-core synth-stack.js).
-  for (const line of summaryLines(summarizeOutput(outdir), process.env[CONTEXT_ENV] !== undefined)) progress(line);
+  const costs = new Map(config.environments.map((env) => [env.name, env.cost]));
+  // Stacks without an environment (the endpoints stack) get an empty usage file.
+  const stacks = summarizeOutput(outdir, process.cwd(), (stack) => costs.get(stack) ?? DEFAULT_COST);
+  for (const line of summaryLines(stacks, process.env[CONTEXT_ENV] !== undefined)) progress(line);
 }
 
 /**

@@ -240,6 +240,20 @@ describe("a valid config", () => {
     expect(lines.some((l) => l.startsWith("next: npm run diff -- "))).toBe(true);
   });
 
+  test("prints each stack's billable units and writes its Infracost usage file beside its JSON", () => {
+    // THEN under each stack line, a "billed by the hour" line; beside each cdk.tf.json, infracost-usage.yml
+    // keyed by the stack's aws_mwaa_environment addresses
+    const lines = first.stdout.split("\n");
+    for (const stack of expectedStacks) {
+      const at = lines.findIndex((l) => l.trim().startsWith(`${stack} `));
+      expect(lines[at + 1]).toMatch(/^ +billed by the hour: mw1\.\w+, \d schedulers?, \d+-\d+ workers, .*endpoint-AZs .*ALB.*NAT gateway.*access host/);
+      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, object>> };
+      const usage = fs.readFileSync(path.join(outA, "stacks", stack, "infracost-usage.yml"), "utf8");
+      expect(usage).toMatch(/^version: 0\.1\nresource_usage:\n/m);
+      for (const name of Object.keys(doc.resource.aws_mwaa_environment ?? {})) expect(usage).toContain(`\n  aws_mwaa_environment.${name}:\n    additional_workers: `);
+    }
+  });
+
   test("writes nothing to stderr, which the cdktf CLI would label [ERROR]", () => {
     expect(first.stderr).toBe("");
     expect(second.stderr).toBe("");

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseConfig, parseEnvironment } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
@@ -58,9 +60,9 @@ const INVALID: [string, unknown, string, string, string][] = [
   ["minWorkers above mw1.micro's single worker", airflow({ environmentClass: "mw1.micro", minWorkers: 2 }), "environments[0].airflow.minWorkers", "at most maxWorkers (1)", "2"],
   ["1 scheduler on mw1.small", airflow({ schedulers: 1 }), "environments[0].airflow.schedulers", "from 2 to 5 for mw1.small", "1"],
   ["6 schedulers", airflow({ schedulers: 6 }), "environments[0].airflow.schedulers", "an integer from 1 to 5", "6"],
-  ["2 schedulers on mw1.micro", airflow({ environmentClass: "mw1.micro", schedulers: 2 }), "environments[0].airflow.schedulers", "from 1 to 1 for mw1.micro", "2"],
+  ["2 schedulers on mw1.micro", airflow({ environmentClass: "mw1.micro", schedulers: 2 }), "environments[0].airflow.schedulers", "must be 1 for mw1.micro", "2"],
   ["1 web server on mw1.large", airflow({ environmentClass: "mw1.large", minWebservers: 1 }), "environments[0].airflow.minWebservers", "from 2 to 5 for mw1.large", "1"],
-  ["2 web servers on mw1.micro", airflow({ environmentClass: "mw1.micro", maxWebservers: 2 }), "environments[0].airflow.maxWebservers", "from 1 to 1 for mw1.micro", "2"],
+  ["2 web servers on mw1.micro", airflow({ environmentClass: "mw1.micro", maxWebservers: 2 }), "environments[0].airflow.maxWebservers", "must be 1 for mw1.micro", "2"],
   ["minWebservers above maxWebservers", airflow({ minWebservers: 4, maxWebservers: 3 }), "environments[0].airflow.minWebservers", "at most maxWebservers", "4"],
   // maintenance window, version, log level
   ["maintenance window not on a half hour", airflow({ weeklyMaintenanceWindowStart: "SUN:03:15" }), "environments[0].airflow.weeklyMaintenanceWindowStart", "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00", '"SUN:03:15"'],
@@ -337,5 +339,23 @@ describe("parseEnvironment (the construct's way in)", () => {
       const once = parseEnvironment(minimalEnvironment({ network }));
       expect(parseEnvironment(once)).toEqual(once);
     }
+  });
+});
+
+describe("the README's first deploy: changing the example's class to mw1.micro", () => {
+  const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "example.json"), "utf8")) as { environments: { airflow: Record<string, unknown> }[] };
+  const withAirflow = (changes: Record<string, unknown>) =>
+    JSON.stringify({ ...example, environments: [{ ...example.environments[0], airflow: { ...example.environments[0]?.airflow, ...changes } }] });
+
+  test("the class alone: errors name exactly the fields the README says move with it", () => {
+    // GIVEN the example with only environmentClass changed WHEN parsed THEN maxWorkers and schedulers, "must be 1" for the single value
+    expect(configErrorLines(() => parseConfig(withAirflow({ environmentClass: "mw1.micro" }), "my-env.json")).sort()).toEqual([
+      "my-env.json: environments[0].airflow.maxWorkers: at most 1 for mw1.micro (got 5)",
+      "my-env.json: environments[0].airflow.schedulers: must be 1 for mw1.micro (got 2)",
+    ]);
+  });
+
+  test("with maxWorkers and schedulers at 1 as the README says, it is valid", () => {
+    expect(() => parseConfig(withAirflow({ environmentClass: "mw1.micro", maxWorkers: 1, schedulers: 1 }), "my-env.json")).not.toThrow();
   });
 });

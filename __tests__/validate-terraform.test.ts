@@ -97,7 +97,7 @@ describe("without terraform, or without the provider", () => {
     expect(ci.lines.join("\n")).toMatch(/CI=true, so this is a failure/);
   });
 
-  (hasTerraform ? test : test.skip)("says so when the provider mirror has no hashicorp/aws, and fails only in CI", async () => {
+  (hasTerraform ? test : test.skip)(`says so when the provider mirror has no hashicorp/aws, and fails only in CI${hasTerraform ? "" : " (skipped: terraform is not on PATH)"}`, async () => {
     // GIVEN terraform, and a plugin dir without the provider
     const empty = path.join(tmp, "empty-mirror");
     fs.mkdirSync(empty, { recursive: true });
@@ -113,9 +113,15 @@ describe("without terraform, or without the provider", () => {
 
 
 const pluginDir = process.env.MWAA_TF_PLUGIN_DIR || undefined;
-const canRun = hasTerraform && (pluginDir !== undefined || process.env.CI === "true");
+/** Why the real Terraform run is skipped here (undefined: it runs); printed, and in the test's name. */
+const skipReason = !hasTerraform
+  ? "terraform is not on PATH"
+  : pluginDir === undefined && process.env.CI !== "true"
+    ? "MWAA_TF_PLUGIN_DIR is not set (a local mirror of hashicorp/aws, e.g. MWAA_TF_PLUGIN_DIR=/opt/tf-plugins npm run test:slow; or CI=true to take the provider from the registry)"
+    : undefined;
+if (skipReason !== undefined) process.stderr.write(`validate-terraform.test.ts: the real Terraform run is skipped: ${skipReason}\n`);
 
-(canRun ? describe : describe.skip)("Terraform on a stack with a schema error", () => {
+(skipReason === undefined ? describe : describe.skip)(`Terraform on a stack with a schema error${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, () => {
   test("fails at validate, naming the broken attribute", async () => {
     // GIVEN a one-resource stack whose bucket has an attribute hashicorp/aws does not have
     const stackDir = path.join(tmp, "broken", "stack");

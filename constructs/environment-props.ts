@@ -63,6 +63,11 @@ export interface EnvironmentProps {
    */
   readonly monitoring?: MonitoringProps;
   /**
+   * What the cost estimate assumes (infracost-usage.yml beside each stack).
+   * @default {}
+   */
+  readonly cost?: CostProps;
+  /**
    * Airflow content to upload.
    * @default - nothing uploaded (DAGs managed elsewhere)
    */
@@ -566,6 +571,20 @@ export interface ArtifactsProps {
    * @default - PyPI
    */
   readonly wheelhouse?: string;
+}
+
+/** What the cost estimate assumes (infracost-usage.yml beside each stack). */
+export interface CostProps {
+  /**
+   * Metadata database size in GB the cost estimate assumes (Infracost's meta_database_gb).
+   * @default 50
+   */
+  readonly metadataDatabaseGb?: number;
+  /**
+   * Workers running on average over a month, for the estimate (between minWorkers and maxWorkers; 2.5 is fine).
+   * @default - minWorkers
+   */
+  readonly averageWorkers?: number;
 }
 
 /** Log groups, worker-count metric, dashboard, alarms. */

@@ -226,6 +226,23 @@ export const monitoringSchema = z
   })
   .prefault({});
 
+/**
+ * Inputs of the cost estimate only (the Infracost usage file synth writes); nothing in AWS changes.
+ * The default metadata size is Infracost's own "small" default for aws_mwaa_environment
+ * (infracost/infracost@95ba4f4 infracost-usage-defaults.small.yml: meta_database_gb: 50).
+ */
+export const costSchema = z
+  .strictObject({
+    metadataDatabaseGb: int(1, 100000).default(50).describe("Metadata database size in GB the cost estimate assumes (Infracost's meta_database_gb). @default 50"),
+    averageWorkers: z
+      .number({ error: "a number of workers from 1 to 25" })
+      .min(1, { error: "a number of workers from 1 to 25" })
+      .max(25, { error: "a number of workers from 1 to 25" })
+      .optional()
+      .describe("Workers running on average over a month, for the estimate (between minWorkers and maxWorkers; 2.5 is fine). @default - minWorkers"),
+  })
+  .prefault({});
+
 const policyStatementSchema = z.strictObject({
   sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional().describe("Statement id. @default - none"),
   effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow").describe('Allow or Deny. @default "Allow"'),
@@ -305,6 +322,7 @@ export const environmentSchema = z
     executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
     endpoints: endpointsSchema.describe("Who creates the customer managed endpoints. @default {\"createdBy\": \"stack\"}"),
     monitoring: monitoringSchema.describe("Log groups, worker-count metric, dashboard, alarms."),
+    cost: costSchema.describe("What the cost estimate assumes (infracost-usage.yml beside each stack). @default {}"),
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
     migration: migrationSchema.optional().describe("A side-by-side migration in progress (README, \"Migrating to Airflow 3\"). @default - none"),
@@ -352,7 +370,7 @@ function checkClassLimits(a: AirflowInput, ctx: z.RefinementCtx, at: (string | n
   ];
   for (const [field, [min, max]] of ranges) {
     const v = a[field];
-    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: `from ${min} to ${max} for ${cls}` });
+    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: min === max ? `must be ${min} for ${cls}` : `from ${min} to ${max} for ${cls}` });
   }
   if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
     ctx.addIssue({ code: "custom", path: [...at, "minWebservers"], message: "at most maxWebservers" });

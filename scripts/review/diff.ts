@@ -10,6 +10,7 @@ import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
 import { type ChangedOutputs, propagate } from "./references";
 import { COMPUTED_ON_UPDATE, MWAA_ARTIFACT_ATTRIBUTES, MWAA_ENVIRONMENT, NOT_KNOWN, REPLACE_RULES, TAG_ATTRIBUTES, TERRAFORM_ONLY, forcesReplacement, notKnown } from "./rules";
+import { billableUnits, unitChanges } from "../cost/units";
 import type { Action, AttributeChange, Block, Json, OptionChange, ProtectedRisk, ResourceChange, Review, StackCounts, StackReview, TerraformDoc } from "./types";
 
 export type * from "./types";
@@ -263,9 +264,9 @@ export function diffStacks(base: Readonly<Record<string, TerraformDoc>>, head: R
   const stacks = names.map((name) => {
     const b = base[name];
     const h = head[name];
-    if (b === undefined) return wholeStack(name, h as TerraformDoc, "new");
-    if (h === undefined) return wholeStack(name, b, "removed");
-    return diffStack(name, b, h);
+    const stack = b === undefined ? wholeStack(name, h as TerraformDoc, "new") : h === undefined ? wholeStack(name, b, "removed") : diffStack(name, b, h);
+    const moved = unitChanges(b === undefined ? undefined : billableUnits(b), h === undefined ? undefined : billableUnits(h));
+    return moved.length > 0 ? { ...stack, unitChanges: moved } : stack;
   });
   const removedWithEnv = stacks.filter((s) => s.status === "removed" && s.environments.length > 0).map((s) => s.name);
   const addedWithEnv = stacks.filter((s) => s.status === "new" && s.environments.length > 0).map((s) => s.name);

@@ -17,6 +17,8 @@ export interface RenderOptions {
   readonly base?: string;
   /** What the head was: "working tree" or a folder. */
   readonly head?: string;
+  /** The config both sides were synthesized from (MWAA_CONFIG), when the review synthesized one. */
+  readonly config?: string;
   /** Longest value shown before it is cut with "…". @default 100 */
   readonly maxValueLength?: number;
 }
@@ -293,6 +295,8 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   const from = options.base !== undefined ? `base ${code(options.base)}` : "base";
   const to = options.head !== undefined ? `head ${code(options.head)}` : "head";
   out.push(`Compares the synthesized Terraform JSON of ${from} with ${to}, per stack (no AWS credentials, no Terraform state).`, "");
+  const names = review.stacks.map((s) => code(s.name)).join(", ");
+  out.push(`${options.config !== undefined ? `Config ${code(options.config)}; s` : "S"}tacks compared: ${names === "" ? "_(none)_" : names}.`, "");
 
   if (review.protectedAtRisk.length > 0) {
     const what: Record<string, string> = { replace: "replaced", delete: "destroyed", "address-change": "replaced: destroyed and created again (address changed)", "stack-removed": "left behind by a removed stack, destroyed when that stack is" };
@@ -325,6 +329,8 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     else if (s.status === "removed") out.push(...removedStack(s));
     else if (s.status === "unchanged") out.push("No changes.", "");
     else out.push(...changedStack(s, max));
+    // After what replaces or destroys, which stays first.
+    if (s.unitChanges !== undefined) out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: README "What it costs")`, "");
   }
   out.push(
     "<sub>From `npm run review`: the synthesized JSON only. Changes made outside Terraform (drift) and values known only after apply are not shown here; `terraform plan` shows those.</sub>",

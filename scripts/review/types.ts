@@ -107,6 +107,8 @@ export interface StackReview {
   readonly environments: readonly { readonly address: string; readonly name?: Json }[];
   /** The steps of a side-by-side migration this change takes (start, cutover, rollback, finish). */
   readonly migration?: readonly string[];
+  /** How the change moves what is billed by the hour (scripts/cost/units.ts), e.g. "+1 NAT gateway". */
+  readonly unitChanges?: readonly string[];
 }
 
 export interface ProtectedRisk {
