@@ -73,7 +73,7 @@ describe("the replacement table", () => {
     for (const [type, rule] of Object.entries(REPLACE_RULES)) {
       // WHEN its attribute paths are compared with the type's 6.25.0 arguments
       const args = ARGUMENTS_6_25[type] ?? [];
-      const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
+      const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {}), ...Object.keys(rule.askAws ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
       // THEN there are none it does not have (the IPAM subnet fields, dns_options.* and target_id_prefix came later)
       expect([type, strangers]).toEqual([type, []]);
       expect(rule.source).toMatch(/^hashicorp\/terraform-provider-aws internal\/service\/[a-z0-9]+\/[a-z0-9_]+\.go/);
@@ -171,6 +171,74 @@ describe("what the review says about a change", () => {
     const r = diffStacks({ dev: base }, { dev: head as unknown as TerraformDoc });
     // THEN the permission is unknown too ("it may be replaced")
     expect(changeOf(r, "aws_lambda_permission.P")).toMatchObject({ action: "unknown", attributes: [{ path: "source_arn", unknown: expect.stringMatching(/may be replaced/) }] });
+  });
+});
+
+describe("the types of the access host, transit gateway and peering examples", () => {
+  // Bodies as config/examples/evaluation-access.json, transit-gateway.json and peering.json synthesize them.
+  const instance = {
+    ami: "${data.aws_ssm_parameter.Ami.insecure_value}",
+    associate_public_ip_address: false,
+    iam_instance_profile: "${aws_iam_instance_profile.Profile.name}",
+    instance_type: "t4g.nano",
+    metadata_options: { http_tokens: "required" },
+    root_block_device: { encrypted: true },
+    subnet_id: "${aws_subnet.Private1.id}",
+    tags: { Name: "access-host" },
+    vpc_security_group_ids: ["${aws_security_group.Host.id}"],
+  };
+  const base = {
+    aws_instance: { Host: instance },
+    aws_iam_instance_profile: { Profile: { role: "${aws_iam_role.Host.name}", tags: { team: "data" } } },
+    aws_iam_role_policy_attachment: { Ssm: { policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", role: "${aws_iam_role.Host.name}" } },
+    aws_ec2_transit_gateway_vpc_attachment: { Tgw: { subnet_ids: ["subnet-1", "subnet-2"], tags: { Name: "tgw" }, transit_gateway_id: "tgw-0a1b2c3d4e5f60718", vpc_id: "vpc-1" } },
+    aws_vpc_peering_connection: { Peering: { auto_accept: true, peer_vpc_id: "vpc-0a1b2c3d4e5f60718", tags: { Name: "peering" }, vpc_id: "vpc-1" } },
+  };
+  /** The action the review gives one resource when only `change` is applied to its body. */
+  const actionOf = (type: keyof typeof base, name: string, change: Record<string, unknown>) => {
+    const head = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, Record<string, unknown>>>;
+    head[type] = { [name]: { ...(head[type]?.[name] ?? {}), ...change } };
+    return changeOf(diffStacks({ dev: docOf(base) }, { dev: docOf(head) }), `${type}.${name}`);
+  };
+
+  test.each([
+    ["aws_instance", "Host", { subnet_id: "${aws_subnet.Private2.id}" }],
+    ["aws_instance", "Host", { associate_public_ip_address: true }],
+    ["aws_instance", "Host", { root_block_device: { encrypted: false } }],
+    ["aws_instance", "Host", { ebs_block_device: [{ device_name: "/dev/sdf", volume_size: 10 }] }],
+    ["aws_instance", "Host", { user_data: "#!/bin/sh", user_data_replace_on_change: true }],
+    ["aws_iam_instance_profile", "Profile", { path: "/airflow/" }],
+    ["aws_iam_role_policy_attachment", "Ssm", { policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }],
+    ["aws_iam_role_policy_attachment", "Ssm", { role: "other" }],
+    ["aws_ec2_transit_gateway_vpc_attachment", "Tgw", { transit_gateway_id: "tgw-0f0f0f0f0f0f0f0f0" }],
+    ["aws_vpc_peering_connection", "Peering", { peer_vpc_id: "vpc-0f0f0f0f0f0f0f0f0" }],
+    ["aws_vpc_peering_connection", "Peering", { peer_region: "eu-central-1" }],
+  ] as const)("%s.%s: %j replaces it", (type, name, change) => {
+    expect(actionOf(type, name, change)?.action).toBe("replace");
+  });
+
+  test.each([
+    ["aws_instance", "Host", { vpc_security_group_ids: ["${aws_security_group.Host.id}", "sg-2"] }],
+    ["aws_instance", "Host", { iam_instance_profile: "other" }],
+    ["aws_instance", "Host", { metadata_options: { http_tokens: "optional" } }],
+    ["aws_instance", "Host", { root_block_device: { encrypted: true, volume_size: 20 } }],
+    ["aws_instance", "Host", { user_data: "#!/bin/sh" }],
+    ["aws_iam_instance_profile", "Profile", { role: "${aws_iam_role.Other.name}" }],
+    ["aws_ec2_transit_gateway_vpc_attachment", "Tgw", { subnet_ids: ["subnet-1", "subnet-3"] }],
+    ["aws_ec2_transit_gateway_vpc_attachment", "Tgw", { dns_support: "disable" }],
+    ["aws_vpc_peering_connection", "Peering", { auto_accept: false }],
+    ["aws_vpc_peering_connection", "Peering", { requester: { allow_remote_vpc_dns_resolution: true } }],
+  ] as const)("%s.%s: %j updates it in place", (type, name, change) => {
+    expect(actionOf(type, name, change)?.action).toBe("update");
+  });
+
+  test("an instance type change is not known: the provider asks EC2 whether the architectures differ", () => {
+    expect(actionOf("aws_instance", "Host", { instance_type: "t3.nano" })).toMatchObject({ action: "unknown", attributes: [{ path: "instance_type", unknown: expect.stringMatching(/asks EC2/) }] });
+  });
+
+  test("arguments 6.25.0 has and the revisions read do not are not known", () => {
+    expect(actionOf("aws_instance", "Host", { force_destroy: true })?.action).toBe("unknown");
+    expect(actionOf("aws_ec2_transit_gateway_vpc_attachment", "Tgw", { security_group_referencing_support: "enable" })?.action).toBe("unknown");
   });
 });
 
