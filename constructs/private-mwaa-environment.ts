@@ -5,12 +5,14 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Lb } from "@cdktf/provider-aws/lib/lb";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { ITerraformDependable } from "cdktf";
 import type { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
 import type { ArtifactUploads } from "./artifact-uploads";
-import { addAirflowEnvironment, type AirflowEnvironment } from "./airflow-environment";
+import { addAirflowEnvironment, type AirflowEnvironment, type BaseEnvironment } from "./airflow-environment";
 import { parseEnvironment } from "./config";
 import type { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaDashboard } from "./dashboard";
@@ -23,8 +25,9 @@ import type { Environment } from "./model";
 import { MwaaNetwork } from "./network";
 import type { MwaaSecurityGroup } from "./security-group";
 import { candidateHostName } from "./model-migration";
+import { LISTENER_RULE_PRIORITIES } from "./private/listener-priorities";
 import { SecondHost } from "./second-host";
-import { SsoLogin } from "./sso-login";
+import { SsoLogin, type SignInRules } from "./sso-login";
 import { airflowMajor } from "./versions";
 import { WebAccess } from "./web-access";
 import { WorkerCountMetric } from "./worker-count";
@@ -145,7 +148,7 @@ export class PrivateMwaaEnvironment extends Construct {
             region: role.region,
             assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
           });
-    const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, webHost: string | undefined) => {
+    const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, configurationOptions: Record<string, string>) => {
       // The environment named like the stack keeps the addresses it always had.
       const own = envName === name ? this : new Construct(this, envName);
       return addAirflowEnvironment(own, {
@@ -158,32 +161,34 @@ export class PrivateMwaaEnvironment extends Construct {
         partition: partition.partition,
         artifactFiles: files,
         keyPrefix: own === this ? "" : `${envName}/`,
-        configurationOptions: baseUrlOption(airflow, webHost),
+        configurationOptions,
         extraSecurityGroupIds: this.extraSecurityGroupIds,
         endpointsProvider,
       });
     };
     const migration = config.migration;
     const hosts = webHosts(config);
-    this.current = add(config.environmentName ?? name, config.airflow, artifactFiles, config.access?.domainName);
+    const current = add(config.environmentName ?? name, config.airflow, artifactFiles, baseUrlOption(config.airflow, config.access?.domainName));
     // Each environment's base URL is the host it is served at: the candidate's moves to the domain on cutover.
-    if (migration !== undefined) {
-      this.candidate = add(migration.candidate.environmentName, migration.candidate.airflow, candidateArtifactFiles, migration.serve === "candidate" ? hosts?.domain : hosts?.candidate);
-    }
-    ({ executionRole: this.executionRole, securityGroup: this.securityGroup, environment: this.environment, endpoints: this.endpoints, logGroups: this.logGroups, uploads: this.uploads } = this.current);
+    const candidate =
+      migration === undefined
+        ? undefined
+        : add(migration.candidate.environmentName, migration.candidate.airflow, candidateArtifactFiles, baseUrlOption(migration.candidate.airflow, migration.serve === "candidate" ? hosts?.domain : hosts?.candidate));
+    ({ executionRole: this.executionRole, securityGroup: this.securityGroup, environment: this.environment, endpoints: this.endpoints, logGroups: this.logGroups, uploads: this.uploads } = current);
 
-    if (config.access !== undefined && config.endpoints.createdBy !== "vpc-owner") {
-      const webAccess = this.addWebAccess(endpointsProvider);
-      this.webAccess = webAccess;
-      const envs = [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])];
-      if (config.access.sso !== undefined) {
-        for (const env of envs) env.signIn = this.addSignIn(env, webAccess, codes.signIn!, account, partition);
-        this.signIn = this.current.signIn;
-      }
-    }
-    for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) this.addMonitoring(env, codes.workerCount);
-    ({ workerCount: this.workerCount, dashboard: this.dashboard } = this.current);
-    this.alarms = this.current.alarms!;
+    const web = config.access !== undefined && config.endpoints.createdBy !== "vpc-owner" ? this.addWebAccess(config.access, current, candidate, endpointsProvider) : undefined;
+    this.webAccess = web?.webAccess;
+    const signIn = (env: BaseEnvironment, role: EnvironmentRole): SsoLogin | undefined =>
+      web === undefined || codes.signIn === undefined ? undefined : this.addSignIn(env, role, web, codes.signIn, account, partition);
+    const complete = (env: BaseEnvironment, role: EnvironmentRole): AirflowEnvironment => ({
+      ...env,
+      targetGroup: web?.targetGroups.get(env),
+      signIn: signIn(env, role),
+      ...this.addMonitoring(env, codes.workerCount),
+    });
+    this.current = complete(current, { kind: "current", legacy: current.scope === this });
+    this.candidate = candidate === undefined ? undefined : complete(candidate, { kind: "candidate", currentIsLegacy: current.scope === this });
+    ({ signIn: this.signIn, workerCount: this.workerCount, dashboard: this.dashboard, alarms: this.alarms } = this.current);
   }
 
   /** The MWAA environment resource itself (the current environment's). */
@@ -217,19 +222,22 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The ALB, a target group per environment, the domain on the served one and the candidate's second host name. */
-  private addWebAccess(interfaceProvider: AwsProvider | undefined): WebAccess {
-    const { config, current, candidate } = this;
-    const access = config.access!;
+  private addWebAccess(access: NonNullable<Environment["access"]>, current: BaseEnvironment, candidate: BaseEnvironment | undefined, interfaceProvider: AwsProvider | undefined): WebRouting {
+    const { config } = this;
     const subnetCount = this.network.privateSubnetIds.length;
-    const target = (env: AirflowEnvironment) => ({
-      environmentName: env.name,
-      endpointSecurityGroupId: env.endpointSecurityGroup?.securityGroupId ?? env.securityGroup.securityGroupId,
-      webserverEndpointInterfaceIds: env.endpoints!.webserver.networkInterfaceIds,
-      webserverEndpointSubnetCount: subnetCount,
-      interfaceProvider,
-    });
+    const envs = candidate === undefined ? [current] : [current, candidate];
+    const target = (env: BaseEnvironment) => {
+      if (env.endpoints === undefined) throw new Error(`${env.name}: no web server endpoint to put behind the ALB`); // createdBy "vpc-owner" has no ALB here
+      return {
+        environmentName: env.name,
+        endpointSecurityGroupId: env.endpointSecurityGroup?.securityGroupId ?? env.securityGroup.securityGroupId,
+        webserverEndpointInterfaceIds: env.endpoints.webserver.networkInterfaceIds,
+        webserverEndpointSubnetCount: subnetCount,
+        interfaceProvider,
+      };
+    };
     // The environment named like the stack has its target group inside WebAccess, as it always had.
-    const legacy = [current, candidate].find((e) => e !== undefined && e.scope === this);
+    const legacy = envs.find((e) => e.scope === this);
     const webAccess = new WebAccess(this, "WebAccess", {
       ...(legacy !== undefined ? target(legacy) : {}),
       environmentName: config.name,
@@ -239,49 +247,60 @@ export class PrivateMwaaEnvironment extends Construct {
       deletionProtection: access.deletionProtection,
       tags: config.tags,
     });
-    for (const env of [current, ...(candidate !== undefined ? [candidate] : [])]) {
-      env.targetGroup = env === legacy ? webAccess.targetGroup : webAccess.addWebserverTarget(env.scope, target(env));
+    const targetGroups = new Map<BaseEnvironment, LbTargetGroup>();
+    for (const env of envs) {
+      targetGroups.set(env, env === legacy && webAccess.targetGroup !== undefined ? webAccess.targetGroup : webAccess.addWebserverTarget(env.scope, target(env)));
       if (env.endpointSecurityGroup !== undefined) env.endpointSecurityGroup.allow("HttpsFromAlb", 443, webAccess.securityGroupId, "ALB to the web server endpoint");
       else env.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
     }
+    const routing: WebRouting = { webAccess, targetGroups, cutover: undefined };
     const migration = config.migration;
-    const served = migration?.serve === "candidate" ? candidate! : current;
-    webAccess.serve(served.targetGroup!.arn);
-    if (migration !== undefined && candidate !== undefined) {
-      new SecondHost(webAccess, "CandidateHost", {
-        hostName: webHosts(config)!.candidate,
-        access,
-        certificateArn: migration.certificateArn,
-        loadBalancer: webAccess.loadBalancer,
-        httpsListenerArn: webAccess.httpsListener.arn,
-        actions: webAccess.forwardTo(candidate.targetGroup!.arn),
-        priority: SECOND_HOST_PRIORITY,
-        tags: config.tags,
-      });
+    const hosts = webHosts(config);
+    if (migration === undefined || candidate === undefined || hosts === undefined) {
+      webAccess.serve(routing.targetGroups.get(current)?.arn);
+      return routing;
     }
-    return webAccess;
+    const candidateTarget = targetGroups.get(candidate)?.arn;
+    // Cutover: the domain switches only once the candidate's update (its base URL moves to the
+    // domain) has finished; if MWAA rolls it back, Terraform stops before the switch.
+    const cutover = migration.serve === "candidate" ? [candidate.environment.resource] : undefined;
+    webAccess.serve(migration.serve === "candidate" ? candidateTarget : targetGroups.get(current)?.arn, cutover);
+    new SecondHost(webAccess, "CandidateHost", {
+      hostName: hosts.candidate,
+      access,
+      certificateArn: migration.certificateArn,
+      loadBalancer: webAccess.loadBalancer,
+      httpsListenerArn: webAccess.httpsListener.arn,
+      actions: webAccess.forwardTo(candidateTarget),
+      priority: LISTENER_RULE_PRIORITIES.candidateHost,
+      tags: config.tags,
+    });
+    return { ...routing, cutover };
   }
 
   /** Sign-in through the identity provider in front of the ALB, for one environment. */
-  private addSignIn(env: AirflowEnvironment, webAccess: WebAccess, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
+  private addSignIn(env: BaseEnvironment, role: EnvironmentRole, web: WebRouting, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin | undefined {
     const { config } = this;
-    const access = config.access!;
-    const routing = signInRouting(config, env === this.candidate, env.scope === this, this.current.scope === this);
+    const access = config.access;
+    const webTargetGroup = web.targetGroups.get(env);
+    if (access?.sso === undefined || web.webAccess.authenticate === undefined || webTargetGroup === undefined) return undefined;
+    const route = signInRoute(config, role);
     return new SsoLogin(env.scope, "SignIn", {
       environmentName: env.name,
       region: config.region,
       accountId: account.accountId,
       partition: partition.partition,
       airflowMajor: airflowMajor(env.airflow.version),
-      sso: access.sso!,
-      domainName: routing.webHostname,
-      hostHeaders: routing.hostHeaders,
-      priorityBase: routing.priorityBase,
+      sso: access.sso,
+      domainName: route.webHostname,
+      rules: route.rules,
+      // At cutover the candidate's rules take the domain after its update, with the listener.
+      rulesDependOn: role.kind === "candidate" ? web.cutover : undefined,
       code: signInCode,
-      loadBalancerArn: webAccess.loadBalancer.arn,
-      httpsListenerArn: webAccess.httpsListener.arn,
-      authenticate: webAccess.authenticate!,
-      webTargetGroupArn: env.targetGroup!.arn,
+      loadBalancerArn: web.webAccess.loadBalancer.arn,
+      httpsListenerArn: web.webAccess.httpsListener.arn,
+      authenticate: web.webAccess.authenticate,
+      webTargetGroupArn: webTargetGroup.arn,
       logRetentionDays: config.monitoring.logRetentionDays,
       logKmsKeyArn: config.kmsKeyArn,
       tags: config.tags,
@@ -289,7 +308,7 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The worker-count metric (when on), the dashboard and the alarms of one environment. */
-  private addMonitoring(env: AirflowEnvironment, workerCountCode: LambdaCode | undefined): void {
+  private addMonitoring(env: BaseEnvironment, workerCountCode: LambdaCode | undefined): Pick<AirflowEnvironment, "workerCount" | "dashboard" | "alarms"> {
     const { config } = this;
     const { tags, monitoring } = config;
     const workerCount =
@@ -305,11 +324,10 @@ export class PrivateMwaaEnvironment extends Construct {
           })
         : undefined;
     const workerCountNamespace = workerCount !== undefined ? monitoring.metricNamespace : undefined;
-    env.workerCount = workerCount;
-    if (monitoring.dashboard) {
-      env.dashboard = new MwaaDashboard(env.scope, "Dashboard", { environmentName: env.name, region: config.region, workerCountNamespace, maxWorkers: env.airflow.maxWorkers });
-    }
-    env.alarms = new MwaaAlarms(env.scope, "Alarms", {
+    const dashboard = monitoring.dashboard
+      ? new MwaaDashboard(env.scope, "Dashboard", { environmentName: env.name, region: config.region, workerCountNamespace, maxWorkers: env.airflow.maxWorkers })
+      : undefined;
+    const alarms = new MwaaAlarms(env.scope, "Alarms", {
       environmentName: env.name,
       topicArn: monitoring.alarmTopicArn,
       queuedTasksThreshold: monitoring.queuedTasksThreshold,
@@ -321,6 +339,7 @@ export class PrivateMwaaEnvironment extends Construct {
       workerCountFunctionName: workerCount?.function.function.functionName,
       tags,
     });
+    return { workerCount, dashboard, alarms };
   }
 
   /** The https URL people open; undefined without `access`. */
@@ -337,8 +356,14 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 }
 
-/** Listener rule priority of the candidate's host name: after every sign-in rule, before the default action. */
-const SECOND_HOST_PRIORITY = 1000;
+/** The ALB and what the environments' listener rules need from it. */
+interface WebRouting {
+  readonly webAccess: WebAccess;
+  /** Each environment's web server target group. */
+  readonly targetGroups: ReadonlyMap<BaseEnvironment, LbTargetGroup>;
+  /** At cutover, what the domain's switch waits for: the candidate environment's update. */
+  readonly cutover: ITerraformDependable[] | undefined;
+}
 
 /** The domain and the candidate's second host name during a migration. */
 function webHosts(config: Environment): { domain: string; candidate: string } | undefined {
@@ -364,22 +389,34 @@ function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefi
   return options;
 }
 
+/** The cases of sign-in routing: which environment, and what the listener holds besides it. */
+type EnvironmentRole =
+  /** The environment `airflow` describes; `legacy` when it is named like the stack (rules 10, 20, 30). */
+  | { readonly kind: "current"; readonly legacy: boolean }
+  /** The migration's new environment, beside a current one that is or is not named like the stack. */
+  | { readonly kind: "candidate"; readonly currentIsLegacy: boolean };
+
 /**
- * Which host names send their sign-in paths to an environment. The environment named like the stack
- * keeps its rules for every host (priorities 10 to 30, as always). Any other one gets rules for its
- * own host names only, at priorities below 10 so that, as a candidate, they come before those.
+ * Which host names send their sign-in paths to an environment, and where its rules sit. Alone on
+ * the listener, the environment named like the stack keeps its rules for every host, as always.
+ * During a migration each environment's rules carry the host names it is served at: the current
+ * one the domain until cutover and none from then (its Airflow 2 paths would otherwise still sign
+ * people in to it at the domain); the candidate its second host name, and the domain too from cutover.
  */
-function signInRouting(config: Environment, isCandidate: boolean, isLegacy: boolean, currentIsLegacy: boolean): { webHostname: string; hostHeaders?: string[]; priorityBase?: number } {
-  const domain = config.access!.domainName!;
+function signInRoute(config: Environment, role: EnvironmentRole): { webHostname: string; rules: SignInRules } {
+  const domain = config.access?.domainName;
   const hosts = webHosts(config);
-  const servesCandidate = config.migration?.serve === "candidate";
-  if (!isCandidate) {
-    if (isLegacy) return { webHostname: domain };
-    return { webHostname: domain, hostHeaders: hosts !== undefined && servesCandidate ? [] : [domain], priorityBase: 1 };
+  const cutover = config.migration?.serve === "candidate";
+  if (role.kind === "current") {
+    // Without a migration (or a domain) nothing else shares the listener.
+    if (domain === undefined) return { webHostname: "", rules: { hosts: "every" } };
+    const served = hosts !== undefined && cutover ? [] : [domain];
+    if (role.legacy) return { webHostname: domain, rules: hosts === undefined ? { hosts: "every" } : { hosts: served, band: "legacy" } };
+    return { webHostname: domain, rules: { hosts: served, band: "first" } };
   }
+  if (hosts === undefined) throw new Error("a candidate without the domain: migration requires access.domainName (checked by the schema)");
   return {
-    webHostname: servesCandidate ? domain : hosts!.candidate,
-    hostHeaders: servesCandidate ? [domain, hosts!.candidate] : [hosts!.candidate],
-    priorityBase: currentIsLegacy ? 1 : 41,
+    webHostname: cutover ? hosts.domain : hosts.candidate,
+    rules: { hosts: cutover ? [hosts.domain, hosts.candidate] : [hosts.candidate], band: role.currentIsLegacy ? "first" : "second" },
   };
 }
