@@ -93,7 +93,7 @@ export class SsoLogin extends Construct {
         // Names are known at synth time, so the function and the roles do not wait on each other.
         [ENV_VARS.tokenRoleArns]: JSON.stringify(Object.fromEntries(airflowRoles.map((r) => [r, tokenRoleArn(r)]))),
         [ENV_VARS.webHostname]: props.domainName,
-        ...(logoutUrl(props) !== undefined ? { [ENV_VARS.logoutUrl]: logoutUrl(props)! } : {}),
+        ...logoutUrlVariable(props),
       },
       statements: [{ sid: "AssumeTokenRoles", actions: [...ASSUME_TOKEN_ROLE_ACTIONS], resources: airflowRoles.map(tokenRoleArn) }],
       logRetentionDays: props.logRetentionDays,
@@ -202,20 +202,23 @@ function tokenRoleName(environment: string, airflowRole: string): string {
  * whose access token carries the groups (lambda/login/cognito.ts).
  */
 function identityProviderEnvironment(sso: Sso): Record<string, string> {
-  if (sso.type === "oidc") {
-    const oidc = sso.oidc!;
-    return { [ENV_VARS.groupsClaim]: sso.groupsClaim, [ENV_VARS.clientId]: oidc.clientId, [ENV_VARS.issuer]: oidc.issuer };
-  }
-  const cognito = sso.cognito!;
+  const { oidc, cognito } = identityProvider(sso);
+  if (oidc !== undefined) return { [ENV_VARS.groupsClaim]: sso.groupsClaim, [ENV_VARS.clientId]: oidc.clientId, [ENV_VARS.issuer]: oidc.issuer };
   // The pool id is the ARN's last segment (arn:...:userpool/<region>_<id>); the ARN may be a reference.
-  const poolId = Token.isUnresolved(cognito.userPoolArn) ? Fn.element(Fn.split("/", cognito.userPoolArn), 1) : cognito.userPoolArn.split("/")[1]!;
+  const poolId = Token.isUnresolved(cognito.userPoolArn) ? Fn.element(Fn.split("/", cognito.userPoolArn), 1) : (cognito.userPoolArn.split("/")[1] ?? cognito.userPoolArn);
   return { [ENV_VARS.clientId]: cognito.userPoolClientId, [ENV_VARS.cognitoUserPoolId]: poolId };
 }
 
-function logoutUrl(props: SsoLoginProps): string | undefined {
-  const { sso } = props;
-  if (sso.type === "oidc") return sso.oidc?.logoutUrl;
-  const c = sso.cognito!;
+/** The block of `sso.type` (the schema requires it: checkIdentityProvider in model-access.ts). */
+function identityProvider(sso: Sso): { oidc: NonNullable<Sso["oidc"]>; cognito?: undefined } | { oidc?: undefined; cognito: NonNullable<Sso["cognito"]> } {
+  if (sso.type === "oidc" && sso.oidc !== undefined) return { oidc: sso.oidc };
+  if (sso.type === "cognito" && sso.cognito !== undefined) return { cognito: sso.cognito };
+  throw new Error(`access.sso.${sso.type}: required with type ${sso.type}`);
+}
+
+function logoutUrlVariable(props: SsoLoginProps): Record<string, string> {
+  const { oidc, cognito: c } = identityProvider(props.sso);
+  if (oidc !== undefined) return oidc.logoutUrl !== undefined ? { [ENV_VARS.logoutUrl]: oidc.logoutUrl } : {};
   const domain = c.userPoolDomain.includes(".") ? c.userPoolDomain : `${c.userPoolDomain}.auth.${props.region}.amazoncognito.com`;
-  return `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}`;
+  return { [ENV_VARS.logoutUrl]: `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}` };
 }

@@ -4,6 +4,7 @@
  * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
  */
 import { versionChange, type VersionChange } from "../../constructs/versions";
+import { withUpgradeAdvice } from "./upgrade";
 import { migrationNotes } from "./migration";
 import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
@@ -218,7 +219,7 @@ function environmentDetails(type: string, action: Action, attributes: readonly A
   if (type !== MWAA_ENVIRONMENT) return {};
   const details: { options?: OptionChange[]; longUpdate?: boolean; longUpdateReasons?: string[]; tagsOnly?: boolean; versionChange?: VersionChange } = {};
   const version = attributes.find((a) => a.path === "airflow_version" && typeof a.before === "string" && typeof a.after === "string");
-  if (version !== undefined) details.versionChange = versionChange(version.before as string, version.after as string);
+  if (version !== undefined) details.versionChange = withUpgradeAdvice(versionChange(version.before as string, version.after as string));
   if (attributes.some((a) => a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options."))) {
     details.options = optionChanges(w.base.airflow_configuration_options, w.entry.block.airflow_configuration_options);
   }
