@@ -1,9 +1,9 @@
 /**
  * Every status MWAA reports for an environment, with what it means during a version change.
  *
- * The list is the API's `EnvironmentStatus` enum: @aws-sdk/client-mwaa 3.523.0
- * `dist-types/models/models_0.d.ts` (`EnvironmentStatus`), the same enum as botocore
- * `botocore/data/mwaa/2020-07-01/service-2.json` (shape `EnvironmentStatus`). The meanings are the
+ * The list is the API's `EnvironmentStatus` enum as the installed SDK carries it: @aws-sdk/client-mwaa
+ * 3.523.0 `dist-types/models/models_0.d.ts` (`EnvironmentStatus`; generated from the same API model
+ * as botocore's `botocore/data/mwaa/2020-07-01/service-2.json`, not read here). The meanings are the
  * API's documentation of `Environment.Status` (MWAA API Reference, `Environment`; also rendered at
  * https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/mwaa/aws.sdk.kotlin.services.mwaa.model/-environment/status.html).
  * A test checks this table against the SDK's enum, so a status the SDK adds cannot be missed.
