@@ -61,7 +61,9 @@ const synth = (env: EnvironmentInput): TerraformJson =>
     artifactFiles: files(env.environmentName === undefined ? "airflow/dags-airflow2" : "airflow/dags"),
     ...(env.migration !== undefined ? { candidateArtifactFiles: files("airflow/dags") } : {}),
   } as never);
-const docs = { before: synth(before), start: synth(start), cutover: synth(cutover), rollback: synth(rollback), finish: synth(finish) };
+/** The rehearsal: the candidate is a copy at the current version, to be upgraded in place by `npm run upgrade --candidate`. */
+const rehearsal: EnvironmentInput = { ...before, migration: { candidate: { ...candidate, airflow: { version: "2.11.2", configurationOptions: PAUSED } } } };
+const docs = { before: synth(before), start: synth(start), cutover: synth(cutover), rollback: synth(rollback), finish: synth(finish), rehearsal: synth(rehearsal) };
 
 /** Every resource and data source by address, without cdktf's metadata. */
 function bodies(doc: TerraformJson): Map<string, string> {
@@ -280,14 +282,16 @@ describe("findings of the pre-apply review", () => {
       cutover: { [DOMAIN]: "analytics-af3", [NEXT]: "analytics-af3" },
       rollback: { [DOMAIN]: "analytics", [NEXT]: "analytics-af3" },
       finish: { [DOMAIN]: "analytics-af3" },
+      rehearsal: { [DOMAIN]: "analytics", [NEXT]: "analytics-af3" },
     };
-    const major = (env: string) => (env === "analytics-af3" ? "3" : "2");
+    // Which Airflow the environment runs at that step: the rehearsal's copy is still Airflow 2.
+    const majorAt = (step: Step, env: string) => (env === "analytics-af3" && step !== "rehearsal" ? "3" : "2");
     const allPaths = [...new Set(Object.values(AIRFLOW_WEB_PATHS).flatMap((p) => [...p.loginPathPatterns, ...p.logoutPathPatterns, ...p.passThroughPathPatterns]))];
     const cases = (Object.keys(served) as Step[]).flatMap((step) => Object.keys(served[step]).flatMap((host) => allPaths.map((p) => [step, host, p] as const)));
 
     test.each(cases)("%s: https://%s%s", (step, host, pathname) => {
       const env = served[step][host]!;
-      const paths = AIRFLOW_WEB_PATHS[major(env)];
+      const paths = AIRFLOW_WEB_PATHS[majorAt(step, env)];
       const own = [...paths.loginPathPatterns, ...paths.logoutPathPatterns].includes(pathname);
       // THEN a sign-in path of the served environment reaches its sign-in Lambda; any other path its web server
       expect(route(docs[step], host, pathname)).toBe(`${env} ${own ? "sign-in" : "web"}`);

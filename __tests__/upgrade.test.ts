@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { EnvironmentStatus, GetEnvironmentCommand, MWAAClient, UpdateEnvironmentCommand, type Environment } from "@aws-sdk/client-mwaa";
 import { mockClient } from "aws-sdk-client-mock";
-import { main } from "../scripts/upgrade";
+import { main, pluginsCheck } from "../scripts/upgrade";
 import { LATEST_2_11, NEWEST_3, majorUpgradeRefusal } from "../scripts/upgrade/plan";
 import { runUpgrade, type UpgradeDeps } from "../scripts/upgrade/run";
 import { ENVIRONMENT_STATUSES } from "../scripts/upgrade/statuses";
@@ -203,5 +203,27 @@ describe("the command line", () => {
     expect(code).toBe(1);
     expect(lines.join("\n")).toMatch(message);
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe("the requirements check it calls", () => {
+  // A stand-in for `npm run plugins` with the agreed contract: --check-only --requirements FILE
+  // --airflow-version X.Y.Z; exit 0 fine, 1 with one message a line.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-plugins-"));
+  fs.mkdirSync(path.join(root, "plugins"));
+  fs.symlinkSync(path.join(__dirname, "..", "node_modules"), path.join(root, "node_modules"));
+  fs.writeFileSync(
+    path.join(root, "plugins", "cli.ts"),
+    `const a: string[] = process.argv.slice(2);
+if (a[0] !== "--check-only" || a[1] !== "--requirements" || a[3] !== "--airflow-version") { console.error("bad arguments " + a.join(" ")); process.exit(2); }
+if (a[2].endsWith("bad.txt")) { console.log("foo==1.0: needs apache-airflow<3 (target " + a[4] + ")"); process.exit(1); }
+`,
+  );
+  afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  test("GIVEN requirements that fit THEN ok; GIVEN a mismatch THEN its messages, naming the target", async () => {
+    const check = pluginsCheck(root);
+    expect(await check("good.txt", "3.3.1")).toEqual({ ok: true, messages: [] });
+    expect(await check("bad.txt", "3.3.1")).toEqual({ ok: false, messages: ["foo==1.0: needs apache-airflow<3 (target 3.3.1)"] });
   });
 });
