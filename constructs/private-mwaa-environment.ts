@@ -24,10 +24,10 @@ import type { EnvironmentProps } from "./environment-props";
 import type { Environment } from "./model";
 import { MwaaNetwork } from "./network";
 import type { MwaaSecurityGroup } from "./security-group";
-import { candidateHostName } from "./model-migration";
+import { signInRoute, webHosts, type EnvironmentRole } from "./private/sign-in-routing";
 import { LISTENER_RULE_PRIORITIES } from "./private/listener-priorities";
 import { SecondHost } from "./second-host";
-import { SsoLogin, type SignInRules } from "./sso-login";
+import { SsoLogin } from "./sso-login";
 import { airflowMajor } from "./versions";
 import { WebAccess } from "./web-access";
 import { WorkerCountMetric } from "./worker-count";
@@ -365,13 +365,6 @@ interface WebRouting {
   readonly cutover: ITerraformDependable[] | undefined;
 }
 
-/** The domain and the candidate's second host name during a migration. */
-function webHosts(config: Environment): { domain: string; candidate: string } | undefined {
-  const domain = config.access?.domainName;
-  if (config.migration === undefined || domain === undefined) return undefined;
-  return { domain, candidate: candidateHostName(config.migration, domain) };
-}
-
 /**
  * The config's options, plus MWAA's custom domain: `webserver.base_url` = the bare host name the
  * environment is served at, unless the user set it. MWAA's guide "Configuring a custom domain for
@@ -387,36 +380,4 @@ function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefi
   const options = { ...airflow.configurationOptions };
   if (webHost !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = webHost;
   return options;
-}
-
-/** The cases of sign-in routing: which environment, and what the listener holds besides it. */
-type EnvironmentRole =
-  /** The environment `airflow` describes; `legacy` when it is named like the stack (rules 10, 20, 30). */
-  | { readonly kind: "current"; readonly legacy: boolean }
-  /** The migration's new environment, beside a current one that is or is not named like the stack. */
-  | { readonly kind: "candidate"; readonly currentIsLegacy: boolean };
-
-/**
- * Which host names send their sign-in paths to an environment, and where its rules sit. Alone on
- * the listener, the environment named like the stack keeps its rules for every host, as always.
- * During a migration each environment's rules carry the host names it is served at: the current
- * one the domain until cutover and none from then (its Airflow 2 paths would otherwise still sign
- * people in to it at the domain); the candidate its second host name, and the domain too from cutover.
- */
-function signInRoute(config: Environment, role: EnvironmentRole): { webHostname: string; rules: SignInRules } {
-  const domain = config.access?.domainName;
-  const hosts = webHosts(config);
-  const cutover = config.migration?.serve === "candidate";
-  if (role.kind === "current") {
-    // Without a migration (or a domain) nothing else shares the listener.
-    if (domain === undefined) return { webHostname: "", rules: { hosts: "every" } };
-    const served = hosts !== undefined && cutover ? [] : [domain];
-    if (role.legacy) return { webHostname: domain, rules: hosts === undefined ? { hosts: "every" } : { hosts: served, band: "legacy" } };
-    return { webHostname: domain, rules: { hosts: served, band: "first" } };
-  }
-  if (hosts === undefined) throw new Error("a candidate without the domain: migration requires access.domainName (checked by the schema)");
-  return {
-    webHostname: cutover ? hosts.domain : hosts.candidate,
-    rules: { hosts: cutover ? [hosts.domain, hosts.candidate] : [hosts.candidate], band: role.currentIsLegacy ? "first" : "second" },
-  };
 }

@@ -18,15 +18,10 @@ import {
 } from "../lambda/login/contract";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { Sso } from "./model-access";
-import { LISTENER_RULE_PRIORITIES, type SignInPriorityBand } from "./private/listener-priorities";
+import { LISTENER_RULE_PRIORITIES, type SignInRules } from "./private/listener-priorities";
 import { elbName, shortHash, withName } from "./private/naming";
 
-/** Which requests an environment's sign-in rules take. */
-export type SignInRules =
-  /** Alone on the listener: every host name. */
-  | { readonly hosts: "every" }
-  /** Beside another environment: only these host names ([] makes no rules), at the band's priorities. */
-  | { readonly hosts: readonly string[]; readonly band: SignInPriorityBand };
+export type { SignInRules };
 
 export interface SsoLoginProps {
   readonly environmentName: string;

@@ -20,3 +20,10 @@ export const LISTENER_RULE_PRIORITIES = {
 
 /** Which priorities an environment's sign-in rules take. */
 export type SignInPriorityBand = "legacy" | "first" | "second";
+
+/** Which requests an environment's sign-in rules take. */
+export type SignInRules =
+  /** Alone on the listener: every host name. */
+  | { readonly hosts: "every" }
+  /** Beside another environment: only these host names ([] makes no rules), at the band's priorities. */
+  | { readonly hosts: readonly string[]; readonly band: SignInPriorityBand };
