@@ -313,6 +313,27 @@ describe("findings of the pre-apply review", () => {
   });
 });
 
+describe("an Airflow 3 environment named like its stack, migrating side by side", () => {
+  test("its sign-in rules keep their ids and priorities and gain the domain's host; a rule the quota overflows takes the next number", () => {
+    // GIVEN a legacy 3.0.6 environment and a 3.3.1 candidate
+    const af3 = { ...before, airflow: { version: "3.0.6" as const }, artifacts: { dagsDir: "airflow/dags" } };
+    const alone = synth(af3);
+    const migrating = synth({ ...af3, migration: { candidate } });
+    const legacy = (doc: TerraformJson) => of(doc, "aws_lb_listener_rule").filter(([n]) => n.startsWith("Mwaa_SignIn_")).map(([n, r]) => [n.replace(/_[0-9A-F]+$/, ""), r.priority as number, r.condition] as const).sort((a, b) => a[1] - b[1]);
+    // THEN alone: three rules at 10, 20, 30 without host; migrating: the same ids and numbers, plus LoginRule2 at 21
+    expect(legacy(alone).map(([n, p]) => [n, p])).toEqual([["Mwaa_SignIn_PassThroughRule", 10], ["Mwaa_SignIn_LoginRule", 20], ["Mwaa_SignIn_LogoutRule", 30]]);
+    expect(legacy(migrating).map(([n, p]) => [n, p])).toEqual([["Mwaa_SignIn_PassThroughRule", 10], ["Mwaa_SignIn_LoginRule", 20], ["Mwaa_SignIn_LoginRule2", 21], ["Mwaa_SignIn_LogoutRule", 30]]);
+    for (const [, , condition] of legacy(migrating)) {
+      expect(condition[0]).toEqual({ host_header: { values: [DOMAIN] } });
+      const values = (condition as Block[]).reduce((n, c) => n + (c.host_header?.values.length ?? 0) + (c.path_pattern?.values.length ?? 0) + (c.http_request_method?.values.length ?? 0) + (c.query_string?.length ?? 0), 0);
+      expect(values).toBeLessThanOrEqual(MAX_CONDITION_VALUES_PER_RULE);
+    }
+    // AND no two rules of the listener share a priority
+    const priorities = of(migrating, "aws_lb_listener_rule").map(([, r]) => r.priority as number);
+    expect(new Set(priorities).size).toBe(priorities.length);
+  });
+});
+
 describe("validation", () => {
   const fails = (env: EnvironmentInput, message: RegExp) => expect(() => parseEnvironment(env)).toThrow(message);
 
