@@ -5,6 +5,7 @@
  */
 import { versionChange, type VersionChange } from "../../constructs/versions";
 import { deferredOutputs, deferredReadNote } from "./deferred-read";
+import { withUpgradeAdvice } from "./upgrade";
 import { migrationNotes } from "./migration";
 import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
@@ -222,7 +223,7 @@ function environmentDetails(type: string, action: Action, attributes: readonly A
   if (type !== MWAA_ENVIRONMENT) return {};
   const details: { options?: OptionChange[]; longUpdate?: boolean; longUpdateReasons?: string[]; tagsOnly?: boolean; versionChange?: VersionChange } = {};
   const version = attributes.find((a) => a.path === "airflow_version" && typeof a.before === "string" && typeof a.after === "string");
-  if (version !== undefined) details.versionChange = versionChange(version.before as string, version.after as string);
+  if (version !== undefined) details.versionChange = withUpgradeAdvice(versionChange(version.before as string, version.after as string));
   if (attributes.some((a) => a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options."))) {
     details.options = optionChanges(w.base.airflow_configuration_options, w.entry.block.airflow_configuration_options);
   }
