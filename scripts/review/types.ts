@@ -102,6 +102,8 @@ export interface StackReview {
   readonly environments: readonly { readonly address: string; readonly name?: Json }[];
   /** The steps of a side-by-side migration this change takes (start, cutover, rollback, finish). */
   readonly migration?: readonly string[];
+  /** An environment's Airflow version changes: the packages of its requirements whose resolved version changes (Markdown items). */
+  readonly versionPackages?: readonly string[];
 }
 
 export interface ProtectedRisk {
