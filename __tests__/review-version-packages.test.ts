@@ -43,6 +43,10 @@ describe("the review's packages on a new Airflow version", () => {
     ]);
   });
 
+  test("requirements whose packages all keep their version say so before the count", () => {
+    expect(versionPackageLines(`${header}acme-helpers==1.0.0\nsame\n`, v2, v3)).toEqual(["no package it names changes version", expect.stringMatching(/^other packages pinned by the Airflow constraints: 4 change version/)]);
+  });
+
   test("requirements with constraints of their own: the Airflow constraints do not apply, the image's installed packages do", () => {
     // GIVEN a file that names its own constraints (user_requirements.py then adds no Airflow constraints)
     const requirements = `${header}-c /usr/local/airflow/plugins/constraints.txt\napache-airflow-providers-amazon\nrequests\nonly-in-3\n`;

@@ -1,7 +1,8 @@
 /**
  * The review's logic, as pure functions on synthesized Terraform JSON: which resources a change adds,
- * removes, updates or replaces, per stack, with the attribute paths that changed. No files, no
- * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
+ * removes, updates or replaces, per stack, with the attribute paths that changed. No files (but the
+ * package's MWAA image data), no processes, no AWS: `diffStacks(base, head)` takes the parsed
+ * `cdk.tf.json` of each stack.
  */
 import { versionChange, type VersionChange } from "../../constructs/versions";
 import { migrationNotes } from "./migration";

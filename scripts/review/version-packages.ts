@@ -68,13 +68,14 @@ export function versionPackageLines(requirements: string, from: ImageData, to: I
     const why = a.source === b.source ? sourceLabel(a.source, `${from.airflowVersion} → ${to.airflowVersion}`) : `${sourceLabel(a.source, from.airflowVersion)} → ${sourceLabel(b.source, to.airflowVersion)}`;
     lines.push(`\`${name}\` ${a.version ?? "(from plugins.zip)"} → ${b.version ?? "(from plugins.zip)"} (${why})`);
   }
+  if (lines.length === 0) lines.push("no package it names changes version");
   const names = new Set(named.keys());
   const [what, pins] = own ? ["installed in the image", (d: ImageData) => d.installed] : ["pinned by the Airflow constraints", (d: ImageData) => d.constraints];
   const rest = pinDifferences(pins(from), pins(to), names);
   if (rest.changed + rest.onlyBefore + rest.onlyAfter > 0) {
-    const where = own ? from.source.billOfMaterials : from.source.constraints;
+    const where = (d: ImageData) => (own ? d.source.billOfMaterials : d.source.constraints);
     lines.push(
-      `other packages ${what}: ${rest.changed} change version, ${rest.onlyAfter} only in ${to.airflowVersion}, ${rest.onlyBefore} only in ${from.airflowVersion}; the requirements' dependencies among them install at the new versions (compare \`${where}\` with \`${where.replaceAll(from.airflowVersion, to.airflowVersion)}\` in ${from.source.repository})`,
+      `other packages ${what}: ${rest.changed} change version, ${rest.onlyAfter} only in ${to.airflowVersion}, ${rest.onlyBefore} only in ${from.airflowVersion}; the requirements' dependencies among them install at the new versions (compare \`${where(from)}\` with \`${where(to)}\` in ${from.source.repository})`,
     );
   }
   return lines;
@@ -111,8 +112,7 @@ export function versionPackageItems(base: TerraformDoc, head: TerraformDoc, imag
       items.push(title, `  - not compared: ${missingImageData(a === undefined ? from : to)}`);
       continue;
     }
-    const lines = versionPackageLines(requirements, a, b);
-    items.push(title, ...(lines.length === 0 ? ["  - no package it names changes version"] : lines.map((line) => `  - ${line}`)));
+    items.push(title, ...versionPackageLines(requirements, a, b).map((line) => `  - ${line}`));
   }
   return items;
 }
