@@ -185,13 +185,20 @@ afterAll(() => {
 describe("the packed tarball", () => {
   const paths = () => packed.files.map((f) => f.path);
 
-  test("holds compiled JS and declarations, the Lambda handler sources, and nothing else", () => {
+  test("holds compiled JS and declarations, the Lambda handler sources, the MWAA image data, and nothing else", () => {
     // GIVEN the files npm pack put in the tarball
-    // THEN each is compiled output, a handler source bundleLambda needs at synth time, or package metadata
+    // THEN each is compiled output, a handler source bundleLambda needs at synth time, image data the requirements check reads, or package metadata
+    const imageData = /^plugins\/image-data\/\d+\.\d+\.\d+\.json$/;
     const unexpected = paths().filter(
-      (p) => !/^dist\/.+\.(js|d\.ts)$/.test(p) && !/^dist\/lambda\/[a-z0-9-]+\.zip$/.test(p) && !/^lambda\/[a-z0-9-]+\/[a-z0-9-]+\.ts$/.test(p) && !["package.json", "README.md", "LICENSE"].includes(p),
+      (p) =>
+        !/^dist\/.+\.(js|d\.ts)$/.test(p) &&
+        !/^dist\/lambda\/[a-z0-9-]+\.zip$/.test(p) &&
+        !/^lambda\/[a-z0-9-]+\/[a-z0-9-]+\.ts$/.test(p) &&
+        !imageData.test(p) &&
+        !["package.json", "README.md", "LICENSE"].includes(p),
     );
     expect(unexpected).toEqual([]);
+    expect(paths()).toEqual(expect.arrayContaining(["plugins/image-data/3.3.1.json", "plugins/image-data/2.11.0.json"]));
     expect(paths().filter((p) => /(^|\/)(__tests__|cdktf\.out|node_modules|\.cache|examples|scripts)\//.test(p) || /\.test\.|tsbuildinfo|\.map$/.test(p))).toEqual([]);
     expect(paths()).toEqual(expect.arrayContaining(["lambda/worker-count/handler.ts", "lambda/worker-count/contract.ts", "lambda/login/handler.ts"]));
   });

@@ -1,12 +1,14 @@
 /**
  * The review's logic, as pure functions on synthesized Terraform JSON: which resources a change adds,
- * removes, updates or replaces, per stack, with the attribute paths that changed. No files, no
- * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
+ * removes, updates or replaces, per stack, with the attribute paths that changed. No files (but the
+ * package's MWAA image data), no processes, no AWS: `diffStacks(base, head)` takes the parsed
+ * `cdk.tf.json` of each stack.
  */
 import { versionChange, type VersionChange } from "../../constructs/versions";
 import { deferredOutputs, deferredReadNote } from "./deferred-read";
 import { withUpgradeAdvice } from "./upgrade";
 import { migrationNotes } from "./migration";
+import { versionPackageItems } from "./version-packages";
 import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
 import { type ChangedOutputs, propagate } from "./references";
@@ -208,7 +210,17 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   const notes = stackNotes(base, head);
   if (withNotes.length === 0 && notes.length === 0) return unchangedStack(name, head);
   const migration = migrationNotes(base, head);
-  return { name, status: "changed", changes: withNotes, notes, counts, environments: environmentsOf(head), ...(migration.length > 0 ? { migration } : {}) };
+  const versionPackages = versionPackageItems(base, head);
+  return {
+    name,
+    status: "changed",
+    changes: withNotes,
+    notes,
+    counts,
+    environments: environmentsOf(head),
+    ...(migration.length > 0 ? { migration } : {}),
+    ...(versionPackages.length > 0 ? { versionPackages } : {}),
+  };
 }
 
 /** DAG files: MWAA reads the DAG folder by itself, so adding or changing one needs no environment update. */

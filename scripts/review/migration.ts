@@ -6,7 +6,7 @@
  */
 import type { TerraformDoc } from "./types";
 
-interface MigrationState {
+export interface MigrationState {
   readonly current?: string;
   readonly candidate?: string;
   readonly served?: string;
@@ -17,7 +17,8 @@ interface MigrationState {
   readonly dags: ReadonlyMap<string, readonly string[]>;
 }
 
-function state(doc: TerraformDoc): MigrationState {
+/** The migration outputs of a stack and the Airflow version of each environment, by name. */
+export function migrationState(doc: TerraformDoc): MigrationState {
   const outputs = (typeof doc.output === "object" && doc.output !== null && !Array.isArray(doc.output) ? doc.output : {}) as Record<string, { value?: unknown }>;
   const literal = (key: string) => {
     const v = outputs[key]?.value;
@@ -58,8 +59,8 @@ function cutoverOrder(h: MigrationState): string[] {
 
 /** What a change does to a migration, one line per fact; [] when no migration is involved. */
 export function migrationNotes(base: TerraformDoc, head: TerraformDoc): string[] {
-  const b = state(base);
-  const h = state(head);
+  const b = migrationState(base);
+  const h = migrationState(head);
   const named = (s: MigrationState, env: string | undefined) => `\`${env}\`${env !== undefined && s.versions.has(env) ? ` (Airflow ${s.versions.get(env)})` : ""}`;
   if (b.candidate === undefined && h.candidate !== undefined) {
     return [

@@ -7,6 +7,7 @@
  */
 import type { AttributeChange, Json, OptionChange, ResourceChange, Review, StackReview } from "./diff";
 import { requirementsDiffLines } from "./requirements-diff";
+import { versionPackagesSection } from "./version-packages";
 import { MWAA_ENVIRONMENT, NOT_KNOWN } from "./rules";
 
 /** The hidden first line the workflow looks for to update its comment instead of adding one. */
@@ -234,6 +235,7 @@ function changedStack(s: StackReview, max: number): string[] {
   const long = updates.filter((c) => c.longUpdate && !isRefused(c));
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
   out.push(...requirementsDiffLines(updates));
+  out.push(...versionPackagesSection(s.versionPackages));
   const added = managed.filter((c) => c.action === "create");
   out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
   out.push(

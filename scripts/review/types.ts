@@ -109,6 +109,8 @@ export interface StackReview {
   readonly migration?: readonly string[];
   /** How the change moves what is billed by the hour (scripts/cost/units.ts), e.g. "+1 NAT gateway". */
   readonly unitChanges?: readonly string[];
+  /** An environment's Airflow version changes: the packages of its requirements whose resolved version changes (Markdown items). */
+  readonly versionPackages?: readonly string[];
 }
 
 export interface ProtectedRisk {
