@@ -11,11 +11,11 @@
  * 2.4.3 and later, 10 s timeout, 6 MB response limit. "Accessing an Amazon MWAA environment": with a
  * private web server the call works only from inside the VPC.
  *
- * @aws-sdk/client-mwaa 3.523.0 (this project's dev dependency) predates InvokeRestApiCommand; the
- * Lambda runtimes' bundled SDK has it (bundles leave @aws-sdk external). The command class is looked
- * up at run time, so an old install fails with a message naming the fix instead of at import.
+ * The command class comes from invoke-rest-api-command.ts: the installed SDK's when it has one, else
+ * this project's equivalent on the same client.
  */
 import * as mwaa from "@aws-sdk/client-mwaa";
+import { invokeRestApiCommand } from "./invoke-rest-api-command";
 
 /** The request shape of InvokeRestApi (SDK model InvokeRestApiRequest). */
 export interface RestApiRequest {
@@ -43,17 +43,6 @@ export const PAGE_SIZE = 100;
 
 /** A failure with a message meant for the person applying or restoring. */
 export class AirflowStateError extends Error {}
-
-type CommandClass = new (input: object) => unknown;
-
-/** The SDK's InvokeRestApiCommand, or a clear error when the installed SDK is too old. */
-export function invokeRestApiCommand(): CommandClass {
-  const command = (mwaa as unknown as Record<string, unknown>).InvokeRestApiCommand;
-  if (typeof command !== "function") {
-    throw new AirflowStateError("@aws-sdk/client-mwaa has no InvokeRestApiCommand: install a release from 2024-10-23 or later (the MWAA API added InvokeRestApi then)");
-  }
-  return command as CommandClass;
-}
 
 /** Fails unless the environment is AVAILABLE (an update applied before that fails, and the REST API is not up). */
 export async function requireAvailable(client: MwaaSender, name: string): Promise<{ airflowVersion: string }> {
