@@ -6,6 +6,7 @@
  * that one line (CI greps for it); nothing else prints both words on one line.
  */
 import type { AttributeChange, Json, OptionChange, ResourceChange, Review, StackReview } from "./diff";
+import { airflowStateLines } from "./airflow-state";
 import { requirementsDiffLines } from "./requirements-diff";
 import { MWAA_ENVIRONMENT, NOT_KNOWN } from "./rules";
 
@@ -234,6 +235,7 @@ function changedStack(s: StackReview, max: number): string[] {
   const long = updates.filter((c) => c.longUpdate && !isRefused(c));
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
   out.push(...requirementsDiffLines(updates));
+  out.push(...airflowStateLines(s.changes));
   const added = managed.filter((c) => c.action === "create");
   out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
   out.push(
