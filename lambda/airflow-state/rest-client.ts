@@ -4,8 +4,9 @@
  *
  * MWAA's InvokeRestApi (MWAA API reference; aws/aws-sdk-js-v3 clients/client-mwaa
  * src/commands/InvokeRestApiCommand.ts): request { Name, Path, Method, QueryParameters?, Body? }
- * (Path relative to the Airflow API root, e.g. "/variables": MWAA adds /api/v1 on Airflow 2 and
- * /api/v2 on Airflow 3), response { RestApiStatusCode, RestApiResponse }; Airflow's 4xx answers come
+ * (Path relative to the Airflow API root, without /api/v1 or /api/v2: the SDK's own example lists
+ * variables with Path "/variables", the AWS CLI reference for invoke-rest-api gives
+ * "/dags/123456/clearTaskInstances"), response { RestApiStatusCode, RestApiResponse }; Airflow's 4xx answers come
  * as RestApiClientException and 5xx as RestApiServerException, both carrying RestApiStatusCode and
  * RestApiResponse (src/models/errors.ts). User guide "Using the Apache Airflow REST API": Airflow
  * 2.4.3 and later, 10 s timeout, 6 MB response limit. "Accessing an Amazon MWAA environment": with a
@@ -61,7 +62,11 @@ function errorText(e: unknown): { name: string; status?: number; detail: string 
   return { name: err.name ?? "Error", status: err.RestApiStatusCode, detail };
 }
 
-/** True for the error of a response over InvokeRestApi's 6 MB limit (HTTP 413, or a message about its size). */
+/**
+ * True for the error of a response over InvokeRestApi's 6 MB limit. The user guide says only that
+ * the call fails ("The response payload size can't exceed 6 MB"), not with which error: HTTP 413 or
+ * a message about size is a guess, unverified against a live environment.
+ */
 export function isTooLarge(e: unknown): boolean {
   const { status, detail } = errorText(e);
   return status === 413 || /too large|exceeds? .*(size|limit)|6 ?MB/i.test(detail);
