@@ -55,7 +55,9 @@ describe.each([2, 3] as const)("apply on Airflow %i", (major) => {
 describe("apply fails clearly", () => {
   test("an UPDATING environment", async () => {
     const { client } = mockEnvironment(new FakeAirflow(3), "UPDATING");
-    await expect(applyWith(client, "env", { pools: [], variables: [] })).rejects.toThrow("MWAA environment env is UPDATING, not AVAILABLE: run again once it is AVAILABLE");
+    await expect(applyWith(client, "env", { pools: [], variables: [] })).rejects.toThrow(
+      /^MWAA environment env is UPDATING, not AVAILABLE \(.*\): run scripts\/wait-available\.sh env \S+, then deploy again \(README "First deploy"\)$/,
+    );
   });
 
   test("a refused call names the permission", async () => {
@@ -193,5 +195,21 @@ describe("cutover", () => {
     const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"));
     expect(plan.old.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: pause", "c: pause"]);
     expect(plan.candidate.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: unpause", "c: skip"]);
+  });
+});
+
+describe("first deploy", () => {
+  test("a CREATING environment: the apply fails naming the wait script with the Lambda's region", async () => {
+    const { client } = mockEnvironment(new FakeAirflow(3), "CREATING");
+    const region = process.env.AWS_REGION;
+    process.env.AWS_REGION = "eu-west-1";
+    try {
+      await expect(applyWith(client, "analytics", { pools: [{ name: "p", slots: 1 }], variables: [] })).rejects.toThrow(
+        'MWAA environment analytics is CREATING, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run scripts/wait-available.sh analytics eu-west-1, then deploy again (README "First deploy")',
+      );
+    } finally {
+      if (region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = region;
+    }
   });
 });

@@ -45,12 +45,18 @@ export const PAGE_SIZE = 100;
 /** A failure with a message meant for the person applying or restoring. */
 export class AirflowStateError extends Error {}
 
-/** Fails unless the environment is AVAILABLE (an update applied before that fails, and the REST API is not up). */
-export async function requireAvailable(client: MwaaSender, name: string): Promise<{ airflowVersion: string }> {
+/**
+ * Fails unless the environment is AVAILABLE (an update applied before that fails, and the REST API is
+ * not up). The message says what to run: after a first apply MWAA goes on creating for tens of
+ * minutes while Terraform has finished, so the apply invocation fails until the next deploy.
+ */
+export async function requireAvailable(client: MwaaSender, name: string, region = process.env.AWS_REGION ?? "<region>"): Promise<{ airflowVersion: string }> {
   const out = (await client.send(new mwaa.GetEnvironmentCommand({ Name: name }))) as mwaa.GetEnvironmentCommandOutput;
   const status = out.Environment?.Status;
   if (status !== "AVAILABLE") {
-    throw new AirflowStateError(`MWAA environment ${name} is ${status ?? "not found"}, not AVAILABLE: run again once it is AVAILABLE`);
+    throw new AirflowStateError(
+      `MWAA environment ${name} is ${status ?? "not found"}, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run scripts/wait-available.sh ${name} ${region}, then deploy again (README "First deploy")`,
+    );
   }
   return { airflowVersion: out.Environment?.AirflowVersion ?? "unknown" };
 }
