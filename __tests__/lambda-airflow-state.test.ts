@@ -1,32 +1,18 @@
 import { GetEnvironmentCommand, MWAAClient } from "@aws-sdk/client-mwaa";
-import * as mwaaSdk from "@aws-sdk/client-mwaa";
 import { PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { mockClient } from "aws-sdk-client-mock";
 import { applyWith } from "../lambda/airflow-apply/handler";
 import { backupWith } from "../lambda/airflow-backup/handler";
 import type { BackupDocument } from "../lambda/airflow-state/contract";
+import { invokeRestApiCommand } from "../lambda/airflow-state/invoke-rest-api-command";
 import { AirflowRestApi } from "../lambda/airflow-state/rest-client";
 import { applyPlan, planCutover, planRestore } from "../lambda/airflow-state/state";
 import { FakeAirflow, dagRun, restError } from "./helpers-airflow";
 
-// @aws-sdk/client-mwaa 3.523.0 predates InvokeRestApiCommand: a stand-in with the SDK's shape
-// (a Command carrying `input`), which aws-sdk-client-mock matches by class.
-jest.mock("@aws-sdk/client-mwaa", () => {
-  const actual = jest.requireActual("@aws-sdk/client-mwaa");
-  const { Command } = jest.requireActual("@smithy/smithy-client");
-  class InvokeRestApiCommand extends Command {
-    constructor(readonly input: object) {
-      super();
-    }
-    resolveMiddleware(): never {
-      throw new Error("stand-in: never sent for real");
-    }
-  }
-  return { ...actual, InvokeRestApiCommand };
-});
 /** The installed SDK's types predate the mock library's (a type mismatch only; the calls are the same). */
 const mockMwaa = () => mockClient(MWAAClient as never) as unknown as ReturnType<typeof mockClient>;
-const InvokeRestApiCommand = (mwaaSdk as unknown as { InvokeRestApiCommand: new (i: object) => object }).InvokeRestApiCommand;
+/** The command the client sends (this project's on the installed 3.523.0, which has none). */
+const InvokeRestApiCommand = invokeRestApiCommand();
 
 function mockEnvironment(airflow: FakeAirflow, status = "AVAILABLE", version = airflow.major === 3 ? "3.0.6" : "2.10.3") {
   const mock = mockMwaa();
@@ -69,7 +55,9 @@ describe.each([2, 3] as const)("apply on Airflow %i", (major) => {
 describe("apply fails clearly", () => {
   test("an UPDATING environment", async () => {
     const { client } = mockEnvironment(new FakeAirflow(3), "UPDATING");
-    await expect(applyWith(client, "env", { pools: [], variables: [] })).rejects.toThrow("MWAA environment env is UPDATING, not AVAILABLE: run again once it is AVAILABLE");
+    await expect(applyWith(client, "env", { pools: [], variables: [] })).rejects.toThrow(
+      /^MWAA environment env is UPDATING, not AVAILABLE \(.*\): run scripts\/wait-available\.sh env \S+, then deploy again \(README "First deploy"\)$/,
+    );
   });
 
   test("a refused call names the permission", async () => {
@@ -207,5 +195,21 @@ describe("cutover", () => {
     const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"));
     expect(plan.old.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: pause", "c: pause"]);
     expect(plan.candidate.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: unpause", "c: skip"]);
+  });
+});
+
+describe("first deploy", () => {
+  test("a CREATING environment: the apply fails naming the wait script with the Lambda's region", async () => {
+    const { client } = mockEnvironment(new FakeAirflow(3), "CREATING");
+    const region = process.env.AWS_REGION;
+    process.env.AWS_REGION = "eu-west-1";
+    try {
+      await expect(applyWith(client, "analytics", { pools: [{ name: "p", slots: 1 }], variables: [] })).rejects.toThrow(
+        'MWAA environment analytics is CREATING, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run scripts/wait-available.sh analytics eu-west-1, then deploy again (README "First deploy")',
+      );
+    } finally {
+      if (region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = region;
+    }
   });
 });

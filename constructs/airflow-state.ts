@@ -18,8 +18,11 @@ import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airf
 /** The backend class of the amazon provider (apache-airflow-providers-amazon docs, "AWS Secrets Manager Backend"). */
 export const SECRETS_MANAGER_BACKEND = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend";
 /**
- * The Airflow role the Lambdas call InvokeRestApi as: Op manages pools, variables and connections
- * and reads DAGs and runs (Airflow's default RBAC roles), without Admin's user management.
+ * The Airflow role the Lambdas call InvokeRestApi as. Op = Viewer + User + Op permissions: create,
+ * edit and delete on Pools, Variables and Connections, edit on DAGs (pause), read on DAG runs and task
+ * instances; Admin adds only roles, passwords, audit log and triggers. Airflow 2: apache/airflow
+ * airflow/www/security.py (ROLE_CONFIGS); Airflow 3 (FAB auth manager): providers/fab/src/airflow/
+ * providers/fab/auth_manager/security_manager/override.py at 00c69bf7fe0917cbbecda8bc3347e93a1b1eeb2c.
  */
 export const AIRFLOW_STATE_ROLE = "Op";
 
@@ -204,6 +207,8 @@ export class AirflowStateManager extends Construct {
       ],
     });
     // One success per schedule period; a failed or missing run leaves the period empty (breaching).
+    // Period up to 86,400 s x 1 is allowed: PutMetricAlarm caps Period x EvaluationPeriods at
+    // 604,800 s, and at 86,400 s only for periods under an hour (CloudWatch API reference, Period).
     new CloudwatchMetricAlarm(this, "BackupAlarm", {
       alarmName: `${props.environmentName}-airflow-state-backup`,
       alarmDescription: `No successful backup of MWAA ${props.environmentName}'s Airflow state in ${backup.everyHours} h: see the ${name} function's logs`,

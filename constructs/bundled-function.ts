@@ -58,9 +58,10 @@ export class BundledFunction extends Construct {
       statement: [
         { sid: "OwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
         ...props.statements,
-        // What the AWSLambdaVPCAccessExecutionRole managed policy grants, for the function's network interfaces.
+        // The ec2 actions of the AWSLambdaVPCAccessExecutionRole managed policy, v3 of 2024-01-05
+        // (AWS Managed Policy reference), for the function's network interfaces; logs are granted above.
         ...(props.vpcConfig !== undefined
-          ? [{ sid: "VpcNetworkInterfaces", actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], resources: ["*"] }]
+          ? [{ sid: "VpcNetworkInterfaces", actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], resources: ["*"] }]
           : []),
       ],
     });

@@ -15,6 +15,8 @@ export interface StackSummary {
   readonly units: BillableUnits;
   /** The evaluation host (access.evaluationHost), if the stack has one. */
   readonly accessHost?: AccessHostSummary;
+  /** Names of the airflowState secrets the stack creates, which Terraform leaves without a value. */
+  readonly secrets?: readonly string[];
 }
 
 interface Manifest {
@@ -37,6 +39,7 @@ export function summarizeOutput(outdir: string, cwd = process.cwd(), cost?: (sta
     const doc = json as Parameters<typeof billableUnits>[0];
     if (cost !== undefined) fs.writeFileSync(path.join(path.dirname(file), USAGE_FILE), usageFileText(doc, cost(stack.name)));
     const accessHost = accessHostOf(json);
+    const secrets = airflowStateSecrets(json.resource);
     return {
       name: stack.name,
       file: path.relative(cwd, file),
@@ -44,8 +47,16 @@ export function summarizeOutput(outdir: string, cwd = process.cwd(), cost?: (sta
       dataSources: count(json.data),
       units: billableUnits(doc),
       ...(accessHost !== undefined ? { accessHost } : {}),
+      ...(secrets.length > 0 ? { secrets } : {}),
     };
   });
+}
+
+/** The secrets constructs/airflow-state.ts creates (ids Connection_<name>, Variable_<name>), by name. */
+function airflowStateSecrets(resources: Blocks): string[] {
+  return Object.entries((resources?.aws_secretsmanager_secret ?? {}) as Record<string, { name?: unknown }>)
+    .filter(([id, block]) => /(^|_)AirflowState_(Connection|Variable)_/.test(id) && typeof block.name === "string")
+    .map(([, block]) => block.name as string);
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -65,6 +76,12 @@ export function summaryLines(stacks: readonly StackSummary[], underCdktfCli: boo
     ]),
   ];
   for (const s of stacks) if (s.accessHost !== undefined) lines.push(...portForwardingLines(s.name, s.file, s.accessHost));
+  for (const s of stacks) {
+    if (s.secrets === undefined) continue;
+    lines.push(
+      `${s.name}: ${plural(s.secrets.length, "secret is", "secrets are")} created without a value (${s.secrets.join(", ")}): set each after deploy (README "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
+    );
+  }
   if (!underCdktfCli && stacks.length > 0) {
     const first = stacks[0].name;
     lines.push(`next: npm run diff -- ${first} (AWS credentials needed), then npm run deploy -- ${first}; README "First deploy" walks through it`);

@@ -4,18 +4,19 @@
  *
  * MWAA's InvokeRestApi (MWAA API reference; aws/aws-sdk-js-v3 clients/client-mwaa
  * src/commands/InvokeRestApiCommand.ts): request { Name, Path, Method, QueryParameters?, Body? }
- * (Path relative to the Airflow API root, e.g. "/variables": MWAA adds /api/v1 on Airflow 2 and
- * /api/v2 on Airflow 3), response { RestApiStatusCode, RestApiResponse }; Airflow's 4xx answers come
+ * (Path relative to the Airflow API root, without /api/v1 or /api/v2: the SDK's own example lists
+ * variables with Path "/variables", the AWS CLI reference for invoke-rest-api gives
+ * "/dags/123456/clearTaskInstances"), response { RestApiStatusCode, RestApiResponse }; Airflow's 4xx answers come
  * as RestApiClientException and 5xx as RestApiServerException, both carrying RestApiStatusCode and
  * RestApiResponse (src/models/errors.ts). User guide "Using the Apache Airflow REST API": Airflow
  * 2.4.3 and later, 10 s timeout, 6 MB response limit. "Accessing an Amazon MWAA environment": with a
  * private web server the call works only from inside the VPC.
  *
- * @aws-sdk/client-mwaa 3.523.0 (this project's dev dependency) predates InvokeRestApiCommand; the
- * Lambda runtimes' bundled SDK has it (bundles leave @aws-sdk external). The command class is looked
- * up at run time, so an old install fails with a message naming the fix instead of at import.
+ * The command class comes from invoke-rest-api-command.ts: the installed SDK's when it has one, else
+ * this project's equivalent on the same client.
  */
 import * as mwaa from "@aws-sdk/client-mwaa";
+import { invokeRestApiCommand } from "./invoke-rest-api-command";
 
 /** The request shape of InvokeRestApi (SDK model InvokeRestApiRequest). */
 export interface RestApiRequest {
@@ -44,23 +45,18 @@ export const PAGE_SIZE = 100;
 /** A failure with a message meant for the person applying or restoring. */
 export class AirflowStateError extends Error {}
 
-type CommandClass = new (input: object) => unknown;
-
-/** The SDK's InvokeRestApiCommand, or a clear error when the installed SDK is too old. */
-export function invokeRestApiCommand(): CommandClass {
-  const command = (mwaa as unknown as Record<string, unknown>).InvokeRestApiCommand;
-  if (typeof command !== "function") {
-    throw new AirflowStateError("@aws-sdk/client-mwaa has no InvokeRestApiCommand: install a release from 2024-10-23 or later (the MWAA API added InvokeRestApi then)");
-  }
-  return command as CommandClass;
-}
-
-/** Fails unless the environment is AVAILABLE (an update applied before that fails, and the REST API is not up). */
-export async function requireAvailable(client: MwaaSender, name: string): Promise<{ airflowVersion: string }> {
+/**
+ * Fails unless the environment is AVAILABLE (an update applied before that fails, and the REST API is
+ * not up). The message says what to run: after a first apply MWAA goes on creating for tens of
+ * minutes while Terraform has finished, so the apply invocation fails until the next deploy.
+ */
+export async function requireAvailable(client: MwaaSender, name: string, region = process.env.AWS_REGION ?? "<region>"): Promise<{ airflowVersion: string }> {
   const out = (await client.send(new mwaa.GetEnvironmentCommand({ Name: name }))) as mwaa.GetEnvironmentCommandOutput;
   const status = out.Environment?.Status;
   if (status !== "AVAILABLE") {
-    throw new AirflowStateError(`MWAA environment ${name} is ${status ?? "not found"}, not AVAILABLE: run again once it is AVAILABLE`);
+    throw new AirflowStateError(
+      `MWAA environment ${name} is ${status ?? "not found"}, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run scripts/wait-available.sh ${name} ${region}, then deploy again (README "First deploy")`,
+    );
   }
   return { airflowVersion: out.Environment?.AirflowVersion ?? "unknown" };
 }
@@ -72,7 +68,11 @@ function errorText(e: unknown): { name: string; status?: number; detail: string 
   return { name: err.name ?? "Error", status: err.RestApiStatusCode, detail };
 }
 
-/** True for the error of a response over InvokeRestApi's 6 MB limit (HTTP 413, or a message about its size). */
+/**
+ * True for the error of a response over InvokeRestApi's 6 MB limit. The user guide says only that
+ * the call fails ("The response payload size can't exceed 6 MB"), not with which error: HTTP 413 or
+ * a message about size is a guess, unverified against a live environment.
+ */
 export function isTooLarge(e: unknown): boolean {
   const { status, detail } = errorText(e);
   return status === 413 || /too large|exceeds? .*(size|limit)|6 ?MB/i.test(detail);

@@ -5,7 +5,8 @@
  * and Airflow 3's (airflow-core/src/airflow/api_fastapi/core_api/openapi/v2-rest-api-generated.yaml)
  * share the paths used here: /pools, /pools/{name}, /variables, /variables/{key}, /connections,
  * /dags, /dags/{dag_id} (PATCH is_paused), /dags/~/dagRuns, and POST
- * /dags/~/dagRuns/~/taskInstances/list (page_limit/page_offset). Lists answer
+ * /dags/~/dagRuns/~/taskInstances/list (page_limit/page_offset; v2's TaskInstancesBatchBody has
+ * both, default 0 and 100, in Airflow's generated Python client). Lists answer
  * `{<items>, total_entries}` and page with limit/offset. Differences handled here: pools'
  * `include_deferred` (Airflow 2.7+, apache/airflow commit 70a050b; required in v2's PoolResponse),
  * v2 variables' extra `is_encrypted`, and DAG runs' date (v1 `execution_date`, v2 `logical_date`

@@ -184,8 +184,8 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   const movedFrom = new Set(moved.map(([r]) => r.address));
   const movedTo = new Set(moved.map(([, a]) => a.address));
   for (const [r, a] of moved) changes.push(resourceChange(a, "replace", { atRisk: r.block, addressChange: { from: r.address, to: a.address } }));
-  for (const e of added) if (!movedTo.has(e.address)) changes.push(resourceChange(e, e.mode === "data" ? "read" : "create"));
-  for (const e of removed) if (!movedFrom.has(e.address)) changes.push(resourceChange(e, "delete", { atRisk: e.block }));
+  for (const e of added) if (!movedTo.has(e.address)) changes.push(resourceChange(e, e.mode === "data" ? "read" : "create", { block: e.block }));
+  for (const e of removed) if (!movedFrom.has(e.address)) changes.push(resourceChange(e, "delete", { atRisk: e.block, block: e.block }));
   changes.sort((x, y) => x.address.localeCompare(y.address));
   const artifactOf = new Map<string, string>();
   for (const c of changes) {

@@ -6,6 +6,7 @@
  * that one line (CI greps for it); nothing else prints both words on one line.
  */
 import type { AttributeChange, Json, OptionChange, ResourceChange, Review, StackReview } from "./diff";
+import { airflowStateLines } from "./airflow-state";
 import { requirementsDiffLines } from "./requirements-diff";
 import { versionPackagesSection } from "./version-packages";
 import { MWAA_ENVIRONMENT, NOT_KNOWN } from "./rules";
@@ -236,6 +237,7 @@ function changedStack(s: StackReview, max: number): string[] {
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
   out.push(...requirementsDiffLines(updates));
   out.push(...versionPackagesSection(s.versionPackages));
+  out.push(...airflowStateLines(s.changes));
   const added = managed.filter((c) => c.action === "create");
   out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
   out.push(

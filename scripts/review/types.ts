@@ -84,6 +84,8 @@ export interface ResourceChange {
   readonly note?: string;
   /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused. */
   readonly versionChange?: VersionChange;
+  /** A created or removed resource's block (head, or base for a removal): what it declared. */
+  readonly block?: Block;
 }
 
 export interface StackCounts {
