@@ -24,6 +24,8 @@ export function plainSynthRequested(env: NodeJS.ProcessEnv = process.env): boole
  * written, then fastSynth). Either way the folders of stacks of earlier synths go.
  */
 export function synthesize(outdir: string, build: (app: App) => void, plain: boolean): void {
+  // cdktf's App creates only the last folder of the path.
+  fs.mkdirSync(outdir, { recursive: true });
   if (plain) {
     // cdktf leaves stacks of earlier synths in cdktf.out/stacks otherwise.
     fs.rmSync(path.join(outdir, "stacks"), { recursive: true, force: true });
