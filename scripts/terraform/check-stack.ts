@@ -106,16 +106,44 @@ export function scratchCopy(stackDir: string, scratch: string, awsVersion?: stri
   return doc;
 }
 
-/** init, validate and the mocked test of one stack folder already copied to `dir`. */
-export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocument, schema: ProviderSchema | undefined): Promise<StackResult> {
+/**
+ * Gives the stack copied to `dir` the `terraform init` already done in `initDir` (installAws's
+ * folder), when the stack requires nothing else: only hashicorp/aws, at the version initialized
+ * there, and no modules. Its lock file is copied and its providers folder linked (the provider
+ * itself is a link into the plugin cache already): one init for every stack instead of one each.
+ * Returns false when the stack needs its own init.
+ */
+export function reuseInit(initDir: string, dir: string, doc: StackDocument): boolean {
+  const required = (doc as { terraform?: { required_providers?: Record<string, { version?: string }> } }).terraform?.required_providers ?? {};
+  const initialized = (JSON.parse(fs.readFileSync(path.join(initDir, "main.tf.json"), "utf8")) as { terraform: { required_providers: { aws: { version: string } } } }).terraform.required_providers.aws.version;
+  const providers = path.join(initDir, ".terraform", "providers");
+  if (Object.keys(required).join() !== "aws" || required.aws?.version !== initialized || "module" in doc || !fs.existsSync(providers)) return false;
+  fs.copyFileSync(path.join(initDir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
+  fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
+  fs.symlinkSync(providers, path.join(dir, ".terraform", "providers"), "dir");
+  return true;
+}
+
+/**
+ * The mocked test of one stack folder already copied to `dir`: init (unless `initDir`'s can be
+ * reused, reuseInit), then `terraform test`, whose run validates the configuration first (an
+ * unknown attribute fails it, named), so no separate `terraform validate` is spent on loading the
+ * provider's schema again. Without a schema for the mocks there is no test: `terraform validate`
+ * runs instead and the stack fails after it.
+ */
+export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocument, schema: ProviderSchema | undefined, initDir?: string): Promise<StackResult> {
   const started = Date.now();
   const resources = Object.values(doc.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
   const done = (ok: boolean, details: string[], failedStep?: StackResult["failedStep"]): StackResult => ({ ok, details, failedStep, resources, seconds: (Date.now() - started) / 1000 });
-  const init = await terraform(t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-  if (init.code !== 0) return done(false, errorLines(init.output), "init");
-  const validate = await terraform(t, dir, ["validate", "-no-color"]);
-  if (validate.code !== 0) return done(false, errorLines(validate.output), "validate");
-  if (schema === undefined) return done(false, ["no provider schema for the mocks (terraform providers schema failed)"], "test");
+  if (initDir === undefined || !reuseInit(initDir, dir, doc)) {
+    const init = await terraform(t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    if (init.code !== 0) return done(false, errorLines(init.output), "init");
+  }
+  if (schema === undefined) {
+    const validate = await terraform(t, dir, ["validate", "-no-color"]);
+    if (validate.code !== 0) return done(false, errorLines(validate.output), "validate");
+    return done(false, ["no provider schema for the mocks (terraform providers schema failed)"], "test");
+  }
   fs.mkdirSync(path.join(dir, "tests"), { recursive: true });
   fs.writeFileSync(path.join(dir, "tests", "mocked.tftest.hcl"), mockedTestFile(doc, schema));
   const test = await terraform(t, dir, ["test", "-no-color"]);
