@@ -121,7 +121,7 @@ const canRun = hasTerraform && (pluginDir !== undefined || process.env.CI === "t
     const stackDir = path.join(tmp, "broken", "stack");
     fs.mkdirSync(stackDir, { recursive: true });
     const broken = {
-      terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } } },
+      terraform: { required_providers: { aws: { source: "aws", version: pinnedAwsVersion() } } },
       provider: { aws: [{ region: "eu-west-1" }] },
       resource: { aws_s3_bucket: { Bucket: { bucket: "mwaa-check", no_such_attribute: "x" } } },
     };

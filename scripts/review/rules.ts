@@ -17,7 +17,7 @@
  * indexes left out (`network_configuration.subnet_ids`), which is how cdktf writes single blocks.
  */
 
-import { ARGUMENTS_6_25 } from "./arguments";
+import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "./arguments";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -344,7 +344,7 @@ export function notKnown(type: string, path: string): string | undefined {
   const rule = REPLACE_RULES[type];
   if (rule === undefined) return `\`${type}\` has no replacement rule`;
   if (UNVERIFIED_EVERYWHERE.has(top) || rule.unverified?.includes(top)) return `what a change of \`${top}\` does was not read from the provider source`;
-  const known = ARGUMENTS_6_25[type];
-  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws 6.25.0`;
+  const known = PROVIDER_ARGUMENTS[type];
+  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws ${PROVIDER_ARGUMENTS_VERSION}`;
   return undefined;
 }

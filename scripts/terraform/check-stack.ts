@@ -7,6 +7,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { type ProviderSchema, type StackDocument, mockedTestFile } from "./test-file";
+import { pinnedAwsVersion } from "../provider-aws";
+
+export { pinnedAwsVersion };
 
 export interface TerraformEnv {
   /** The terraform executable. @default "terraform" */
@@ -149,12 +152,6 @@ export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocumen
   const test = await terraform(t, dir, ["test", "-no-color"]);
   if (test.code !== 0) return done(false, errorLines(test.output), "test");
   return done(true, []);
-}
-
-/** The hashicorp/aws version the stacks pin: the one @cdktf/provider-aws was generated from (its package.json, cdktf.provider.version). */
-export function pinnedAwsVersion(): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("@cdktf/provider-aws/package.json") as { cdktf: { provider: { version: string } } }).cdktf.provider.version;
 }
 
 /**
