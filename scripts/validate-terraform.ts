@@ -179,7 +179,7 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
     );
     return failed === 0 ? 0 : 1;
   } finally {
-    provider?.stop();
+    await provider?.stop();
     if (!options.keep) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -184,7 +184,8 @@ export async function awsSchema(t: TerraformEnv, dir: string): Promise<ProviderS
 export interface SharedProvider {
   /** TF_REATTACH_PROVIDERS for the runs' environment. */
   readonly env: Readonly<Record<string, string>>;
-  stop(): void;
+  /** Ends the provider and waits until it has exited (at most a few seconds). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -213,13 +214,19 @@ export function sharedProvider(initDir: string, timeoutMs = 120_000): Promise<Sh
   if (binary === undefined) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     const child = spawn(binary, ["-debug"], { stdio: ["ignore", "pipe", "ignore"] });
-    const stop = () => {
-      if (child.exitCode === null) child.kill();
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
     };
-    process.once("exit", stop);
+    // Never left running after this process, whatever ends it.
+    process.once("exit", kill);
+    const exited = new Promise<void>((done) => child.once("exit", () => done()));
+    const stop = async () => {
+      kill();
+      await Promise.race([exited, new Promise((done) => setTimeout(done, 5000).unref())]);
+    };
     let out = "";
     const timer = setTimeout(() => {
-      stop();
+      kill();
       resolve(undefined);
     }, timeoutMs);
     child.on("error", () => {
