@@ -8,7 +8,7 @@ import type { BackupDocument } from "../lambda/airflow-state/contract";
 import { invokeRestApiCommand } from "../lambda/airflow-state/invoke-rest-api-command";
 import { main } from "../scripts/airflow-state/cli";
 import { billableUnits } from "../scripts/cost/units";
-import { summaryLines } from "../scripts/synth-summary";
+import { summaryLines } from "../app/synth-summary";
 import type { Describe } from "../scripts/airflow-state/check-secrets";
 import { FakeAirflow } from "./helpers-airflow";
 

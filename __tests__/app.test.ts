@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { type TerraformJson, addresses, minimalEnvironment } from "./helpers";
 
 /**
- * End-to-end: the real app (`node scripts/run-ts.js main.ts`, as `npm run synth` runs it) on
+ * End-to-end: the real app (`node app/run-ts.js main.ts`, as `npm run synth` runs it) on
  * temporary configs and output folders. Five spawns in all (about 0.5 s each), run one after the
  * other because they share the runner's and the artifacts' caches under .cache/.
  *
@@ -35,7 +35,7 @@ interface Run {
 function synth(config: unknown, outdir: string, configName: string, env: NodeJS.ProcessEnv = {}): Run & { configFile: string } {
   const configFile = path.join(tmp, configName);
   fs.writeFileSync(configFile, typeof config === "string" ? config : JSON.stringify(config, null, 2));
-  const result = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], {
+  const result = spawnSync(process.execPath, ["app/run-ts.js", "main.ts"], {
     cwd: ROOT,
     env: { ...process.env, MWAA_CONFIG: configFile, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",

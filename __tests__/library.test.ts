@@ -142,11 +142,13 @@ async function packAndBuild(dir: string): Promise<Result> {
 }
 
 /**
- * The work runs in .cache/library-test/<content key>/ and its result is kept there: a later run on
- * the same content (nothing the package or the example reads has changed) reuses it instead of
- * packing, type-checking and synthesizing again (about 15 s). Only a passing result is kept; a new
- * key replaces the old folder. Without a key, the work runs in a temporary folder.
+ * By default the work runs in a temporary folder and nothing is reused. With MWAA_TEST_REUSE=1 it
+ * runs in .cache/library-test/<content key>/ and its result is kept there: a later run on the same
+ * content (nothing the package or the example reads has changed) reuses it instead of packing,
+ * type-checking and synthesizing again (about 15 s). Only a passing result is kept; a new key
+ * replaces the old folder. Opt-in: a reused result is one this run did not check.
  */
+const REUSE = process.env.MWAA_TEST_REUSE === "1";
 const CACHE = path.join(ROOT, ".cache", "library-test");
 let workDir: string;
 let app: string;
@@ -157,7 +159,7 @@ let tf: TerraformJson;
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
-  const key = contentKey();
+  const key = REUSE ? contentKey() : undefined;
   workDir = key === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-library-test-")) : path.join(CACHE, key);
   app = path.join(workDir, "app");
   const resultFile = path.join(workDir, "result.json");

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import { parseConfig } from "../constructs/config";
-import { accessHostOf, portForwardingLines } from "../scripts/port-forwarding";
+import { accessHostOf, portForwardingLines } from "../app/port-forwarding";
 import { type Block, type TerraformJson, blockAt, configErrorLines, minimalEnvironment, nameOf, ref, resources, synthStack } from "./helpers";
 
 const example = (file: string) => {

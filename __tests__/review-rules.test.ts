@@ -1,5 +1,5 @@
 /**
- * The review's replacement table (scripts/review/rules.ts) against hashicorp/aws 6.25.0, and the
+ * The review's replacement table (scripts/review/rules.ts) against the pinned hashicorp/aws, and the
  * promises that rest on it: no resource type the project synthesizes lacks a rule, a change the
  * table does not cover is "not known to this review" (never an update), and the summary table and
  * the sections of the Markdown count the same things.
@@ -8,11 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffStacks, type Review, type TerraformDoc } from "../scripts/review/diff";
 import { renderMarkdown } from "../scripts/review/render";
-import { ARGUMENTS_6_25 } from "../scripts/review/arguments";
+import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "../scripts/review/arguments";
+import { bindingArguments, pinnedAwsVersion, terraformType } from "../scripts/provider-aws";
 import { NOT_KNOWN, REPLACE_RULES } from "../scripts/review/rules";
 
 const ROOT = path.resolve(__dirname, "..");
-const PROVIDER_AWS = path.dirname(require.resolve("@cdktf/provider-aws/package.json", { paths: [ROOT] }));
 
 /** Every .ts file under a folder of the project (no node_modules). */
 function sources(dir: string): string[] {
@@ -20,20 +20,6 @@ function sources(dir: string): string[] {
     .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".ts") && !f.includes("node_modules"))
     .map((f) => path.join(ROOT, dir, f));
-}
-
-/** The Terraform type a deep import of @cdktf/provider-aws stands for (its generated `tfResourceType`). */
-function terraformType(libDir: string): string | undefined {
-  const text = fs.readFileSync(path.join(PROVIDER_AWS, "lib", libDir, "index.js"), "utf8");
-  return /tfResourceType = "([a-z0-9_]+)"/.exec(text)?.[1];
-}
-
-/** The top-level arguments a generated binding writes (its synthesizeAttributes()), without id and timeouts. */
-function bindingArguments(type: string): string[] {
-  const text = fs.readFileSync(path.join(PROVIDER_AWS, "lib", type.replace(/^aws_/, "").replace(/_/g, "-"), "index.js"), "utf8");
-  const start = text.lastIndexOf("synthesizeAttributes() {");
-  const body = text.slice(start, text.indexOf("\n    }", start));
-  return [...body.matchAll(/^\s{12}([a-z0-9_]+):/gm)].map((m) => m[1] as string).filter((a) => a !== "id" && a !== "timeouts").sort();
 }
 
 describe("the replacement table", () => {
@@ -59,20 +45,19 @@ describe("the replacement table", () => {
     expect(missing).toEqual([]);
   });
 
-  test("knows the arguments of hashicorp/aws 6.25.0, the provider of the pinned bindings", () => {
-    // GIVEN the generated bindings the project pins
-    const pkg = JSON.parse(fs.readFileSync(path.join(PROVIDER_AWS, "package.json"), "utf8")) as { cdktf: { provider: { version: string } } };
-    expect(pkg.cdktf.provider.version).toBe("6.25.0");
+  test("knows the arguments of the pinned hashicorp/aws, from its bindings (scripts/review/arguments.ts, npm run generate)", () => {
+    // GIVEN the generated argument lists and the bindings the project pins
+    expect(PROVIDER_ARGUMENTS_VERSION).toBe(pinnedAwsVersion());
     // WHEN each type's argument list is compared with its binding
     // THEN they are the same, and every type with a rule has one
-    for (const type of Object.keys(REPLACE_RULES)) expect([type, [...(ARGUMENTS_6_25[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
+    for (const type of Object.keys(REPLACE_RULES)) expect([type, [...(PROVIDER_ARGUMENTS[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
   });
 
-  test("names only attributes 6.25.0 has, each with the provider file it comes from", () => {
+  test("names only attributes the pinned provider has, each with the provider file it comes from", () => {
     // GIVEN every rule
     for (const [type, rule] of Object.entries(REPLACE_RULES)) {
-      // WHEN its attribute paths are compared with the type's 6.25.0 arguments
-      const args = ARGUMENTS_6_25[type] ?? [];
+      // WHEN its attribute paths are compared with the type's arguments in the pinned provider
+      const args = PROVIDER_ARGUMENTS[type] ?? [];
       const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {}), ...Object.keys(rule.askAws ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
       // THEN there are none it does not have (the IPAM subnet fields, dns_options.* and target_id_prefix came later)
       expect([type, strangers]).toEqual([type, []]);
@@ -105,7 +90,7 @@ describe("what the review says about a change", () => {
     expect(markdown).not.toMatch(/aws_sns_topic\.Alarms`: updated in place/);
   });
 
-  test("an argument 6.25.0 does not have, or one the rule did not read, is not known either", () => {
+  test("an argument the pinned provider does not have, or one the rule did not read, is not known either", () => {
     // GIVEN a subnet with an IPAM argument from a later provider, and a NAT gateway with an argument newer than its rule's source
     const base = docOf({ aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24" } }, aws_nat_gateway: { Nat: { subnet_id: "subnet-1" } } });
     const head = docOf({
@@ -115,11 +100,11 @@ describe("what the review says about a change", () => {
     // WHEN reviewed
     const r = diffStacks({ dev: base }, { dev: head });
     // THEN both are unknown, with the reason on the attribute
-    expect(changeOf(r, "aws_subnet.A")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not an argument .* 6\.25\.0/) }] });
+    expect(changeOf(r, "aws_subnet.A")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringContaining(`in hashicorp/aws ${pinnedAwsVersion()}`) }] });
     expect(changeOf(r, "aws_nat_gateway.Nat")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not read/) }] });
   });
 
-  test("the replacements 6.25.0 makes that the table missed are replacements", () => {
+  test("the replacements the pinned provider makes that the table missed are replacements", () => {
     // GIVEN a record type change, a NAT gateway in another subnet, a new EIP domain, a bucket policy and
     // versioning on another bucket, and an event invoke config on another function
     const base = docOf({

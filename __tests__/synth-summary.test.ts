@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { summarizeOutput, summaryLines } from "../scripts/synth-summary";
+import { summarizeOutput, summaryLines } from "../app/synth-summary";
 
 describe("synth summary", () => {
   let dir: string;

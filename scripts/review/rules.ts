@@ -17,7 +17,7 @@
  * indexes left out (`network_configuration.subnet_ids`), which is how cdktf writes single blocks.
  */
 
-import { ARGUMENTS_6_25 } from "./arguments";
+import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "./arguments";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -461,7 +461,7 @@ export function notKnown(type: string, path: string): string | undefined {
   const asked = rule.askAws?.[path];
   if (asked !== undefined) return `\`${path}\` is decided by the provider at plan time: ${asked}`;
   if (UNVERIFIED_EVERYWHERE.has(top) || rule.unverified?.includes(top)) return `what a change of \`${top}\` does was not read from the provider source`;
-  const known = ARGUMENTS_6_25[type];
-  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws 6.25.0`;
+  const known = PROVIDER_ARGUMENTS[type];
+  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws ${PROVIDER_ARGUMENTS_VERSION}`;
   return undefined;
 }
