@@ -4,6 +4,9 @@ import { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/
 import type { Environment } from "./model";
 import { LOG_MODULES } from "./versions";
 
+/** The attribute Terraform ignores while airflow.majorUpgradeInPlace is set. */
+export const AIRFLOW_VERSION = "airflow_version";
+
 /** An S3 object MWAA reads, pinned to a version so only a changed artifact updates the environment. */
 export interface VersionedObject {
   readonly key: string;
@@ -76,7 +79,9 @@ export class MwaaEnvironment extends Construct {
       loggingConfiguration: logging,
       tags: props.tags ?? {},
       dependsOn: props.dependsOn,
-      lifecycle: { preventDestroy: props.protectFromDestroy },
+      // While `npm run upgrade` makes the major upgrade in place: hashicorp/aws would replace the
+      // environment for it (CustomizeDiff ForceNewIf airflow_version, old major < new major).
+      lifecycle: { preventDestroy: props.protectFromDestroy, ...(airflow.majorUpgradeInPlace ? { ignoreChanges: [AIRFLOW_VERSION] } : {}) },
     });
   }
 
