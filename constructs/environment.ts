@@ -2,10 +2,7 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
 import type { Environment } from "./model";
-import { LOG_MODULES } from "./versions";
-
-/** The attribute Terraform ignores while airflow.majorUpgradeInPlace is set. */
-export const AIRFLOW_VERSION = "airflow_version";
+import { AIRFLOW_VERSION, LOG_MODULES } from "./versions";
 
 /** An S3 object MWAA reads, pinned to a version so only a changed artifact updates the environment. */
 export interface VersionedObject {
