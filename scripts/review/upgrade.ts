@@ -59,5 +59,5 @@ export function withUpgradeAdvice(change: VersionChange | undefined, context: Up
 
 /** The note for a change that removes the guard: safe only once the environment runs the version. */
 export function guardRemovedNote(address: string, name: string, version: string, command: string): string {
-  return `${GUARD} is removed for \`${address}\` (\`${name}\`): Terraform manages airflow_version (${version}) again. If the environment already runs ${version}, this plans no change to it; if it does not (the upgrade command has not run or did not finish), Terraform would **replace** the environment for a major upgrade. Check with \`aws mwaa get-environment --name ${name} --query Environment.AirflowVersion\`, and run \`${command}\` first if it is not ${version}.`;
+  return `${GUARD} is removed for \`${address}\` (\`${name}\`): Terraform manages airflow_version (${version}) again. If the environment already runs ${version}, this plans no change to it; if it does not (the upgrade command has not run or did not finish), Terraform would **replace** the environment for a major upgrade. Check with \`aws mwaa get-environment --name ${name} --query Environment.AirflowVersion\`, and if it does not, keep ${GUARD} in this change and run \`${command}\` first.`;
 }
