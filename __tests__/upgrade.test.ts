@@ -97,7 +97,7 @@ describe("every status path", () => {
     const shown = lines.filter((l) => /^\d{4}-/.test(l)).map((l) => l.split(" ")[1]);
     expect(shown).toEqual(["UPDATING:", "CREATING_SNAPSHOT:", "UPDATING:", "AVAILABLE:"]);
     expect(out).toMatchObject({ exitCode: 0, kind: "upgraded" });
-    expect(out.message).toMatch(/set airflow\.version to 3\.3\.1 in the config and deploy; the plan shows no change to airflow_version/);
+    expect(out.message).toMatch(/runs Airflow 3\.3\.1, metadata kept\. Next: remove airflow\.majorUpgradeInPlace from the config in a later change; .* that plan shows no change to it/);
   });
 
   test("GIVEN MWAA rolls back WHEN it ends UPDATE_FAILED THEN exit 2, rolled back, with MWAA's error and the advice to keep the config", async () => {
@@ -107,7 +107,8 @@ describe("every status path", () => {
     expect(lines.some((l) => l.includes("ROLLING_BACK: the change failed; MWAA is restoring the environment from the snapshot"))).toBe(true);
     expect(out).toMatchObject({ exitCode: 2, kind: "rolled-back" });
     expect(out.message).toContain(`failed (UPDATE_FAILED): restored to Airflow ${LATEST_2_11} and ready to use. MWAA says: INCORRECT_CONFIGURATION: requirements failed to install`);
-    expect(out.message).toContain("Do not change airflow.version");
+    expect(out.message).toContain(`Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version)`);
+    expect(out.message).toContain(`or set airflow.version back to ${LATEST_2_11} and then remove the field`);
   });
 
   test("GIVEN the update fails without a stable state WHEN UNAVAILABLE THEN exit 2, failed", async () => {
@@ -166,7 +167,13 @@ describe("the command line", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-"));
   const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "examples", "migrate-to-airflow3.json"), "utf8"));
   delete example.$schema;
+  // c.json: the migration example as it ships (no guard); guarded.json: the PR of the in-place
+  // upgrade, the environment's and the candidate's version at 3.x with majorUpgradeInPlace.
   fs.writeFileSync(path.join(dir, "c.json"), JSON.stringify(example));
+  const guarded = structuredClone(example);
+  Object.assign(guarded.environments[0].airflow, { version: "3.3.1", majorUpgradeInPlace: true, configurationOptions: { "core.default_timezone": "utc" } });
+  Object.assign(guarded.environments[0].migration.candidate.airflow, { version: "3.2.1", majorUpgradeInPlace: true });
+  fs.writeFileSync(path.join(dir, "guarded.json"), JSON.stringify(guarded));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const run = async (...argv: string[]) => {
@@ -175,19 +182,36 @@ describe("the command line", () => {
     return { code, lines, checks };
   };
 
-  test("GIVEN the config's environment WHEN run THEN it upgrades the MWAA environment the config names, to the newest 3.x by default", async () => {
-    statuses(env("AVAILABLE", LATEST_2_11), env("AVAILABLE", NEWEST_3));
-    const { code } = await run("--config", "c.json", "--environment", "analytics");
+  test("GIVEN the config's environment at 3.x with majorUpgradeInPlace WHEN run without --target THEN it upgrades the MWAA environment the config names to the config's version", async () => {
+    statuses(env("AVAILABLE", LATEST_2_11), env("AVAILABLE", "3.3.1"));
+    const { code, checks } = await run("--config", "guarded.json", "--environment", "analytics");
     expect(code).toBe(0);
-    expect(updates()).toEqual([{ Name: "analytics", AirflowVersion: NEWEST_3 }]);
+    expect(updates()).toEqual([{ Name: "analytics", AirflowVersion: "3.3.1" }]);
+    expect(checks.map((c) => c[1])).toEqual(["3.3.1"]);
   });
 
-  test("GIVEN --candidate (the rehearsal) THEN it upgrades the migration's candidate, with the candidate's requirements", async () => {
-    statuses(env("AVAILABLE", LATEST_2_11), env("AVAILABLE", "3.3.1"));
-    const { code, checks } = await run("--config", "c.json", "--environment", "analytics", "--candidate", "--target", "3.3.1");
+  test("GIVEN a config without majorUpgradeInPlace THEN refused before any AWS call, naming the field and the order", async () => {
+    const { code, lines } = await run("--config", "c.json", "--environment", "analytics", "--target", "3.3.1");
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      'refused: c.json does not set airflow.majorUpgradeInPlace for analytics. First set airflow.version to the 3.x target and airflow.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (README, "Upgrading to Airflow 3")',
+    ]);
+    expect(mwaa.calls()).toHaveLength(0);
+  });
+
+  test("GIVEN --target other than the config's version THEN exit 1, naming both", async () => {
+    const { code, lines } = await run("--config", "guarded.json", "--environment", "analytics", "--target", "3.2.1");
+    expect(code).toBe(1);
+    expect(lines).toEqual(["--target 3.2.1: guarded.json sets airflow.version to 3.3.1; the command goes to the config's version (leave --target out, or change the config first)"]);
+    expect(mwaa.calls()).toHaveLength(0);
+  });
+
+  test("GIVEN --candidate (the rehearsal) THEN it upgrades the migration's candidate to the candidate's version, with the candidate's requirements", async () => {
+    statuses(env("AVAILABLE", LATEST_2_11), env("AVAILABLE", "3.2.1"));
+    const { code, checks } = await run("--config", "guarded.json", "--environment", "analytics", "--candidate");
     expect(code).toBe(0);
     const candidate = example.environments[0].migration.candidate;
-    expect(updates()).toEqual([{ Name: candidate.environmentName, AirflowVersion: "3.3.1" }]);
+    expect(updates()).toEqual([{ Name: candidate.environmentName, AirflowVersion: "3.2.1" }]);
     expect(checks.map((c) => c[0])).toEqual(candidate.artifacts?.requirements !== undefined ? [path.join(dir, candidate.artifacts.requirements)] : []);
   });
 
@@ -196,7 +220,7 @@ describe("the command line", () => {
     [["--config", "c.json"], /--environment is required/],
     [["--config", "c.json", "--environment", "nope"], /--environment nope: no such environment in c\.json \(analytics\)/],
     [["--config", "missing.json", "--environment", "a"], /--config missing\.json: cannot read it \(ENOENT\)/],
-    [["--config", "c.json", "--environment", "analytics", "--poll-seconds", "0"], /--poll-seconds 0: a whole number of at least 1/],
+    [["--config", "guarded.json", "--environment", "analytics", "--poll-seconds", "0"], /--poll-seconds 0: a whole number of at least 1/],
     [["--bogus"], /Unknown option '--bogus'/],
   ])("GIVEN %j THEN exit 1 with one line", async (argv, message) => {
     const { code, lines } = await run(...(argv as string[]));

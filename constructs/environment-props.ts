@@ -874,6 +874,11 @@ export interface AirflowProps {
    */
   readonly logLevel?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG" | LogLevelObjectProps;
   /**
+   * Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (README, "Upgrading to Airflow 3").
+   * @default false
+   */
+  readonly majorUpgradeInPlace?: boolean;
+  /**
    * How workers are replaced on an update. Sent only on update and never read back, so it never shows as drift.
    * @default - MWAA's default (FORCED)
    */

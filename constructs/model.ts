@@ -10,6 +10,7 @@ import {
   type AirflowVersion,
   type ClassLimits,
   type EnvironmentClass,
+  airflowMajor,
 } from "./versions";
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
 import { checkEndpoints, endpointsSchema } from "./model-endpoints";
@@ -107,6 +108,12 @@ export const airflowSchema = z
       })
       .default("INFO")
       .describe('Log level for all five modules, or per module. @default "INFO"'),
+    majorUpgradeInPlace: z
+      .boolean({ error: "true or false" })
+      .default(false)
+      .describe(
+        "Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (README, \"Upgrading to Airflow 3\"). @default false",
+      ),
     workerReplacementStrategy: z
       .enum(["FORCED", "GRACEFUL"], { error: "FORCED or GRACEFUL" })
       .optional()
@@ -330,8 +337,14 @@ export const environmentSchema = z
   })
   .superRefine((env, ctx) => {
     // zod runs refinements on objects with invalid fields too: check only what parsed.
-    if (env.airflow !== undefined) checkClassLimits(env.airflow, ctx, ["airflow"]);
-    if (env.migration?.candidate?.airflow !== undefined) checkClassLimits(env.migration.candidate.airflow, ctx, ["migration", "candidate", "airflow"]);
+    for (const [airflow, at] of [
+      [env.airflow, ["airflow"]],
+      [env.migration?.candidate?.airflow, ["migration", "candidate", "airflow"]],
+    ] as const) {
+      if (airflow === undefined) continue;
+      checkClassLimits(airflow, ctx, [...at]);
+      checkMajorUpgrade(airflow, ctx, [...at]);
+    }
     if (env.access !== undefined && env.network !== undefined) checkAccess(env, ctx);
     if (env.endpoints !== undefined && env.network !== undefined && typeof env.region === "string") checkEndpoints(env, ctx);
     if (env.migration !== undefined) checkMigration(env, ctx);
@@ -375,6 +388,16 @@ function checkClassLimits(a: AirflowInput, ctx: z.RefinementCtx, at: (string | n
   if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
     ctx.addIssue({ code: "custom", path: [...at, "minWebservers"], message: "at most maxWebservers" });
   }
+}
+
+/** majorUpgradeInPlace means something only beside the 3.x version the upgrade command goes to. */
+function checkMajorUpgrade(a: AirflowInput, ctx: z.RefinementCtx, at: (string | number)[]): void {
+  if (a.majorUpgradeInPlace !== true || !Object.hasOwn(AIRFLOW_VERSIONS, a.version) || airflowMajor(a.version) === 3) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [...at, "majorUpgradeInPlace"],
+    message: `true only with a 3.x version (${at.join(".")}.version is ${a.version}): it lets \`npm run upgrade\` take the latest 2.11.x to that 3.x in place; remove it`,
+  });
 }
 
 /** The class-dependent defaults of the counts. */

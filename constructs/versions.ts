@@ -41,6 +41,9 @@ export function airflowMajor(version: AirflowVersion): 2 | 3 {
   return version.startsWith("3.") ? 3 : 2;
 }
 
+/** The environment's attribute that Terraform ignores while airflow.majorUpgradeInPlace is set. */
+export const AIRFLOW_VERSION = "airflow_version";
+
 /** AWS's guide to moving to a new major version in a new environment. */
 export const MIGRATION_GUIDE_URL = "https://docs.aws.amazon.com/mwaa/latest/migrationguide/migrating-to-new-mwaa.html";
 

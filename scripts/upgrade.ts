@@ -3,8 +3,11 @@
  * airflow_version's major goes up: internal/service/mwaa/environment.go, CustomizeDiff
  * `customdiff.ForceNewIf("airflow_version", ...)`, `oldVersion.Segments()[0] < newVersion.Segments()[0]`):
  *
- *   npm run upgrade -- --config FILE --environment NAME [--target 3.x.y] [--candidate] [--dry-run]
+ *   npm run upgrade -- --config FILE --environment NAME [--candidate] [--dry-run]
  *
+ * The target is the config's airflow.version (the candidate's with --candidate), which must carry
+ * airflow.majorUpgradeInPlace: with it, Terraform ignores airflow_version, so the deploy of that
+ * config and the command never fight (README, "Upgrading to Airflow 3").
  * Calls MWAA's UpdateEnvironment with the caller's AWS credentials and waits, printing every status
  * MWAA reports. Exit 0 upgraded (or nothing to do, or dry run); 1 refused or bad input; 2 the update
  * failed or MWAA rolled it back; 3 still changing when the wait ended (run again to resume).
@@ -16,11 +19,9 @@ import { parseArgs } from "node:util";
 import { MWAAClient } from "@aws-sdk/client-mwaa";
 import { parseConfig } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
-import { airflowMajor, type AirflowVersion } from "../constructs/versions";
-import { NEWEST_3 } from "./upgrade/plan";
 import { runUpgrade, type RequirementsCheck, type UpgradeDeps, type UpgradeOutcome, type UpgradeRequest } from "./upgrade/run";
 
-export const USAGE = "usage: npm run upgrade -- --config FILE --environment NAME [--target 3.x.y] [--candidate] [--dry-run] [--poll-seconds 30] [--max-wait-minutes 180]";
+export const USAGE = "usage: npm run upgrade -- --config FILE --environment NAME [--candidate] [--target 3.x.y, the config's] [--dry-run] [--poll-seconds 30] [--max-wait-minutes 180]";
 
 class UsageError extends Error {}
 
@@ -64,9 +65,18 @@ export function requestFromArgs(argv: readonly string[], cwd: string): { request
   if (values.candidate === true && candidate === undefined) throw new UsageError(`--candidate: environment ${env.name} has no migration.candidate in ${values.config}`);
   const airflow = candidate?.airflow ?? env.airflow;
   const artifacts = candidate !== undefined ? candidate.artifacts : env.artifacts;
-  const configured = airflow.version as AirflowVersion;
-  // Driven from the config: a 3.x there is the target; otherwise --target, else the newest 3.x listed.
-  const target = values.target ?? (airflowMajor(configured) === 3 ? configured : NEWEST_3);
+  const at = candidate !== undefined ? "migration.candidate.airflow" : "airflow";
+  // Driven from the config: the PR that sets the 3.x version and the guard comes first, so that
+  // Terraform ignores airflow_version (no replacement, no downgrade back) before MWAA changes it.
+  if (!airflow.majorUpgradeInPlace) {
+    throw new UsageError(
+      `refused: ${values.config} does not set ${at}.majorUpgradeInPlace for ${values.environment}. First set ${at}.version to the 3.x target and ${at}.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (README, "Upgrading to Airflow 3")`,
+    );
+  }
+  const target = airflow.version;
+  if (values.target !== undefined && values.target !== target) {
+    throw new UsageError(`--target ${values.target}: ${values.config} sets ${at}.version to ${target}; the command goes to the config's version (leave --target out, or change the config first)`);
+  }
   const number = (flag: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const n = Number(v);

@@ -84,6 +84,10 @@ function attributeLines(c: ResourceChange, max: number, indent = "  "): string[]
       lines.push(`${indent}- ${code(a.path)} changes _(Terraform only: no change in AWS)_`);
       continue;
     }
+    if (a.ignored) {
+      lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)} _(in \`lifecycle.ignore_changes\`: Terraform plans no change to it)_`);
+      continue;
+    }
     const tail = a.replaces !== undefined ? ` — **forces replacement**: ${a.replaces}` : a.unknown !== undefined ? ` — ❓ ${NOT_KNOWN} (${a.unknown})` : "";
     if (a.indirect !== undefined) lines.push(`${indent}- ${code(a.path)} = ${formatValue(a.before, max)} changes at apply time: ${a.indirect}${tail}`);
     else lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)}${tail}`);
@@ -137,7 +141,19 @@ function protectedDeleteLines(c: ResourceChange): string[] {
   return lines;
 }
 
+/** Only the version changes, and `npm run upgrade` makes it (airflow.majorUpgradeInPlace). */
+function byCommandOnly(c: ResourceChange): boolean {
+  return c.versionChange?.byCommand === true && c.attributes.every((a) => a.ignored || a.terraformOnly);
+}
+
 function longUpdateLines(c: ResourceChange, max: number): string[] {
+  if (byCommandOnly(c)) {
+    return [
+      `- ⏳ ${name(c)}: the Airflow version changes in place by the upgrade command, not by this deploy. **Run it only when the environment is AVAILABLE.**`,
+      `  - Airflow version: ${c.versionChange?.explanation ?? ""}.`,
+      ...attributeLines(c, max),
+    ];
+  }
   const lines = [
     `- ⏳ ${name(c)} is updated in place: MWAA keeps the environment in UPDATING for **10–30 minutes** while workers, schedulers and web servers restart. **Apply only when the environment is AVAILABLE** — an update started while it is still creating or updating fails.`,
   ];
@@ -248,7 +264,7 @@ function changedStack(s: StackReview, max: number): string[] {
   );
   const changedItems = [
     ...refused.map((c) => `- ${name(c)}: refused _(see REFUSED above)_`),
-    ...long.map((c) => `- ${name(c)}: updated in place _(see LONG UPDATE above)_`),
+    ...long.map((c) => `- ${name(c)}: ${byCommandOnly(c) ? "changed by the upgrade command" : "updated in place"} _(see LONG UPDATE above)_`),
     ...groupedChanges(updates.filter((c) => !c.longUpdate && !isRefused(c)), max),
   ];
   out.push(...list(`Changed (${updates.length})`, changedItems, 60));

@@ -42,6 +42,8 @@ export interface AttributeChange {
   readonly deferredRead?: boolean;
   /** A Terraform meta-argument (depends_on, lifecycle): nothing changes in AWS. */
   readonly terraformOnly?: boolean;
+  /** In the resource's `lifecycle.ignore_changes`: Terraform plans no change for it. */
+  readonly ignored?: boolean;
 }
 
 /** A changed key of `airflow_configuration_options` (which `terraform plan` shows as "(sensitive value)"). */
@@ -82,8 +84,8 @@ export interface ResourceChange {
   readonly label?: string;
   /** A remark for reviewers (a DAG file needs no environment update). */
   readonly note?: string;
-  /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused. */
-  readonly versionChange?: VersionChange;
+  /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused, `byCommand` is made by `npm run upgrade`. */
+  readonly versionChange?: VersionChange & { readonly byCommand?: boolean };
   /** A created or removed resource's block (head, or base for a removal): what it declared. */
   readonly block?: Block;
 }

@@ -23,7 +23,7 @@ const LISTED = Object.keys(AIRFLOW_VERSIONS) as AirflowVersion[];
 /** The newest 2.11.x this project lists: the only version MWAA upgrades to 3.x in place. */
 export const LATEST_2_11 = LISTED.filter((v) => v.startsWith("2.11.")).sort(compare).at(-1) as AirflowVersion;
 
-/** The newest 3.x this project lists: the command's target when neither --target nor the config names one. */
+/** The newest 3.x this project lists. */
 export const NEWEST_3 = LISTED.filter((v) => airflowMajor(v) === 3).sort(compare).at(-1) as AirflowVersion;
 
 /** Whether `from` -> `to` is a major upgrade MWAA makes in place; otherwise the reason and what to do. */
@@ -37,7 +37,7 @@ export function majorUpgradeRefusal(from: string, to: string): string | undefine
     return `the environment runs Airflow ${from}: from 2.10.3 or older MWAA does not upgrade to 3.x in place; create a new environment and migrate (README, "Migrating to Airflow 3", the side-by-side migration)`;
   }
   if (from !== LATEST_2_11) {
-    return `the environment runs Airflow ${from}, not the latest 2.11.x (${LATEST_2_11}): MWAA upgrades to 3.x only from the latest 2.11.x; first set airflow.version to ${LATEST_2_11} and deploy (a minor upgrade, in place)`;
+    return `the environment runs Airflow ${from}, not the latest 2.11.x (${LATEST_2_11}): MWAA upgrades to 3.x only from the latest 2.11.x; first set airflow.version to ${LATEST_2_11}, without airflow.majorUpgradeInPlace, and deploy (a minor upgrade, which Terraform makes in place)`;
   }
   return undefined;
 }

@@ -47,6 +47,14 @@ export interface UpgradeOutcome {
   readonly message: string;
 }
 
+/** After the upgrade: the guard goes in a later change, which then plans nothing for airflow_version. */
+const REMOVE_GUARD =
+  'Next: remove airflow.majorUpgradeInPlace from the config in a later change; Terraform refreshes airflow_version from AWS, so that plan shows no change to it (README, "Upgrading to Airflow 3").';
+
+/** After a failed upgrade the config says 3.x while AWS runs the old version: the guard must stay. */
+const keepGuard = (running: string | undefined) =>
+  `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version); fix the cause (README, "Upgrading to Airflow 3") and run the command again, or set airflow.version back to ${running ?? "the version it runs"} and then remove the field.`;
+
 const refused = (message: string): UpgradeOutcome => ({ exitCode: 1, kind: "refused", message: `refused: ${message}` });
 
 /** Statuses from which MWAA accepts an update (UPDATE_FAILED: restored and ready to use). */
@@ -69,7 +77,7 @@ export async function runUpgrade(request: UpgradeRequest, deps: UpgradeDeps): Pr
 
   const phase = statusInfo(status)?.phase;
   if (phase !== "working") {
-    if (from === target && status === "AVAILABLE") return { exitCode: 0, kind: "already", message: `${name} already runs Airflow ${target}; nothing to do. Set airflow.version to ${target} in the config if it does not say so yet.` };
+    if (from === target && status === "AVAILABLE") return { exitCode: 0, kind: "already", message: `${name} already runs Airflow ${target}; nothing to do. ${REMOVE_GUARD}` };
     const refusal = majorUpgradeRefusal(from, target);
     if (refusal !== undefined) return refused(refusal);
     if (status === undefined || !STARTABLE.has(status)) return refused(`${name} is ${status ?? "in an unknown state"}; MWAA updates an environment that is AVAILABLE (or UPDATE_FAILED, restored)`);
@@ -114,15 +122,15 @@ async function waitForEnd(request: UpgradeRequest, deps: UpgradeDeps, started: b
     const why = error !== undefined ? ` MWAA says: ${error.ErrorCode ?? "error"}: ${error.ErrorMessage ?? ""}`.trimEnd() : "";
     if (status === "AVAILABLE") {
       if (env.AirflowVersion === target && !rolledBack) {
-        return { exitCode: 0, kind: "upgraded", message: `${name} runs Airflow ${target}, metadata kept. Next: set airflow.version to ${target} in the config and deploy; the plan shows no change to airflow_version (README, "Upgrading to Airflow 3").` };
+        return { exitCode: 0, kind: "upgraded", message: `${name} runs Airflow ${target}, metadata kept. ${REMOVE_GUARD}` };
       }
       if (!started && !rolledBack) return "start";
-      return { exitCode: 2, kind: "rolled-back", message: `${name} is AVAILABLE again at Airflow ${env.AirflowVersion ?? "(unknown)"}, not ${target}: MWAA rolled the change back.${why} Keep airflow.version at ${env.AirflowVersion ?? "the old version"}.` };
+      return { exitCode: 2, kind: "rolled-back", message: `${name} is AVAILABLE again at Airflow ${env.AirflowVersion ?? "(unknown)"}, not ${target}: MWAA rolled the change back.${why} ${keepGuard(env.AirflowVersion)}` };
     }
     if (phase === "failed") {
       const kind = status === "UPDATE_FAILED" && rolledBack ? "rolled-back" : "failed";
       const state = status === "UPDATE_FAILED" ? `restored to Airflow ${env.AirflowVersion ?? "(unknown)"} and ready to use` : ENVIRONMENT_STATUSES[status as keyof typeof ENVIRONMENT_STATUSES].says;
-      return { exitCode: 2, kind, message: `upgrade of ${name} to ${target} failed (${status}): ${state}.${why} Do not change airflow.version in the config; fix the cause (README, "Upgrading to Airflow 3") and run the command again.` };
+      return { exitCode: 2, kind, message: `upgrade of ${name} to ${target} failed (${status}): ${state}.${why} ${keepGuard(env.AirflowVersion)}` };
     }
     if (waited >= deadline) {
       return { exitCode: 3, kind: "still-running", message: `${name} is still ${status} after ${Math.round(waited / 60_000)} minutes; MWAA goes on. Run the same command again to resume waiting.` };
