@@ -145,7 +145,7 @@ describe("check-secrets", () => {
     expect(out).toEqual([
       "analytics-state: connection warehouse (airflow/connections/warehouse): value set",
       "analytics-state: variable partner_api_token (airflow/variables/partner_api_token): NO VALUE, Airflow cannot read it: aws secretsmanager put-secret-value --region eu-west-1 --secret-id airflow/variables/partner_api_token --secret-string file://value.txt",
-      `1 of 2 secret(s) without a value: DAGs that use them fail until it is set (README, "Setting a secret's value")`,
+      `1 of 2 secret(s) without a value: DAGs that use them fail until it is set (docs/airflow-state.md, "Setting a secret's value")`,
     ]);
     expect(code).toBe(1);
   });
@@ -163,7 +163,7 @@ describe("synth says which secrets need a value", () => {
   test("one line per stack with airflowState secrets, naming them and the check", () => {
     const lines = summaryLines([{ name: "analytics-state", file: "f", resources: 1, dataSources: 0, units: billableUnits({}), secrets: ["airflow/connections/warehouse", "airflow/variables/partner_api_token"] }], true);
     expect(lines).toContain(
-      `analytics-state: 2 secrets are created without a value (airflow/connections/warehouse, airflow/variables/partner_api_token): set each after deploy (README "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
+      `analytics-state: 2 secrets are created without a value (airflow/connections/warehouse, airflow/variables/partner_api_token): set each after deploy (docs/airflow-state.md, "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
     );
   });
 });

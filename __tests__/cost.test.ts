@@ -51,7 +51,7 @@ describe("billable units", () => {
   test("the example: its class, counts, 22 endpoint-AZs, one ALB, no NAT gateway, no access host", () => {
     // GIVEN the example's environment WHEN synthesized and counted
     const units = billableUnits(exampleStack);
-    // THEN the units the README's cost section lists
+    // THEN the units the docs/cost.md lists
     expect(units.environments).toEqual([
       expect.objectContaining({ environmentClass: "mw1.small", schedulers: 2, minWorkers: 1, maxWorkers: 5, minWebservers: 2, maxWebservers: 2 }),
     ]);
@@ -203,12 +203,11 @@ describe("the Infracost config file for a cdktf output folder", () => {
   });
 });
 
-describe("the README's cost section", () => {
-  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## What it costs"), readme.indexOf("## Architecture"));
+describe("the docs/cost.md", () => {
+  const section = fs.readFileSync(path.join(ROOT, "docs", "cost.md"), "utf8");
 
   test("quotes the units synth prints for the example", () => {
-    // GIVEN the line the README quotes WHEN the example is synthesized and counted THEN it is that line
+    // GIVEN the line the page quotes WHEN the example is synthesized and counted THEN it is that line
     const example = JSON.parse(fs.readFileSync(path.join(ROOT, "config", "example.json"), "utf8")) as { environments: EnvironmentInput[] };
     const quoted = /```text\n\s+(\S+)\s+billed by the hour: (.*)\n```/.exec(section);
     expect(quoted?.[1]).toBe(example.environments[0]?.name);

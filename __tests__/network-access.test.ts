@@ -1,5 +1,5 @@
 /**
- * Ways into the network (README, "Ways into the network"): the transit gateway attachment, the VPC
+ * Ways into the network (docs/network.md): the transit gateway attachment, the VPC
  * peering connection and the evaluation host, each synthesized from its shipped example, and the
  * config errors that stop a bad one before anything is written.
  */

@@ -9,9 +9,10 @@ import { pinnedAwsVersion } from "../scripts/provider-aws";
 const ROOT = path.resolve(__dirname, "..");
 
 describe("the hashicorp/aws version, from @cdktf/provider-aws (scripts/provider-aws.ts)", () => {
-  test("the README names the pinned version wherever it names the version users get", () => {
-    // GIVEN every "hashicorp/aws <version>" in the README
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  test("the README and docs/ name the pinned version wherever they name the version users get", () => {
+    // GIVEN every "hashicorp/aws <version>" in the README and the docs pages
+    const pages = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
+    const readme = pages.map((p) => fs.readFileSync(path.join(ROOT, p), "utf8")).join("\n");
     const pinned = pinnedAwsVersion();
     const [major, minor] = pinned.split(".");
     // Other versions on purpose: the offline provider mirror of the development machines, and CDK Terrain's provider.

@@ -194,7 +194,7 @@ describe("the command line", () => {
     const { code, lines } = await run("--config", "c.json", "--environment", "analytics", "--target", "3.3.1");
     expect(code).toBe(1);
     expect(lines).toEqual([
-      'refused: c.json does not set airflow.majorUpgradeInPlace for analytics. First set airflow.version to the 3.x target and airflow.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (README, "Upgrading to Airflow 3")',
+      'refused: c.json does not set airflow.majorUpgradeInPlace for analytics. First set airflow.version to the 3.x target and airflow.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (docs/upgrades.md)',
     ]);
     expect(mwaa.calls()).toHaveLength(0);
   });

@@ -46,7 +46,7 @@ describe("scripts/wait-available.sh", () => {
     const run = wait(["ok CREATING", `ok ${status}`, "ok INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable"]);
     // THEN exit 1 with the status and the error code and message
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`wait-available: my-env is ${status}: INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable (README, "Troubleshooting")\n`);
+    expect(run.stderr).toBe(`wait-available: my-env is ${status}: INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable (docs/troubleshooting.md)\n`);
     expect(run.calls[2]).toMatch(/--query Environment\.LastUpdate\.Error\.\[ErrorCode, ErrorMessage\]/);
   });
 

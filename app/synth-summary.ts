@@ -79,7 +79,7 @@ export function summaryLines(stacks: readonly StackSummary[], underCdktfCli: boo
   for (const s of stacks) {
     if (s.secrets === undefined) continue;
     lines.push(
-      `${s.name}: ${plural(s.secrets.length, "secret is", "secrets are")} created without a value (${s.secrets.join(", ")}): set each after deploy (README "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
+      `${s.name}: ${plural(s.secrets.length, "secret is", "secrets are")} created without a value (${s.secrets.join(", ")}): set each after deploy (docs/airflow-state.md, "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
     );
   }
   if (!underCdktfCli && stacks.length > 0) {

@@ -6,7 +6,7 @@
 /** One environment. */
 export interface EnvironmentProps {
   /**
-   * Environment name; also the stack name. Renaming makes a new environment (see README).
+   * Environment name; also the stack name. Renaming makes a new environment (docs/review.md, renaming an environment).
    */
   readonly name: string;
   /**
@@ -189,12 +189,12 @@ export interface SecretsBackendProps {
    */
   readonly kmsKeyArn?: string;
   /**
-   * Connections kept as secrets. Values are set outside Terraform (README).
+   * Connections kept as secrets. Values are set outside Terraform (docs/airflow-state.md).
    * @default []
    */
   readonly connections?: ConnectionProps[];
   /**
-   * Secret variables. Values are set outside Terraform (README).
+   * Secret variables. Values are set outside Terraform (docs/airflow-state.md).
    * @default []
    */
   readonly variables?: VariableProps[];

@@ -23,7 +23,7 @@ export function checkMigration(
   if (typeof candidate === "string" && typeof env.name === "string" && candidate.toLowerCase() === env.name.toLowerCase() && current !== env.name) {
     ctx.addIssue({ code: "custom", path: at("candidate", "environmentName"), message: `a name other than the stack's ("${env.name}")` });
   }
-  // Both schedulers run from the start: a DAG unpaused in the candidate would run twice (README, "Cutover").
+  // Both schedulers run from the start: a DAG unpaused in the candidate would run twice (docs/upgrades.md, "Cutover").
   const paused = m.candidate?.airflow?.configurationOptions?.[CANDIDATE_PAUSED_OPTION];
   if (m.candidate !== undefined && paused?.toLowerCase() !== "true") {
     ctx.addIssue({

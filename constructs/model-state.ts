@@ -41,8 +41,8 @@ export const airflowStateSchema = z
         connectionsPrefix: prefix("airflow/connections").describe('Secret name prefix of connections. @default "airflow/connections"'),
         variablesPrefix: prefix("airflow/variables").describe('Secret name prefix of variables. @default "airflow/variables"'),
         kmsKeyArn: z.string().regex(KMS_KEY_ARN, { error: "a KMS key ARN" }).optional().describe("Customer managed key of the secrets; the execution role may decrypt with it through Secrets Manager. @default - aws/secretsmanager"),
-        connections: z.array(secretRef("Connection")).default([]).describe("Connections kept as secrets. Values are set outside Terraform (README). @default []"),
-        variables: z.array(secretRef("Variable")).default([]).describe("Secret variables. Values are set outside Terraform (README). @default []"),
+        connections: z.array(secretRef("Connection")).default([]).describe("Connections kept as secrets. Values are set outside Terraform (docs/airflow-state.md). @default []"),
+        variables: z.array(secretRef("Variable")).default([]).describe("Secret variables. Values are set outside Terraform (docs/airflow-state.md). @default []"),
       })
       .optional()
       .describe("Airflow's Secrets Manager backend. @default - none"),

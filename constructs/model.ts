@@ -279,7 +279,7 @@ const policyStatementSchema = z.strictObject({
 const NAME_RULE = "1 to 80 characters, a letter then letters, digits, - or _";
 const nameSchema = () => z.string({ error: NAME_RULE }).min(1, { error: NAME_RULE }).max(80, { error: NAME_RULE }).regex(ENV_NAME, { error: NAME_RULE });
 
-/** A side-by-side migration in progress: a second environment beside the current one (README, "Migrating to Airflow 3"). */
+/** A side-by-side migration in progress: a second environment beside the current one (docs/upgrades.md, "Migrating to Airflow 3"). */
 export const migrationSchema = z.strictObject({
   candidate: z
     .strictObject({
@@ -304,7 +304,7 @@ export const migrationSchema = z.strictObject({
 
 export const environmentSchema = z
   .strictObject({
-    name: nameSchema().describe("Environment name; also the stack name. Renaming makes a new environment (see README)."),
+    name: nameSchema().describe("Environment name; also the stack name. Renaming makes a new environment (docs/review.md, renaming an environment)."),
     environmentName: nameSchema()
       .optional()
       .describe("The MWAA environment's name when it differs from `name` (the stack): the candidate's name after a migration finished. @default - name"),

@@ -7,7 +7,7 @@
  *
  * The target is the config's airflow.version (the candidate's with --candidate), which must carry
  * airflow.majorUpgradeInPlace: with it, Terraform ignores airflow_version, so the deploy of that
- * config and the command never fight (README, "Upgrading to Airflow 3").
+ * config and the command never fight (docs/upgrades.md).
  * Calls MWAA's UpdateEnvironment with the caller's AWS credentials and waits, printing every status
  * MWAA reports. Exit 0 upgraded (or nothing to do, or dry run); 1 refused or bad input; 2 the update
  * failed or MWAA rolled it back; 3 still changing when the wait ended (run again to resume).
@@ -70,7 +70,7 @@ export function requestFromArgs(argv: readonly string[], cwd: string): { request
   // Terraform ignores airflow_version (no replacement, no downgrade back) before MWAA changes it.
   if (!airflow.majorUpgradeInPlace) {
     throw new UsageError(
-      `refused: ${values.config} does not set ${at}.majorUpgradeInPlace for ${values.environment}. First set ${at}.version to the 3.x target and ${at}.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (README, "Upgrading to Airflow 3")`,
+      `refused: ${values.config} does not set ${at}.majorUpgradeInPlace for ${values.environment}. First set ${at}.version to the 3.x target and ${at}.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (docs/upgrades.md)`,
     );
   }
   const target = airflow.version;

@@ -27,7 +27,7 @@ while :; do
       sleep "$pause" ;;
     *)
       why=$(aws mwaa get-environment --name "$name" --region "$region" --query 'Environment.LastUpdate.Error.[ErrorCode, ErrorMessage]' --output text 2>&1)
-      echo "wait-available: $name is $status: ${why:-no error recorded} (README, \"Troubleshooting\")" >&2
+      echo "wait-available: $name is $status: ${why:-no error recorded} (docs/troubleshooting.md)" >&2
       exit 1 ;;
   esac
 done

@@ -109,7 +109,7 @@ export async function main(argv: string[], deps: CliDeps = { mwaa: new MWAAClien
     }
     const { lines, missing } = await checkSecrets(secrets, deps.describeSecret ?? describeWithSdk());
     for (const line of lines) console.log(line);
-    console.log(missing === 0 ? `all ${secrets.length} secret(s) have a value` : `${missing} of ${secrets.length} secret(s) without a value: DAGs that use them fail until it is set (README, "Setting a secret's value")`);
+    console.log(missing === 0 ? `all ${secrets.length} secret(s) have a value` : `${missing} of ${secrets.length} secret(s) without a value: DAGs that use them fail until it is set (docs/airflow-state.md, "Setting a secret's value")`);
     return missing === 0 ? 0 : 1;
   }
   if (command === "backup" && values.env !== undefined) {

@@ -84,7 +84,7 @@ function secretLines(c: ResourceChange): string[] {
   const kind = SECRET.exec(c.name)?.[2] === "Connection" ? "connection" : "variable";
   const secretName = c.label ?? (typeof (c.block as Block | undefined)?.name === "string" ? (c.block!.name as string) : c.address);
   const id = secretName.split("/").pop() ?? secretName;
-  if (c.action === "create") return [`secret ${kind} ${code(id)} added: secret ${code(secretName)} is created without a value; set it before DAGs use it (README, "Setting a secret's value")`];
+  if (c.action === "create") return [`secret ${kind} ${code(id)} added: secret ${code(secretName)} is created without a value; set it before DAGs use it (docs/airflow-state.md, "Setting a secret's value")`];
   if (c.action === "delete") return [`⚠️ secret ${kind} ${code(id)} removed: secret ${code(secretName)} is scheduled for deletion; DAGs that still use ${kind === "connection" ? "this connection" : "this variable"} fail`];
   if (c.action === "replace") return [`⚠️ secret ${kind} ${code(id)}: secret ${code(secretName)} is replaced, and the new one has no value until it is set again`];
   return [`secret ${kind} ${code(id)}: ${c.attributes.map((a) => code(a.path)).join(", ")} changed`];

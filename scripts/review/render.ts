@@ -350,7 +350,7 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     else if (s.status === "unchanged") out.push("No changes.", "");
     else out.push(...changedStack(s, max));
     // After what replaces or destroys, which stays first.
-    if (s.unitChanges !== undefined) out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: README "What it costs")`, "");
+    if (s.unitChanges !== undefined) out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: docs/cost.md)`, "");
   }
   out.push(
     "<sub>From `npm run review`: the synthesized JSON only. Changes made outside Terraform (drift) and values known only after apply are not shown here; `terraform plan` shows those.</sub>",

@@ -44,7 +44,7 @@ export function withUpgradeAdvice(change: VersionChange | undefined, context: Up
   if (refusal !== undefined) {
     const route = from.startsWith("2.11.")
       ? `first set airflow.version to ${LATEST_2_11}, without ${GUARD}, and deploy (a minor upgrade, in place), then set ${to} with ${GUARD} and run \`${command}\``
-      : `MWAA does not upgrade ${from} to 3.x in place: use the side-by-side migration (README, "Migrating to Airflow 3")`;
+      : `MWAA does not upgrade ${from} to 3.x in place: use the side-by-side migration (docs/upgrades.md, "Migrating to Airflow 3")`;
     return { ...change, explanation: `a major upgrade (${from} to ${to}): ${ignored ? "the upgrade command refuses it" : "Terraform would **replace** the environment"}. Instead: ${route}` };
   }
   if (ignored) {
@@ -53,7 +53,7 @@ export function withUpgradeAdvice(change: VersionChange | undefined, context: Up
   const terraform = `Terraform would **replace** the environment (hashicorp/aws ForceNewIf on a major upgrade: destroy, then create an empty one; DAG run history and the variables, connections and pools in its metadata database are lost; with protectFromDestroy the plan fails on prevent_destroy instead)`;
   return {
     ...change,
-    explanation: `a major upgrade (${from} to ${to}): ${terraform}. MWAA makes it in place, keeping the metadata: set ${GUARD} to true beside airflow.version ${to} in this change (Terraform then ignores airflow_version), deploy it, then run \`${command}\` (README, "Upgrading to Airflow 3")`,
+    explanation: `a major upgrade (${from} to ${to}): ${terraform}. MWAA makes it in place, keeping the metadata: set ${GUARD} to true beside airflow.version ${to} in this change (Terraform then ignores airflow_version), deploy it, then run \`${command}\` (docs/upgrades.md)`,
   };
 }
 

@@ -34,7 +34,7 @@ export function majorUpgradeRefusal(from: string, to: string): string | undefine
   if (from.startsWith("3.")) return `the environment already runs Airflow ${from}: a change within 3.x is a minor one, made by Terraform from the config (airflow.version)`;
   if (!from.startsWith("2.")) return `the environment runs Airflow ${from}: MWAA upgrades in place from 2.11.x only`;
   if (compare(from, "2.11.0") < 0) {
-    return `the environment runs Airflow ${from}: from 2.10.3 or older MWAA does not upgrade to 3.x in place; create a new environment and migrate (README, "Migrating to Airflow 3", the side-by-side migration)`;
+    return `the environment runs Airflow ${from}: from 2.10.3 or older MWAA does not upgrade to 3.x in place; create a new environment and migrate (docs/upgrades.md, "Migrating to Airflow 3", the side-by-side migration)`;
   }
   if (from !== LATEST_2_11) {
     return `the environment runs Airflow ${from}, not the latest 2.11.x (${LATEST_2_11}): MWAA upgrades to 3.x only from the latest 2.11.x; first set airflow.version to ${LATEST_2_11}, without airflow.majorUpgradeInPlace, and deploy (a minor upgrade, which Terraform makes in place)`;

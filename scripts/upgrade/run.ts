@@ -49,11 +49,11 @@ export interface UpgradeOutcome {
 
 /** After the upgrade: the guard goes in a later change, which then plans nothing for airflow_version. */
 const REMOVE_GUARD =
-  'Next: remove airflow.majorUpgradeInPlace from the config in a later change; Terraform refreshes airflow_version from AWS, so that plan shows no change to it (README, "Upgrading to Airflow 3").';
+  'Next: remove airflow.majorUpgradeInPlace from the config in a later change; Terraform refreshes airflow_version from AWS, so that plan shows no change to it (docs/upgrades.md).';
 
 /** After a failed upgrade the config says 3.x while AWS runs the old version: the guard must stay. */
 const keepGuard = (running: string | undefined) =>
-  `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version); fix the cause (README, "Upgrading to Airflow 3") and run the command again, or set airflow.version back to ${running ?? "the version it runs"} and then remove the field.`;
+  `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version); fix the cause (docs/upgrades.md) and run the command again, or set airflow.version back to ${running ?? "the version it runs"} and then remove the field.`;
 
 const refused = (message: string): UpgradeOutcome => ({ exitCode: 1, kind: "refused", message: `refused: ${message}` });
 
