@@ -10,7 +10,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { AirflowState } from "./model-state";
 import { withName } from "./private/naming";
-import { BACKUP_SUCCESS_METRIC, ENV_VARS, backupPrefix, type ApplyInput } from "../lambda/airflow-state/contract";
+import { backupPrefix } from "../lambda/airflow-state/backup-layout";
+import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airflow-state/contract";
 
 /** The backend class of the amazon provider (apache-airflow-providers-amazon docs, "AWS Secrets Manager Backend"). */
 export const SECRETS_MANAGER_BACKEND = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend";

@@ -9,7 +9,8 @@
  */
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { MWAAClient } from "@aws-sdk/client-mwaa";
-import { BACKUP_SUCCESS_METRIC, ENV_VARS, backupPrefix, type BackupDocument } from "../airflow-state/contract";
+import { backupPrefix } from "../airflow-state/backup-layout";
+import { BACKUP_SUCCESS_METRIC, ENV_VARS, type BackupDocument } from "../airflow-state/contract";
 import { AirflowRestApi, requireAvailable, type MwaaSender } from "../airflow-state/rest-client";
 import { takeBackup } from "../airflow-state/state";
 

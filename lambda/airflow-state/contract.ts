@@ -46,11 +46,6 @@ export const ENV_VARS = {
   namespace: "METRIC_NAMESPACE",
 } as const;
 
-/** The key prefix of one environment's backups: the backup Lambda writes there, the retention rule expires there. */
-export function backupPrefix(prefix: string, environmentName: string): string {
-  return `${prefix}${environmentName}/`;
-}
-
 /** Published once per successful backup (Count, value 1, dimension Environment); the alarm treats missing data as breaching. */
 export const BACKUP_SUCCESS_METRIC = "AirflowStateBackupSucceeded";
 
