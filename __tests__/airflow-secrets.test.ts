@@ -3,12 +3,24 @@
  * environments, read by each environment's execution role, at addresses no migration step moves.
  */
 import type { EnvironmentInput } from "../constructs/model";
-import { addresses, blockAt, minimalEnvironment, resources, synthStack, type Block, type TerraformJson } from "./helpers";
+import {
+  addresses,
+  blockAt,
+  minimalEnvironment,
+  resources,
+  synthStack,
+  type Block,
+  type TerraformJson,
+} from "./helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f";
 const EXISTING = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/connections/crm-AbCdEf";
 const airflowState: EnvironmentInput["airflowState"] = {
-  secretsBackend: { kmsKeyArn: KEY, connections: [{ name: "warehouse" }, { name: "crm", existingSecretArn: EXISTING }], variables: [{ name: "api_token" }] },
+  secretsBackend: {
+    kmsKeyArn: KEY,
+    connections: [{ name: "warehouse" }, { name: "crm", existingSecretArn: EXISTING }],
+    variables: [{ name: "api_token" }],
+  },
 };
 const before = minimalEnvironment({
   name: "analytics",
@@ -16,7 +28,10 @@ const before = minimalEnvironment({
   access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] },
   airflowState,
 });
-const candidate = { environmentName: "analytics-af3", airflow: { version: "3.3.1" as const, configurationOptions: { "core.dags_are_paused_at_creation": "True" } } };
+const candidate = {
+  environmentName: "analytics-af3",
+  airflow: { version: "3.3.1" as const, configurationOptions: { "core.dags_are_paused_at_creation": "True" } },
+};
 const steps = {
   before: synthStack(before),
   start: synthStack({ ...before, migration: { candidate } }),
@@ -24,8 +39,10 @@ const steps = {
   finish: synthStack({ ...before, environmentName: candidate.environmentName, airflow: candidate.airflow }),
 };
 
-const secretAddresses = (doc: TerraformJson) => addresses(doc).filter((a) => a.startsWith("aws_secretsmanager_secret."));
-const statementsOf = (doc: TerraformJson, path: string) => blockAt(doc, "data.aws_iam_policy_document", path).statement as Block[];
+const secretAddresses = (doc: TerraformJson) =>
+  addresses(doc).filter((a) => a.startsWith("aws_secretsmanager_secret."));
+const statementsOf = (doc: TerraformJson, path: string) =>
+  blockAt(doc, "data.aws_iam_policy_document", path).statement as Block[];
 
 describe("airflowState secrets during a migration", () => {
   test("each secret is synthesized once, whatever the number of environments", () => {
@@ -43,11 +60,17 @@ describe("airflowState secrets during a migration", () => {
       expect(statements.find((s) => s.sid === "ReadAirflowSecrets")).toEqual({
         sid: "ReadAirflowSecrets",
         actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        resources: [`arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/connections/*`, `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/variables/*`, EXISTING],
+        resources: [
+          `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/connections/*`,
+          `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/variables/*`,
+          EXISTING,
+        ],
       });
       expect(statements.find((s) => s.sid === "DecryptAirflowSecrets")).toMatchObject({
         resources: [KEY],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] }],
+        condition: [
+          { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] },
+        ],
       });
     }
   });
@@ -59,11 +82,15 @@ describe("airflowState secrets during a migration", () => {
     for (const doc of rest) {
       // THEN the same secrets at the same addresses, unchanged: no step deletes and recreates a secret
       expect(secretAddresses(doc)).toEqual(secretAddresses(first));
-      for (const [name, body] of Object.entries(resources(first, "aws_secretsmanager_secret"))) expect(resources(doc, "aws_secretsmanager_secret")[name]).toEqual(body);
+      for (const [name, body] of Object.entries(resources(first, "aws_secretsmanager_secret")))
+        expect(resources(doc, "aws_secretsmanager_secret")[name]).toEqual(body);
     }
   });
 
   test("the secrets live in the stack's AirflowSecrets, not in an environment's scope", () => {
-    expect(secretAddresses(steps.start)).toEqual([expect.stringMatching(/^aws_secretsmanager_secret\.Mwaa_AirflowSecrets_Connection_warehouse_[0-9A-F]{8}$/), expect.stringMatching(/^aws_secretsmanager_secret\.Mwaa_AirflowSecrets_Variable_api_token_[0-9A-F]{8}$/)]);
+    expect(secretAddresses(steps.start)).toEqual([
+      expect.stringMatching(/^aws_secretsmanager_secret\.Mwaa_AirflowSecrets_Connection_warehouse_[0-9A-F]{8}$/),
+      expect.stringMatching(/^aws_secretsmanager_secret\.Mwaa_AirflowSecrets_Variable_api_token_[0-9A-F]{8}$/),
+    ]);
   });
 });

@@ -34,7 +34,11 @@ export class AirflowSecrets extends Construct {
     super(scope, id);
     this.props = props;
     const { backend, tags = {} } = props;
-    const declare = (kind: "Connection" | "Variable", prefix: string, refs: readonly { name: string; description?: string; existingSecretArn?: string }[]) => {
+    const declare = (
+      kind: "Connection" | "Variable",
+      prefix: string,
+      refs: readonly { name: string; description?: string; existingSecretArn?: string }[],
+    ) => {
       for (const ref of refs) {
         if (ref.existingSecretArn !== undefined) {
           this.existingSecretArns.push(ref.existingSecretArn);
@@ -68,7 +72,9 @@ export class AirflowSecrets extends Construct {
         sid: "DecryptAirflowSecrets",
         actions: ["kms:Decrypt"],
         resources: [backend.kmsKeyArn],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] }],
+        condition: [
+          { test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${region}.amazonaws.com`] },
+        ],
       });
     }
   }
