@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { parseConfig } from "../constructs/config";
 import type { EnvironmentInput } from "../constructs/model";
-import { blockAt, dataSources, minimalEnvironment, resources, synthStack, type Block } from "./helpers";
+import { blockAt, dataSources, minimalEnvironment, ref, resources, synthStack, type Block } from "./helpers";
 import { stateCodes } from "./helpers-state";
+import { backupKey } from "../lambda/airflow-backup/handler";
+import { ENV_VARS } from "../lambda/airflow-state/contract";
 
 const codes = stateCodes();
 /** The example's airflowState block, on the minimal environment ("dev", eu-west-1). */
@@ -48,8 +50,8 @@ describe("airflowState wiring", () => {
   test("backup: a schedule every everyHours, retention on the prefix, an alarm on a missing success", () => {
     expect(blockAt(doc, "aws_cloudwatch_event_rule", "Mwaa_AirflowState_BackupSchedule").schedule_expression).toBe("rate(24 hours)");
     expect(blockAt(withKey, "aws_cloudwatch_event_rule", "Mwaa_AirflowState_BackupSchedule").schedule_expression).toBe("rate(6 hours)");
-    expect(blockAt(withKey, "aws_s3_bucket_lifecycle_configuration", "Mwaa_AirflowState_BackupRetention").rule).toEqual([
-      { id: "airflow-state-backups", status: "Enabled", filter: [{ prefix: "airflow-state/" }], expiration: [{ days: 30 }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] },
+    expect(blockAt(withKey, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle").rule).toEqual([
+      { id: "airflow-state-backups-dev", status: "Enabled", filter: [{ prefix: "airflow-state/dev/" }], expiration: [{ days: 30 }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] },
     ]);
     expect(blockAt(withKey, "aws_cloudwatch_metric_alarm", "Mwaa_AirflowState_BackupAlarm")).toMatchObject({
       namespace: "PrivateMWAA",
@@ -102,5 +104,59 @@ describe("airflowState wiring", () => {
 
   test("the example config parses", () => {
     expect(() => parseConfig(readFileSync("config/examples/airflow-state.json", "utf8"), "airflow-state.json")).not.toThrow();
+  });
+});
+
+describe("backup retention: one lifecycle configuration per bucket", () => {
+  const backup = { everyHours: 12, retentionDays: 30 };
+  const migrating = synthStack(
+    minimalEnvironment({
+      name: "analytics",
+      access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] },
+      airflowState: { backup },
+      migration: { candidate: { environmentName: "analytics-af3", airflow: { version: "3.3.1", configurationOptions: { "core.dags_are_paused_at_creation": "True" } } } },
+    }),
+    undefined,
+    codes,
+  );
+
+  test("a migration candidate with backup adds a rule to the bucket's one lifecycle configuration, not a second configuration", () => {
+    // GIVEN two environments backing up to one bucket
+    // THEN one lifecycle configuration (S3 keeps one per bucket), owned by the bucket, a rule per environment's prefix
+    expect(Object.keys(resources(migrating, "aws_s3_bucket_lifecycle_configuration"))).toHaveLength(1);
+    const lifecycle = blockAt(migrating, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle");
+    expect(lifecycle.bucket).toBe(ref(migrating, "aws_s3_bucket", "Mwaa_Bucket", "id"));
+    expect(lifecycle.depends_on).toEqual([`aws_s3_bucket_versioning.${Object.keys(resources(migrating, "aws_s3_bucket_versioning"))[0]}`]);
+    expect(lifecycle.rule).toEqual(
+      ["analytics", "analytics-af3"].map((env) => ({
+        id: `airflow-state-backups-${env}`,
+        status: "Enabled",
+        filter: [{ prefix: `airflow-state/${env}/` }],
+        expiration: [{ days: 30 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      })),
+    );
+  });
+
+  test("each environment's rule covers the keys its backup Lambda writes", () => {
+    const rules = blockAt(migrating, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle").rule as { filter: { prefix: string }[] }[];
+    for (const fn of ["Mwaa_AirflowState_BackupFunction", "Mwaa_analytics-af3_AirflowState_BackupFunction"]) {
+      const vars = (blockAt(migrating, "aws_lambda_function", fn).environment as { variables: Record<string, string> }).variables;
+      const key = backupKey(vars[ENV_VARS.prefix], vars[ENV_VARS.environmentName], new Date("2026-01-01T00:00:00Z"));
+      expect(rules.filter((r) => key.startsWith(r.filter[0].prefix))).toHaveLength(1);
+    }
+  });
+
+  test("bucket.existingName: no lifecycle configuration, which would replace the owner's rules; the backup still runs", () => {
+    // GIVEN backup into a bucket this stack does not own
+    const existing = synthStack(minimalEnvironment({ bucket: { existingName: "team-existing-artifacts" }, airflowState: { backup } }), undefined, codes);
+    // THEN retention is left to the bucket owner's lifecycle rule
+    expect(resources(existing, "aws_s3_bucket_lifecycle_configuration")).toEqual({});
+    expect(blockAt(existing, "aws_lambda_function", "Mwaa_AirflowState_BackupFunction")).toBeDefined();
+  });
+
+  test("configs without backup have no lifecycle configuration", () => {
+    expect(resources(synthStack(minimalEnvironment(), undefined, codes), "aws_s3_bucket_lifecycle_configuration")).toEqual({});
+    expect(resources(synthStack(minimalEnvironment({ airflowState: { pools: [{ name: "etl", slots: 2 }] } }), undefined, codes), "aws_s3_bucket_lifecycle_configuration")).toEqual({});
   });
 });

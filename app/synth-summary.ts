@@ -52,10 +52,10 @@ export function summarizeOutput(outdir: string, cwd = process.cwd(), cost?: (sta
   });
 }
 
-/** The secrets constructs/airflow-state.ts creates (ids Connection_<name>, Variable_<name>), by name. */
+/** The secrets constructs/airflow-secrets.ts creates (ids Connection_<name>, Variable_<name>), by name. */
 function airflowStateSecrets(resources: Blocks): string[] {
   return Object.entries((resources?.aws_secretsmanager_secret ?? {}) as Record<string, { name?: unknown }>)
-    .filter(([id, block]) => /(^|_)AirflowState_(Connection|Variable)_/.test(id) && typeof block.name === "string")
+    .filter(([id, block]) => /(^|_)AirflowSecrets_(Connection|Variable)_/.test(id) && typeof block.name === "string")
     .map(([, block]) => block.name as string);
 }
 

@@ -6,13 +6,11 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
-import type { ExecutionRole } from "./execution-role";
 import type { AirflowState } from "./model-state";
 import { withName } from "./private/naming";
+import { backupPrefix } from "../lambda/airflow-state/backup-layout";
 import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airflow-state/contract";
 
 /** The backend class of the amazon provider (apache-airflow-providers-amazon docs, "AWS Secrets Manager Backend"). */
@@ -32,7 +30,6 @@ export interface AirflowStateProps {
   readonly accountId: string;
   readonly partition: string;
   readonly state: AirflowState;
-  readonly executionRole: ExecutionRole;
   /** The MWAA environment resource: the invocation runs after it. */
   readonly environment: ITerraformDependable;
   readonly bucketName: string;
@@ -71,21 +68,20 @@ export function applyInput(state: AirflowState): ApplyInput {
 }
 
 /**
- * Connections, variables and pools as code, and their backup: secrets (no values), the execution
- * role's read access to exactly the backend's prefixes, the apply Lambda invoked by Terraform on
- * create, update and delete, and a scheduled backup with its alarm.
+ * Pools and plain variables as code, and the backup, of one environment: the apply Lambda invoked
+ * by Terraform on create, update and delete, and a scheduled backup with its alarm. What the stack
+ * owns is elsewhere: the secrets (AirflowSecrets) and the backups' retention (the bucket's lifecycle
+ * rules, ArtifactBucket.expireUnder), one of each per stack whatever the number of environments.
  */
 export class AirflowStateManager extends Construct {
-  /** Created secrets by `<prefix>/<name>`. */
-  readonly secrets: Record<string, SecretsmanagerSecret> = {};
   readonly apply?: LambdaInvocation;
   backupFunction?: BundledFunction;
+  /** Where this environment's backups go (`<backup.prefix><environment>/`); undefined without backup. */
+  backupPrefix?: string;
 
   constructor(scope: Construct, id: string, props: AirflowStateProps) {
     super(scope, id);
     const { state, tags = {} } = props;
-    const backend = state.secretsBackend;
-    if (backend !== undefined) this.addSecrets(props, backend);
     const needsApi = state.pools.length > 0 || state.variables.length > 0 || state.backup !== undefined;
     if (!needsApi) return;
     const securityGroup = new SecurityGroup(this, "SecurityGroup", {
@@ -124,43 +120,6 @@ export class AirflowStateManager extends Construct {
     if (state.backup !== undefined) this.addBackup(props, state.backup, { ...common, statements: invoke });
   }
 
-  private addSecrets(props: AirflowStateProps, backend: NonNullable<AirflowState["secretsBackend"]>): void {
-    const tags = props.tags ?? {};
-    const existing: string[] = [];
-    const declare = (kind: "Connection" | "Variable", prefix: string, refs: { name: string; description?: string; existingSecretArn?: string }[]) => {
-      for (const ref of refs) {
-        if (ref.existingSecretArn !== undefined) {
-          existing.push(ref.existingSecretArn);
-          continue;
-        }
-        const name = `${prefix}/${ref.name}`;
-        // No aws_secretsmanager_secret_version: the value never passes through config or state.
-        this.secrets[name] = new SecretsmanagerSecret(this, `${kind}_${ref.name}`, {
-          name,
-          description: ref.description ?? `Airflow ${kind.toLowerCase()} ${ref.name} of MWAA ${props.environmentName}`,
-          kmsKeyId: backend.kmsKeyArn,
-          tags: withName(tags, name),
-        });
-      }
-    };
-    declare("Connection", backend.connectionsPrefix, backend.connections);
-    declare("Variable", backend.variablesPrefix, backend.variables);
-    const secretArn = (prefix: string) => `arn:${props.partition}:secretsmanager:${props.region}:${props.accountId}:secret:${prefix}/*`;
-    props.executionRole.addToRolePolicy({
-      sid: "ReadAirflowSecrets",
-      actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-      resources: [secretArn(backend.connectionsPrefix), secretArn(backend.variablesPrefix), ...existing],
-    });
-    if (backend.kmsKeyArn !== undefined) {
-      props.executionRole.addToRolePolicy({
-        sid: "DecryptAirflowSecrets",
-        actions: ["kms:Decrypt"],
-        resources: [backend.kmsKeyArn],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
-      });
-    }
-  }
-
   private addBackup(props: AirflowStateProps, backup: NonNullable<AirflowState["backup"]>, common: Omit<ConstructorParameters<typeof BundledFunction>[2], "functionName" | "description" | "code">): void {
     const tags = props.tags ?? {};
     const name = `${props.environmentName}-airflow-backup`.slice(0, 64);
@@ -180,6 +139,7 @@ export class AirflowStateManager extends Construct {
       memoryMb: 512,
     });
     this.backupFunction = fn;
+    this.backupPrefix = backupPrefix(backup.prefix, props.environmentName);
     const schedule = new CloudwatchEventRule(this, "BackupSchedule", {
       name,
       description: `Every ${backup.everyHours} h: back up MWAA ${props.environmentName}'s variables, pools, connections and DAG state`,
@@ -193,18 +153,6 @@ export class AirflowStateManager extends Construct {
       functionName: fn.function.functionName,
       principal: "events.amazonaws.com",
       sourceArn: schedule.arn,
-    });
-    new S3BucketLifecycleConfiguration(this, "BackupRetention", {
-      bucket: props.bucketName,
-      rule: [
-        {
-          id: "airflow-state-backups",
-          status: "Enabled",
-          filter: [{ prefix: backup.prefix }],
-          expiration: [{ days: backup.retentionDays }],
-          noncurrentVersionExpiration: [{ noncurrentDays: backup.retentionDays }],
-        },
-      ],
     });
     // One success per schedule period; a failed or missing run leaves the period empty (breaching).
     // Period up to 86,400 s x 1 is allowed: PutMetricAlarm caps Period x EvaluationPeriods at

@@ -126,7 +126,7 @@ export interface BackupProps {
    */
   readonly prefix?: string;
   /**
-   * Days a backup (and its older versions) is kept.
+   * Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, "What lives inside the environment").
    * @default 90
    */
   readonly retentionDays?: number;

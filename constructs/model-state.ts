@@ -71,7 +71,7 @@ export const airflowStateSchema = z
       .strictObject({
         everyHours: z.number().int().min(1, { error: "an integer from 1 to 24" }).max(24, { error: "an integer from 1 to 24" }).default(24).describe("Hours between backups. @default 24"),
         prefix: z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, { error: 'an S3 key prefix ending in "/", e.g. airflow-state/' }).default("airflow-state/").describe('Key prefix in the environment bucket. @default "airflow-state/"'),
-        retentionDays: z.number().int().min(1, { error: "an integer from 1 to 3650" }).max(3650, { error: "an integer from 1 to 3650" }).default(90).describe("Days a backup (and its older versions) is kept. @default 90"),
+        retentionDays: z.number().int().min(1, { error: "an integer from 1 to 3650" }).max(3650, { error: "an integer from 1 to 3650" }).default(90).describe("Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, \"What lives inside the environment\"). @default 90"),
       })
       .optional()
       .describe("Scheduled backup to the environment bucket. @default - none"),

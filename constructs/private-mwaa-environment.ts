@@ -12,6 +12,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AccessHost } from "./access-host";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
+import { AirflowSecrets } from "./airflow-secrets";
 import { AirflowStateManager, secretsBackendOptions } from "./airflow-state";
 import type { ArtifactUploads } from "./artifact-uploads";
 import { addAirflowEnvironment, type AirflowEnvironment, type BaseEnvironment } from "./airflow-environment";
@@ -122,6 +123,8 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly peering?: VpcPeering;
   /** The Session Manager port-forwarding host; undefined without `access.evaluationHost`. */
   readonly accessHost?: AccessHost;
+  /** The Secrets Manager backend's secrets, one set for every environment; undefined without `airflowState.secretsBackend`. */
+  readonly airflowSecrets?: AirflowSecrets;
   /** Security groups attached besides the environment's own (addSecurityGroup). */
   private readonly extraSecurityGroupIds: string[] = [];
 
@@ -240,9 +243,21 @@ export class PrivateMwaaEnvironment extends Construct {
         tags,
       });
     }
-    if (config.airflowState !== undefined) {
-      for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) {
-        this.addAirflowState(env, config.airflowState, codes, account.accountId, partition.partition);
+    const state = config.airflowState;
+    if (state !== undefined) {
+      const envs = [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])];
+      // The stack's, at an address no migration step moves: both environments read the same secrets.
+      const backend = state.secretsBackend;
+      if (backend !== undefined) {
+        this.airflowSecrets = new AirflowSecrets(this, "AirflowSecrets", { stackName: name, region: config.region, accountId: account.accountId, partition: partition.partition, backend, tags });
+        for (const env of envs) this.airflowSecrets.grantRead(env.executionRole);
+      }
+      for (const env of envs) {
+        const manager = this.addAirflowState(env, state, codes, account.accountId, partition.partition);
+        // One lifecycle configuration per bucket (the bucket's), a rule per environment's backups.
+        if (manager.backupPrefix !== undefined && state.backup !== undefined) {
+          this.bucket.expireUnder({ id: `airflow-state-backups-${env.name}`, prefix: manager.backupPrefix, days: state.backup.retentionDays });
+        }
       }
     }
   }
@@ -398,16 +413,15 @@ export class PrivateMwaaEnvironment extends Construct {
     return { workerCount, dashboard, alarms };
   }
 
-  /** Secrets, the apply invocation and the backup of what lives inside one environment. */
-  private addAirflowState(env: AirflowEnvironment, state: NonNullable<Environment["airflowState"]>, codes: { airflowApply?: LambdaCode; airflowBackup?: LambdaCode }, accountId: string, partition: string): void {
+  /** The apply invocation and the backup of what lives inside one environment. */
+  private addAirflowState(env: AirflowEnvironment, state: NonNullable<Environment["airflowState"]>, codes: { airflowApply?: LambdaCode; airflowBackup?: LambdaCode }, accountId: string, partition: string): AirflowStateManager {
     const { config } = this;
-    new AirflowStateManager(env.scope, "AirflowState", {
+    return new AirflowStateManager(env.scope, "AirflowState", {
       environmentName: env.name,
       region: config.region,
       accountId,
       partition,
       state,
-      executionRole: env.executionRole,
       environment: env.environment.resource,
       bucketName: this.bucket.bucketName,
       bucketArn: this.bucket.bucketArn,

@@ -9,6 +9,7 @@
  */
 import { CloudWatchClient, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
 import { MWAAClient } from "@aws-sdk/client-mwaa";
+import { backupPrefix } from "../airflow-state/backup-layout";
 import { BACKUP_SUCCESS_METRIC, ENV_VARS, type BackupDocument } from "../airflow-state/contract";
 import { AirflowRestApi, requireAvailable, type MwaaSender } from "../airflow-state/rest-client";
 import { takeBackup } from "../airflow-state/state";
@@ -26,7 +27,7 @@ export interface BackupDeps {
 
 /** Key of a run's object: sortable by date. */
 export function backupKey(prefix: string, environmentName: string, takenAt: Date): string {
-  return `${prefix}${environmentName}/${takenAt.toISOString().replace(/[:.]/g, "-")}.json`;
+  return `${backupPrefix(prefix, environmentName)}${takenAt.toISOString().replace(/[:.]/g, "-")}.json`;
 }
 
 export async function backupWith(deps: BackupDeps, env: { environmentName: string; bucket: string; prefix: string; namespace: string }): Promise<{ key: string; counts: BackupDocument["counts"]; truncated: string[] }> {

@@ -1,15 +1,16 @@
 /**
  * What a change does inside Airflow, for the review: the declared pools and variables are the
  * `input` of the apply Lambda's `aws_lambda_invocation` (a JSON string that `terraform plan` shows
- * as one long line), the secret connections and variables are `aws_secretsmanager_secret`s
- * (constructs/airflow-state.ts). Named readably here, with a warning where a removal can break DAGs.
+ * as one long line; constructs/airflow-state.ts), the secret connections and variables are
+ * `aws_secretsmanager_secret`s, once per stack (constructs/airflow-secrets.ts). Named readably here, with a warning where a removal can break DAGs.
  */
 import type { ApplyInput, DeclaredPool, DeclaredVariable } from "../../lambda/airflow-state/contract";
 import type { Block, ResourceChange } from "./types";
 
 /** Resource names come from construct paths (`Mwaa/AirflowState/Apply` -> `Mwaa_AirflowState_Apply_<hash>`). */
 const APPLY = /(^|_)AirflowState_Apply_[0-9A-F]{8}$/;
-const SECRET = /(^|_)AirflowState_(Connection|Variable)_.+_[0-9A-F]{8}$/;
+/** `Mwaa/AirflowSecrets/Connection_<name>`; `AirflowState_` is where they were before they moved to the stack (deletes of those still read well). */
+const SECRET = /(^|_)Airflow(Secrets|State)_(Connection|Variable)_.+_[0-9A-F]{8}$/;
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -81,7 +82,7 @@ function inputs(c: ResourceChange): [ApplyInput, ApplyInput] | undefined {
 }
 
 function secretLines(c: ResourceChange): string[] {
-  const kind = SECRET.exec(c.name)?.[2] === "Connection" ? "connection" : "variable";
+  const kind = SECRET.exec(c.name)?.[3] === "Connection" ? "connection" : "variable";
   const secretName = c.label ?? (typeof (c.block as Block | undefined)?.name === "string" ? (c.block!.name as string) : c.address);
   const id = secretName.split("/").pop() ?? secretName;
   if (c.action === "create") return [`secret ${kind} ${code(id)} added: secret ${code(secretName)} is created without a value; set it before DAGs use it (docs/airflow-state.md, "Setting a secret's value")`];
