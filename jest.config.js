@@ -12,7 +12,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * A suite belongs in SLOW when it spends seconds outside jest: real pip, npm pack, tsc, terraform, or
  * several spawned node processes. To add one, put its file name (without .test.ts) in SLOW; any other
  * *.test.ts in __tests__ is a unit suite. Share expensive setup within a file (beforeAll), and
- * keep what a later run can reuse in a content-addressed folder under .cache/ (see library.test.ts).
+ * keep what a later run can reuse in a content-addressed folder under .cache/, reused only when asked (MWAA_TEST_REUSE=1; see library.test.ts).
  * The package.json scripts end with --ci (jest's CI mode; no snapshots here) so that a path given
  * after `npm test --` reaches jest as a path: right after --selectProjects it would name a project.
  */

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { type TerraformJson, addresses, minimalEnvironment } from "./helpers";
 
 /**
- * End-to-end: the real app (`node scripts/run-ts.js main.ts`, as `npm run synth` runs it) on
+ * End-to-end: the real app (`node app/run-ts.js main.ts`, as `npm run synth` runs it) on
  * temporary configs and output folders. Five spawns in all (about 0.5 s each), run one after the
  * other because they share the runner's and the artifacts' caches under .cache/.
  *
@@ -35,7 +35,7 @@ interface Run {
 function synth(config: unknown, outdir: string, configName: string, env: NodeJS.ProcessEnv = {}): Run & { configFile: string } {
   const configFile = path.join(tmp, configName);
   fs.writeFileSync(configFile, typeof config === "string" ? config : JSON.stringify(config, null, 2));
-  const result = spawnSync(process.execPath, ["scripts/run-ts.js", "main.ts"], {
+  const result = spawnSync(process.execPath, ["app/run-ts.js", "main.ts"], {
     cwd: ROOT,
     env: { ...process.env, MWAA_CONFIG: configFile, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",
@@ -238,6 +238,20 @@ describe("a valid config", () => {
       expect(line).toMatch(new RegExp(`^  ${stack} +${resources} resources, ${data} data sources  ${path.relative(ROOT, path.join(outA, "stacks", stack, "cdk.tf.json")).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
     }
     expect(lines.some((l) => l.startsWith("next: npm run diff -- "))).toBe(true);
+  });
+
+  test("prints each stack's billable units and writes its Infracost usage file beside its JSON", () => {
+    // THEN under each stack line, a "billed by the hour" line; beside each cdk.tf.json, infracost-usage.yml
+    // keyed by the stack's aws_mwaa_environment addresses
+    const lines = first.stdout.split("\n");
+    for (const stack of expectedStacks) {
+      const at = lines.findIndex((l) => l.trim().startsWith(`${stack} `));
+      expect(lines[at + 1]).toMatch(/^ +billed by the hour: mw1\.\w+, \d schedulers?, \d+-\d+ workers, .*endpoint-AZs .*ALB.*NAT gateway.*access host/);
+      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, object>> };
+      const usage = fs.readFileSync(path.join(outA, "stacks", stack, "infracost-usage.yml"), "utf8");
+      expect(usage).toMatch(/^version: 0\.1\nresource_usage:\n/m);
+      for (const name of Object.keys(doc.resource.aws_mwaa_environment ?? {})) expect(usage).toContain(`\n  aws_mwaa_environment.${name}:\n    additional_workers: `);
+    }
   });
 
   test("writes nothing to stderr, which the cdktf CLI would label [ERROR]", () => {

@@ -94,7 +94,7 @@ describe("swapPackageJson", () => {
   const sample = `{
   "name": "app",
   "scripts": {
-    "synth": "node scripts/run-ts.js main.ts",
+    "synth": "node app/run-ts.js main.ts",
     "deploy": "cdktf deploy",
     "ci-deploy": "npx cdktf deploy --auto-approve '*' && echo done",
     "check:cdktn": "node -r tsx/cjs scripts/cdktn/check.ts",
@@ -128,7 +128,7 @@ describe("swapPackageJson", () => {
   test("runs the cdktn CLI where scripts ran cdktf, and leaves paths and other names alone", () => {
     const { scripts } = JSON.parse(swapPackageJson(sample).text);
     expect(scripts).toEqual({
-      synth: "node scripts/run-ts.js main.ts",
+      synth: "node app/run-ts.js main.ts",
       deploy: "cdktn deploy",
       "ci-deploy": "npx cdktn deploy --auto-approve '*' && echo done",
       "check:cdktn": "node -r tsx/cjs scripts/cdktn/check.ts",
@@ -165,7 +165,7 @@ describe("swapFile", () => {
     expect(swapKind("package.json")).toBe("package.json");
     expect(swapKind("examples/embed/package.json")).toBe("package.json");
     expect(swapKind("constructs/stack.ts")).toBe("source");
-    expect(swapKind("scripts/run-ts.js")).toBe("source");
+    expect(swapKind("app/run-ts.js")).toBe("source");
     expect(swapKind("node_modules/cdktf/lib/index.js")).toBeUndefined();
     expect(swapKind("types/x.d.ts")).toBeUndefined();
     expect(swapKind("config/example.json")).toBeUndefined();
@@ -193,9 +193,9 @@ describe("the project stays swappable", () => {
     }
     expect(notes).toEqual([]);
     // File names the fork keeps, and cdktf's symbol key for a construct's synthesis step, which
-    // scripts/fast-synth.ts reads only on the cdktf release it was checked against (CDK Terrain
+    // app/fast-synth.ts reads only on the cdktf release it was checked against (CDK Terrain
     // takes the stock synth; __tests__/fast-synth.test.ts fails when cdktf changes).
-    expect(leftovers.filter((l) => !/"cdktf\.(out|json)"|^scripts\/fast-synth\.ts: "cdktf\/customSynthesis"$/.test(l))).toEqual([]);
+    expect(leftovers.filter((l) => !/"cdktf\.(out|json)"|^app\/fast-synth\.ts: "cdktf\/customSynthesis"$/.test(l))).toEqual([]);
   });
 });
 

@@ -3,10 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseConfig, parseEnvironment } from "../constructs/config";
 import * as validation from "../constructs/validation";
-import { BUNDLE_ENV, loadConfig } from "../scripts/config-cache";
+import { BUNDLE_ENV, loadConfig } from "../app/config-cache";
 
 /**
- * The app's config cache (scripts/config-cache.ts) and the construct's shortcut for environments
+ * The app's config cache (app/config-cache.ts) and the construct's shortcut for environments
  * parseConfig already validated (constructs/config.ts): same results as validating, never stale.
  */
 
@@ -40,7 +40,7 @@ function loadWithZod(version: string, text: string, file: string, root: string):
       validated = true;
       return jest.requireActual("../constructs/validation");
     });
-    (jest.requireActual("../scripts/config-cache") as typeof import("../scripts/config-cache")).loadConfig(text, file, root);
+    (jest.requireActual("../app/config-cache") as typeof import("../app/config-cache")).loadConfig(text, file, root);
   });
   jest.dontMock("node:fs");
   jest.dontMock("../constructs/validation");
@@ -72,7 +72,7 @@ describe("loadConfig", () => {
       jest.doMock("zod", () => {
         throw new Error("zod loaded");
       });
-      const isolated = jest.requireActual("../scripts/config-cache") as typeof import("../scripts/config-cache");
+      const isolated = jest.requireActual("../app/config-cache") as typeof import("../app/config-cache");
       const config = isolated.loadConfig(read("config/example.json"), "config/example.json", root);
       const { parseEnvironment: isolatedParse } = jest.requireActual("../constructs/config") as typeof import("../constructs/config");
       expect(isolatedParse({ ...config.environments[0] })).toEqual(config.environments[0]);

@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseConfig, parseEnvironment } from "../constructs/config";
 import { ConfigError } from "../constructs/errors";
 import type { EnvironmentInput } from "../constructs/model";
@@ -58,9 +60,9 @@ const INVALID: [string, unknown, string, string, string][] = [
   ["minWorkers above mw1.micro's single worker", airflow({ environmentClass: "mw1.micro", minWorkers: 2 }), "environments[0].airflow.minWorkers", "at most maxWorkers (1)", "2"],
   ["1 scheduler on mw1.small", airflow({ schedulers: 1 }), "environments[0].airflow.schedulers", "from 2 to 5 for mw1.small", "1"],
   ["6 schedulers", airflow({ schedulers: 6 }), "environments[0].airflow.schedulers", "an integer from 1 to 5", "6"],
-  ["2 schedulers on mw1.micro", airflow({ environmentClass: "mw1.micro", schedulers: 2 }), "environments[0].airflow.schedulers", "from 1 to 1 for mw1.micro", "2"],
+  ["2 schedulers on mw1.micro", airflow({ environmentClass: "mw1.micro", schedulers: 2 }), "environments[0].airflow.schedulers", "must be 1 for mw1.micro", "2"],
   ["1 web server on mw1.large", airflow({ environmentClass: "mw1.large", minWebservers: 1 }), "environments[0].airflow.minWebservers", "from 2 to 5 for mw1.large", "1"],
-  ["2 web servers on mw1.micro", airflow({ environmentClass: "mw1.micro", maxWebservers: 2 }), "environments[0].airflow.maxWebservers", "from 1 to 1 for mw1.micro", "2"],
+  ["2 web servers on mw1.micro", airflow({ environmentClass: "mw1.micro", maxWebservers: 2 }), "environments[0].airflow.maxWebservers", "must be 1 for mw1.micro", "2"],
   ["minWebservers above maxWebservers", airflow({ minWebservers: 4, maxWebservers: 3 }), "environments[0].airflow.minWebservers", "at most maxWebservers", "4"],
   // maintenance window, version, log level
   ["maintenance window not on a half hour", airflow({ weeklyMaintenanceWindowStart: "SUN:03:15" }), "environments[0].airflow.weeklyMaintenanceWindowStart", "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00", '"SUN:03:15"'],
@@ -165,6 +167,15 @@ const INVALID: [string, unknown, string, string, string][] = [
   ["unknown backend type", { backend: { type: "gcs" }, environments: [minimalEnvironment()] }, "backend.type", 'type "local" or "s3"', '"gcs"'],
   ["China Region", withEnv({ region: "cn-north-2" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "cn-north-1"?)', '"cn-north-2"'],
   ["s3 backend without a bucket", { backend: { type: "s3", region: "eu-west-1" }, environments: [minimalEnvironment()] }, "backend.bucket", "an S3 bucket name", "nothing"],
+  // the in-place major upgrade's guard
+  [
+    "majorUpgradeInPlace with a 2.x version",
+    airflow({ version: "2.11.2", majorUpgradeInPlace: true }),
+    "environments[0].airflow.majorUpgradeInPlace",
+    "true only with a 3.x version (airflow.version is 2.11.2): it lets `npm run upgrade` take the latest 2.11.x to that 3.x in place; remove it",
+    "true",
+  ],
+  ["majorUpgradeInPlace not a boolean", airflow({ version: "3.3.1", majorUpgradeInPlace: "yes" }), "environments[0].airflow.majorUpgradeInPlace", "true or false", '"yes"'],
 ];
 
 /** Record keys that break a rule (zod reports them as invalid_key, with the rule's message inside). */
@@ -199,6 +210,11 @@ describe("a valid config", () => {
     for (const region of ["us-east-1", "ap-southeast-7", "cn-northwest-1"]) expect(() => parseConfig(JSON.stringify(withEnv({ region })), FILE)).not.toThrow();
   });
 
+  test("majorUpgradeInPlace is accepted with a 3.x version, and false by default", () => {
+    expect(parseConfig(JSON.stringify(airflow({ version: "3.3.1", majorUpgradeInPlace: true })), FILE).environments[0].airflow.majorUpgradeInPlace).toBe(true);
+    expect(parseConfig(JSON.stringify(airflow({ version: "3.3.1" })), FILE).environments[0].airflow.majorUpgradeInPlace).toBe(false);
+  });
+
   test("mw1.micro defaults to one worker, scheduler and web server", () => {
     const config = parseConfig(JSON.stringify(airflow({ environmentClass: "mw1.micro" })), FILE);
     expect(config.environments[0].airflow).toMatchObject({ minWorkers: 1, maxWorkers: 1, schedulers: 1, minWebservers: 1, maxWebservers: 1 });
@@ -221,6 +237,21 @@ describe("invalid configs", () => {
     // THEN one line is exactly `<file>: <path>: <what is allowed> (got <value>)`
     expect(lines).toContain(`${FILE}: ${path}: ${allowed} (got ${value})`);
     for (const line of lines) expect(line).toMatch(LINE);
+  });
+
+  test("majorUpgradeInPlace on a migration candidate at 2.x is refused at the candidate's field (the rehearsal sets it with the candidate's 3.x)", () => {
+    // GIVEN a candidate copy at 2.11.2 with the guard, then the same candidate at 3.3.1
+    const withCandidate = (version: string) =>
+      withEnv({
+        airflow: { version: "2.11.2" },
+        access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] },
+        migration: { candidate: { environmentName: "analytics-next", airflow: { version, majorUpgradeInPlace: true, configurationOptions: { "core.dags_are_paused_at_creation": "True" } } } },
+      });
+    // THEN only the 2.x candidate gives the line, at the candidate's path
+    expect(errorLines(withCandidate("2.11.2"))).toEqual([
+      `${FILE}: environments[0].migration.candidate.airflow.majorUpgradeInPlace: true only with a 3.x version (migration.candidate.airflow.version is 2.11.2): it lets \`npm run upgrade\` take the latest 2.11.x to that 3.x in place; remove it (got true)`,
+    ]);
+    expect(() => parseConfig(JSON.stringify(withCandidate("3.3.1")), FILE)).not.toThrow();
   });
 
   test.each(INVALID_KEYS)("%s names the key's path", (_what, config, path) => {
@@ -337,5 +368,23 @@ describe("parseEnvironment (the construct's way in)", () => {
       const once = parseEnvironment(minimalEnvironment({ network }));
       expect(parseEnvironment(once)).toEqual(once);
     }
+  });
+});
+
+describe("the README's first deploy: changing the example's class to mw1.micro", () => {
+  const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "example.json"), "utf8")) as { environments: { airflow: Record<string, unknown> }[] };
+  const withAirflow = (changes: Record<string, unknown>) =>
+    JSON.stringify({ ...example, environments: [{ ...example.environments[0], airflow: { ...example.environments[0]?.airflow, ...changes } }] });
+
+  test("the class alone: errors name exactly the fields the README says move with it", () => {
+    // GIVEN the example with only environmentClass changed WHEN parsed THEN maxWorkers and schedulers, "must be 1" for the single value
+    expect(configErrorLines(() => parseConfig(withAirflow({ environmentClass: "mw1.micro" }), "my-env.json")).sort()).toEqual([
+      "my-env.json: environments[0].airflow.maxWorkers: at most 1 for mw1.micro (got 5)",
+      "my-env.json: environments[0].airflow.schedulers: must be 1 for mw1.micro (got 2)",
+    ]);
+  });
+
+  test("with maxWorkers and schedulers at 1 as the README says, it is valid", () => {
+    expect(() => parseConfig(withAirflow({ environmentClass: "mw1.micro", maxWorkers: 1, schedulers: 1 }), "my-env.json")).not.toThrow();
   });
 });

@@ -121,6 +121,15 @@ describe("MWAA environment", () => {
     expect(environment(defaults).lifecycle).toEqual({ prevent_destroy: true });
   });
 
+  test("with airflow.majorUpgradeInPlace, Terraform ignores airflow_version (the upgrade command changes it) and the protection stays", () => {
+    // GIVEN the 3.x version the upgrade command goes to, with the guard, protected or not
+    const guarded = (protectFromDestroy: boolean) => environment(synthStack(minimalEnvironment({ protectFromDestroy, airflow: { version: "3.3.1", majorUpgradeInPlace: true } })));
+    // THEN ignore_changes holds airflow_version, beside prevent_destroy as configured
+    expect(guarded(true).lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["airflow_version"] });
+    expect(guarded(false).lifecycle).toEqual({ prevent_destroy: false, ignore_changes: ["airflow_version"] });
+    expect(guarded(true).airflow_version).toBe("3.3.1");
+  });
+
   test("is not protected when protectFromDestroy is false", () => {
     expect(environment(full).lifecycle?.prevent_destroy ?? false).toBe(false);
   });

@@ -5,10 +5,10 @@ import { App, AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformStack }
 import { version as cdktfVersion } from "cdktf/package.json";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { synthApp, VERIFIED_CDKTF } from "../scripts/fast-synth";
+import { synthApp, VERIFIED_CDKTF } from "../app/fast-synth";
 
 /**
- * The app's synth without cdktf's preparing pass (scripts/fast-synth.ts) writes exactly what
+ * The app's synth without cdktf's preparing pass (app/fast-synth.ts) writes exactly what
  * `app.synth()` writes: the same app is built twice and synthesized both ways.
  */
 

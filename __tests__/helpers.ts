@@ -19,7 +19,7 @@ import type { Backend, EnvironmentInput } from "../constructs/model";
 import type { PrivateMwaaEnvironmentProps } from "../constructs/private-mwaa-environment";
 
 /** The prepared-file props of PrivateMwaaEnvironment (artifactFiles, Lambda bundles). */
-export type PreparedFiles = Pick<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode">;
+export type PreparedFiles = Pick<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode" | "airflowApplyCode" | "airflowBackupCode">;
 
 /** The existing network of `minimalEnvironment`. */
 export const VPC_ID = "vpc-0a1b2c3d4e5f60718";

@@ -142,11 +142,13 @@ async function packAndBuild(dir: string): Promise<Result> {
 }
 
 /**
- * The work runs in .cache/library-test/<content key>/ and its result is kept there: a later run on
- * the same content (nothing the package or the example reads has changed) reuses it instead of
- * packing, type-checking and synthesizing again (about 15 s). Only a passing result is kept; a new
- * key replaces the old folder. Without a key, the work runs in a temporary folder.
+ * By default the work runs in a temporary folder and nothing is reused. With MWAA_TEST_REUSE=1 it
+ * runs in .cache/library-test/<content key>/ and its result is kept there: a later run on the same
+ * content (nothing the package or the example reads has changed) reuses it instead of packing,
+ * type-checking and synthesizing again (about 15 s). Only a passing result is kept; a new key
+ * replaces the old folder. Opt-in: a reused result is one this run did not check.
  */
+const REUSE = process.env.MWAA_TEST_REUSE === "1";
 const CACHE = path.join(ROOT, ".cache", "library-test");
 let workDir: string;
 let app: string;
@@ -157,7 +159,7 @@ let tf: TerraformJson;
 const timings: Record<string, number> = {};
 
 beforeAll(async () => {
-  const key = contentKey();
+  const key = REUSE ? contentKey() : undefined;
   workDir = key === undefined ? fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-library-test-")) : path.join(CACHE, key);
   app = path.join(workDir, "app");
   const resultFile = path.join(workDir, "result.json");
@@ -185,13 +187,20 @@ afterAll(() => {
 describe("the packed tarball", () => {
   const paths = () => packed.files.map((f) => f.path);
 
-  test("holds compiled JS and declarations, the Lambda handler sources, and nothing else", () => {
+  test("holds compiled JS and declarations, the Lambda handler sources, the MWAA image data, and nothing else", () => {
     // GIVEN the files npm pack put in the tarball
-    // THEN each is compiled output, a handler source bundleLambda needs at synth time, or package metadata
+    // THEN each is compiled output, a handler source bundleLambda needs at synth time, image data the requirements check reads, or package metadata
+    const imageData = /^plugins\/image-data\/\d+\.\d+\.\d+\.json$/;
     const unexpected = paths().filter(
-      (p) => !/^dist\/.+\.(js|d\.ts)$/.test(p) && !/^dist\/lambda\/[a-z0-9-]+\.zip$/.test(p) && !/^lambda\/[a-z0-9-]+\/[a-z0-9-]+\.ts$/.test(p) && !["package.json", "README.md", "LICENSE"].includes(p),
+      (p) =>
+        !/^dist\/.+\.(js|d\.ts)$/.test(p) &&
+        !/^dist\/lambda\/[a-z0-9-]+\.zip$/.test(p) &&
+        !/^lambda\/[a-z0-9-]+\/[a-z0-9-]+\.ts$/.test(p) &&
+        !imageData.test(p) &&
+        !["package.json", "README.md", "LICENSE"].includes(p),
     );
     expect(unexpected).toEqual([]);
+    expect(paths()).toEqual(expect.arrayContaining(["plugins/image-data/3.3.1.json", "plugins/image-data/2.11.0.json"]));
     expect(paths().filter((p) => /(^|\/)(__tests__|cdktf\.out|node_modules|\.cache|examples|scripts)\//.test(p) || /\.test\.|tsbuildinfo|\.map$/.test(p))).toEqual([]);
     expect(paths()).toEqual(expect.arrayContaining(["lambda/worker-count/handler.ts", "lambda/worker-count/contract.ts", "lambda/login/handler.ts"]));
   });

@@ -12,7 +12,7 @@ import type { EnvironmentInput } from "../constructs/model";
 import type { MwaaArtifactFiles } from "../shared/prepared";
 import { diffStacks, type TerraformDoc } from "../scripts/review/diff";
 import { renderMarkdown } from "../scripts/review/render";
-import { MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
+import { AIRFLOW_WEB_PATHS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
 
 const ROOT = path.resolve(__dirname, "..");
 const DOMAIN = "airflow.example.com";
@@ -41,7 +41,8 @@ const before = minimalEnvironment({
   artifacts: { dagsDir: "airflow/dags-airflow2" },
   access: { domainName: DOMAIN, hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"], sso: SSO as never },
 });
-const candidate = { environmentName: "analytics-af3", airflow: { version: "3.3.1" as const, environmentClass: "mw1.medium" as const, maxWorkers: 8 }, artifacts: { dagsDir: "airflow/dags" } };
+const PAUSED = { "core.dags_are_paused_at_creation": "True" };
+const candidate = { environmentName: "analytics-af3", airflow: { version: "3.3.1" as const, environmentClass: "mw1.medium" as const, maxWorkers: 8, configurationOptions: PAUSED }, artifacts: { dagsDir: "airflow/dags" } };
 const start: EnvironmentInput = { ...before, migration: { candidate } };
 const cutover: EnvironmentInput = { ...before, migration: { candidate, serve: "candidate" } };
 const rollback: EnvironmentInput = { ...before, migration: { candidate, serve: "current" } };
@@ -60,7 +61,9 @@ const synth = (env: EnvironmentInput): TerraformJson =>
     artifactFiles: files(env.environmentName === undefined ? "airflow/dags-airflow2" : "airflow/dags"),
     ...(env.migration !== undefined ? { candidateArtifactFiles: files("airflow/dags") } : {}),
   } as never);
-const docs = { before: synth(before), start: synth(start), cutover: synth(cutover), rollback: synth(rollback), finish: synth(finish) };
+/** The rehearsal: the candidate is a copy at the current version, to be upgraded in place by `npm run upgrade --candidate`. */
+const rehearsal: EnvironmentInput = { ...before, migration: { candidate: { ...candidate, airflow: { version: "2.11.2", configurationOptions: PAUSED } } } };
+const docs = { before: synth(before), start: synth(start), cutover: synth(cutover), rollback: synth(rollback), finish: synth(finish), rehearsal: synth(rehearsal) };
 
 /** Every resource and data source by address, without cdktf's metadata. */
 function bodies(doc: TerraformJson): Map<string, string> {
@@ -88,8 +91,13 @@ describe("start: one config change adds the candidate", () => {
     // GIVEN the synth before and after adding `migration`
     const b = bodies(docs.before);
     const s = bodies(docs.start);
-    // THEN every address of before is still there, unchanged
-    for (const [address, body] of b) expect([address, s.get(address)]).toEqual([address, body]);
+    // THEN every address of before is still there, unchanged, except that the current environment's
+    // sign-in rules now name the host it is served at (finding 2): a host condition first, nothing else
+    const signIn = /^aws_lb_listener_rule\.Mwaa_SignIn_/;
+    for (const [address, body] of b) {
+      if (!signIn.test(address)) expect([address, s.get(address)]).toEqual([address, body]);
+      else expect(JSON.parse(s.get(address)!)).toEqual(((r) => ({ ...r, condition: [{ host_header: { values: [DOMAIN] } }, ...r.condition] }))(JSON.parse(body)));
+    }
     // AND everything new belongs to the candidate or its second host name
     for (const address of [...s.keys()].filter((a) => !b.has(a))) expect(address).toMatch(/Mwaa_analytics-af3_|Mwaa_WebAccess_CandidateHost_/);
   });
@@ -118,12 +126,12 @@ describe("start: one config change adds the candidate", () => {
     expect(of(docs.start, "aws_route53_record").filter(([, r]) => r.name === NEXT && r.type === "A")).toHaveLength(1);
   });
 
-  test("sign-in works for each: Airflow 2 paths for every host as before, Airflow 3 paths for the second host name first", () => {
+  test("sign-in works for each: Airflow 2 paths for the domain at 10 to 30 as before, Airflow 3 paths for the second host name first", () => {
     const rules = of(docs.start, "aws_lb_listener_rule");
     const af2 = rules.filter(([n]) => n.startsWith("Mwaa_SignIn_"));
     const af3 = rules.filter(([n]) => n.startsWith("Mwaa_analytics-af3_SignIn_"));
     expect(af2.map(([, r]) => r.priority).sort()).toEqual([10, 20, 30]);
-    expect(JSON.stringify(af2)).not.toContain("host_header");
+    for (const [, r] of af2) expect(r.condition[0]).toEqual({ host_header: { values: [DOMAIN] } });
     expect(af3.every(([, r]) => r.priority < 10)).toBe(true);
     for (const [, r] of af3) {
       expect(r.condition[0]).toEqual({ host_header: { values: [NEXT] } });
@@ -154,7 +162,8 @@ describe("start: one config change adds the candidate", () => {
   test("the review says a migration starts, which environment the domain serves, and replaces nothing", () => {
     const { r, md, stack } = review("before", "start");
     expect(r.protectedAtRisk).toEqual([]);
-    expect(stack.counts).toMatchObject({ changed: 0, removed: 0, replaced: 0 });
+    expect(stack.counts).toMatchObject({ changed: 3, removed: 0, replaced: 0 });
+    expect(stack.changes.filter((c) => c.action === "update").map((c) => c.type)).toEqual(["aws_lb_listener_rule", "aws_lb_listener_rule", "aws_lb_listener_rule"]);
     expect(md).toContain("🔀 **Migration starts**: creates the candidate environment `analytics-af3` (Airflow 3.3.1) beside `analytics` (Airflow 2.11.2)");
     expect(md).toContain(`🌐 The domain serves \`analytics\` (Airflow 2.11.2); the candidate is at https://${NEXT}.`);
   });
@@ -164,7 +173,8 @@ describe("cutover and rollback: one config change each", () => {
   test("cutover: the domain serves the candidate; the current environment is untouched", () => {
     const { r, md, stack } = review("start", "cutover");
     expect(r.protectedAtRisk).toEqual([]);
-    expect(stack.counts.replaced).toBe(0);
+    // Only listener rules come and go: the current environment's sign-in rules leave the domain (finding 2)
+    expect(stack.changes.filter((c) => c.action === "replace" && c.type !== "aws_lb_listener_rule")).toEqual([]);
     expect(stack.changes.map((c) => c.address)).not.toContain(envAddress(docs.start, "analytics"));
     const [, listener] = of(docs.cutover, "aws_lb_listener").find(([, l]) => l.port === 443)!;
     expect(JSON.stringify(listener.default_action)).toContain("Mwaa_analytics-af3_TargetGroup_");
@@ -177,7 +187,7 @@ describe("cutover and rollback: one config change each", () => {
     expect(bodies(docs.rollback)).toEqual(bodies(docs.start));
     const { r, md, stack } = review("cutover", "rollback");
     expect(r.protectedAtRisk).toEqual([]);
-    expect(stack.counts.replaced).toBe(0);
+    expect(stack.changes.filter((c) => c.action === "replace" && c.type !== "aws_lb_listener_rule")).toEqual([]);
     expect(md).toContain("🔀 **Rollback**: the domain serves `analytics` (Airflow 2.11.2) again instead of the candidate `analytics-af3` (Airflow 3.3.1)");
   });
 });
@@ -216,13 +226,111 @@ describe("finish: one config change, as simple as before", () => {
 
 describe("a second migration, from an environment not named like its stack", () => {
   test("the candidate's sign-in rules take another band of priorities", () => {
-    const next = synth({ ...finish, migration: { candidate: { environmentName: "analytics-v4", airflow: { version: "3.3.1" }, artifacts: { dagsDir: "airflow/dags" } } } });
+    const next = synth({ ...finish, migration: { candidate: { environmentName: "analytics-v4", airflow: { version: "3.3.1", configurationOptions: PAUSED }, artifacts: { dagsDir: "airflow/dags" } } } });
     const priorities = of(next, "aws_lb_listener_rule").map(([, r]) => r.priority as number);
     expect(new Set(priorities).size).toBe(priorities.length);
     // And the current environment's addresses stay those it got in the first migration
     const f = bodies(docs.finish);
     const n = bodies(next);
     for (const [address] of f) expect(n.has(address)).toBe(true);
+  });
+});
+
+describe("findings of the pre-apply review", () => {
+  const listener = (doc: TerraformJson) => of(doc, "aws_lb_listener").find(([, l]) => l.port === 443)![1];
+  const candidateEnv = (doc: TerraformJson) => envAddress(doc, "analytics-af3");
+
+  test("1. at cutover the domain switches only after the candidate's update: listener and the candidate's sign-in rules depend on it", () => {
+    // GIVEN cutover WHEN synthesized THEN the switch waits for the candidate environment
+    expect(listener(docs.cutover).depends_on).toEqual(expect.arrayContaining([candidateEnv(docs.cutover)]));
+    const af3Rules = of(docs.cutover, "aws_lb_listener_rule").filter(([n]) => n.startsWith("Mwaa_analytics-af3_SignIn_"));
+    expect(af3Rules.length).toBeGreaterThan(0);
+    for (const [, r] of af3Rules) expect(r.depends_on).toEqual([candidateEnv(docs.cutover)]);
+    // AND before cutover nothing waits (the candidate is not served)
+    expect(JSON.stringify(listener(docs.start).depends_on ?? [])).not.toContain("aws_mwaa_environment");
+    // AND the review shows the order
+    const { md } = review("start", "cutover");
+    expect(md).toMatch(/⏱️ \*\*Order\*\*: 1\. Terraform updates `analytics-af3` .*2\. Only when that update has finished, the listener's default action and the candidate's sign-in rules switch the domain/);
+    expect(md).toContain("If MWAA rolls the update back, the apply stops before step 2 and the domain keeps serving `analytics`.");
+  });
+
+  describe("2. sign-in rules: every host x path x step reaches the environment that host serves", () => {
+    type Step = keyof typeof docs;
+    /** Which environment and which of its targets the ALB picks for a GET, rules by priority, then the default action. */
+    function route(doc: TerraformJson, host: string, pathname: string, query: Record<string, string> = {}): string {
+      const rules = of(doc, "aws_lb_listener_rule")
+        .filter(([n]) => !n.includes("CandidateHost") || true)
+        .map(([, r]) => r)
+        .sort((a, b) => (a.priority as number) - (b.priority as number));
+      const matches = (r: Block) =>
+        (r.condition as Block[]).every(
+          (c) =>
+            (c.host_header === undefined || c.host_header.values.includes(host)) &&
+            (c.path_pattern === undefined || c.path_pattern.values.includes(pathname)) &&
+            (c.http_request_method === undefined || c.http_request_method.values.includes("GET")) &&
+            (c.query_string === undefined || (c.query_string as Block[]).every((q) => query[q.key] === q.value)),
+        );
+      const hit = rules.find(matches);
+      const actions = (hit?.action ?? listener(doc).default_action) as Block[];
+      const target = String(actions.find((a) => a.type === "forward")?.target_group_arn ?? "none");
+      const env = target.includes("Mwaa_analytics-af3_") ? "analytics-af3" : target.includes("Mwaa_") ? "analytics" : "none";
+      return `${env} ${target.includes("SignIn_TargetGroup") ? "sign-in" : "web"}`;
+    }
+    const served: Record<Step, Partial<Record<string, string>>> = {
+      before: { [DOMAIN]: "analytics" },
+      start: { [DOMAIN]: "analytics", [NEXT]: "analytics-af3" },
+      cutover: { [DOMAIN]: "analytics-af3", [NEXT]: "analytics-af3" },
+      rollback: { [DOMAIN]: "analytics", [NEXT]: "analytics-af3" },
+      finish: { [DOMAIN]: "analytics-af3" },
+      rehearsal: { [DOMAIN]: "analytics", [NEXT]: "analytics-af3" },
+    };
+    // Which Airflow the environment runs at that step: the rehearsal's copy is still Airflow 2.
+    const majorAt = (step: Step, env: string) => (env === "analytics-af3" && step !== "rehearsal" ? "3" : "2");
+    const allPaths = [...new Set(Object.values(AIRFLOW_WEB_PATHS).flatMap((p) => [...p.loginPathPatterns, ...p.logoutPathPatterns, ...p.passThroughPathPatterns]))];
+    const cases = (Object.keys(served) as Step[]).flatMap((step) => Object.keys(served[step]).flatMap((host) => allPaths.map((p) => [step, host, p] as const)));
+
+    test.each(cases)("%s: https://%s%s", (step, host, pathname) => {
+      const env = served[step][host]!;
+      const paths = AIRFLOW_WEB_PATHS[majorAt(step, env)];
+      const own = [...paths.loginPathPatterns, ...paths.logoutPathPatterns].includes(pathname);
+      // THEN a sign-in path of the served environment reaches its sign-in Lambda; any other path its web server
+      expect(route(docs[step], host, pathname)).toBe(`${env} ${own ? "sign-in" : "web"}`);
+      // AND the web login URL (login=true) always reaches the served environment's web server
+      if (paths.passThroughPathPatterns.includes(pathname)) expect(route(docs[step], host, pathname, { login: "true" })).toBe(`${env} web`);
+    });
+  });
+
+  test("3. the candidate's DAGs are pinned paused, and the cutover review lists what to pause and unpause with the command", () => {
+    const options = environments(docs.start).find(([, b]) => b.name === "analytics-af3")![1].airflow_configuration_options;
+    expect(options["core.dags_are_paused_at_creation"]).toBe("True");
+    expect(() => parseEnvironment({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1" } } } })).toThrow(
+      /migration\.candidate\.airflow\.configurationOptions\.core\.dags_are_paused_at_creation: "True": the candidate's DAGs must start paused/,
+    );
+    const { md } = review("start", "cutover");
+    expect(md).toContain("pause in `analytics`: `dags/hello_private_mwaa.py`; then unpause in `analytics-af3`");
+    expect(md).toContain("`analytics-af3/dags/hello_private_mwaa.py`");
+    expect(md).toContain("`npm run airflow-state -- cutover-pause --config FILE [--dry-run]` does both on both environments");
+  });
+});
+
+describe("an Airflow 3 environment named like its stack, migrating side by side", () => {
+  test("its sign-in rules keep their ids and priorities and gain the domain's host; a rule the quota overflows takes the next number", () => {
+    // GIVEN a legacy 3.0.6 environment and a 3.3.1 candidate
+    const af3 = { ...before, airflow: { version: "3.0.6" as const }, artifacts: { dagsDir: "airflow/dags" } };
+    const alone = synth(af3);
+    const migrating = synth({ ...af3, migration: { candidate } });
+    const legacy = (doc: TerraformJson) => of(doc, "aws_lb_listener_rule").filter(([n]) => n.startsWith("Mwaa_SignIn_")).map(([n, r]) => [n.replace(/_[0-9A-F]+$/, ""), r.priority as number, r.condition] as const).sort((a, b) => a[1] - b[1]);
+    // THEN alone: three rules at 10, 20, 30 without host; migrating: the same ids and numbers, plus LoginRule2 at 21
+    expect(legacy(alone).map(([n, p]) => [n, p])).toEqual([["Mwaa_SignIn_PassThroughRule", 10], ["Mwaa_SignIn_LoginRule", 20], ["Mwaa_SignIn_LogoutRule", 30]]);
+    expect(legacy(migrating).map(([n, p]) => [n, p])).toEqual([["Mwaa_SignIn_PassThroughRule", 10], ["Mwaa_SignIn_LoginRule", 20], ["Mwaa_SignIn_LoginRule2", 21], ["Mwaa_SignIn_LogoutRule", 30]]);
+    for (const [, , condition] of legacy(migrating)) {
+      expect(condition[0]).toEqual({ host_header: { values: [DOMAIN] } });
+      const values = (condition as Block[]).reduce((n, c) => n + (c.host_header?.values.length ?? 0) + (c.path_pattern?.values.length ?? 0) + (c.http_request_method?.values.length ?? 0) + (c.query_string?.length ?? 0), 0);
+      expect(values).toBeLessThanOrEqual(MAX_CONDITION_VALUES_PER_RULE);
+    }
+    // AND no two rules of the listener share a priority
+    const priorities = of(migrating, "aws_lb_listener_rule").map(([, r]) => r.priority as number);
+    expect(new Set(priorities).size).toBe(priorities.length);
   });
 });
 
@@ -242,6 +350,6 @@ describe("validation", () => {
   });
 
   test("the candidate's counts are checked against its own class", () => {
-    fails({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1", environmentClass: "mw1.micro", maxWorkers: 3 } } } }, /migration\.candidate\.airflow\.maxWorkers: at most 1 for mw1\.micro/);
+    fails({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1", environmentClass: "mw1.micro", maxWorkers: 3, configurationOptions: PAUSED } } } }, /migration\.candidate\.airflow\.maxWorkers: at most 1 for mw1\.micro/);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * Ways into the network (README, "Ways into the network"): the transit gateway attachment, the VPC
+ * Ways into the network (docs/network.md): the transit gateway attachment, the VPC
  * peering connection and the evaluation host, each synthesized from its shipped example, and the
  * config errors that stop a bad one before anything is written.
  */
 import * as fs from "node:fs";
 import { parseConfig } from "../constructs/config";
-import { accessHostOf, portForwardingLines } from "../scripts/port-forwarding";
+import { accessHostOf, portForwardingLines } from "../app/port-forwarding";
 import { type Block, type TerraformJson, blockAt, configErrorLines, minimalEnvironment, nameOf, ref, resources, synthStack } from "./helpers";
 
 const example = (file: string) => {

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { PluginsError } from "../plugins";
 import { HELP, inputFromArgs as parse, main } from "../plugins/cli";
 import { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION } from "../constructs/versions";
+import { AIRFLOW_PYTHON } from "../plugins/image-data";
 
 const root = join(__dirname, "..");
 
@@ -39,6 +40,26 @@ describe("plugins CLI arguments", () => {
     expect(input.startupRequirementsFile).toBeUndefined();
     expect(input.pluginModulesDir).toBeUndefined();
     expect(input.wheelhouse).toBeUndefined();
+  });
+
+  it("takes the Python from --airflow-version, for the build and --check-only alike; an explicit --python wins", () => {
+    // GIVEN an Airflow 2.10 image (Python 3.11) WHEN parsed without --python THEN both inputs get 3.11
+    expect(inputFromArgs(["--airflow-version", "2.10.3"], root)).toMatchObject({ airflowVersion: "2.10.3", pythonVersion: "3.11" });
+    expect(parse(["--check-only", "--airflow-version", "2.10.3"], root)).toMatchObject({ checkOnly: { airflowVersion: "2.10.3", pythonVersion: "3.11" } });
+    expect(parse(["--check-only", "--airflow-version", "2.11.0"], root)).toMatchObject({ checkOnly: { pythonVersion: "3.12" } });
+    // AND --python given overrides it
+    expect(inputFromArgs(["--airflow-version", "2.10.3", "--python", "3.12"], root)).toMatchObject({ pythonVersion: "3.12" });
+    expect(parse(["--check-only", "--airflow-version", "3.3.1", "--python", "3.11"], root)).toMatchObject({ checkOnly: { pythonVersion: "3.11" } });
+  });
+
+  it("refuses an Airflow version it knows no Python for, unless --python is given", () => {
+    expect(() => inputFromArgs(["--airflow-version", "3.9.0"], root)).toThrow(/^--airflow-version 3\.9\.0 is not one of the Airflow versions this project knows \(2\.7\.2, .*3\.3\.1\), so its Python is not known: give --python too\n/);
+    expect(inputFromArgs(["--airflow-version", "3.9.0", "--python", "3.13"], root)).toMatchObject({ airflowVersion: "3.9.0", pythonVersion: "3.13" });
+  });
+
+  it("knows the Python of exactly the Airflow versions constructs/versions.ts lists, and the same one", () => {
+    // plugins/ does not import constructs/: this keeps its copy of the table equal
+    expect(AIRFLOW_PYTHON).toEqual(Object.fromEntries(Object.entries(AIRFLOW_VERSIONS).map(([version, { python }]) => [version, python])));
   });
 
   it("rejects an unknown option with the usage", () => {

@@ -1,5 +1,5 @@
 /**
- * The review's replacement table (scripts/review/rules.ts) against hashicorp/aws 6.25.0, and the
+ * The review's replacement table (scripts/review/rules.ts) against the pinned hashicorp/aws, and the
  * promises that rest on it: no resource type the project synthesizes lacks a rule, a change the
  * table does not cover is "not known to this review" (never an update), and the summary table and
  * the sections of the Markdown count the same things.
@@ -8,11 +8,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { diffStacks, type Review, type TerraformDoc } from "../scripts/review/diff";
 import { renderMarkdown } from "../scripts/review/render";
-import { ARGUMENTS_6_25 } from "../scripts/review/arguments";
+import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "../scripts/review/arguments";
+import { bindingArguments, pinnedAwsVersion, terraformType } from "../scripts/provider-aws";
 import { NOT_KNOWN, REPLACE_RULES } from "../scripts/review/rules";
 
 const ROOT = path.resolve(__dirname, "..");
-const PROVIDER_AWS = path.dirname(require.resolve("@cdktf/provider-aws/package.json", { paths: [ROOT] }));
 
 /** Every .ts file under a folder of the project (no node_modules). */
 function sources(dir: string): string[] {
@@ -20,20 +20,6 @@ function sources(dir: string): string[] {
     .readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".ts") && !f.includes("node_modules"))
     .map((f) => path.join(ROOT, dir, f));
-}
-
-/** The Terraform type a deep import of @cdktf/provider-aws stands for (its generated `tfResourceType`). */
-function terraformType(libDir: string): string | undefined {
-  const text = fs.readFileSync(path.join(PROVIDER_AWS, "lib", libDir, "index.js"), "utf8");
-  return /tfResourceType = "([a-z0-9_]+)"/.exec(text)?.[1];
-}
-
-/** The top-level arguments a generated binding writes (its synthesizeAttributes()), without id and timeouts. */
-function bindingArguments(type: string): string[] {
-  const text = fs.readFileSync(path.join(PROVIDER_AWS, "lib", type.replace(/^aws_/, "").replace(/_/g, "-"), "index.js"), "utf8");
-  const start = text.lastIndexOf("synthesizeAttributes() {");
-  const body = text.slice(start, text.indexOf("\n    }", start));
-  return [...body.matchAll(/^\s{12}([a-z0-9_]+):/gm)].map((m) => m[1] as string).filter((a) => a !== "id" && a !== "timeouts").sort();
 }
 
 describe("the replacement table", () => {
@@ -59,21 +45,20 @@ describe("the replacement table", () => {
     expect(missing).toEqual([]);
   });
 
-  test("knows the arguments of hashicorp/aws 6.25.0, the provider of the pinned bindings", () => {
-    // GIVEN the generated bindings the project pins
-    const pkg = JSON.parse(fs.readFileSync(path.join(PROVIDER_AWS, "package.json"), "utf8")) as { cdktf: { provider: { version: string } } };
-    expect(pkg.cdktf.provider.version).toBe("6.25.0");
+  test("knows the arguments of the pinned hashicorp/aws, from its bindings (scripts/review/arguments.ts, npm run generate)", () => {
+    // GIVEN the generated argument lists and the bindings the project pins
+    expect(PROVIDER_ARGUMENTS_VERSION).toBe(pinnedAwsVersion());
     // WHEN each type's argument list is compared with its binding
     // THEN they are the same, and every type with a rule has one
-    for (const type of Object.keys(REPLACE_RULES)) expect([type, [...(ARGUMENTS_6_25[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
+    for (const type of Object.keys(REPLACE_RULES)) expect([type, [...(PROVIDER_ARGUMENTS[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
   });
 
-  test("names only attributes 6.25.0 has, each with the provider file it comes from", () => {
+  test("names only attributes the pinned provider has, each with the provider file it comes from", () => {
     // GIVEN every rule
     for (const [type, rule] of Object.entries(REPLACE_RULES)) {
-      // WHEN its attribute paths are compared with the type's 6.25.0 arguments
-      const args = ARGUMENTS_6_25[type] ?? [];
-      const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
+      // WHEN its attribute paths are compared with the type's arguments in the pinned provider
+      const args = PROVIDER_ARGUMENTS[type] ?? [];
+      const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {}), ...Object.keys(rule.askAws ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
       // THEN there are none it does not have (the IPAM subnet fields, dns_options.* and target_id_prefix came later)
       expect([type, strangers]).toEqual([type, []]);
       expect(rule.source).toMatch(/^hashicorp\/terraform-provider-aws internal\/service\/[a-z0-9]+\/[a-z0-9_]+\.go/);
@@ -105,7 +90,7 @@ describe("what the review says about a change", () => {
     expect(markdown).not.toMatch(/aws_sns_topic\.Alarms`: updated in place/);
   });
 
-  test("an argument 6.25.0 does not have, or one the rule did not read, is not known either", () => {
+  test("an argument the pinned provider does not have, or one the rule did not read, is not known either", () => {
     // GIVEN a subnet with an IPAM argument from a later provider, and a NAT gateway with an argument newer than its rule's source
     const base = docOf({ aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24" } }, aws_nat_gateway: { Nat: { subnet_id: "subnet-1" } } });
     const head = docOf({
@@ -115,11 +100,11 @@ describe("what the review says about a change", () => {
     // WHEN reviewed
     const r = diffStacks({ dev: base }, { dev: head });
     // THEN both are unknown, with the reason on the attribute
-    expect(changeOf(r, "aws_subnet.A")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not an argument .* 6\.25\.0/) }] });
+    expect(changeOf(r, "aws_subnet.A")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringContaining(`in hashicorp/aws ${pinnedAwsVersion()}`) }] });
     expect(changeOf(r, "aws_nat_gateway.Nat")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not read/) }] });
   });
 
-  test("the replacements 6.25.0 makes that the table missed are replacements", () => {
+  test("the replacements the pinned provider makes that the table missed are replacements", () => {
     // GIVEN a record type change, a NAT gateway in another subnet, a new EIP domain, a bucket policy and
     // versioning on another bucket, and an event invoke config on another function
     const base = docOf({
@@ -171,6 +156,74 @@ describe("what the review says about a change", () => {
     const r = diffStacks({ dev: base }, { dev: head as unknown as TerraformDoc });
     // THEN the permission is unknown too ("it may be replaced")
     expect(changeOf(r, "aws_lambda_permission.P")).toMatchObject({ action: "unknown", attributes: [{ path: "source_arn", unknown: expect.stringMatching(/may be replaced/) }] });
+  });
+});
+
+describe("the types of the access host, transit gateway and peering examples", () => {
+  // Bodies as config/examples/evaluation-access.json, transit-gateway.json and peering.json synthesize them.
+  const instance = {
+    ami: "${data.aws_ssm_parameter.Ami.insecure_value}",
+    associate_public_ip_address: false,
+    iam_instance_profile: "${aws_iam_instance_profile.Profile.name}",
+    instance_type: "t4g.nano",
+    metadata_options: { http_tokens: "required" },
+    root_block_device: { encrypted: true },
+    subnet_id: "${aws_subnet.Private1.id}",
+    tags: { Name: "access-host" },
+    vpc_security_group_ids: ["${aws_security_group.Host.id}"],
+  };
+  const base = {
+    aws_instance: { Host: instance },
+    aws_iam_instance_profile: { Profile: { role: "${aws_iam_role.Host.name}", tags: { team: "data" } } },
+    aws_iam_role_policy_attachment: { Ssm: { policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", role: "${aws_iam_role.Host.name}" } },
+    aws_ec2_transit_gateway_vpc_attachment: { Tgw: { subnet_ids: ["subnet-1", "subnet-2"], tags: { Name: "tgw" }, transit_gateway_id: "tgw-0a1b2c3d4e5f60718", vpc_id: "vpc-1" } },
+    aws_vpc_peering_connection: { Peering: { auto_accept: true, peer_vpc_id: "vpc-0a1b2c3d4e5f60718", tags: { Name: "peering" }, vpc_id: "vpc-1" } },
+  };
+  /** The action the review gives one resource when only `change` is applied to its body. */
+  const actionOf = (type: keyof typeof base, name: string, change: Record<string, unknown>) => {
+    const head = JSON.parse(JSON.stringify(base)) as Record<string, Record<string, Record<string, unknown>>>;
+    head[type] = { [name]: { ...(head[type]?.[name] ?? {}), ...change } };
+    return changeOf(diffStacks({ dev: docOf(base) }, { dev: docOf(head) }), `${type}.${name}`);
+  };
+
+  test.each([
+    ["aws_instance", "Host", { subnet_id: "${aws_subnet.Private2.id}" }],
+    ["aws_instance", "Host", { associate_public_ip_address: true }],
+    ["aws_instance", "Host", { root_block_device: { encrypted: false } }],
+    ["aws_instance", "Host", { ebs_block_device: [{ device_name: "/dev/sdf", volume_size: 10 }] }],
+    ["aws_instance", "Host", { user_data: "#!/bin/sh", user_data_replace_on_change: true }],
+    ["aws_iam_instance_profile", "Profile", { path: "/airflow/" }],
+    ["aws_iam_role_policy_attachment", "Ssm", { policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }],
+    ["aws_iam_role_policy_attachment", "Ssm", { role: "other" }],
+    ["aws_ec2_transit_gateway_vpc_attachment", "Tgw", { transit_gateway_id: "tgw-0f0f0f0f0f0f0f0f0" }],
+    ["aws_vpc_peering_connection", "Peering", { peer_vpc_id: "vpc-0f0f0f0f0f0f0f0f0" }],
+    ["aws_vpc_peering_connection", "Peering", { peer_region: "eu-central-1" }],
+  ] as const)("%s.%s: %j replaces it", (type, name, change) => {
+    expect(actionOf(type, name, change)?.action).toBe("replace");
+  });
+
+  test.each([
+    ["aws_instance", "Host", { vpc_security_group_ids: ["${aws_security_group.Host.id}", "sg-2"] }],
+    ["aws_instance", "Host", { iam_instance_profile: "other" }],
+    ["aws_instance", "Host", { metadata_options: { http_tokens: "optional" } }],
+    ["aws_instance", "Host", { root_block_device: { encrypted: true, volume_size: 20 } }],
+    ["aws_instance", "Host", { user_data: "#!/bin/sh" }],
+    ["aws_iam_instance_profile", "Profile", { role: "${aws_iam_role.Other.name}" }],
+    ["aws_ec2_transit_gateway_vpc_attachment", "Tgw", { subnet_ids: ["subnet-1", "subnet-3"] }],
+    ["aws_ec2_transit_gateway_vpc_attachment", "Tgw", { dns_support: "disable" }],
+    ["aws_vpc_peering_connection", "Peering", { auto_accept: false }],
+    ["aws_vpc_peering_connection", "Peering", { requester: { allow_remote_vpc_dns_resolution: true } }],
+  ] as const)("%s.%s: %j updates it in place", (type, name, change) => {
+    expect(actionOf(type, name, change)?.action).toBe("update");
+  });
+
+  test("an instance type change is not known: the provider asks EC2 whether the architectures differ", () => {
+    expect(actionOf("aws_instance", "Host", { instance_type: "t3.nano" })).toMatchObject({ action: "unknown", attributes: [{ path: "instance_type", unknown: expect.stringMatching(/asks EC2/) }] });
+  });
+
+  test("arguments 6.25.0 has and the revisions read do not are not known", () => {
+    expect(actionOf("aws_instance", "Host", { force_destroy: true })?.action).toBe("unknown");
+    expect(actionOf("aws_ec2_transit_gateway_vpc_attachment", "Tgw", { security_group_referencing_support: "enable" })?.action).toBe("unknown");
   });
 });
 

@@ -202,7 +202,7 @@ describe("changing the Airflow version", () => {
     expect(up.markdown + down.markdown).not.toMatch(/refused/);
   });
 
-  test("a major upgrade (2.x to 3.x) replaces the environment and is refused, pointing to the migration", () => {
+  test("a major upgrade (2.x to 3.x) without airflow.majorUpgradeInPlace replaces the environment and is refused, naming the field and the upgrade command", () => {
     // GIVEN 2.11.2 -> 3.3.1
     const { review: r, markdown } = review({ dev: v2112 }, { dev: baseline });
     // THEN a replacement forced by airflow_version, refused, naming the side-by-side migration and AWS's guide
@@ -210,9 +210,8 @@ describe("changing the Airflow version", () => {
     expect(env?.action).toBe("replace");
     expect(env?.attributes.find((a) => a.path === "airflow_version")?.replaces).toMatch(/major/);
     expect(env?.versionChange).toMatchObject({ kind: "major-up", inPlace: false });
-    expect(markdown).toMatch(/> \*\*Airflow version change refused\*\* for `aws_mwaa_environment\.[^`]+` in `dev`: a major upgrade \(2\.11\.2 to 3\.3\.1\) replaces the environment/);
-    expect(markdown).toContain("side-by-side migration");
-    expect(markdown).toContain("migrationguide/migrating-to-new-mwaa.html");
+    expect(markdown).toMatch(/> \*\*Airflow version change refused\*\* for `aws_mwaa_environment\.[^`]+` in `dev`: a major upgrade \(2\.11\.2 to 3\.3\.1\): Terraform would \*\*replace\*\* the environment/);
+    expect(markdown).toContain("set airflow.majorUpgradeInPlace to true beside airflow.version 3.3.1 in this change (Terraform then ignores airflow_version), deploy it, then run `npm run upgrade -- --config FILE --environment dev`");
   });
 
   test("3.x goes down in place to 2.11.x only; further down is refused naming 2.11.x", () => {
@@ -221,6 +220,7 @@ describe("changing the Airflow version", () => {
     const refused = review({ dev: baseline }, { dev: v2103 });
     // THEN the first is a long update; the second is refused with the allowed target
     expect(environmentChange(stack(ok.review, "dev"))).toMatchObject({ action: "update", versionChange: { kind: "major-down", inPlace: true } });
+    expect(ok.markdown).toContain("a major downgrade (3.3.1 to 2.11.2): in place, keeps the metadata, long update");
     expect(environmentChange(stack(refused.review, "dev"))?.versionChange).toMatchObject({ kind: "major-down", inPlace: false });
     expect(refused.markdown).toMatch(/Airflow version change refused.*from 3\.x it goes down to 2\.11\.x only/);
   });

@@ -4,13 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 /**
- * The app's runner, scripts/run-ts.js, on small projects of its own in a temporary folder (with
+ * The app's runner, app/run-ts.js, on small projects of its own in a temporary folder (with
  * this project's node_modules): which source changes rebuild the bundle, that the early exit never
  * cuts work short, and that cdktf's archive assets work from a bundle.
  */
 
 const ROOT = path.resolve(__dirname, "..");
-const RUNNER = path.join(ROOT, "scripts", "run-ts.js");
+const RUNNER = path.join(ROOT, "app", "run-ts.js");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-run-ts-test-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, pinnedAwsVersion, scratchCopy, terraformEnv } from "../scripts/terraform/check-stack";
+import { checkStack, installAws, pinnedAwsVersion, scratchCopy, terraformEnv } from "../scripts/terraform/check-stack";
 import { type ProviderSchema, mockedTestFile } from "../scripts/terraform/test-file";
 import { run } from "../scripts/validate-terraform";
 import { minimalEnvironment, synthStack } from "./helpers";
@@ -97,7 +97,7 @@ describe("without terraform, or without the provider", () => {
     expect(ci.lines.join("\n")).toMatch(/CI=true, so this is a failure/);
   });
 
-  (hasTerraform ? test : test.skip)("says so when the provider mirror has no hashicorp/aws, and fails only in CI", async () => {
+  (hasTerraform ? test : test.skip)(`says so when the provider mirror has no hashicorp/aws, and fails only in CI${hasTerraform ? "" : " (skipped: terraform is not on PATH)"}`, async () => {
     // GIVEN terraform, and a plugin dir without the provider
     const empty = path.join(tmp, "empty-mirror");
     fs.mkdirSync(empty, { recursive: true });
@@ -113,15 +113,21 @@ describe("without terraform, or without the provider", () => {
 
 
 const pluginDir = process.env.MWAA_TF_PLUGIN_DIR || undefined;
-const canRun = hasTerraform && (pluginDir !== undefined || process.env.CI === "true");
+/** Why the real Terraform run is skipped here (undefined: it runs); printed, and in the test's name. */
+const skipReason = !hasTerraform
+  ? "terraform is not on PATH"
+  : pluginDir === undefined && process.env.CI !== "true"
+    ? "MWAA_TF_PLUGIN_DIR is not set (a local mirror of hashicorp/aws, e.g. MWAA_TF_PLUGIN_DIR=/opt/tf-plugins npm run test:slow; or CI=true to take the provider from the registry)"
+    : undefined;
+if (skipReason !== undefined) process.stderr.write(`validate-terraform.test.ts: the real Terraform run is skipped: ${skipReason}\n`);
 
-(canRun ? describe : describe.skip)("Terraform on a stack with a schema error", () => {
+(skipReason === undefined ? describe : describe.skip)(`Terraform on a stack with a schema error${skipReason === undefined ? "" : ` (skipped: ${skipReason})`}`, () => {
   test("fails at validate, naming the broken attribute", async () => {
     // GIVEN a one-resource stack whose bucket has an attribute hashicorp/aws does not have
     const stackDir = path.join(tmp, "broken", "stack");
     fs.mkdirSync(stackDir, { recursive: true });
     const broken = {
-      terraform: { required_providers: { aws: { source: "aws", version: "6.25.0" } } },
+      terraform: { required_providers: { aws: { source: "aws", version: pinnedAwsVersion() } } },
       provider: { aws: [{ region: "eu-west-1" }] },
       resource: { aws_s3_bucket: { Bucket: { bucket: "mwaa-check", no_such_attribute: "x" } } },
     };
@@ -133,6 +139,22 @@ const canRun = hasTerraform && (pluginDir !== undefined || process.env.CI === "t
     const result = await checkStack(t, path.join(tmp, "broken", "scratch"), doc, undefined);
     // THEN validate fails and says which attribute
     expect(result).toMatchObject({ ok: false, failedStep: "validate" });
+    expect(result.details.join("\n")).toMatch(/no_such_attribute/);
+  }, 120_000);
+
+  test("with mocks, the test run fails naming the broken attribute, on an init shared with another folder", async () => {
+    // GIVEN the same broken stack, and an init done once in a folder of its own (as for every stack)
+    const t = terraformEnv(path.join(tmp, "broken-shared"), pluginDir);
+    if (typeof t === "string") throw new Error(t);
+    const initDir = path.join(tmp, "broken-shared", "provider");
+    expect(await installAws(t, initDir)).toEqual([]);
+    const scratch = path.join(tmp, "broken-shared", "scratch");
+    const doc = scratchCopy(path.join(tmp, "broken", "stack"), scratch, t.awsVersion);
+    // WHEN checked with a (minimal) schema for the mocks and that init
+    const result = await checkStack(t, scratch, doc, { resource_schemas: {} }, initDir);
+    // THEN the stack reused the init (no init of its own) and its test run failed naming the attribute
+    expect(fs.lstatSync(path.join(scratch, ".terraform", "providers")).isSymbolicLink()).toBe(true);
+    expect(result).toMatchObject({ ok: false, failedStep: "test" });
     expect(result.details.join("\n")).toMatch(/no_such_attribute/);
   }, 120_000);
 });

@@ -125,6 +125,42 @@ describe("pull-request.yml", () => {
   });
 });
 
+describe("the Infracost job (pull-request.yml)", () => {
+  const text = read("pull-request.yml");
+  const job = text.slice(text.indexOf("\n  cost:"), text.indexOf("\n  protected-resources:"));
+  const steps = job.split("\n      - ").slice(1);
+
+  test("without the INFRACOST_API_KEY secret, one step prints one line and every other step is skipped", () => {
+    // GIVEN the cost job's steps
+    // WHEN the secret is empty
+    const runsWithoutKey = steps.filter((step) => !/\bif: env\.INFRACOST_API_KEY != ''/.test(step));
+    // THEN only the skip step runs, and it prints a single notice naming the secret and the README section
+    expect(runsWithoutKey).toHaveLength(1);
+    expect(runsWithoutKey[0]).toMatch(/if: env\.INFRACOST_API_KEY == ''/);
+    const echoes = (runsWithoutKey[0] as string).split("\n").filter((l) => /^\s+echo /.test(l));
+    expect(echoes).toEqual([expect.stringMatching(/echo "::notice::Infracost skipped: the repository has no INFRACOST_API_KEY secret \(README, \\"What it costs\\"\)\."/)]);
+    expect(job).toMatch(/env:\n {6}INFRACOST_API_KEY: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/);
+  });
+
+  test("with the key: prices base and head with the usage files and posts the difference as a PR comment", () => {
+    expect(job).toMatch(/needs: review/);
+    expect(job).toMatch(/if: github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
+    expect(job).toMatch(/permissions:\n {6}contents: read\n {6}pull-requests: write\n/);
+    expect(job).toMatch(/uses: infracost\/actions\/setup@v3\n.*\n {8}with:\n {10}api-key: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/);
+    expect(job).toMatch(/scripts\/cost\/infracost-config\.ts base\.out > infracost-base\.yml/);
+    expect(job).toMatch(/scripts\/cost\/infracost-config\.ts cdktf\.out > infracost-head\.yml/);
+    expect(job).toMatch(/infracost breakdown --config-file infracost-base\.yml --format json --out-file infracost-base\.json/);
+    expect(job).toMatch(/infracost diff --config-file infracost-head\.yml --compare-to infracost-base\.json --format json --out-file infracost-diff\.json/);
+    expect(job).toMatch(/infracost comment github --path infracost-diff\.json .*--behavior update/);
+  });
+});
+
+describe("the config both workflows synthesize", () => {
+  test.each(["pull-request.yml", "deploy.yml"])("%s reads it from the repository variable MWAA_CONFIG, else the example", (name) => {
+    expect(read(name)).toMatch(/^ {2}MWAA_CONFIG: \$\{\{ vars\.MWAA_CONFIG \|\| 'config\/example\.json' \}\}$/m);
+  });
+});
+
 describe("deploy.yml", () => {
   const text = read("deploy.yml");
 

@@ -21,7 +21,7 @@ import type { MwaaArtifactFiles } from "../shared/prepared";
  * One MWAA environment's own resources: everything but the network, the bucket and the ALB, which
  * a second environment shares during a side-by-side migration.
  */
-export interface AirflowEnvironment {
+export interface BaseEnvironment {
   /** The MWAA environment's name. */
   readonly name: string;
   readonly airflow: Environment["airflow"];
@@ -36,12 +36,19 @@ export interface AirflowEnvironment {
   readonly endpoints?: CustomerEndpoints;
   /** With createdBy "role" and ownSecurityGroup: the endpoints' own group. */
   readonly endpointSecurityGroup?: EndpointSecurityGroup;
-  /** The ALB's target group of its web server; set once the ALB exists. */
-  targetGroup?: LbTargetGroup;
-  signIn?: SsoLogin;
-  workerCount?: WorkerCountMetric;
-  dashboard?: MwaaDashboard;
-  alarms?: MwaaAlarms;
+}
+
+/** One environment with its web access and monitoring. */
+export interface AirflowEnvironment extends BaseEnvironment {
+  /** The ALB's target group of its web server; undefined without an ALB. */
+  readonly targetGroup?: LbTargetGroup;
+  /** Its sign-in; undefined without `access.sso`. */
+  readonly signIn?: SsoLogin;
+  /** Undefined when monitoring.workerCount is off. */
+  readonly workerCount?: WorkerCountMetric;
+  /** Undefined with monitoring.dashboard false. */
+  readonly dashboard?: MwaaDashboard;
+  readonly alarms: MwaaAlarms;
 }
 
 export interface AirflowEnvironmentProps {
@@ -70,7 +77,7 @@ export interface AirflowEnvironmentProps {
  * customer endpoints to `scope`. Construct ids are resource addresses: the ones below are those
  * every environment of this project has always had.
  */
-export function addAirflowEnvironment(scope: Construct, props: AirflowEnvironmentProps): AirflowEnvironment {
+export function addAirflowEnvironment(scope: Construct, props: AirflowEnvironmentProps): BaseEnvironment {
   const { config, name } = props;
   const { tags, monitoring } = config;
   const executionRole = new ExecutionRole(scope, "ExecutionRole", {

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsS3Bucket } from "@cdktf/provider-aws/lib/data-aws-s3-bucket";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -24,6 +25,14 @@ export interface ArtifactBucketProps {
   readonly tags?: Record<string, string>;
 }
 
+/** Objects under a key prefix, and their older versions, deleted after some days. */
+export interface ExpirationRule {
+  /** The rule's id, unique in the bucket (at most 255 characters). */
+  readonly id: string;
+  readonly prefix: string;
+  readonly days: number;
+}
+
 /** The S3 bucket MWAA reads DAGs, requirements, plugins and the startup script from. */
 export class ArtifactBucket extends Construct {
   /** The created bucket; undefined for an existing one (see `existing`). */
@@ -34,6 +43,9 @@ export class ArtifactBucket extends Construct {
   readonly bucketArn: string;
   /** The created bucket's versioning resource: uploads wait for it. Undefined for an existing bucket. */
   readonly versioning?: S3BucketVersioningA;
+  /** The created bucket's lifecycle rules; undefined until a first `expireUnder`. */
+  lifecycleConfiguration?: S3BucketLifecycleConfiguration;
+  private readonly expirations: S3BucketLifecycleConfigurationRule[] = [];
 
   constructor(scope: Construct, id: string, props: ArtifactBucketProps) {
     super(scope, id);
@@ -84,5 +96,28 @@ export class ArtifactBucket extends Construct {
       ],
     });
     new S3BucketPolicy(this, "Policy", { bucket: bucket.id, policy: tlsOnly.json });
+  }
+
+  /**
+   * Deletes objects under `rule.prefix` (current and older versions) after `rule.days`: one rule
+   * more in the bucket's one lifecycle configuration. S3 keeps a single lifecycle configuration per
+   * bucket, and two aws_s3_bucket_lifecycle_configuration on one bucket make a perpetual diff
+   * (hashicorp/terraform-provider-aws website/docs/r/s3_bucket_lifecycle_configuration.html.markdown).
+   * An existing bucket gets none (returns false): PutBucketLifecycleConfiguration replaces the
+   * whole configuration (S3 API reference), which would drop the owner's own rules.
+   */
+  expireUnder(rule: ExpirationRule): boolean {
+    if (this.bucket === undefined) return false;
+    this.expirations.push({
+      id: rule.id,
+      status: "Enabled",
+      filter: [{ prefix: rule.prefix }],
+      expiration: [{ days: rule.days }],
+      noncurrentVersionExpiration: [{ noncurrentDays: rule.days }],
+    });
+    // Rules on older versions want versioning on first (the provider doc's versioned example).
+    this.lifecycleConfiguration ??= new S3BucketLifecycleConfiguration(this, "Lifecycle", { bucket: this.bucket.id, rule: [], dependsOn: this.versioning !== undefined ? [this.versioning] : undefined });
+    this.lifecycleConfiguration.putRule([...this.expirations]);
+    return true;
   }
 }

@@ -30,6 +30,8 @@ export interface BundledFunctionProps {
   readonly memoryMb?: number;
   /** @default {} */
   readonly tags?: Record<string, string>;
+  /** Subnets and security groups, for a function that must run in the VPC. @default - outside any VPC */
+  readonly vpcConfig?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
 }
 
 /** A Lambda function from a prepared bundle, with its own least-privilege role and log group. */
@@ -56,6 +58,11 @@ export class BundledFunction extends Construct {
       statement: [
         { sid: "OwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
         ...props.statements,
+        // The ec2 actions of the AWSLambdaVPCAccessExecutionRole managed policy, v3 of 2024-01-05
+        // (AWS Managed Policy reference), for the function's network interfaces; logs are granted above.
+        ...(props.vpcConfig !== undefined
+          ? [{ sid: "VpcNetworkInterfaces", actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], resources: ["*"] }]
+          : []),
       ],
     });
     const rolePolicy = new IamRolePolicy(this, "Policy", { name: "function", role: this.role.id, policy: policy.json });
@@ -73,6 +80,7 @@ export class BundledFunction extends Construct {
       architectures: ["arm64"],
       environment: props.environment !== undefined ? { variables: props.environment } : undefined,
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      vpcConfig: props.vpcConfig,
       tags,
       // The log group first, so Lambda never creates an unmanaged one; the policy first, so the first run may log.
       dependsOn: [this.logGroup, rolePolicy],

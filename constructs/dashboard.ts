@@ -71,7 +71,7 @@ export function dashboardBody(props: MwaaDashboardProps): DashboardBody {
           [ns, WORKER_COUNT_METRIC, "Environment", env, { label: "Workers (peak)", stat: "Maximum" }],
           [ns, ADDITIONAL_WORKER_COUNT_METRIC, "Environment", env, { label: "Additional workers (average)" }],
         ]),
-    // AWS's own count, charted beside ours for comparison (see README).
+    // AWS's own count, charted beside ours for comparison (docs/monitoring.md).
     [{ expression: `SEARCH('{AWS/MWAA,Cluster,Environment} MetricName="NumAdditionalWorkers" Environment="${env}"', 'Maximum', 60)`, id: "native", label: "AWS/MWAA NumAdditionalWorkers" }],
   ]);
   add("Tasks: running and queued", "Maximum", [

@@ -6,7 +6,7 @@
 /** One environment. */
 export interface EnvironmentProps {
   /**
-   * Environment name; also the stack name. Renaming makes a new environment (see README).
+   * Environment name; also the stack name. Renaming makes a new environment (docs/review.md, renaming an environment).
    */
   readonly name: string;
   /**
@@ -63,6 +63,11 @@ export interface EnvironmentProps {
    */
   readonly monitoring?: MonitoringProps;
   /**
+   * What the cost estimate assumes (infracost-usage.yml beside each stack).
+   * @default {}
+   */
+  readonly cost?: CostProps;
+  /**
    * Airflow content to upload.
    * @default - nothing uploaded (DAGs managed elsewhere)
    */
@@ -77,6 +82,158 @@ export interface EnvironmentProps {
    * @default - none
    */
   readonly migration?: MigrationProps;
+  /**
+   * Connections, variables and pools as code, and their backup (README, "What lives inside the environment").
+   * @default - none
+   */
+  readonly airflowState?: AirflowStateProps;
+}
+
+/** Connections, variables and pools as code, and their backup (README, "What lives inside the environment"). */
+export interface AirflowStateProps {
+  /**
+   * Airflow's Secrets Manager backend.
+   * @default - none
+   */
+  readonly secretsBackend?: SecretsBackendProps;
+  /**
+   * Pools applied through InvokeRestApi.
+   * @default []
+   */
+  readonly pools?: PoolProps[];
+  /**
+   * Plain variables applied through InvokeRestApi.
+   * @default []
+   */
+  readonly variables?: AirflowStateVariableProps[];
+  /**
+   * Scheduled backup to the environment bucket.
+   * @default - none
+   */
+  readonly backup?: BackupProps;
+}
+
+/** Scheduled backup to the environment bucket. */
+export interface BackupProps {
+  /**
+   * Hours between backups.
+   * @default 24
+   */
+  readonly everyHours?: number;
+  /**
+   * Key prefix in the environment bucket.
+   * @default "airflow-state/"
+   */
+  readonly prefix?: string;
+  /**
+   * Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, "What lives inside the environment").
+   * @default 90
+   */
+  readonly retentionDays?: number;
+}
+
+/** The `airflowState.variable` block. */
+export interface AirflowStateVariableProps {
+  /**
+   * Variable key.
+   */
+  readonly key: string;
+  /**
+   * Value, in the config and the state: nothing secret.
+   */
+  readonly value: string;
+  /**
+   * Description.
+   * @default ""
+   */
+  readonly description?: string;
+}
+
+/** The `airflowState.pool` block. */
+export interface PoolProps {
+  /**
+   * Pool name.
+   */
+  readonly name: string;
+  /**
+   * Slots.
+   */
+  readonly slots: number;
+  /**
+   * Description.
+   * @default ""
+   */
+  readonly description?: string;
+  /**
+   * Deferred tasks take slots (Airflow 2.7 and later).
+   * @default false
+   */
+  readonly includeDeferred?: boolean;
+}
+
+/** Airflow's Secrets Manager backend. */
+export interface SecretsBackendProps {
+  /**
+   * Secret name prefix of connections.
+   * @default "airflow/connections"
+   */
+  readonly connectionsPrefix?: string;
+  /**
+   * Secret name prefix of variables.
+   * @default "airflow/variables"
+   */
+  readonly variablesPrefix?: string;
+  /**
+   * Customer managed key of the secrets; the execution role may decrypt with it through Secrets Manager.
+   * @default - aws/secretsmanager
+   */
+  readonly kmsKeyArn?: string;
+  /**
+   * Connections kept as secrets. Values are set outside Terraform (docs/airflow-state.md).
+   * @default []
+   */
+  readonly connections?: ConnectionProps[];
+  /**
+   * Secret variables. Values are set outside Terraform (docs/airflow-state.md).
+   * @default []
+   */
+  readonly variables?: VariableProps[];
+}
+
+/** The `airflowState.secretsBackend.variable` block. */
+export interface VariableProps {
+  /**
+   * Variable id; the secret is <prefix>/<name>.
+   */
+  readonly name: string;
+  /**
+   * Secret description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Use this existing secret instead of creating one (its name must be <prefix>/<name> for the backend to find it).
+   * @default - a secret is created, without a value
+   */
+  readonly existingSecretArn?: string;
+}
+
+/** The `airflowState.secretsBackend.connection` block. */
+export interface ConnectionProps {
+  /**
+   * Connection id; the secret is <prefix>/<name>.
+   */
+  readonly name: string;
+  /**
+   * Secret description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Use this existing secret instead of creating one (its name must be <prefix>/<name> for the backend to find it).
+   * @default - a secret is created, without a value
+   */
+  readonly existingSecretArn?: string;
 }
 
 /** A side-by-side migration in progress (README, "Migrating to Airflow 3"). */
@@ -416,6 +573,20 @@ export interface ArtifactsProps {
   readonly wheelhouse?: string;
 }
 
+/** What the cost estimate assumes (infracost-usage.yml beside each stack). */
+export interface CostProps {
+  /**
+   * Metadata database size in GB the cost estimate assumes (Infracost's meta_database_gb).
+   * @default 50
+   */
+  readonly metadataDatabaseGb?: number;
+  /**
+   * Workers running on average over a month, for the estimate (between minWorkers and maxWorkers; 2.5 is fine).
+   * @default - minWorkers
+   */
+  readonly averageWorkers?: number;
+}
+
 /** Log groups, worker-count metric, dashboard, alarms. */
 export interface MonitoringProps {
   /**
@@ -702,6 +873,11 @@ export interface AirflowProps {
    * @default "INFO"
    */
   readonly logLevel?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG" | LogLevelObjectProps;
+  /**
+   * Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (README, "Upgrading to Airflow 3").
+   * @default false
+   */
+  readonly majorUpgradeInPlace?: boolean;
   /**
    * How workers are replaced on an update. Sent only on update and never read back, so it never shows as drift.
    * @default - MWAA's default (FORCED)

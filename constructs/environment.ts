@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
 import type { Environment } from "./model";
-import { LOG_MODULES } from "./versions";
+import { AIRFLOW_VERSION, LOG_MODULES } from "./versions";
 
 /** An S3 object MWAA reads, pinned to a version so only a changed artifact updates the environment. */
 export interface VersionedObject {
@@ -76,7 +76,9 @@ export class MwaaEnvironment extends Construct {
       loggingConfiguration: logging,
       tags: props.tags ?? {},
       dependsOn: props.dependsOn,
-      lifecycle: { preventDestroy: props.protectFromDestroy },
+      // While `npm run upgrade` makes the major upgrade in place: hashicorp/aws would replace the
+      // environment for it (CustomizeDiff ForceNewIf airflow_version, old major < new major).
+      lifecycle: { preventDestroy: props.protectFromDestroy, ...(airflow.majorUpgradeInPlace ? { ignoreChanges: [AIRFLOW_VERSION] } : {}) },
     });
   }
 

@@ -7,7 +7,7 @@ export function checkMigration(
     environmentName?: unknown;
     access?: { domainName?: string; hostedZoneId?: string; hostedZoneName?: string };
     endpoints?: { createdBy?: string };
-    migration?: { candidate?: { environmentName?: unknown }; hostName?: string };
+    migration?: { candidate?: { environmentName?: unknown; airflow?: { configurationOptions?: Record<string, string> } }; hostName?: string };
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -22,6 +22,15 @@ export function checkMigration(
   // name would need them while the current one still holds them.
   if (typeof candidate === "string" && typeof env.name === "string" && candidate.toLowerCase() === env.name.toLowerCase() && current !== env.name) {
     ctx.addIssue({ code: "custom", path: at("candidate", "environmentName"), message: `a name other than the stack's ("${env.name}")` });
+  }
+  // Both schedulers run from the start: a DAG unpaused in the candidate would run twice (docs/upgrades.md, "Cutover").
+  const paused = m.candidate?.airflow?.configurationOptions?.[CANDIDATE_PAUSED_OPTION];
+  if (m.candidate !== undefined && paused?.toLowerCase() !== "true") {
+    ctx.addIssue({
+      code: "custom",
+      path: at("candidate", "airflow", "configurationOptions", CANDIDATE_PAUSED_OPTION),
+      message: `"True": the candidate's DAGs must start paused while the current environment's scheduler runs the same DAGs; cutover unpauses them (npm run airflow-state -- cutover-pause)`,
+    });
   }
   if (env.access?.domainName === undefined) {
     ctx.addIssue({ code: "custom", path: ["access", "domainName"], message: "required with migration: the domain serves one environment and a second host name the candidate" });
@@ -43,3 +52,12 @@ export function checkMigration(
 export function candidateHostName(migration: { hostName?: string }, domainName: string): string {
   return migration.hostName ?? `next.${domainName}`;
 }
+
+/**
+ * The option that keeps a candidate's DAGs paused until cutover, pinned in its config. Airflow's
+ * default is True (Airflow configuration reference, [core] dags_are_paused_at_creation,
+ * https://airflow.apache.org/docs/apache-airflow/stable/configurations-ref.html); issue 24 reports
+ * that MWAA's image does not override it. A pin holds whatever a default or an image does. Kept
+ * after finishing: the candidate's `airflow` block becomes `airflow`, so finishing updates nothing.
+ */
+export const CANDIDATE_PAUSED_OPTION = "core.dags_are_paused_at_creation";

@@ -5,7 +5,7 @@ import { PRIVATE_ROUTING_SERVICES, SESSION_MANAGER_SERVICES, type ServiceEndpoin
 
 /**
  * Ways into the network of a created VPC: a transit gateway attachment, a VPC peering connection,
- * and the evaluation host (Session Manager port forwarding to the ALB). README, "Ways into the network".
+ * and the evaluation host (Session Manager port forwarding to the ALB). docs/network.md.
  */
 
 const TGW_ID = /^tgw-[0-9a-f]{8}([0-9a-f]{9})?$/;

@@ -10,6 +10,7 @@ import {
   type AirflowVersion,
   type ClassLimits,
   type EnvironmentClass,
+  airflowMajor,
 } from "./versions";
 import { accessSchema, checkAccess, isIpv4Cidr } from "./model-access";
 import { checkEndpoints, endpointsSchema } from "./model-endpoints";
@@ -18,6 +19,7 @@ import { checkNetworkAccess, defaultServiceEndpoints, peeringSchema, transitGate
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./model-ref";
+import { airflowStateSchema } from "./model-state";
 import { DEFAULT_METRIC_NAMESPACE } from "../lambda/worker-count/contract";
 
 /**
@@ -106,6 +108,12 @@ export const airflowSchema = z
       })
       .default("INFO")
       .describe('Log level for all five modules, or per module. @default "INFO"'),
+    majorUpgradeInPlace: z
+      .boolean({ error: "true or false" })
+      .default(false)
+      .describe(
+        "Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (README, \"Upgrading to Airflow 3\"). @default false",
+      ),
     workerReplacementStrategy: z
       .enum(["FORCED", "GRACEFUL"], { error: "FORCED or GRACEFUL" })
       .optional()
@@ -225,6 +233,23 @@ export const monitoringSchema = z
   })
   .prefault({});
 
+/**
+ * Inputs of the cost estimate only (the Infracost usage file synth writes); nothing in AWS changes.
+ * The default metadata size is Infracost's own "small" default for aws_mwaa_environment
+ * (infracost/infracost@95ba4f4 infracost-usage-defaults.small.yml: meta_database_gb: 50).
+ */
+export const costSchema = z
+  .strictObject({
+    metadataDatabaseGb: int(1, 100000).default(50).describe("Metadata database size in GB the cost estimate assumes (Infracost's meta_database_gb). @default 50"),
+    averageWorkers: z
+      .number({ error: "a number of workers from 1 to 25" })
+      .min(1, { error: "a number of workers from 1 to 25" })
+      .max(25, { error: "a number of workers from 1 to 25" })
+      .optional()
+      .describe("Workers running on average over a month, for the estimate (between minWorkers and maxWorkers; 2.5 is fine). @default - minWorkers"),
+  })
+  .prefault({});
+
 const policyStatementSchema = z.strictObject({
   sid: z.string().regex(/^[A-Za-z0-9]+$/, { error: "letters and digits only" }).optional().describe("Statement id. @default - none"),
   effect: z.enum(["Allow", "Deny"], { error: "Allow or Deny" }).default("Allow").describe('Allow or Deny. @default "Allow"'),
@@ -254,7 +279,7 @@ const policyStatementSchema = z.strictObject({
 const NAME_RULE = "1 to 80 characters, a letter then letters, digits, - or _";
 const nameSchema = () => z.string({ error: NAME_RULE }).min(1, { error: NAME_RULE }).max(80, { error: NAME_RULE }).regex(ENV_NAME, { error: NAME_RULE });
 
-/** A side-by-side migration in progress: a second environment beside the current one (README, "Migrating to Airflow 3"). */
+/** A side-by-side migration in progress: a second environment beside the current one (docs/upgrades.md, "Migrating to Airflow 3"). */
 export const migrationSchema = z.strictObject({
   candidate: z
     .strictObject({
@@ -279,7 +304,7 @@ export const migrationSchema = z.strictObject({
 
 export const environmentSchema = z
   .strictObject({
-    name: nameSchema().describe("Environment name; also the stack name. Renaming makes a new environment (see README)."),
+    name: nameSchema().describe("Environment name; also the stack name. Renaming makes a new environment (docs/review.md, renaming an environment)."),
     environmentName: nameSchema()
       .optional()
       .describe("The MWAA environment's name when it differs from `name` (the stack): the candidate's name after a migration finished. @default - name"),
@@ -304,14 +329,22 @@ export const environmentSchema = z
     executionRolePolicyStatements: z.array(policyStatementSchema).default([]).describe("Extra statements for the execution role. @default []"),
     endpoints: endpointsSchema.describe("Who creates the customer managed endpoints. @default {\"createdBy\": \"stack\"}"),
     monitoring: monitoringSchema.describe("Log groups, worker-count metric, dashboard, alarms."),
+    cost: costSchema.describe("What the cost estimate assumes (infracost-usage.yml beside each stack). @default {}"),
     artifacts: artifactsSchema.optional().describe("Airflow content to upload. @default - nothing uploaded (DAGs managed elsewhere)"),
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
     migration: migrationSchema.optional().describe("A side-by-side migration in progress (README, \"Migrating to Airflow 3\"). @default - none"),
+    airflowState: airflowStateSchema.optional().describe("Connections, variables and pools as code, and their backup (README, \"What lives inside the environment\"). @default - none"),
   })
   .superRefine((env, ctx) => {
     // zod runs refinements on objects with invalid fields too: check only what parsed.
-    if (env.airflow !== undefined) checkClassLimits(env.airflow, ctx, ["airflow"]);
-    if (env.migration?.candidate?.airflow !== undefined) checkClassLimits(env.migration.candidate.airflow, ctx, ["migration", "candidate", "airflow"]);
+    for (const [airflow, at] of [
+      [env.airflow, ["airflow"]],
+      [env.migration?.candidate?.airflow, ["migration", "candidate", "airflow"]],
+    ] as const) {
+      if (airflow === undefined) continue;
+      checkClassLimits(airflow, ctx, [...at]);
+      checkMajorUpgrade(airflow, ctx, [...at]);
+    }
     if (env.access !== undefined && env.network !== undefined) checkAccess(env, ctx);
     if (env.endpoints !== undefined && env.network !== undefined && typeof env.region === "string") checkEndpoints(env, ctx);
     if (env.migration !== undefined) checkMigration(env, ctx);
@@ -350,11 +383,21 @@ function checkClassLimits(a: AirflowInput, ctx: z.RefinementCtx, at: (string | n
   ];
   for (const [field, [min, max]] of ranges) {
     const v = a[field];
-    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: `from ${min} to ${max} for ${cls}` });
+    if (inRange(v, 5) && (v < min || v > max)) ctx.addIssue({ code: "custom", path: [...at, field], message: min === max ? `must be ${min} for ${cls}` : `from ${min} to ${max} for ${cls}` });
   }
   if ((a.minWebservers ?? limits.webservers[0]) > (a.maxWebservers ?? limits.webservers[0])) {
     ctx.addIssue({ code: "custom", path: [...at, "minWebservers"], message: "at most maxWebservers" });
   }
+}
+
+/** majorUpgradeInPlace means something only beside the 3.x version the upgrade command goes to. */
+function checkMajorUpgrade(a: AirflowInput, ctx: z.RefinementCtx, at: (string | number)[]): void {
+  if (a.majorUpgradeInPlace !== true || !Object.hasOwn(AIRFLOW_VERSIONS, a.version) || airflowMajor(a.version) === 3) return;
+  ctx.addIssue({
+    code: "custom",
+    path: [...at, "majorUpgradeInPlace"],
+    message: `true only with a 3.x version (${at.join(".")}.version is ${a.version}): it lets \`npm run upgrade\` take the latest 2.11.x to that 3.x in place; remove it`,
+  });
 }
 
 /** The class-dependent defaults of the counts. */

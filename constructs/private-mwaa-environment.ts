@@ -5,13 +5,17 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { Lb } from "@cdktf/provider-aws/lib/lb";
+import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import type { ITerraformDependable } from "cdktf";
 import type { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AccessHost } from "./access-host";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
+import { AirflowSecrets } from "./airflow-secrets";
+import { AirflowStateManager, secretsBackendOptions } from "./airflow-state";
 import type { ArtifactUploads } from "./artifact-uploads";
-import { addAirflowEnvironment, type AirflowEnvironment } from "./airflow-environment";
+import { addAirflowEnvironment, type AirflowEnvironment, type BaseEnvironment } from "./airflow-environment";
 import { parseEnvironment } from "./config";
 import type { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaDashboard } from "./dashboard";
@@ -23,7 +27,8 @@ import type { EnvironmentProps } from "./environment-props";
 import type { Environment } from "./model";
 import { MwaaNetwork } from "./network";
 import type { MwaaSecurityGroup } from "./security-group";
-import { candidateHostName } from "./model-migration";
+import { signInRoute, webHosts, type EnvironmentRole } from "./private/sign-in-routing";
+import { LISTENER_RULE_PRIORITIES } from "./private/listener-priorities";
 import { SecondHost } from "./second-host";
 import { SsoLogin } from "./sso-login";
 import { TransitGatewayAttachment } from "./transit-gateway-attachment";
@@ -64,6 +69,10 @@ export interface PrivateMwaaEnvironmentProps extends EnvironmentProps {
   readonly workerCountCode?: LambdaCode;
   /** The sign-in Lambda bundle, used with `access.sso`. @default - the bundle shipped with the package */
   readonly signInCode?: LambdaCode;
+  /** The pools/variables apply Lambda bundle, used with `airflowState`. @default - the bundle shipped with the package */
+  readonly airflowApplyCode?: LambdaCode;
+  /** The backup Lambda bundle, used with `airflowState.backup`. @default - the bundle shipped with the package */
+  readonly airflowBackupCode?: LambdaCode;
   /**
    * The candidate's files, prepared from `migration.candidate.artifacts` like `artifactFiles`.
    * @default - nothing uploaded; required when `migration.candidate.artifacts` is set
@@ -114,12 +123,14 @@ export class PrivateMwaaEnvironment extends Construct {
   readonly peering?: VpcPeering;
   /** The Session Manager port-forwarding host; undefined without `access.evaluationHost`. */
   readonly accessHost?: AccessHost;
+  /** The Secrets Manager backend's secrets, one set for every environment; undefined without `airflowState.secretsBackend`. */
+  readonly airflowSecrets?: AirflowSecrets;
   /** Security groups attached besides the environment's own (addSecurityGroup). */
   private readonly extraSecurityGroupIds: string[] = [];
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
-    const { artifactFiles, candidateArtifactFiles, workerCountCode, signInCode, ...environmentProps } = props;
+    const { artifactFiles, candidateArtifactFiles, workerCountCode, signInCode, airflowApplyCode, airflowBackupCode, ...environmentProps } = props;
     const config = parseEnvironment(environmentProps, `${id} props`);
     if (config.artifacts !== undefined && artifactFiles === undefined) {
       throw new ConfigError([`${id} props: artifactFiles: required with artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
@@ -130,6 +141,8 @@ export class PrivateMwaaEnvironment extends Construct {
     const codes = {
       workerCount: config.monitoring.workerCount ? lambdaCode(id, "workerCountCode", workerCountCode, "worker-count") : undefined,
       signIn: config.access?.sso !== undefined ? lambdaCode(id, "signInCode", signInCode, "login") : undefined,
+      airflowApply: hasApply(config) ? lambdaCode(id, "airflowApplyCode", airflowApplyCode, "airflow-apply") : undefined,
+      airflowBackup: config.airflowState?.backup !== undefined ? lambdaCode(id, "airflowBackupCode", airflowBackupCode, "airflow-backup") : undefined,
     };
     this.config = config;
     const { name, tags } = config;
@@ -175,7 +188,7 @@ export class PrivateMwaaEnvironment extends Construct {
             region: role.region,
             assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
           });
-    const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, webHost: string | undefined) => {
+    const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, configurationOptions: Record<string, string>) => {
       // The environment named like the stack keeps the addresses it always had.
       const own = envName === name ? this : new Construct(this, envName);
       return addAirflowEnvironment(own, {
@@ -188,29 +201,34 @@ export class PrivateMwaaEnvironment extends Construct {
         partition: partition.partition,
         artifactFiles: files,
         keyPrefix: own === this ? "" : `${envName}/`,
-        configurationOptions: baseUrlOption(airflow, webHost),
+        configurationOptions,
         extraSecurityGroupIds: this.extraSecurityGroupIds,
         endpointsProvider,
       });
     };
     const migration = config.migration;
     const hosts = webHosts(config);
-    this.current = add(config.environmentName ?? name, config.airflow, artifactFiles, config.access?.domainName);
+    const current = add(config.environmentName ?? name, config.airflow, artifactFiles, baseUrlOption(config.airflow, config.access?.domainName, config.airflowState));
     // Each environment's base URL is the host it is served at: the candidate's moves to the domain on cutover.
-    if (migration !== undefined) {
-      this.candidate = add(migration.candidate.environmentName, migration.candidate.airflow, candidateArtifactFiles, migration.serve === "candidate" ? hosts?.domain : hosts?.candidate);
-    }
-    ({ executionRole: this.executionRole, securityGroup: this.securityGroup, environment: this.environment, endpoints: this.endpoints, logGroups: this.logGroups, uploads: this.uploads } = this.current);
+    const candidate =
+      migration === undefined
+        ? undefined
+        : add(migration.candidate.environmentName, migration.candidate.airflow, candidateArtifactFiles, baseUrlOption(migration.candidate.airflow, migration.serve === "candidate" ? hosts?.domain : hosts?.candidate, config.airflowState));
+    ({ executionRole: this.executionRole, securityGroup: this.securityGroup, environment: this.environment, endpoints: this.endpoints, logGroups: this.logGroups, uploads: this.uploads } = current);
 
-    if (config.access !== undefined && config.endpoints.createdBy !== "vpc-owner") {
-      const webAccess = this.addWebAccess(endpointsProvider);
-      this.webAccess = webAccess;
-      const envs = [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])];
-      if (config.access.sso !== undefined) {
-        for (const env of envs) env.signIn = this.addSignIn(env, webAccess, codes.signIn!, account, partition);
-        this.signIn = this.current.signIn;
-      }
-    }
+    const web = config.access !== undefined && config.endpoints.createdBy !== "vpc-owner" ? this.addWebAccess(config.access, current, candidate, endpointsProvider) : undefined;
+    this.webAccess = web?.webAccess;
+    const signIn = (env: BaseEnvironment, role: EnvironmentRole): SsoLogin | undefined =>
+      web === undefined || codes.signIn === undefined ? undefined : this.addSignIn(env, role, web, codes.signIn, account, partition);
+    const complete = (env: BaseEnvironment, role: EnvironmentRole): AirflowEnvironment => ({
+      ...env,
+      targetGroup: web?.targetGroups.get(env),
+      signIn: signIn(env, role),
+      ...this.addMonitoring(env, codes.workerCount),
+    });
+    this.current = complete(current, { kind: "current", legacy: current.scope === this });
+    this.candidate = candidate === undefined ? undefined : complete(candidate, { kind: "candidate", currentIsLegacy: current.scope === this });
+    ({ signIn: this.signIn, workerCount: this.workerCount, dashboard: this.dashboard, alarms: this.alarms } = this.current);
     const evaluationHost = config.access?.evaluationHost;
     if (evaluationHost !== undefined && this.webAccess !== undefined) {
       this.accessHost = new AccessHost(this, "AccessHost", {
@@ -225,9 +243,23 @@ export class PrivateMwaaEnvironment extends Construct {
         tags,
       });
     }
-    for (const env of [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])]) this.addMonitoring(env, codes.workerCount);
-    ({ workerCount: this.workerCount, dashboard: this.dashboard } = this.current);
-    this.alarms = this.current.alarms!;
+    const state = config.airflowState;
+    if (state !== undefined) {
+      const envs = [this.current, ...(this.candidate !== undefined ? [this.candidate] : [])];
+      // The stack's, at an address no migration step moves: both environments read the same secrets.
+      const backend = state.secretsBackend;
+      if (backend !== undefined) {
+        this.airflowSecrets = new AirflowSecrets(this, "AirflowSecrets", { stackName: name, region: config.region, accountId: account.accountId, partition: partition.partition, backend, tags });
+        for (const env of envs) this.airflowSecrets.grantRead(env.executionRole);
+      }
+      for (const env of envs) {
+        const manager = this.addAirflowState(env, state, codes, account.accountId, partition.partition);
+        // One lifecycle configuration per bucket (the bucket's), a rule per environment's backups.
+        if (manager.backupPrefix !== undefined && state.backup !== undefined) {
+          this.bucket.expireUnder({ id: `airflow-state-backups-${env.name}`, prefix: manager.backupPrefix, days: state.backup.retentionDays });
+        }
+      }
+    }
   }
 
   /** The MWAA environment resource itself (the current environment's). */
@@ -261,19 +293,22 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The ALB, a target group per environment, the domain on the served one and the candidate's second host name. */
-  private addWebAccess(interfaceProvider: AwsProvider | undefined): WebAccess {
-    const { config, current, candidate } = this;
-    const access = config.access!;
+  private addWebAccess(access: NonNullable<Environment["access"]>, current: BaseEnvironment, candidate: BaseEnvironment | undefined, interfaceProvider: AwsProvider | undefined): WebRouting {
+    const { config } = this;
     const subnetCount = this.network.privateSubnetIds.length;
-    const target = (env: AirflowEnvironment) => ({
-      environmentName: env.name,
-      endpointSecurityGroupId: env.endpointSecurityGroup?.securityGroupId ?? env.securityGroup.securityGroupId,
-      webserverEndpointInterfaceIds: env.endpoints!.webserver.networkInterfaceIds,
-      webserverEndpointSubnetCount: subnetCount,
-      interfaceProvider,
-    });
+    const envs = candidate === undefined ? [current] : [current, candidate];
+    const target = (env: BaseEnvironment) => {
+      if (env.endpoints === undefined) throw new Error(`${env.name}: no web server endpoint to put behind the ALB`); // createdBy "vpc-owner" has no ALB here
+      return {
+        environmentName: env.name,
+        endpointSecurityGroupId: env.endpointSecurityGroup?.securityGroupId ?? env.securityGroup.securityGroupId,
+        webserverEndpointInterfaceIds: env.endpoints.webserver.networkInterfaceIds,
+        webserverEndpointSubnetCount: subnetCount,
+        interfaceProvider,
+      };
+    };
     // The environment named like the stack has its target group inside WebAccess, as it always had.
-    const legacy = [current, candidate].find((e) => e !== undefined && e.scope === this);
+    const legacy = envs.find((e) => e.scope === this);
     const webAccess = new WebAccess(this, "WebAccess", {
       ...(legacy !== undefined ? target(legacy) : {}),
       environmentName: config.name,
@@ -283,49 +318,60 @@ export class PrivateMwaaEnvironment extends Construct {
       deletionProtection: access.deletionProtection,
       tags: config.tags,
     });
-    for (const env of [current, ...(candidate !== undefined ? [candidate] : [])]) {
-      env.targetGroup = env === legacy ? webAccess.targetGroup : webAccess.addWebserverTarget(env.scope, target(env));
+    const targetGroups = new Map<BaseEnvironment, LbTargetGroup>();
+    for (const env of envs) {
+      targetGroups.set(env, env === legacy && webAccess.targetGroup !== undefined ? webAccess.targetGroup : webAccess.addWebserverTarget(env.scope, target(env)));
       if (env.endpointSecurityGroup !== undefined) env.endpointSecurityGroup.allow("HttpsFromAlb", 443, webAccess.securityGroupId, "ALB to the web server endpoint");
       else env.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
     }
+    const routing: WebRouting = { webAccess, targetGroups, cutover: undefined };
     const migration = config.migration;
-    const served = migration?.serve === "candidate" ? candidate! : current;
-    webAccess.serve(served.targetGroup!.arn);
-    if (migration !== undefined && candidate !== undefined) {
-      new SecondHost(webAccess, "CandidateHost", {
-        hostName: webHosts(config)!.candidate,
-        access,
-        certificateArn: migration.certificateArn,
-        loadBalancer: webAccess.loadBalancer,
-        httpsListenerArn: webAccess.httpsListener.arn,
-        actions: webAccess.forwardTo(candidate.targetGroup!.arn),
-        priority: SECOND_HOST_PRIORITY,
-        tags: config.tags,
-      });
+    const hosts = webHosts(config);
+    if (migration === undefined || candidate === undefined || hosts === undefined) {
+      webAccess.serve(routing.targetGroups.get(current)?.arn);
+      return routing;
     }
-    return webAccess;
+    const candidateTarget = targetGroups.get(candidate)?.arn;
+    // Cutover: the domain switches only once the candidate's update (its base URL moves to the
+    // domain) has finished; if MWAA rolls it back, Terraform stops before the switch.
+    const cutover = migration.serve === "candidate" ? [candidate.environment.resource] : undefined;
+    webAccess.serve(migration.serve === "candidate" ? candidateTarget : targetGroups.get(current)?.arn, cutover);
+    new SecondHost(webAccess, "CandidateHost", {
+      hostName: hosts.candidate,
+      access,
+      certificateArn: migration.certificateArn,
+      loadBalancer: webAccess.loadBalancer,
+      httpsListenerArn: webAccess.httpsListener.arn,
+      actions: webAccess.forwardTo(candidateTarget),
+      priority: LISTENER_RULE_PRIORITIES.candidateHost,
+      tags: config.tags,
+    });
+    return { ...routing, cutover };
   }
 
   /** Sign-in through the identity provider in front of the ALB, for one environment. */
-  private addSignIn(env: AirflowEnvironment, webAccess: WebAccess, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin {
+  private addSignIn(env: BaseEnvironment, role: EnvironmentRole, web: WebRouting, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin | undefined {
     const { config } = this;
-    const access = config.access!;
-    const routing = signInRouting(config, env === this.candidate, env.scope === this, this.current.scope === this);
+    const access = config.access;
+    const webTargetGroup = web.targetGroups.get(env);
+    if (access?.sso === undefined || web.webAccess.authenticate === undefined || webTargetGroup === undefined) return undefined;
+    const route = signInRoute(config, role);
     return new SsoLogin(env.scope, "SignIn", {
       environmentName: env.name,
       region: config.region,
       accountId: account.accountId,
       partition: partition.partition,
       airflowMajor: airflowMajor(env.airflow.version),
-      sso: access.sso!,
-      domainName: routing.webHostname,
-      hostHeaders: routing.hostHeaders,
-      priorityBase: routing.priorityBase,
+      sso: access.sso,
+      domainName: route.webHostname,
+      rules: route.rules,
+      // At cutover the candidate's rules take the domain after its update, with the listener.
+      rulesDependOn: role.kind === "candidate" ? web.cutover : undefined,
       code: signInCode,
-      loadBalancerArn: webAccess.loadBalancer.arn,
-      httpsListenerArn: webAccess.httpsListener.arn,
-      authenticate: webAccess.authenticate!,
-      webTargetGroupArn: env.targetGroup!.arn,
+      loadBalancerArn: web.webAccess.loadBalancer.arn,
+      httpsListenerArn: web.webAccess.httpsListener.arn,
+      authenticate: web.webAccess.authenticate,
+      webTargetGroupArn: webTargetGroup.arn,
       logRetentionDays: config.monitoring.logRetentionDays,
       logKmsKeyArn: config.kmsKeyArn,
       tags: config.tags,
@@ -333,7 +379,7 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The worker-count metric (when on), the dashboard and the alarms of one environment. */
-  private addMonitoring(env: AirflowEnvironment, workerCountCode: LambdaCode | undefined): void {
+  private addMonitoring(env: BaseEnvironment, workerCountCode: LambdaCode | undefined): Pick<AirflowEnvironment, "workerCount" | "dashboard" | "alarms"> {
     const { config } = this;
     const { tags, monitoring } = config;
     const workerCount =
@@ -349,11 +395,10 @@ export class PrivateMwaaEnvironment extends Construct {
           })
         : undefined;
     const workerCountNamespace = workerCount !== undefined ? monitoring.metricNamespace : undefined;
-    env.workerCount = workerCount;
-    if (monitoring.dashboard) {
-      env.dashboard = new MwaaDashboard(env.scope, "Dashboard", { environmentName: env.name, region: config.region, workerCountNamespace, maxWorkers: env.airflow.maxWorkers });
-    }
-    env.alarms = new MwaaAlarms(env.scope, "Alarms", {
+    const dashboard = monitoring.dashboard
+      ? new MwaaDashboard(env.scope, "Dashboard", { environmentName: env.name, region: config.region, workerCountNamespace, maxWorkers: env.airflow.maxWorkers })
+      : undefined;
+    const alarms = new MwaaAlarms(env.scope, "Alarms", {
       environmentName: env.name,
       topicArn: monitoring.alarmTopicArn,
       queuedTasksThreshold: monitoring.queuedTasksThreshold,
@@ -364,6 +409,32 @@ export class PrivateMwaaEnvironment extends Construct {
       workerCountNamespace,
       workerCountFunctionName: workerCount?.function.function.functionName,
       tags,
+    });
+    return { workerCount, dashboard, alarms };
+  }
+
+  /** The apply invocation and the backup of what lives inside one environment. */
+  private addAirflowState(env: AirflowEnvironment, state: NonNullable<Environment["airflowState"]>, codes: { airflowApply?: LambdaCode; airflowBackup?: LambdaCode }, accountId: string, partition: string): AirflowStateManager {
+    const { config } = this;
+    return new AirflowStateManager(env.scope, "AirflowState", {
+      environmentName: env.name,
+      region: config.region,
+      accountId,
+      partition,
+      state,
+      environment: env.environment.resource,
+      bucketName: this.bucket.bucketName,
+      bucketArn: this.bucket.bucketArn,
+      bucketKmsKeyArn: config.kmsKeyArn,
+      vpcId: this.network.vpcId,
+      subnetIds: this.network.privateSubnetIds,
+      applyCode: codes.airflowApply,
+      backupCode: codes.airflowBackup,
+      namespace: config.monitoring.metricNamespace,
+      alarmTopicArn: config.monitoring.alarmTopicArn,
+      logRetentionDays: config.monitoring.logRetentionDays,
+      logKmsKeyArn: config.kmsKeyArn,
+      tags: config.tags,
     });
   }
 
@@ -381,14 +452,13 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 }
 
-/** Listener rule priority of the candidate's host name: after every sign-in rule, before the default action. */
-const SECOND_HOST_PRIORITY = 1000;
-
-/** The domain and the candidate's second host name during a migration. */
-function webHosts(config: Environment): { domain: string; candidate: string } | undefined {
-  const domain = config.access?.domainName;
-  if (config.migration === undefined || domain === undefined) return undefined;
-  return { domain, candidate: candidateHostName(config.migration, domain) };
+/** The ALB and what the environments' listener rules need from it. */
+interface WebRouting {
+  readonly webAccess: WebAccess;
+  /** Each environment's web server target group. */
+  readonly targetGroups: ReadonlyMap<BaseEnvironment, LbTargetGroup>;
+  /** At cutover, what the domain's switch waits for: the candidate environment's update. */
+  readonly cutover: ITerraformDependable[] | undefined;
 }
 
 /**
@@ -402,28 +472,14 @@ function webHosts(config: Environment): { domain: string; candidate: string } | 
  * Without a domain nothing is set: the ALB's `*.elb.amazonaws.com` name is not one a public
  * certificate can name (ACM issues only for domains you control), so it is not the name people open.
  */
-function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefined): Record<string, string> {
-  const options = { ...airflow.configurationOptions };
+function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefined, state?: Environment["airflowState"]): Record<string, string> {
+  const options = { ...secretsBackendOptions(state), ...airflow.configurationOptions };
   if (webHost !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = webHost;
   return options;
 }
 
-/**
- * Which host names send their sign-in paths to an environment. The environment named like the stack
- * keeps its rules for every host (priorities 10 to 30, as always). Any other one gets rules for its
- * own host names only, at priorities below 10 so that, as a candidate, they come before those.
- */
-function signInRouting(config: Environment, isCandidate: boolean, isLegacy: boolean, currentIsLegacy: boolean): { webHostname: string; hostHeaders?: string[]; priorityBase?: number } {
-  const domain = config.access!.domainName!;
-  const hosts = webHosts(config);
-  const servesCandidate = config.migration?.serve === "candidate";
-  if (!isCandidate) {
-    if (isLegacy) return { webHostname: domain };
-    return { webHostname: domain, hostHeaders: hosts !== undefined && servesCandidate ? [] : [domain], priorityBase: 1 };
-  }
-  return {
-    webHostname: servesCandidate ? domain : hosts!.candidate,
-    hostHeaders: servesCandidate ? [domain, hosts!.candidate] : [hosts!.candidate],
-    priorityBase: currentIsLegacy ? 1 : 41,
-  };
+/** Whether the apply Lambda has anything to apply. */
+function hasApply(config: Environment): boolean {
+  const state = config.airflowState;
+  return state !== undefined && (state.pools.length > 0 || state.variables.length > 0);
 }

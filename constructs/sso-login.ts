@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, Token } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -18,7 +18,10 @@ import {
 } from "../lambda/login/contract";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { Sso } from "./model-access";
+import { LISTENER_RULE_PRIORITIES, type SignInRules } from "./private/listener-priorities";
 import { elbName, shortHash, withName } from "./private/naming";
+
+export type { SignInRules };
 
 export interface SsoLoginProps {
   readonly environmentName: string;
@@ -31,12 +34,13 @@ export interface SsoLoginProps {
   /** The name people open (the IdP callback is https://<domain>/oauth2/idpresponse). */
   readonly domainName: string;
   /**
-   * Host names whose sign-in paths go to this environment, when another environment shares the
-   * listener (a migration); [] routes none. @default - every host, priorities 10, 20, 30
+   * Which requests reach its sign-in rules: every host (alone on the listener), or only some host
+   * names (beside another environment during a migration), at the priorities of a band of
+   * LISTENER_RULE_PRIORITIES. @default { hosts: "every" }: every host, priorities 10, 20, 30
    */
-  readonly hostHeaders?: readonly string[];
-  /** First listener rule priority with hostHeaders. @default 1 */
-  readonly priorityBase?: number;
+  readonly rules?: SignInRules;
+  /** What its listener rules wait for (at cutover: the environment's own update). @default - nothing */
+  readonly rulesDependOn?: ITerraformDependable[];
   readonly code: LambdaCode;
   readonly loadBalancerArn: string;
   readonly httpsListenerArn: string;
@@ -84,7 +88,7 @@ export class SsoLogin extends Construct {
         // Names are known at synth time, so the function and the roles do not wait on each other.
         [ENV_VARS.tokenRoleArns]: JSON.stringify(Object.fromEntries(airflowRoles.map((r) => [r, tokenRoleArn(r)]))),
         [ENV_VARS.webHostname]: props.domainName,
-        ...(logoutUrl(props) !== undefined ? { [ENV_VARS.logoutUrl]: logoutUrl(props)! } : {}),
+        ...logoutUrlVariable(props),
       },
       statements: [{ sid: "AssumeTokenRoles", actions: [...ASSUME_TOKEN_ROLE_ACTIONS], resources: airflowRoles.map(tokenRoleArn) }],
       logRetentionDays: props.logRetentionDays,
@@ -130,33 +134,56 @@ export class SsoLogin extends Construct {
     });
     new LbTargetGroupAttachment(this, "Target", { targetGroupArn: this.targetGroup.arn, targetId: this.function.function.arn, dependsOn: [permission] });
 
-    const authenticate = () => props.authenticate;
     const forward = (targetGroupArn: string, order: number): LbListenerRuleAction => ({ type: "forward", order, targetGroupArn });
-    const rule = (ruleId: string, priority: number, action: LbListenerRuleAction[], condition: LbListenerRuleCondition[]) =>
-      new LbListenerRule(this, ruleId, { listenerArn: props.httpsListenerArn, priority, action, condition, tags });
-    const passThrough = { action: [authenticate(), forward(props.webTargetGroupArn, 2)], paths: paths.passThroughPathPatterns, others: [{ queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] }], count: 1 };
-    const login = { action: [authenticate(), forward(this.targetGroup.arn, 2)], paths: paths.loginPathPatterns, others: [{ httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } }], count: LOGIN_HTTP_METHODS.length };
-    const logout = { action: [forward(this.targetGroup.arn, 1)], paths: paths.logoutPathPatterns, others: [], count: 0 };
-    if (props.hostHeaders !== undefined) {
-      // Beside another environment on the same listener: only its host names, in a band of
-      // priorities of its own. A host value counts against the condition-value quota, so the path
-      // patterns are split over as many rules as it takes.
-      let priority = props.priorityBase ?? 1;
-      const hosts = props.hostHeaders;
-      if (hosts.length === 0) return;
-      for (const [kind, r] of [["PassThrough", passThrough], ["Login", login], ["Logout", logout]] as const) {
-        const per = MAX_CONDITION_VALUES_PER_RULE - r.count - hosts.length;
-        for (let i = 0; i * per < r.paths.length; i++) {
-          rule(`${kind}Rule${i + 1}`, priority++, r.action, [{ hostHeader: { values: [...hosts] } }, { pathPattern: { values: r.paths.slice(i * per, (i + 1) * per) } }, ...r.others]);
-        }
-      }
-      return;
+    const kinds: RuleKind[] = [
+      // Order matters: the web login URL (login=true) must reach the web server, not loop back here.
+      { kind: "PassThrough", action: [props.authenticate, forward(props.webTargetGroupArn, 2)], paths: paths.passThroughPathPatterns, others: [{ queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] }] },
+      { kind: "Login", action: [props.authenticate, forward(this.targetGroup.arn, 2)], paths: paths.loginPathPatterns, others: [{ httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } }] },
+      { kind: "Logout", action: [forward(this.targetGroup.arn, 1)], paths: paths.logoutPathPatterns, others: [] },
+    ];
+    for (const r of signInRules(props.rules ?? { hosts: "every" }, kinds)) {
+      new LbListenerRule(this, r.id, { listenerArn: props.httpsListenerArn, priority: r.priority, action: [...r.action], condition: r.condition, tags, dependsOn: props.rulesDependOn });
     }
-    // Order matters: the web login URL (login=true) must reach the web server, not loop back here.
-    rule("PassThroughRule", 10, passThrough.action, [{ pathPattern: { values: [...passThrough.paths] } }, ...passThrough.others]);
-    rule("LoginRule", 20, login.action, [{ pathPattern: { values: [...login.paths] } }, ...login.others]);
-    rule("LogoutRule", 30, logout.action, [{ pathPattern: { values: [...logout.paths] } }]);
   }
+}
+
+interface RuleKind {
+  readonly kind: "PassThrough" | "Login" | "Logout";
+  readonly action: readonly LbListenerRuleAction[];
+  readonly paths: readonly string[];
+  readonly others: readonly LbListenerRuleCondition[];
+}
+
+/**
+ * The listener rules of the sign-in paths: id, priority and conditions. A host value counts against
+ * the condition-value quota like a path, so with host names a kind's paths are split over as many
+ * rules as it takes. The legacy ids and priorities (PassThroughRule 10, LoginRule 20, LogoutRule 30)
+ * stay those of deployed stacks; a legacy kind's second rule takes the next number.
+ */
+function signInRules(rules: SignInRules, kinds: readonly RuleKind[]): { id: string; priority: number; action: readonly LbListenerRuleAction[]; condition: LbListenerRuleCondition[] }[] {
+  const out: { id: string; priority: number; action: readonly LbListenerRuleAction[]; condition: LbListenerRuleCondition[] }[] = [];
+  if (rules.hosts === "every") {
+    for (const k of kinds) out.push({ id: `${k.kind}Rule`, priority: LISTENER_RULE_PRIORITIES.signIn.legacy[k.kind], action: k.action, condition: [{ pathPattern: { values: [...k.paths] } }, ...k.others] });
+    return out;
+  }
+  const hosts = rules.hosts;
+  if (hosts.length === 0) return out;
+  const band = rules.band;
+  let next = band === "legacy" ? 0 : LISTENER_RULE_PRIORITIES.signIn[band];
+  for (const k of kinds) {
+    const others = k.others.reduce((n, c) => n + (c.httpRequestMethod?.values.length ?? 0) + (Array.isArray(c.queryString) ? c.queryString.length : 0), 0);
+    const per = MAX_CONDITION_VALUES_PER_RULE - others - hosts.length;
+    for (let i = 0; i * per < k.paths.length; i++) {
+      const legacy = band === "legacy";
+      out.push({
+        id: legacy && i === 0 ? `${k.kind}Rule` : `${k.kind}Rule${i + 1}`,
+        priority: legacy ? LISTENER_RULE_PRIORITIES.signIn.legacy[k.kind] + i : next++,
+        action: k.action,
+        condition: [{ hostHeader: { values: [...hosts] } }, { pathPattern: { values: k.paths.slice(i * per, (i + 1) * per) } }, ...k.others],
+      });
+    }
+  }
+  return out;
 }
 
 /** The token role's name, fixed so the Lambda's environment can name it without a reference. */
@@ -173,20 +200,23 @@ function tokenRoleName(environment: string, region: string, airflowRole: string)
  * whose access token carries the groups (lambda/login/cognito.ts).
  */
 function identityProviderEnvironment(sso: Sso): Record<string, string> {
-  if (sso.type === "oidc") {
-    const oidc = sso.oidc!;
-    return { [ENV_VARS.groupsClaim]: sso.groupsClaim, [ENV_VARS.clientId]: oidc.clientId, [ENV_VARS.issuer]: oidc.issuer };
-  }
-  const cognito = sso.cognito!;
+  const { oidc, cognito } = identityProvider(sso);
+  if (oidc !== undefined) return { [ENV_VARS.groupsClaim]: sso.groupsClaim, [ENV_VARS.clientId]: oidc.clientId, [ENV_VARS.issuer]: oidc.issuer };
   // The pool id is the ARN's last segment (arn:...:userpool/<region>_<id>); the ARN may be a reference.
-  const poolId = Token.isUnresolved(cognito.userPoolArn) ? Fn.element(Fn.split("/", cognito.userPoolArn), 1) : cognito.userPoolArn.split("/")[1]!;
+  const poolId = Token.isUnresolved(cognito.userPoolArn) ? Fn.element(Fn.split("/", cognito.userPoolArn), 1) : (cognito.userPoolArn.split("/")[1] ?? cognito.userPoolArn);
   return { [ENV_VARS.clientId]: cognito.userPoolClientId, [ENV_VARS.cognitoUserPoolId]: poolId };
 }
 
-function logoutUrl(props: SsoLoginProps): string | undefined {
-  const { sso } = props;
-  if (sso.type === "oidc") return sso.oidc?.logoutUrl;
-  const c = sso.cognito!;
+/** The block of `sso.type` (the schema requires it: checkIdentityProvider in model-access.ts). */
+function identityProvider(sso: Sso): { oidc: NonNullable<Sso["oidc"]>; cognito?: undefined } | { oidc?: undefined; cognito: NonNullable<Sso["cognito"]> } {
+  if (sso.type === "oidc" && sso.oidc !== undefined) return { oidc: sso.oidc };
+  if (sso.type === "cognito" && sso.cognito !== undefined) return { cognito: sso.cognito };
+  throw new Error(`access.sso.${sso.type}: required with type ${sso.type}`);
+}
+
+function logoutUrlVariable(props: SsoLoginProps): Record<string, string> {
+  const { oidc, cognito: c } = identityProvider(props.sso);
+  if (oidc !== undefined) return oidc.logoutUrl !== undefined ? { [ENV_VARS.logoutUrl]: oidc.logoutUrl } : {};
   const domain = c.userPoolDomain.includes(".") ? c.userPoolDomain : `${c.userPoolDomain}.auth.${props.region}.amazoncognito.com`;
-  return `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}`;
+  return { [ENV_VARS.logoutUrl]: `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}` };
 }

@@ -41,6 +41,9 @@ export function airflowMajor(version: AirflowVersion): 2 | 3 {
   return version.startsWith("3.") ? 3 : 2;
 }
 
+/** The environment's attribute that Terraform ignores while airflow.majorUpgradeInPlace is set. */
+export const AIRFLOW_VERSION = "airflow_version";
+
 /** AWS's guide to moving to a new major version in a new environment. */
 export const MIGRATION_GUIDE_URL = "https://docs.aws.amazon.com/mwaa/latest/migrationguide/migrating-to-new-mwaa.html";
 
@@ -63,7 +66,7 @@ const parts = (v: string) => v.split(".").map(Number);
  * snapshots and restores the metadata database); a major upgrade in place is possible only from
  * the latest 2.11.x, and 3.x can go down to 2.11.x only. hashicorp/terraform-provider-aws
  * internal/service/mwaa/environment.go replaces the environment when the major version goes up
- * (CustomizeDiff ForceNewIf), so here 2 to 3 goes through the side-by-side migration (README).
+ * (CustomizeDiff ForceNewIf), so here 2 to 3 goes through the side-by-side migration (docs/upgrades.md).
  */
 export function versionChange(from: string, to: string): VersionChange | undefined {
   if (from === to) return undefined;
@@ -81,7 +84,7 @@ export function versionChange(from: string, to: string): VersionChange | undefin
       to,
       kind: "major-up",
       inPlace: false,
-      explanation: `a major upgrade (${from} to ${to}) replaces the environment (Terraform destroys it and creates a new one with an empty metadata database): not allowed in place; use the side-by-side migration (README, "Migrating to Airflow 3"; AWS: ${MIGRATION_GUIDE_URL})`,
+      explanation: `a major upgrade (${from} to ${to}) replaces the environment (Terraform destroys it and creates a new one with an empty metadata database): not allowed in place; use the side-by-side migration (docs/upgrades.md, "Migrating to Airflow 3"; AWS: ${MIGRATION_GUIDE_URL})`,
     };
   }
   const to211 = b[0] === 2 && b[1] === 11;

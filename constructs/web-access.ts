@@ -8,7 +8,7 @@ import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { TerraformProvider } from "cdktf";
+import { dependable, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { WebDomain } from "./domain";
 import type { Access } from "./model-access";
 import { authenticateAction } from "./private/identity-provider";
@@ -167,10 +167,14 @@ export class WebAccess extends Construct {
     return targetGroup;
   }
 
-  /** The domain (the HTTPS listener's default action) serves this target group. */
-  serve(targetGroupArn: string): void {
+  /**
+   * The domain (the HTTPS listener's default action) serves this target group (a 503 without one),
+   * once `after` is done: at cutover, the update of the environment it switches to.
+   */
+  serve(targetGroupArn: string | undefined, after?: ITerraformDependable[]): void {
     this.servedTargetGroupArn = targetGroupArn;
     this.httpsListener.putDefaultAction(this.forwardTo(targetGroupArn));
+    if (after !== undefined) this.httpsListener.dependsOn = [...(this.httpsListener.dependsOn ?? []), ...after.map(dependable)];
   }
 
   /** Authenticate (when an identity provider is set), then forward; a 503 without a target group. */

@@ -11,7 +11,7 @@ import { sha256Base64 } from "../plugins/cache";
 import type { LambdaCode } from "../shared/prepared";
 
 /** The handlers under lambda/ the package ships a bundle of. */
-export type ShippedLambda = "worker-count" | "login";
+export type ShippedLambda = "worker-count" | "login" | "airflow-apply" | "airflow-backup";
 
 const found = new Map<ShippedLambda, LambdaCode>();
 

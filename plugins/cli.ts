@@ -4,17 +4,16 @@
  *
  * `npm run plugins -- --help` prints the options (HELP below). Defaults are the example's:
  * airflow/requirements.txt, airflow/startup-requirements.txt, airflow/plugins, airflow/wheelhouse,
- * Python 3.12 (the default Airflow, 3.3.1), cache .cache/plugins.
+ * Airflow 3.3.1 and its Python (3.12), cache .cache/plugins.
  */
 import { existsSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { checkRequirements, type RequirementsCheckInput } from "./check";
+import { AIRFLOW_PYTHON } from "./image-data";
 import { buildPlugins, PluginsError, type PluginsInput } from "./index";
 
-/** The Python of the default Airflow version (constructs/versions.ts; a test keeps the two equal, plugins/ does not import constructs/). */
-export const DEFAULT_PYTHON = "3.12";
-/** The default Airflow version (constructs/versions.ts DEFAULT_AIRFLOW_VERSION; the same test keeps them equal). */
+/** The default Airflow version (constructs/versions.ts DEFAULT_AIRFLOW_VERSION; a test keeps them equal, plugins/ does not import constructs/). */
 export const DEFAULT_AIRFLOW = "3.3.1";
 
 const USAGE =
@@ -38,7 +37,8 @@ options:
   --airflow-version VERSION    the environment's Airflow: the requirements resolve as on MWAA's image of it
                                (its constraints unless yours are given, its critical packages, what it has
                                installed, which stays out of the zip) (default 3.3.1)
-  --python VERSION             MWAA's Python, which picks the wheels (default 3.12: Airflow 2.11 and 3.x)
+  --python VERSION             MWAA's Python, which picks the wheels (default: the Python of --airflow-version's
+                               image, 3.11 for 2.7.2 to 2.10.3 and 3.12 for 2.11.0 on)
   --wheelhouse DIR             a folder of wheels to install from offline, or pypi
                                (default airflow/wheelhouse when it exists)
   --cache DIR                  content-addressed cache of wheels and zips (default .cache/plugins)
@@ -83,6 +83,10 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
   const airflow = resolve(cwd, "airflow");
   const airflowVersion = values["airflow-version"] ?? DEFAULT_AIRFLOW;
   if (!/^\d+\.\d+\.\d+$/.test(airflowVersion)) throw new PluginsError(`--airflow-version must look like 3.3.1 (got "${airflowVersion}")\n${USAGE}`);
+  const pythonVersion = values.python ?? AIRFLOW_PYTHON[airflowVersion];
+  if (pythonVersion === undefined) {
+    throw new PluginsError(`--airflow-version ${airflowVersion} is not one of the Airflow versions this project knows (${Object.keys(AIRFLOW_PYTHON).join(", ")}), so its Python is not known: give --python too\n${USAGE}`);
+  }
   if (values["check-only"] === true) {
     const wheelhouse = optionalPath(cwd, values.wheelhouse, resolve(airflow, "wheelhouse"), "pypi");
     if (wheelhouse === undefined) throw new PluginsError("--check-only resolves offline from a folder of wheels: give --wheelhouse DIR (the wheels plugins.zip will carry)");
@@ -91,7 +95,7 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
         requirementsFile: resolve(cwd, values.requirements ?? "airflow/requirements.txt"),
         constraintsFile: values.constraints === undefined ? undefined : resolve(cwd, values.constraints),
         airflowVersion,
-        pythonVersion: values.python ?? DEFAULT_PYTHON,
+        pythonVersion,
         wheelhouse,
         cacheDir: resolve(cwd, values.cache ?? ".cache/plugins"),
         pythonExecutable: process.env.MWAA_PYTHON || undefined,
@@ -104,7 +108,7 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
     startupRequirementsFile: optionalPath(cwd, values["startup-requirements"], resolve(airflow, "startup-requirements.txt"), "none"),
     constraintsFile: values.constraints === undefined ? undefined : resolve(cwd, values.constraints),
     pluginModulesDir: optionalPath(cwd, values["plugins-dir"], resolve(airflow, "plugins"), "none"),
-    pythonVersion: values.python ?? DEFAULT_PYTHON,
+    pythonVersion,
     wheelhouse: optionalPath(cwd, values.wheelhouse, resolve(airflow, "wheelhouse"), "pypi"),
     cacheDir: resolve(cwd, values.cache ?? ".cache/plugins"),
     // Same variable as the app: the interpreter whose pip runs (default python3).

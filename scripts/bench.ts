@@ -1,22 +1,27 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { replaceMeasured } from "./bench/page";
 
 /**
  * `npm run bench`: median wall time and peak RSS of synthesizing the example config with the app
  * (cdktf.json's command), against the stock cdktf style in the same invocation, runs interleaved,
  * then a 20-environment config. Prints a line per run while it goes (stderr) and a Markdown table
- * with the project's performance budget at the end (stdout).
+ * with the project's performance budget at the end (stdout). `--write docs/performance.md` also
+ * puts the table, with the machine it ran on, into that page (scripts/bench/page.ts).
  */
 const { values } = parseArgs({
   options: {
     runs: { type: "string", default: "5" },
     "twenty-runs": { type: "string", default: "5" },
     "skip-baseline": { type: "boolean", default: false },
+    write: { type: "string" },
   },
 });
+// Fail before minutes of runs when the page to write has no block for the figures.
+if (values.write !== undefined) replaceMeasured(readFileSync(values.write, "utf8"), "");
 const runs = Number(values.runs);
 const twentyRuns = Number(values["twenty-runs"]);
 const root = process.cwd();
@@ -24,7 +29,7 @@ const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
 const baseline = "node -r ts-node/register scripts/bench/stock-main.ts";
 const work = mkdtempSync(join(tmpdir(), "mwaa-bench-"));
 
-/** The project's performance budget (README, "Performance"; issue 18). */
+/** The project's performance budget (docs/performance.md; issue 18). */
 const BUDGET = { seconds: 0.4, peakMiB: 75, timesFaster: 10, twentySeconds: 1.2 } as const;
 
 interface Sample {
@@ -74,6 +79,7 @@ function twentyEnvironments(): string {
 try {
   process.stderr.write(`bench: ${runs} runs of the app (${app}) and ${values["skip-baseline"] ? "no" : runs} of the baseline, interleaved, then ${twentyRuns} of 20 environments; the baseline takes several seconds a run\n`);
   const twenty = twentyEnvironments();
+  const load = loadavg()[0] ?? 0;
   // Warm-up: the app's bundle cache and the artifact caches, so runs measure a warm synth.
   step("warm-up", app);
   const appRuns: Sample[] = [];
@@ -90,15 +96,23 @@ try {
   ];
   if (baseRuns.length > 0) {
     const faster = wall(baseRuns) / wall(appRuns);
-    rows.push(["baseline: ts-node + barrel import, same app", `${wall(baseRuns).toFixed(3)} s`, range(baseRuns), `${peak(baseRuns).toFixed(1)} MiB`, ""]);
+    rows.push(["baseline: ts-node + barrel import + plain app.synth(), same app", `${wall(baseRuns).toFixed(3)} s`, range(baseRuns), `${peak(baseRuns).toFixed(1)} MiB`, ""]);
     rows.push(["app against baseline (median wall)", `${faster.toFixed(1)}x faster`, "", "", `>= ${BUDGET.timesFaster}x: ${verdict(faster >= BUDGET.timesFaster)}`]);
   }
   rows.push(["app synth of 20 environments (warm)", `${wall(twentySamples).toFixed(3)} s`, range(twentySamples), `${peak(twentySamples).toFixed(1)} MiB`, `<= ${BUDGET.twentySeconds} s: ${verdict(wall(twentySamples) <= BUDGET.twentySeconds)}`]);
 
-  console.log(`\nnpm run bench: medians of ${runs} interleaved runs (20 environments: ${twentyRuns} runs), app command: ${app}\n`);
-  console.log("| measurement | median wall | range | median peak RSS | budget |");
-  console.log("|---|---|---|---|---|");
-  for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  const table = [
+    `Medians of ${runs} interleaved runs (20 environments: ${twentyRuns} runs), app command \`${app}\`; ${cpus().length} CPUs, load average ${load.toFixed(1)} at the start, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    "",
+    "| measurement | median wall | range | median peak RSS | budget |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+  console.log(`\nnpm run bench: ${table.join("\n")}`);
+  if (values.write !== undefined) {
+    writeFileSync(values.write, replaceMeasured(readFileSync(values.write, "utf8"), table.join("\n")));
+    process.stderr.write(`bench: wrote the table into ${values.write}\n`);
+  }
 } catch (e) {
   // A failed run (a broken config, a synth error) is one message, not a stack trace.
   process.stderr.write(`bench: ${(e as Error).message}\n`);

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { bundleLambda } from "../lambda/bundle";
 import type { ShippedLambda } from "../lambda/shipped";
 
-const SHIPPED: readonly ShippedLambda[] = ["worker-count", "login"];
+const SHIPPED: readonly ShippedLambda[] = ["worker-count", "login", "airflow-apply", "airflow-backup"];
 
 const root = path.resolve(__dirname, "..");
 const out = path.join(root, "dist", "lambda");

@@ -4,6 +4,8 @@ import { configJsonSchema, environmentJsonSchema } from "../constructs/config";
 import { endpointsRolePolicy } from "../constructs/private/endpoints-role-policy";
 import { propsReference } from "./props-reference";
 import { propsInterface } from "./props-interface";
+import { argumentsModule } from "./provider-aws";
+import { REPLACE_RULES } from "./review/rules";
 
 /** Files generated from code and committed: `npm run generate`; a test fails when they are stale. */
 export const GENERATED: Record<string, () => object | string> = {
@@ -11,6 +13,8 @@ export const GENERATED: Record<string, () => object | string> = {
   "policies/endpoints-role-policy.json": endpointsRolePolicy,
   "docs/props.md": () => propsReference(configJsonSchema()),
   "constructs/environment-props.ts": () => propsInterface(environmentJsonSchema()),
+  // The arguments of every type the review has a rule for, in the pinned hashicorp/aws.
+  "scripts/review/arguments.ts": () => argumentsModule(Object.keys(REPLACE_RULES)),
 };
 
 /** JSON files as stable, indented JSON with a final newline; text as it is. */

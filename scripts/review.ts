@@ -25,6 +25,9 @@ export { diffStacks, diffStack, deepDiff } from "./review/diff";
 export type { Review, StackReview, ResourceChange, TerraformDoc } from "./review/diff";
 export { renderMarkdown, MARKER } from "./review/render";
 
+/** The config main.ts synthesizes when MWAA_CONFIG is unset. */
+const DEFAULT_CONFIG = "config/example.json";
+
 const USAGE = "usage: npm run review -- --base <git-ref|cdktf.out folder> [--head <cdktf.out folder>] [--markdown <file>] [--fail-on-protected-replace] [--judge-with-terraform]";
 
 interface Options {
@@ -93,7 +96,11 @@ export function run(argv: string[], cwd = process.cwd()): number {
       head = synthesize(cwd, path.join(tmp.dir, "head-out"), config, "the working tree");
     }
     review = diffStacks(base, head);
-    markdown = renderMarkdown(review, { base: options.base, head: options.head ?? "working tree" });
+    // Name the config only when this review synthesized something with it.
+    const synthesized = options.head === undefined || !isSynthFolder(options.base);
+    const configShown = synthesized ? (config ?? `${DEFAULT_CONFIG} (MWAA_CONFIG unset)`) : undefined;
+    log(`${configShown !== undefined ? `config ${configShown}; ` : ""}stacks compared: ${review.stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "none"}`);
+    markdown = renderMarkdown(review, { base: options.base, head: options.head ?? "working tree", config: configShown });
   } finally {
     tmp.remove();
   }

@@ -4,8 +4,9 @@
  *   npm run validate:terraform [-- --plugin-dir <dir>] [--config <file> ...] [--keep]
  *
  * Each config (config/example.json and config/examples/*.json unless --config is given) is
- * synthesized into a scratch folder; then per stack, in a copy: `terraform init -backend=false`,
- * `terraform validate`, and `terraform test` with one `mock_provider "aws"` per provider
+ * synthesized into a scratch folder; then per stack, in a copy: `terraform init -backend=false` (one
+ * init shared by every stack that needs only hashicorp/aws),
+ * `terraform test` (its run validates the configuration first) with one `mock_provider "aws"` per provider
  * configuration and `override_data` for each `terraform_remote_state`, which plans and applies the
  * stack with mocked values. One line per stack, then a summary. Exit 0 when every stack passed, 1
  * otherwise.
@@ -24,7 +25,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { synthesize } from "./review/sources";
-import { type StackResult, awsSchema, checkStack, installAws, scratchCopy, terraformEnv } from "./terraform/check-stack";
+import { type SharedProvider, type StackResult, awsSchema, checkStack, installAws, scratchCopy, sharedProvider, terraformEnv } from "./terraform/check-stack";
 
 const USAGE = "usage: npm run validate:terraform -- [--plugin-dir <provider mirror>] [--config <file> ...] [--jobs <n>] [--keep]";
 /** Terraform that runs `terraform test` with mock_provider/override_data (1.7) and the S3 backend's use_lockfile (1.11). */
@@ -108,6 +109,7 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
 
   const started = Date.now();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-terraform-check-"));
+  let provider: SharedProvider | undefined;
   try {
     const prepared = terraformEnv(scratch, options.pluginDir);
     if (typeof prepared === "string") return cannotRun(prepared);
@@ -122,6 +124,8 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
       return cannotRun(`hashicorp/aws cannot be installed from ${source} (${installError.join(" ").replace(/\s+/g, " ").slice(0, 300)}); offline, give a provider mirror with --plugin-dir or MWAA_TF_PLUGIN_DIR`);
     }
     const schemaPromise = awsSchema(t, providerDir);
+    // One provider process for every run after this (the stacks' checks), started while the configs synthesize.
+    const providerPromise = sharedProvider(providerDir);
 
     const jobs: StackJob[] = [];
     const relaxed = new Set<string>();
@@ -152,12 +156,14 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
       log(`terraform check: the mirror has hashicorp/aws ${awsVersion}, the stacks pin ${[...relaxed].join(", ")}: the constraint is relaxed to ${awsVersion} in the scratch copies only (the synthesized JSON is unchanged).`);
     }
     const schema = await schemaPromise;
+    provider = await providerPromise;
+    const checked = provider === undefined ? t : { ...t, env: { ...t.env, ...provider.env } };
     const width = Math.max(...jobs.map((j) => `${j.config} ${j.stack}`.length));
     const results = await pool(jobs, options.jobs, async (job): Promise<StackResult> => {
       if (job.dir === "") return { ok: false, details: [], seconds: 0, resources: 0 };
-      const result = await checkStack(t, job.dir, job.doc, schema);
+      const result = await checkStack(checked, job.dir, job.doc, schema, providerDir);
       const label = `${job.config} ${job.stack}`.padEnd(width);
-      if (result.ok) log(`ok     ${label}  init, validate, test (plan and apply, ${result.resources} resources mocked)  ${result.seconds.toFixed(1)} s`);
+      if (result.ok) log(`ok     ${label}  validate and test (plan and apply, ${result.resources} resources mocked)  ${result.seconds.toFixed(1)} s`);
       else {
         log(`FAIL   ${label}  ${result.failedStep} failed  ${result.seconds.toFixed(1)} s`);
         for (const l of result.details) log(`         ${l}`);
@@ -173,6 +179,7 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
     );
     return failed === 0 ? 0 : 1;
   } finally {
+    await provider?.stop();
     if (!options.keep) fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

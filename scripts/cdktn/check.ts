@@ -10,7 +10,7 @@
  * 4. Type-checks the swapped copy (`tsc --noEmit -p .`): the provider bindings of
  *    @cdktn/provider-aws must accept every call the constructs make.
  * 5. Synthesizes config/example.json and every config/examples/*.json with the original project
- *    and with the swapped copy (`node scripts/run-ts.js main.ts`, MWAA_CONFIG and CDKTF_OUTDIR).
+ *    and with the swapped copy (`node app/run-ts.js main.ts`, MWAA_CONFIG and CDKTF_OUTDIR).
  * 6. Compares the outputs: manifest.json, each stack's cdk.tf.json (resources, data sources,
  *    outputs, providers, backend, every attribute and the `//` metadata) and the files of each
  *    stack's assets/ folder. Prints every difference; fails on any that known-differences.ts does
@@ -255,7 +255,7 @@ async function main(): Promise<number> {
       const outB = path.join(out, "cdktn", name);
       fs.mkdirSync(outA, { recursive: true });
       fs.mkdirSync(outB, { recursive: true });
-      const synth = (cwd: string, outdir: string) => run(process.execPath, ["scripts/run-ts.js", "main.ts"], cwd, { MWAA_CONFIG: config, CDKTF_OUTDIR: outdir });
+      const synth = (cwd: string, outdir: string) => run(process.execPath, ["app/run-ts.js", "main.ts"], cwd, { MWAA_CONFIG: config, CDKTF_OUTDIR: outdir });
       const [a, b] = await Promise.all([synth(ROOT, outA), synth(copy, outB)]);
       if (a.code !== 0 || b.code !== 0) {
         const errorLines = (r: RunResult) => r.output.split("\n").filter((l) => l.startsWith(`${config}:`));

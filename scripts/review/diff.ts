@@ -1,15 +1,19 @@
 /**
  * The review's logic, as pure functions on synthesized Terraform JSON: which resources a change adds,
- * removes, updates or replaces, per stack, with the attribute paths that changed. No files, no
- * processes, no AWS: `diffStacks(base, head)` takes the parsed `cdk.tf.json` of each stack.
+ * removes, updates or replaces, per stack, with the attribute paths that changed. No files (but the
+ * package's MWAA image data), no processes, no AWS: `diffStacks(base, head)` takes the parsed
+ * `cdk.tf.json` of each stack.
  */
-import { versionChange, type VersionChange } from "../../constructs/versions";
+import { AIRFLOW_VERSION, versionChange } from "../../constructs/versions";
 import { deferredOutputs, deferredReadNote } from "./deferred-read";
-import { migrationNotes } from "./migration";
+import { guardRemovedNote, upgradeCommand, withUpgradeAdvice } from "./upgrade";
+import { migrationNotes, migrationState } from "./migration";
+import { versionPackageItems } from "./version-packages";
 import { type RawChange, deepDiff } from "./attribute-diff";
 import { type Entry, entries, isObject, resourceChange } from "./change";
 import { type ChangedOutputs, propagate } from "./references";
 import { COMPUTED_ON_UPDATE, MWAA_ARTIFACT_ATTRIBUTES, MWAA_ENVIRONMENT, NOT_KNOWN, REPLACE_RULES, TAG_ATTRIBUTES, TERRAFORM_ONLY, forcesReplacement, notKnown } from "./rules";
+import { billableUnits, unitChanges } from "../cost/units";
 import type { Action, AttributeChange, Block, Json, OptionChange, ProtectedRisk, ResourceChange, Review, StackCounts, StackReview, TerraformDoc } from "./types";
 
 export type * from "./types";
@@ -38,11 +42,23 @@ interface Working {
   readonly indirect: AttributeChange[];
 }
 
+/** Top-level attributes in a block's `lifecycle.ignore_changes` (Terraform keeps their prior values). */
+export function ignoredAttributes(block: Block | undefined): ReadonlySet<string> {
+  const lifecycle = block?.lifecycle;
+  const list = isObject(lifecycle) ? lifecycle.ignore_changes : undefined;
+  return new Set(Array.isArray(list) ? list.filter((v): v is string => typeof v === "string").map((v) => v.split(/[.[]/)[0] as string) : []);
+}
+
 function classify(w: Working): { action: Action; attributes: AttributeChange[] } {
   const { type, mode } = w.entry;
   const attributes: AttributeChange[] = [];
+  const ignoredTop = mode === "managed" ? ignoredAttributes(w.entry.block) : new Set<string>();
   for (const c of w.direct) {
     const top = c.rulePath.split(".")[0];
+    if (ignoredTop.has(top as string)) {
+      attributes.push({ path: c.path, before: c.before, after: c.after, ignored: true });
+      continue;
+    }
     const terraformOnly = TERRAFORM_ONLY.has(top);
     const replaces = mode === "managed" && !terraformOnly ? forcesReplacement(type, c.rulePath, c.before, c.after) : undefined;
     const unknown = mode === "managed" && !terraformOnly && replaces === undefined ? notKnown(type, c.rulePath) : undefined;
@@ -58,12 +74,14 @@ function classify(w: Working): { action: Action; attributes: AttributeChange[] }
   if (attributes.some((a) => a.replaces !== undefined)) return { action: "replace", attributes };
   if (attributes.some((a) => a.unknown !== undefined)) return { action: "unknown", attributes };
   if (attributes.every((a) => a.terraformOnly)) return { action: "terraform-only", attributes };
+  // An ignored change is no change to Terraform; the environment's airflow_version is the upgrade command's.
+  if (type !== MWAA_ENVIRONMENT && attributes.every((a) => a.terraformOnly || a.ignored)) return { action: "terraform-only", attributes };
   return { action: "update", attributes };
 }
 
 function outputsOf(w: Working, action: Action, attributes: readonly AttributeChange[]): ChangedOutputs | undefined {
   const { type, mode, address } = w.entry;
-  const real = attributes.filter((a) => !a.terraformOnly);
+  const real = attributes.filter((a) => !a.terraformOnly && !a.ignored);
   if (real.length === 0) return undefined;
   if (action === "replace") return { all: true, attributes: new Set(), why: `${address} is replaced` };
   if (action === "unknown") return { all: true, uncertain: true, attributes: new Set(), why: `${address} may be replaced (${NOT_KNOWN})` };
@@ -150,6 +168,7 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   const before = entries(base);
   const after = entries(head);
   const working = new Map<string, Working>();
+  const candidateName = migrationState(head).candidate;
   for (const [address, entry] of after) {
     const old = before.get(address);
     if (old === undefined) continue;
@@ -171,7 +190,7 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   for (const w of working.values()) {
     const { action, attributes } = classify(w);
     if (attributes.length === 0) continue;
-    changes.push(deferredReadNote(resourceChange(w.entry, action, { atRisk: w.base, attributes, ...environmentDetails(w.entry.type, action, attributes, w) })));
+    changes.push(deferredReadNote(resourceChange(w.entry, action, { atRisk: w.base, attributes, ...environmentDetails(w.entry.type, action, attributes, w, name, candidateName) })));
   }
 
   const removed = [...before.values()].filter((e) => !after.has(e.address));
@@ -180,8 +199,8 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
   const movedFrom = new Set(moved.map(([r]) => r.address));
   const movedTo = new Set(moved.map(([, a]) => a.address));
   for (const [r, a] of moved) changes.push(resourceChange(a, "replace", { atRisk: r.block, addressChange: { from: r.address, to: a.address } }));
-  for (const e of added) if (!movedTo.has(e.address)) changes.push(resourceChange(e, e.mode === "data" ? "read" : "create"));
-  for (const e of removed) if (!movedFrom.has(e.address)) changes.push(resourceChange(e, "delete", { atRisk: e.block }));
+  for (const e of added) if (!movedTo.has(e.address)) changes.push(resourceChange(e, e.mode === "data" ? "read" : "create", { block: e.block }));
+  for (const e of removed) if (!movedFrom.has(e.address)) changes.push(resourceChange(e, "delete", { atRisk: e.block, block: e.block }));
   changes.sort((x, y) => x.address.localeCompare(y.address));
   const artifactOf = new Map<string, string>();
   for (const c of changes) {
@@ -203,10 +222,20 @@ export function diffStack(name: string, base: TerraformDoc, head: TerraformDoc):
     replaced: managed.filter((c) => c.action === "replace").length,
     unknown: managed.filter((c) => c.action === "unknown").length,
   };
-  const notes = stackNotes(base, head);
+  const notes = [...stackNotes(base, head), ...guardNotes(name, working.values(), candidateName)];
   if (withNotes.length === 0 && notes.length === 0) return unchangedStack(name, head);
   const migration = migrationNotes(base, head);
-  return { name, status: "changed", changes: withNotes, notes, counts, environments: environmentsOf(head), ...(migration.length > 0 ? { migration } : {}) };
+  const versionPackages = versionPackageItems(base, head);
+  return {
+    name,
+    status: "changed",
+    changes: withNotes,
+    notes,
+    counts,
+    environments: environmentsOf(head),
+    ...(migration.length > 0 ? { migration } : {}),
+    ...(versionPackages.length > 0 ? { versionPackages } : {}),
+  };
 }
 
 /** DAG files: MWAA reads the DAG folder by itself, so adding or changing one needs no environment update. */
@@ -217,11 +246,27 @@ function addDagNote(c: ResourceChange, head: TerraformDoc, base: TerraformDoc): 
   return isDag ? { ...c, note: "a DAG file: MWAA picks it up from S3 without an environment update" } : c;
 }
 
-function environmentDetails(type: string, action: Action, attributes: readonly AttributeChange[], w: Working): Partial<ResourceChange> {
+/** Environments whose airflow_version Terraform ignored in base and manages again in head. */
+function guardNotes(stack: string, working: Iterable<Working>, candidateName: string | undefined): string[] {
+  const notes: string[] = [];
+  for (const w of working) {
+    if (w.entry.type !== MWAA_ENVIRONMENT || w.entry.mode !== "managed") continue;
+    if (!ignoredAttributes(w.base).has(AIRFLOW_VERSION) || ignoredAttributes(w.entry.block).has(AIRFLOW_VERSION)) continue;
+    const name = typeof w.entry.block.name === "string" ? w.entry.block.name : stack;
+    const version = typeof w.entry.block.airflow_version === "string" ? w.entry.block.airflow_version : "(its airflow_version)";
+    notes.push(guardRemovedNote(w.entry.address, name, version, upgradeCommand(stack, name === candidateName)));
+  }
+  return notes;
+}
+
+function environmentDetails(type: string, action: Action, attributes: readonly AttributeChange[], w: Working, stack: string, candidateName: string | undefined): Partial<ResourceChange> {
   if (type !== MWAA_ENVIRONMENT) return {};
-  const details: { options?: OptionChange[]; longUpdate?: boolean; longUpdateReasons?: string[]; tagsOnly?: boolean; versionChange?: VersionChange } = {};
-  const version = attributes.find((a) => a.path === "airflow_version" && typeof a.before === "string" && typeof a.after === "string");
-  if (version !== undefined) details.versionChange = versionChange(version.before as string, version.after as string);
+  const details: { options?: OptionChange[]; longUpdate?: boolean; longUpdateReasons?: string[]; tagsOnly?: boolean; versionChange?: ResourceChange["versionChange"] } = {};
+  const version = attributes.find((a) => a.path === AIRFLOW_VERSION && typeof a.before === "string" && typeof a.after === "string");
+  if (version !== undefined) {
+    const command = upgradeCommand(stack, w.entry.block.name === candidateName && candidateName !== undefined);
+    details.versionChange = withUpgradeAdvice(versionChange(version.before as string, version.after as string), { command, ignored: version.ignored === true });
+  }
   if (attributes.some((a) => a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options."))) {
     details.options = optionChanges(w.base.airflow_configuration_options, w.entry.block.airflow_configuration_options);
   }
@@ -263,9 +308,9 @@ export function diffStacks(base: Readonly<Record<string, TerraformDoc>>, head: R
   const stacks = names.map((name) => {
     const b = base[name];
     const h = head[name];
-    if (b === undefined) return wholeStack(name, h as TerraformDoc, "new");
-    if (h === undefined) return wholeStack(name, b, "removed");
-    return diffStack(name, b, h);
+    const stack = b === undefined ? wholeStack(name, h as TerraformDoc, "new") : h === undefined ? wholeStack(name, b, "removed") : diffStack(name, b, h);
+    const moved = unitChanges(b === undefined ? undefined : billableUnits(b), h === undefined ? undefined : billableUnits(h));
+    return moved.length > 0 ? { ...stack, unitChanges: moved } : stack;
   });
   const removedWithEnv = stacks.filter((s) => s.status === "removed" && s.environments.length > 0).map((s) => s.name);
   const addedWithEnv = stacks.filter((s) => s.status === "new" && s.environments.length > 0).map((s) => s.name);

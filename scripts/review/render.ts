@@ -6,7 +6,9 @@
  * that one line (CI greps for it); nothing else prints both words on one line.
  */
 import type { AttributeChange, Json, OptionChange, ResourceChange, Review, StackReview } from "./diff";
+import { airflowStateLines } from "./airflow-state";
 import { requirementsDiffLines } from "./requirements-diff";
+import { versionPackagesSection } from "./version-packages";
 import { MWAA_ENVIRONMENT, NOT_KNOWN } from "./rules";
 
 /** The hidden first line the workflow looks for to update its comment instead of adding one. */
@@ -17,6 +19,8 @@ export interface RenderOptions {
   readonly base?: string;
   /** What the head was: "working tree" or a folder. */
   readonly head?: string;
+  /** The config both sides were synthesized from (MWAA_CONFIG), when the review synthesized one. */
+  readonly config?: string;
   /** Longest value shown before it is cut with "…". @default 100 */
   readonly maxValueLength?: number;
 }
@@ -80,6 +84,10 @@ function attributeLines(c: ResourceChange, max: number, indent = "  "): string[]
       lines.push(`${indent}- ${code(a.path)} changes _(Terraform only: no change in AWS)_`);
       continue;
     }
+    if (a.ignored) {
+      lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)} _(in \`lifecycle.ignore_changes\`: Terraform plans no change to it)_`);
+      continue;
+    }
     const tail = a.replaces !== undefined ? ` — **forces replacement**: ${a.replaces}` : a.unknown !== undefined ? ` — ❓ ${NOT_KNOWN} (${a.unknown})` : "";
     if (a.indirect !== undefined) lines.push(`${indent}- ${code(a.path)} = ${formatValue(a.before, max)} changes at apply time: ${a.indirect}${tail}`);
     else lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)}${tail}`);
@@ -133,7 +141,19 @@ function protectedDeleteLines(c: ResourceChange): string[] {
   return lines;
 }
 
+/** Only the version changes, and `npm run upgrade` makes it (airflow.majorUpgradeInPlace). */
+function byCommandOnly(c: ResourceChange): boolean {
+  return c.versionChange?.byCommand === true && c.attributes.every((a) => a.ignored || a.terraformOnly);
+}
+
 function longUpdateLines(c: ResourceChange, max: number): string[] {
+  if (byCommandOnly(c)) {
+    return [
+      `- ⏳ ${name(c)}: the Airflow version changes in place by the upgrade command, not by this deploy. **Run it only when the environment is AVAILABLE.**`,
+      `  - Airflow version: ${c.versionChange?.explanation ?? ""}.`,
+      ...attributeLines(c, max),
+    ];
+  }
   const lines = [
     `- ⏳ ${name(c)} is updated in place: MWAA keeps the environment in UPDATING for **10–30 minutes** while workers, schedulers and web servers restart. **Apply only when the environment is AVAILABLE** — an update started while it is still creating or updating fails.`,
   ];
@@ -232,6 +252,8 @@ function changedStack(s: StackReview, max: number): string[] {
   const long = updates.filter((c) => c.longUpdate && !isRefused(c));
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
   out.push(...requirementsDiffLines(updates));
+  out.push(...versionPackagesSection(s.versionPackages));
+  out.push(...airflowStateLines(s.changes));
   const added = managed.filter((c) => c.action === "create");
   out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
   out.push(
@@ -242,7 +264,7 @@ function changedStack(s: StackReview, max: number): string[] {
   );
   const changedItems = [
     ...refused.map((c) => `- ${name(c)}: refused _(see REFUSED above)_`),
-    ...long.map((c) => `- ${name(c)}: updated in place _(see LONG UPDATE above)_`),
+    ...long.map((c) => `- ${name(c)}: ${byCommandOnly(c) ? "changed by the upgrade command" : "updated in place"} _(see LONG UPDATE above)_`),
     ...groupedChanges(updates.filter((c) => !c.longUpdate && !isRefused(c)), max),
   ];
   out.push(...list(`Changed (${updates.length})`, changedItems, 60));
@@ -293,6 +315,8 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   const from = options.base !== undefined ? `base ${code(options.base)}` : "base";
   const to = options.head !== undefined ? `head ${code(options.head)}` : "head";
   out.push(`Compares the synthesized Terraform JSON of ${from} with ${to}, per stack (no AWS credentials, no Terraform state).`, "");
+  const names = review.stacks.map((s) => code(s.name)).join(", ");
+  out.push(`${options.config !== undefined ? `Config ${code(options.config)}; s` : "S"}tacks compared: ${names === "" ? "_(none)_" : names}.`, "");
 
   if (review.protectedAtRisk.length > 0) {
     const what: Record<string, string> = { replace: "replaced", delete: "destroyed", "address-change": "replaced: destroyed and created again (address changed)", "stack-removed": "left behind by a removed stack, destroyed when that stack is" };
@@ -325,6 +349,8 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     else if (s.status === "removed") out.push(...removedStack(s));
     else if (s.status === "unchanged") out.push("No changes.", "");
     else out.push(...changedStack(s, max));
+    // After what replaces or destroys, which stays first.
+    if (s.unitChanges !== undefined) out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: docs/cost.md)`, "");
   }
   out.push(
     "<sub>From `npm run review`: the synthesized JSON only. Changes made outside Terraform (drift) and values known only after apply are not shown here; `terraform plan` shows those.</sub>",

@@ -17,7 +17,7 @@
  * indexes left out (`network_configuration.subnet_ids`), which is how cdktf writes single blocks.
  */
 
-import { ARGUMENTS_6_25 } from "./arguments";
+import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "./arguments";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -32,6 +32,11 @@ export interface ReplaceRule {
    * that revision): a change is "not known to this review". @default - none
    */
   readonly unverified?: readonly string[];
+  /**
+   * Paths whose replacement a provider CustomizeDiff decides by asking AWS, with how: a change is
+   * "not known to this review". @default - none
+   */
+  readonly askAws?: Readonly<Record<string, string>>;
   /** A replacement decided on the whole block (a provider ModifyPlan); the reason when it applies. */
   readonly forceNewWhole?: (before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }) => string | undefined;
   /** Where the rule comes from. */
@@ -44,6 +49,24 @@ function sourceKindChange(before: { readonly [key: string]: Json }, after: { rea
   const kind = (b: { readonly [key: string]: Json }) => SOURCE_KINDS.find((k) => b[k] !== undefined && b[k] !== null);
   const [b, a] = [kind(before), kind(after)];
   return b !== a ? `its source changes kind (\`${b ?? "none"}\` to \`${a ?? "none"}\`)` : undefined;
+}
+
+/** aws_instance ebs_block_device fields that are ForceNew (every one but tags and tags_all). */
+const EBS_BLOCK_DEVICE_FORCE_NEW = ["delete_on_termination", "device_name", "encrypted", "iops", "kms_key_id", "snapshot_id", "throughput", "volume_size", "volume_type"] as const;
+
+/** A block as written by cdktf (an object, a list of objects, or absent) as a list. */
+const blocksOf = (v: Json | undefined): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+
+/**
+ * aws_instance replacements the attribute paths cannot show: customdiff.ForceNewIf on user_data and
+ * user_data_base64 while user_data_replace_on_change (its new value) is true, and an EBS volume
+ * added or removed (a new ebs_block_device set element has ForceNew fields).
+ */
+function instanceWholeChange(before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }): string | undefined {
+  const changed = (k: string) => JSON.stringify(before[k]) !== JSON.stringify(after[k]);
+  if (after.user_data_replace_on_change === true && (changed("user_data") || changed("user_data_base64"))) return "its user data changes while `user_data_replace_on_change` is true";
+  if (blocksOf(before.ebs_block_device).length !== blocksOf(after.ebs_block_device).length) return "an `ebs_block_device` is added or removed";
+  return undefined;
 }
 
 const PROVIDER = "hashicorp/terraform-provider-aws";
@@ -69,7 +92,7 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
           const a = majorVersion(after);
           return b !== undefined && a !== undefined && a > b;
         },
-        why: "a major Airflow version upgrade; use the side-by-side migration instead (README, \"Migrating to Airflow 3\")",
+        why: "a major Airflow version upgrade; from the latest 2.11.x MWAA makes it in place: set airflow.majorUpgradeInPlace (Terraform then ignores airflow_version) and run `npm run upgrade` (README, \"Upgrading to Airflow 3\")",
       },
     },
     source: `${PROVIDER} internal/service/mwaa/environment.go (ForceNew: name, kms_key, endpoint_management, network_configuration.subnet_ids; CustomizeDiff ForceNewIf airflow_version major up)`,
@@ -199,6 +222,20 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     forceNew: ["function_name", "package_type", "tenancy_config"],
     source: `${PROVIDER} internal/service/lambda/function.go`,
   },
+  aws_lambda_invocation: {
+    forceNew: ["function_name", "qualifier", "triggers"],
+    source: `${PROVIDER} internal/service/lambda/invocation.go`,
+  },
+  aws_secretsmanager_secret: {
+    forceNew: [],
+    unverified: ["name", "name_prefix", "kms_key_id", "description", "recovery_window_in_days"],
+    source: `${PROVIDER} internal/service/secretsmanager/secret.go`,
+  },
+  aws_s3_bucket_lifecycle_configuration: {
+    forceNew: [],
+    unverified: ["bucket", "expected_bucket_owner", "rule"],
+    source: `${PROVIDER} internal/service/s3/bucket_lifecycle_configuration.go`,
+  },
   aws_lambda_function_event_invoke_config: {
     forceNew: ["function_name", "qualifier"],
     source: `${PROVIDER} internal/service/lambda/function_event_invoke_config.go`,
@@ -249,34 +286,81 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     source: `${PROVIDER} internal/service/cloudwatch/dashboard.go`,
   },
   aws_ec2_transit_gateway_vpc_attachment: {
-    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
-    forceNew: [],
-    unverified: ARGUMENTS_6_25.aws_ec2_transit_gateway_vpc_attachment ?? [],
-    source: `${PROVIDER} internal/service/ec2/transitgateway_vpc_attachment.go`,
+    // subnet_ids and the *_support options go through ModifyTransitGatewayVpcAttachment, the default
+    // route table flags through association/propagation calls. Read at commits 08923b68 and f1750b86
+    // and at the stored aws-sdk-go-v2 revision (same ForceNew set in all three), none of them v6.25.0.
+    forceNew: ["transit_gateway_id", "vpc_id"],
+    // Newer than every revision read.
+    unverified: ["security_group_referencing_support"],
+    source: `${PROVIDER} internal/service/ec2/transitgateway_vpc_attachment.go (ForceNew: transit_gateway_id, vpc_id; read at 08923b68, f1750b86 and a later aws-sdk-go-v2 revision, not v6.25.0)`,
   },
   aws_iam_instance_profile: {
-    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
-    forceNew: [],
-    unverified: ARGUMENTS_6_25.aws_iam_instance_profile ?? [],
-    source: `${PROVIDER} internal/service/iam/instance_profile.go`,
+    // role is swapped in place (RemoveRoleFromInstanceProfile, AddRoleToInstanceProfile). The same in
+    // the revision at commit cda04ab9 and in the one at 013f1736, which is newer than 6.25.0.
+    forceNew: ["name", "name_prefix", "path"],
+    source: `${PROVIDER} internal/service/iam/instance_profile.go (ForceNew: name, name_prefix, path; read at cda04ab9 and 013f1736, not v6.25.0)`,
   },
   aws_iam_role_policy_attachment: {
-    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
-    forceNew: [],
-    unverified: ARGUMENTS_6_25.aws_iam_role_policy_attachment ?? [],
-    source: `${PROVIDER} internal/service/iam/role_policy_attachment.go`,
+    // No update function: both arguments are ForceNew in every revision read (04c79849, 81ae62fe and
+    // three later ones, one marked @Testing(preIdentityVersion="6.0.0")).
+    forceNew: ["policy_arn", "role"],
+    source: `${PROVIDER} internal/service/iam/role_policy_attachment.go (ForceNew: policy_arn, role; read at 04c79849, 81ae62fe and later 6.x revisions, not v6.25.0)`,
   },
   aws_instance: {
-    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
-    forceNew: [],
-    unverified: ARGUMENTS_6_25.aws_instance ?? [],
-    source: `${PROVIDER} internal/service/ec2/ec2_instance.go`,
+    // Read from the newest stored ec2_instance.go, a 5.x revision (aws-sdk-go-v2, cpu_core_count still
+    // there, no enable_primary_ipv6), not v6.25.0. In place through resourceInstanceUpdate:
+    // iam_instance_profile, vpc_security_group_ids, metadata_options, root_block_device size, type,
+    // iops, throughput and delete_on_termination, monitoring, credit_specification, instance_type and
+    // user_data (with a stop and start), and the rest not listed here.
+    forceNew: [
+      "ami",
+      "associate_public_ip_address",
+      "availability_zone",
+      "ebs_optimized",
+      "ephemeral_block_device",
+      "hibernation",
+      "host_id",
+      "instance_market_options",
+      "ipv6_addresses",
+      "key_name",
+      "placement_group",
+      "placement_partition_number",
+      "private_ip",
+      "security_groups",
+      "subnet_id",
+      "tenancy",
+      "root_block_device.encrypted",
+      "root_block_device.kms_key_id",
+      ...EBS_BLOCK_DEVICE_FORCE_NEW.map((a) => `ebs_block_device.${a}`),
+      "cpu_options.amd_sev_snp",
+      "cpu_options.core_count",
+      "cpu_options.threads_per_core",
+      "enclave_options.enabled",
+      "launch_template.id",
+      "launch_template.name",
+      // Every field of an attached interface is ForceNew.
+      "network_interface",
+    ],
+    forceNewIf: {
+      // The launch_template block itself is ForceNew: adding or removing it replaces the instance.
+      launch_template: { when: (before, after) => (before === undefined) !== (after === undefined), why: "the `launch_template` block added or removed" },
+    },
+    forceNewWhole: instanceWholeChange,
+    askAws: {
+      // customdiff.ForceNewIf(instance_type): replaced when the two types share no architecture (DescribeInstanceTypes).
+      instance_type: "it replaces the instance when the new type supports none of the old type's processor architectures, which the provider asks EC2",
+      // CustomizeDiff: ForceNew when the instance's launch template version differs from the one configured.
+      "launch_template.version": "it replaces the instance when the launch template version the instance runs differs, which the provider asks EC2",
+    },
+    // 6.25.0 arguments the 5.x revision read does not have.
+    unverified: ["enable_primary_ipv6", "force_destroy", "placement_group_id", "primary_network_interface"],
+    source: `${PROVIDER} internal/service/ec2/ec2_instance.go (schema ForceNew and CustomizeDiff ForceNewIf user_data, user_data_base64, instance_type, launch_template.0.version; read at a 5.x revision, not v6.25.0)`,
   },
   aws_vpc_peering_connection: {
-    // Not read yet: every argument is "not known to this review" (check the plan), never an in-place update.
-    forceNew: [],
-    unverified: ARGUMENTS_6_25.aws_vpc_peering_connection ?? [],
-    source: `${PROVIDER} internal/service/ec2/vpc_peering_connection.go`,
+    // accepter/requester options go through ModifyVpcPeeringConnectionOptions; auto_accept accepts a
+    // pending connection on update. Read at 04c79849, f1750b86 and a later aws-sdk-go-v2 revision.
+    forceNew: ["peer_owner_id", "peer_region", "peer_vpc_id", "vpc_id"],
+    source: `${PROVIDER} internal/service/ec2/vpc_peering_connection.go (ForceNew: peer_owner_id, peer_region, peer_vpc_id, vpc_id; read at 04c79849, f1750b86 and a later aws-sdk-go-v2 revision, not v6.25.0)`,
   },
 };
 
@@ -365,7 +449,8 @@ export const NOT_KNOWN = "not known to this review: check the plan";
 
 /**
  * Why the review cannot judge a change of `path` on a `type` resource (no rule for the type, an
- * argument hashicorp/aws 6.25.0 does not have, or one the rule's source does not cover); undefined
+ * argument hashicorp/aws 6.25.0 does not have, one the rule's source does not cover, or one the
+ * provider decides by asking AWS); undefined
  * when it can. Tags and Terraform meta-arguments are always known.
  */
 export function notKnown(type: string, path: string): string | undefined {
@@ -373,8 +458,10 @@ export function notKnown(type: string, path: string): string | undefined {
   if (TERRAFORM_ONLY.has(top) || TAG_ATTRIBUTES.has(top)) return undefined;
   const rule = REPLACE_RULES[type];
   if (rule === undefined) return `\`${type}\` has no replacement rule`;
+  const asked = rule.askAws?.[path];
+  if (asked !== undefined) return `\`${path}\` is decided by the provider at plan time: ${asked}`;
   if (UNVERIFIED_EVERYWHERE.has(top) || rule.unverified?.includes(top)) return `what a change of \`${top}\` does was not read from the provider source`;
-  const known = ARGUMENTS_6_25[type];
-  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws 6.25.0`;
+  const known = PROVIDER_ARGUMENTS[type];
+  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws ${PROVIDER_ARGUMENTS_VERSION}`;
   return undefined;
 }

@@ -71,16 +71,16 @@ export function readSynthFolder(dir: string): Record<string, TerraformDoc> {
 }
 
 /**
- * Runs the app in `cwd` with its output in `outdir` (CDKTF_OUTDIR): `node scripts/run-ts.js main.ts`,
- * or, in an older checkout without that runner, its own `npm run synth`.
+ * Runs the app in `cwd` with its output in `outdir` (CDKTF_OUTDIR): `node app/run-ts.js main.ts`
+ * (`scripts/run-ts.js` in checkouts before the synth runtime moved to app/), or, in an older
+ * checkout without that runner, its own `npm run synth`.
  */
 export function synthesize(cwd: string, outdir: string, config: string | undefined, what: string): Record<string, TerraformDoc> {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
   if (config !== undefined) env.MWAA_CONFIG = config;
   else delete env.MWAA_CONFIG;
-  const [command, args] = fs.existsSync(path.join(cwd, "scripts", "run-ts.js"))
-    ? [process.execPath, ["scripts/run-ts.js", "main.ts"]]
-    : [process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "synth"]];
+  const runner = ["app/run-ts.js", "scripts/run-ts.js"].find((r) => fs.existsSync(path.join(cwd, r)));
+  const [command, args] = runner !== undefined ? [process.execPath, [runner, "main.ts"]] : [process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "synth"]];
   const run = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (run.error !== undefined) throw new ReviewError(`synth of ${what} could not start (${run.error.message})`);
   if (run.status !== 0) {

@@ -42,6 +42,8 @@ export interface AttributeChange {
   readonly deferredRead?: boolean;
   /** A Terraform meta-argument (depends_on, lifecycle): nothing changes in AWS. */
   readonly terraformOnly?: boolean;
+  /** In the resource's `lifecycle.ignore_changes`: Terraform plans no change for it. */
+  readonly ignored?: boolean;
 }
 
 /** A changed key of `airflow_configuration_options` (which `terraform plan` shows as "(sensitive value)"). */
@@ -82,8 +84,10 @@ export interface ResourceChange {
   readonly label?: string;
   /** A remark for reviewers (a DAG file needs no environment update). */
   readonly note?: string;
-  /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused. */
-  readonly versionChange?: VersionChange;
+  /** For the MWAA environment: its Airflow version changes; `inPlace` false is refused, `byCommand` is made by `npm run upgrade`. */
+  readonly versionChange?: VersionChange & { readonly byCommand?: boolean };
+  /** A created or removed resource's block (head, or base for a removal): what it declared. */
+  readonly block?: Block;
 }
 
 export interface StackCounts {
@@ -107,6 +111,10 @@ export interface StackReview {
   readonly environments: readonly { readonly address: string; readonly name?: Json }[];
   /** The steps of a side-by-side migration this change takes (start, cutover, rollback, finish). */
   readonly migration?: readonly string[];
+  /** How the change moves what is billed by the hour (scripts/cost/units.ts), e.g. "+1 NAT gateway". */
+  readonly unitChanges?: readonly string[];
+  /** An environment's Airflow version changes: the packages of its requirements whose resolved version changes (Markdown items). */
+  readonly versionPackages?: readonly string[];
 }
 
 export interface ProtectedRisk {

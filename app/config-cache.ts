@@ -6,7 +6,7 @@ import type { Config, Environment } from "../constructs/model";
 import { sha256Hex as sha256, writeFileAtomic } from "../plugins/cache";
 
 /**
- * Set by scripts/run-ts.js to the file name of the bundle it runs, which carries the hash of the
+ * Set by app/run-ts.js to the file name of the bundle it runs, which carries the hash of the
  * bundle's content: the schemas and the rest of the app's code. Not zod: the runner leaves it out of
  * the bundle, so the cache key adds its installed version. Unset (ts-node, tsx, jest): no cache.
  */

@@ -32,6 +32,6 @@ export function portForwardingLines(stackName: string, stackFile: string, host: 
   return [
     `evaluation access (${stackName}): after deploy, with the Session Manager plugin for the AWS CLI installed, run`,
     `  ${startSessionCommand(host.region, read(ACCESS_HOST_INSTANCE_ID_OUTPUT), read("mwaa_alb_dns_name"))}`,
-    `  then add "127.0.0.1 ${name}" to your hosts file and open https://${host.domain ?? "<that name>"} (local port ${FORWARDED_PORT}); README "Ways into the network"`,
+    `  then add "127.0.0.1 ${name}" to your hosts file and open https://${host.domain ?? "<that name>"} (local port ${FORWARDED_PORT}); docs/network.md`,
   ];
 }

@@ -118,7 +118,7 @@ function singleSameFile(stackDir: string, assetPath: string, sourcePath: string)
 /**
  * Terraform's own files in a stack folder: the working directory `terraform init` made
  * (.terraform/, .terraform.lock.hcl) and saved plans. Kept, so that `terraform -chdir=<stack>
- * output` and an offline `terraform init -plugin-dir` (README) still hold after the next synth.
+ * output` and an offline `terraform init -plugin-dir` (docs/troubleshooting.md) still hold after the next synth.
  */
 const isTerraformOwned = (entry: string) => entry.startsWith(".terraform") || entry.endsWith(".tfplan");
 

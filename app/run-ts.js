@@ -1,8 +1,12 @@
 #!/usr/bin/env node
+// @ts-check
 // A fast TypeScript runner for the app: esbuild bundles the entry once per content of its sources
 // (cached in .cache/run-ts), then node runs the plain bundle. Loading one file instead of cdktf's
-// hundreds of modules halves start-up; no type-checking here (`tsc --noEmit` does that in `npm test`).
-// Sources must not rely on __dirname: the bundle runs from the cache folder.
+// hundreds of modules halves start-up; no type-checking of the app here (`tsc -b` does that in
+// `npm test`, this file included: it is JavaScript checked through its JSDoc, because as TypeScript
+// it would need a transpiler loaded before every synth). Sources must not rely on __dirname: the
+// bundle runs from the cache folder. MWAA_PLAIN_SYNTH=1 (app/synth.ts): no bundle, no cache, no
+// early exit; tsx runs the entry as it is.
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -17,9 +21,19 @@ const FORMAT = 3;
  */
 const RACY_MS = 2000;
 
+/** @typedef {{ sig: string, changedMs: number }} Signature */
+/** @typedef {Signature & { sha: string }} Loaded */
+/** @typedef {{ path: string, kind: "file" | "dir", sig: string, trusted: boolean, sha: string | undefined }} ManifestEntry */
+/** @typedef {{ format: number, root: string, entry: string, bundle: string, entries: ManifestEntry[] }} Manifest */
+
+/** @param {string | Buffer} data */
 const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 
-/** size, mtime, ctime and inode: any write or rename changes one of them. */
+/**
+ * size, mtime, ctime and inode: any write or rename changes one of them.
+ * @param {string} file
+ * @returns {Signature}
+ */
 function signature(file) {
   try {
     const s = fs.statSync(file, { bigint: true });
@@ -29,6 +43,7 @@ function signature(file) {
   }
 }
 
+/** @param {string} file */
 function contentHash(file) {
   try {
     return sha256(fs.readFileSync(file));
@@ -41,6 +56,12 @@ function contentHash(file) {
  * A manifest entry for a file (content hash) or a folder (its entries: a new file may change how an
  * import resolves). `loaded` is what esbuild read of a file (projectSources), which wins over the
  * file as it is now: it may have been saved again during the build.
+ * @param {string} root
+ * @param {string} rel
+ * @param {"file" | "dir"} kind
+ * @param {number} now
+ * @param {Loaded} [loaded]
+ * @returns {ManifestEntry}
  */
 function manifestEntry(root, rel, kind, now, loaded) {
   const abs = path.resolve(root, rel);
@@ -52,6 +73,8 @@ function manifestEntry(root, rel, kind, now, loaded) {
  * Whether the bundle of a manifest is still right: every project file the last build read has the
  * same content (by stat when it is trustworthy, else by hash) and no folder holding one gained or
  * lost an entry. Updates the entries it re-hashed; returns false on any difference.
+ * @param {string} root
+ * @param {{ file: string, data: Manifest }} manifest
  */
 function stillFresh(root, manifest) {
   let rehashed = false;
@@ -68,6 +91,10 @@ function stillFresh(root, manifest) {
   return true;
 }
 
+/**
+ * @param {string} file
+ * @param {string | Buffer} data
+ */
 function writeAtomic(file, data) {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
@@ -85,10 +112,12 @@ function writeAtomic(file, data) {
  * its real path back, and archiver stays out of the bundle, required from cdktf's own folder only
  * if something in this process calls it. CDK Terrain zips with fflate and has neither: nothing
  * matches then. __tests__/run-ts.test.ts synthesizes an archive asset through the runner.
+ * @type {import("esbuild").Plugin}
  */
 const cdktfPrivateFs = {
   name: "cdktf-private-fs",
   setup(build) {
+    /** @param {string} file */
     const isCdktfFs = (file) => /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/.test(file);
     build.onResolve({ filter: /^archiver$/ }, (args) => (isCdktfFs(args.importer) ? { path: args.importer, namespace: "lazy-archiver" } : undefined));
     build.onLoad({ filter: /.*/, namespace: "lazy-archiver" }, (args) => ({
@@ -111,6 +140,7 @@ module.exports = function archiver(...args) {
  * regexps have no lookahead, so a segment other than node_modules is one of another length or
  * with another character at some place. esbuild checks it itself: the hundreds of package files
  * never call into JS (a callback each cost a cold build about 150 ms).
+ * @param {string} root
  */
 function projectFilter(root) {
   const name = "node_modules";
@@ -120,6 +150,7 @@ function projectFilter(root) {
   return new RegExp(`^${root.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?:[/\\\\]${segment})+$`);
 }
 
+/** @type {Record<string, import("esbuild").Loader | undefined>} */
 const LOADERS = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".cjs": "js", ".mjs": "js", ".jsx": "jsx", ".json": "json" };
 
 /**
@@ -128,6 +159,9 @@ const LOADERS = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js":
  * was built from, not a file saved again during the build. Stat before read: a write in between
  * changes the signature from the recorded one, so the next run hashes the file again. Files
  * outside root or of other types are left to esbuild and hashed after the build, as before.
+ * @param {string} root
+ * @param {Map<string, Loaded>} loaded
+ * @returns {import("esbuild").Plugin}
  */
 function projectSources(root, loaded) {
   return {
@@ -146,9 +180,17 @@ function projectSources(root, loaded) {
   };
 }
 
+/**
+ * @param {string} root
+ * @param {string} entry
+ * @param {string} dir
+ * @param {string} name
+ * @returns {Promise<Manifest>}
+ */
 async function build(root, entry, dir, name) {
   const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
   const started = Date.now();
+  /** @type {Map<string, Loaded>} */
   const loaded = new Map();
   // Asynchronous: esbuild runs plugins only there.
   const result = await require("esbuild").build({
@@ -163,7 +205,7 @@ async function build(root, entry, dir, name) {
     // cdktfPrivateFs first: its onLoad wins for cdktf's fs.js.
     plugins: [cdktfPrivateFs, projectSources(root, loaded)],
     // esbuild runs its own binary; it must stay a real package. zod (a quarter of the bundle) is
-    // only needed when the config is validated, not on a config cache hit (scripts/config-cache.ts):
+    // only needed when the config is validated, not on a config cache hit (app/config-cache.ts):
     // required from node_modules then, it stays out of every other start and of the code cache.
     external: ["esbuild", "zod"],
     // Less to parse at every start. No keepNames: its helper runs at every closure creation in
@@ -185,11 +227,16 @@ async function build(root, entry, dir, name) {
   return { format: FORMAT, root, entry, bundle, entries };
 }
 
-/** The cached bundle of the entry when it is still right, else undefined. */
+/**
+ * The cached bundle of the entry when it is still right, else undefined.
+ * @param {string} root
+ * @param {string} entry
+ */
 function freshBundle(root, entry) {
   const dir = path.join(root, ".cache", "run-ts");
   const name = path.basename(entry, ".ts");
   const manifestFile = path.join(dir, `${name}.manifest.json`);
+  /** @type {Manifest | undefined} */
   let data;
   try {
     data = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
@@ -203,6 +250,10 @@ function freshBundle(root, entry) {
   return undefined;
 }
 
+/**
+ * @param {string} root
+ * @param {string} entry
+ */
 async function rebuild(root, entry) {
   const dir = path.join(root, ".cache", "run-ts");
   const name = path.basename(entry, ".ts");
@@ -219,17 +270,19 @@ async function rebuild(root, entry) {
 
 const [entryArg, ...args] = process.argv.slice(2);
 if (entryArg === undefined) {
-  process.stderr.write("usage: node scripts/run-ts.js <entry.ts> [args...]\n");
+  process.stderr.write("usage: node app/run-ts.js <entry.ts> [args...]\n");
   process.exit(2);
 }
 /**
  * Runs the bundle as a CommonJS module with V8's code cache beside it, so later starts skip
  * compiling it. A missing or rejected cache only costs one compile and is rewritten.
+ * @param {string} file
  */
 function runWithCodeCache(file) {
   const Module = require("module");
   const vm = require("vm");
   const cacheFile = `${file}.v8cache`;
+  /** @type {Buffer | undefined} */
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -239,7 +292,8 @@ function runWithCodeCache(file) {
   const script = new vm.Script(Module.wrap(fs.readFileSync(file, "utf8")), { filename: file, cachedData });
   const mod = new Module(file, module);
   mod.filename = file;
-  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  // Node's own lookup of node_modules folders, as for any module loaded from that file (undocumented).
+  mod.paths = /** @type {{ _nodeModulePaths(dir: string): string[] }} */ (/** @type {unknown} */ (Module))._nodeModulePaths(path.dirname(file));
   const compiled = script.runInThisContext();
   // The cache is written after the run, so it holds the functions the synth compiled too.
   const writeCache = cachedData === undefined || script.cachedDataRejected;
@@ -252,31 +306,48 @@ function runWithCodeCache(file) {
 }
 
 process.argv = [process.argv[0], path.resolve(entryArg), ...args];
-// The bundle's name carries its content hash: the app keys what it caches on it (scripts/config-cache.ts).
-const runBundle = (file) => {
-  process.env.RUN_TS_BUNDLE = path.basename(file);
-  runWithCodeCache(file);
-};
-const fresh = freshBundle(process.cwd(), entryArg);
-if (fresh !== undefined) runBundle(fresh);
-else {
-  rebuild(process.cwd(), entryArg).then(
-    // Outside the promise: the app's own errors stay uncaught exceptions, as on a cache hit.
-    (file) => setImmediate(() => runBundle(file)),
-    (error) => {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    },
+// The same test as app/synth.ts's plainSynthRequested (__tests__/plain-synth.test.ts runs both).
+const plainValue = process.env.MWAA_PLAIN_SYNTH;
+if (plainValue !== undefined && plainValue !== "" && plainValue !== "0") {
+  // tsx's CommonJS hook (what `node -r tsx/cjs` loads), named in a variable: tsx ships no types for it.
+  const tsxRegister = "tsx/cjs";
+  require(tsxRegister);
+  require(path.resolve(entryArg));
+} else {
+  runFast(entryArg);
+}
+
+/** @param {string} entry */
+function runFast(entry) {
+  // The bundle's name carries its content hash: the app keys what it caches on it (app/config-cache.ts).
+  /** @param {string} file */
+  const runBundle = (file) => {
+    process.env.RUN_TS_BUNDLE = path.basename(file);
+    runWithCodeCache(file);
+  };
+  const fresh = freshBundle(process.cwd(), entry);
+  if (fresh !== undefined) runBundle(fresh);
+  else {
+    rebuild(process.cwd(), entry).then(
+      // Outside the promise: the app's own errors stay uncaught exceptions, as on a cache hit.
+      (file) => setImmediate(() => runBundle(file)),
+      (error) => {
+        process.stderr.write(`${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  }
+  // Once the app has nothing left to do, end at once: a natural exit also tears down the heap and
+  // waits for V8's background tasks, tens of ms that change nothing. Checked after every 'beforeExit'
+  // listener ran (next tick), and not when one of them started more work (a handle besides
+  // stdout/stderr, a request, a timer): then the loop goes on and this runs again at its end.
+  // Node's undocumented handle lists (typed loosely here).
+  const internals = /** @type {{ _getActiveHandles(): unknown[], _getActiveRequests(): unknown[] }} */ (/** @type {unknown} */ (process));
+  process.on("beforeExit", () =>
+    process.nextTick(() => {
+      const handles = internals._getActiveHandles().filter((h) => h !== process.stdout && h !== process.stderr);
+      const idle = handles.length === 0 && internals._getActiveRequests().length === 0 && !process.getActiveResourcesInfo().some((r) => r === "Timeout" || r === "Immediate");
+      if (idle) process.exit();
+    }),
   );
 }
-// Once the app has nothing left to do, end at once: a natural exit also tears down the heap and
-// waits for V8's background tasks, tens of ms that change nothing. Checked after every 'beforeExit'
-// listener ran (next tick), and not when one of them started more work (a handle besides
-// stdout/stderr, a request, a timer): then the loop goes on and this runs again at its end.
-process.on("beforeExit", () =>
-  process.nextTick(() => {
-    const handles = process._getActiveHandles().filter((h) => h !== process.stdout && h !== process.stderr);
-    const idle = handles.length === 0 && process._getActiveRequests().length === 0 && !process.getActiveResourcesInfo().some((r) => r === "Timeout" || r === "Immediate");
-    if (idle) process.exit();
-  }),
-);
