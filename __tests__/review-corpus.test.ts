@@ -43,8 +43,19 @@ beforeAll(
       log: (l) => process.stderr.write(`review corpus: ${l}\n`),
     });
     seconds = (Date.now() - started) / 1000;
-  // Every verdict, for whoever reads a failure (or the numbers) later.
-  fs.writeFileSync(path.join(ROOT, ".cache", "review-judge", "last-run.json"), JSON.stringify({ seconds, errors: run.errors, results: run.results.map((r) => ({ scenario: r.scenario, config: r.config, verdicts: r.verdicts })) }, null, 1));
+    // Every verdict, for whoever reads a failure (or the numbers) later.
+    fs.writeFileSync(
+      path.join(ROOT, ".cache", "review-judge", "last-run.json"),
+      JSON.stringify(
+        {
+          seconds,
+          errors: run.errors,
+          results: run.results.map((r) => ({ scenario: r.scenario, config: r.config, verdicts: r.verdicts })),
+        },
+        null,
+        1,
+      ),
+    );
   },
   60 * 60 * 1000,
 );

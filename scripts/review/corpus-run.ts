@@ -270,7 +270,7 @@ function synth(root: string, outdir: string, config: string, what: string): Prom
     const env = { ...process.env, MWAA_CONFIG: config, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
     execFile(
       process.execPath,
-      ["scripts/run-ts.js", "main.ts"],
+      ["app/run-ts.js", "main.ts"],
       { cwd: root, env, maxBuffer: 64 * 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (error !== null)

@@ -93,7 +93,7 @@ export const SCENARIOS: readonly Scenario[] = [
     config: EXAMPLE,
     head: (c, f) =>
       void (c.environments[0].artifacts.requirements = f.derive("airflow/requirements.txt", (copy) =>
-        appendLine(copy, "acme-dbt-runner==1.0.0"),
+        appendLine(copy, "acme-common==1.0.0"),
       )),
   },
   {

@@ -23,7 +23,12 @@ export function deferredReadWhy(dataAddress: string, via: string): string {
 export function deferredOutputs(address: string, indirect: readonly AttributeChange[]): ChangedOutputs | undefined {
   if (indirect.length === 0 || !indirect.every((a) => a.deferredRead === true)) return undefined;
   const via = [...new Set(indirect.map((a) => a.via))].join(", ");
-  return { all: true, attributes: new Set(), deferredRead: true, why: `${address} is read at apply (${via} has a change planned), so the plan shows its result as known after apply; the result is the same` };
+  return {
+    all: true,
+    attributes: new Set(),
+    deferredRead: true,
+    why: `${address} is read at apply (${via} has a change planned), so the plan shows its result as known after apply; the result is the same`,
+  };
 }
 
 /** The note of an update that only a deferred read causes: what the plan shows, and that nothing changes in AWS. */
@@ -31,7 +36,12 @@ export function deferredReadNote(c: ResourceChange): ResourceChange {
   if (c.mode !== "managed" || c.action !== "update") return c;
   const real = c.attributes.filter((a) => !a.terraformOnly);
   if (real.length === 0 || !real.every((a) => a.deferredRead === true)) return c;
-  const via = [...new Set(real.map((a) => a.via).filter((v): v is string => v !== undefined))].map((v) => `\`${v}\``).join(", ");
-  const what = c.type === "aws_iam_role_policy" || c.type === "aws_s3_bucket_policy" || c.type === "aws_iam_role" ? "the document is unchanged" : "the value is unchanged";
+  const via = [...new Set(real.map((a) => a.via).filter((v): v is string => v !== undefined))]
+    .map((v) => `\`${v}\``)
+    .join(", ");
+  const what =
+    c.type === "aws_iam_role_policy" || c.type === "aws_s3_bucket_policy" || c.type === "aws_iam_role"
+      ? "the document is unchanged"
+      : "the value is unchanged";
   return { ...c, note: `the plan shows an update here (known after apply: it reads ${via} at apply); ${what}` };
 }

@@ -6,10 +6,18 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { type TerraformEnv, awsSchema, errorLines, installAws, pinnedAwsVersion, terraform, terraformEnv } from "../terraform/check-stack";
+import {
+  type TerraformEnv,
+  awsSchema,
+  errorLines,
+  installAws,
+  pinnedAwsVersion,
+  terraform,
+  terraformEnv,
+} from "../terraform/check-stack";
 import { type PlannedChange, craftState, planHead, writeDoc } from "../terraform/simulated-plan";
 import type { ProviderSchema } from "../terraform/test-file";
-import { ARGUMENTS_6_25 } from "./arguments";
+import { PROVIDER_ARGUMENTS } from "./arguments";
 import { REPLACE_RULES } from "./rules";
 import type { Review, StackReview, TerraformDoc } from "./types";
 
@@ -62,15 +70,31 @@ export function reviewActions(s: StackReview): Map<string, { action: string; def
 }
 
 /** Compares one stack's review with Terraform's plan of it. */
-export function compareStack(s: StackReview, planned: readonly PlannedChange[], unsettled: ReadonlySet<string>): Verdict[] {
+export function compareStack(
+  s: StackReview,
+  planned: readonly PlannedChange[],
+  unsettled: ReadonlySet<string>,
+): Verdict[] {
   const review = reviewActions(s);
   const tf = new Map(planned.filter((c) => c.mode === "managed").map((c) => [c.address, terraformAction(c.actions)]));
-  const addresses = [...new Set([...review.keys(), ...[...tf].filter(([, a]) => a !== "none").map(([k]) => k)])].filter((a) => !unsettled.has(a)).sort();
-  return addresses.map((address) => ({ stack: s.name, address, review: review.get(address)?.action ?? "none", terraform: tf.get(address) ?? "none", deferredRead: review.get(address)?.deferredRead ?? false }));
+  const addresses = [...new Set([...review.keys(), ...[...tf].filter(([, a]) => a !== "none").map(([k]) => k)])]
+    .filter((a) => !unsettled.has(a))
+    .sort();
+  return addresses.map((address) => ({
+    stack: s.name,
+    address,
+    review: review.get(address)?.action ?? "none",
+    terraform: tf.get(address) ?? "none",
+    deferredRead: review.get(address)?.deferredRead ?? false,
+  }));
 }
 
 /** Agreement numbers over verdicts; a deferred-read update both show is explained, not counted. */
-export function summarize(verdicts: readonly Verdict[], providerVersion: string, unsettled: readonly string[]): Judgement {
+export function summarize(
+  verdicts: readonly Verdict[],
+  providerVersion: string,
+  unsettled: readonly string[],
+): Judgement {
   const explained = verdicts.filter((v) => v.deferredRead && v.terraform === "update");
   const counted = verdicts.filter((v) => !explained.includes(v));
   const disagreements = counted.filter((v) => v.review !== v.terraform);
@@ -88,7 +112,10 @@ export function summarize(verdicts: readonly Verdict[], providerVersion: string,
 }
 
 /** What the judge needs: terraform, the provider and its schema, in `scratch`; a string says why it cannot run. */
-export async function prepareJudge(scratch: string, pluginDir: string | undefined): Promise<{ t: TerraformEnv; schema: ProviderSchema; version: string; providerDir: string } | string> {
+export async function prepareJudge(
+  scratch: string,
+  pluginDir: string | undefined,
+): Promise<{ t: TerraformEnv; schema: ProviderSchema; version: string; providerDir: string } | string> {
   const prepared = terraformEnv(scratch, pluginDir);
   if (typeof prepared === "string") return prepared;
   const providerDir = path.join(scratch, "provider");
@@ -106,7 +133,10 @@ export async function prepareJudge(scratch: string, pluginDir: string | undefine
 export async function judgeReview(
   review: Review,
   folders: { readonly base: string; readonly head: string },
-  docs: { readonly base: Readonly<Record<string, TerraformDoc>>; readonly head: Readonly<Record<string, TerraformDoc>> },
+  docs: {
+    readonly base: Readonly<Record<string, TerraformDoc>>;
+    readonly head: Readonly<Record<string, TerraformDoc>>;
+  },
   judge: { t: TerraformEnv; schema: ProviderSchema; version: string },
   scratch: string,
 ): Promise<Judgement> {
@@ -119,7 +149,8 @@ export async function judgeReview(
     const base = docs.base[s.name] as Record<string, never>;
     writeDoc(dir, base, judge.t.awsVersion, new Set());
     const init = await terraform(judge.t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-    if (init.code !== 0) throw new Error(`terraform init for ${s.name} failed: ${errorLines(init.output, 4).join(" ")}`);
+    if (init.code !== 0)
+      throw new Error(`terraform init for ${s.name} failed: ${errorLines(init.output, 4).join(" ")}`);
     const crafted = await craftState(judge.t, dir, base, judge.schema);
     unsettled.push(...crafted.unsettled);
     fs.cpSync(path.join(folders.head, "stacks", s.name), dir, { recursive: true, dereference: true });
@@ -131,7 +162,7 @@ export async function judgeReview(
 
 /**
  * What a provider other than the pinned one cannot check: arguments of the rules' types that the
- * pinned 6.25.0 has (./arguments.ts) and `schema` lacks (`type.argument`).
+ * pinned provider has (./arguments.ts) and `schema` lacks (`type.argument`).
  */
 export function argumentsMissingFrom(schema: ProviderSchema): string[] {
   return Object.keys(REPLACE_RULES)
@@ -140,7 +171,7 @@ export function argumentsMissingFrom(schema: ProviderSchema): string[] {
       const block = schema.resource_schemas?.[type]?.block;
       if (block === undefined) return [`${type} (the whole type)`];
       const has = new Set([...Object.keys(block.attributes ?? {}), ...Object.keys(block.block_types ?? {})]);
-      return (ARGUMENTS_6_25[type] ?? []).filter((a) => !has.has(a)).map((a) => `${type}.${a}`);
+      return (PROVIDER_ARGUMENTS[type] ?? []).filter((a) => !has.has(a)).map((a) => `${type}.${a}`);
     });
 }
 
@@ -152,11 +183,18 @@ export function judgementMarkdown(j: Judgement, pinned: string, missing: readonl
     `hashicorp/aws ${j.providerVersion} (the stacks pin ${pinned}), planned against a state crafted from the base, without AWS: the review and Terraform agree on ${j.agreed} of ${j.total} changed addresses, and on ${j.replacementsAgreed} of ${j.replacements} replacements.`,
   ];
   if (j.providerVersion !== pinned) {
-    lines.push(`Provider ${j.providerVersion} is not the pinned ${pinned}: behaviour that differs between them is not checked here${missing.length > 0 ? `, among it these arguments ${pinned} has and ${j.providerVersion} lacks: ${missing.join(", ")}` : ""}.`);
+    lines.push(
+      `Provider ${j.providerVersion} is not the pinned ${pinned}: behaviour that differs between them is not checked here${missing.length > 0 ? `, among it these arguments ${pinned} has and ${j.providerVersion} lacks: ${missing.join(", ")}` : ""}.`,
+    );
   }
-  for (const v of j.explained) lines.push(`- ${v.stack} \`${v.address}\`: the plan shows an update (a data source read at apply); the document is unchanged (explained, not counted)`);
-  for (const v of j.disagreements) lines.push(`- ❗ ${v.stack} \`${v.address}\`: the review says ${v.review}, Terraform plans ${v.terraform}`);
-  if (j.unsettled.length > 0) lines.push(`- not judged (the crafted state did not settle): ${j.unsettled.map((a) => `\`${a}\``).join(", ")}`);
+  for (const v of j.explained)
+    lines.push(
+      `- ${v.stack} \`${v.address}\`: the plan shows an update (a data source read at apply); the document is unchanged (explained, not counted)`,
+    );
+  for (const v of j.disagreements)
+    lines.push(`- ❗ ${v.stack} \`${v.address}\`: the review says ${v.review}, Terraform plans ${v.terraform}`);
+  if (j.unsettled.length > 0)
+    lines.push(`- not judged (the crafted state did not settle): ${j.unsettled.map((a) => `\`${a}\``).join(", ")}`);
   lines.push("");
   return lines;
 }

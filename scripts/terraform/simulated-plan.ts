@@ -59,11 +59,19 @@ export function offlineDocument(doc: Obj, awsVersion: string | undefined, deferr
   for (const p of providers) {
     delete p.assume_role;
     delete p.profile;
-    Object.assign(p, { access_key: "mock", secret_key: "mock", skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true, skip_region_validation: true });
+    Object.assign(p, {
+      access_key: "mock",
+      secret_key: "mock",
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: true,
+      skip_region_validation: true,
+    });
   }
   // The review judges changes, not prevent_destroy: a replacement must show, not stop the plan.
   for (const byName of Object.values(isObj(out.resource) ? out.resource : {})) {
-    for (const block of Object.values(isObj(byName) ? byName : {})) if (isObj(block) && isObj(block.lifecycle)) delete block.lifecycle.prevent_destroy;
+    for (const block of Object.values(isObj(byName) ? byName : {}))
+      if (isObj(block) && isObj(block.lifecycle)) delete block.lifecycle.prevent_destroy;
   }
   const region = (providers.find((p) => p.alias === undefined)?.region as string | undefined) ?? "us-east-1";
   const data = isObj(out.data) ? out.data : {};
@@ -77,16 +85,33 @@ export function offlineDocument(doc: Obj, awsVersion: string | undefined, deferr
       const address = `data.${type}.${name}`;
       const local = `mock_${type}_${name}`.replace(/[^A-Za-z0-9_]/g, "_");
       const inputs = Object.fromEntries(Object.entries(isObj(block) ? block : {}).filter(([k]) => !META.has(k)));
-      const referenced = new Set([...text.matchAll(new RegExp(`${address.replace(/[.]/g, "\\.")}\\.([a-z_0-9]+)`, "g"))].map((m) => m[1] as string));
+      const referenced = new Set(
+        [...text.matchAll(new RegExp(`${address.replace(/[.]/g, "\\.")}\\.([a-z_0-9]+)`, "g"))].map(
+          (m) => m[1] as string,
+        ),
+      );
       const values: Obj = type === "terraform_remote_state" ? { outputs: remoteStateOutputs(text, name, region) } : {};
       for (const attr of referenced) {
         if (attr in values) continue;
-        values[attr] = known[`data_${type}`]?.[attr] ?? (attr === "account_id" ? ACCOUNT : attr === "arn" || attr.endsWith("_arn") ? `arn:aws:mock:${region}:${ACCOUNT}:mock/${name}/${attr}` : `mock-${attr}`);
+        values[attr] =
+          known[`data_${type}`]?.[attr] ??
+          (attr === "account_id"
+            ? ACCOUNT
+            : attr === "arn" || attr.endsWith("_arn")
+              ? `arn:aws:mock:${region}:${ACCOUNT}:mock/${name}/${attr}`
+              : `mock-${attr}`);
       }
       // Unknown when its inputs are, or when the read is deferred (timestamp() is unknown in a plan).
-      const condition = deferred.has(address) ? "length(timestamp()) > 0" : `length(jsonencode(local.${local}_inputs)) >= 0`;
+      const condition = deferred.has(address)
+        ? "length(timestamp()) > 0"
+        : `length(jsonencode(local.${local}_inputs)) >= 0`;
       locals[`${local}_inputs`] = inputs as Json;
-      locals[local] = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, `\${${condition} ? jsondecode(${JSON.stringify(JSON.stringify(v))}) : jsondecode(${JSON.stringify(JSON.stringify(v))})}`]));
+      locals[local] = Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [
+          k,
+          `\${${condition} ? jsondecode(${JSON.stringify(JSON.stringify(v))}) : jsondecode(${JSON.stringify(JSON.stringify(v))})}`,
+        ]),
+      );
       delete byName[name];
       renames.push([`${address}.`, `local.${local}.`]);
     }
@@ -99,10 +124,15 @@ export function offlineDocument(doc: Obj, awsVersion: string | undefined, deferr
   return JSON.parse(rewritten) as Obj;
 }
 
-
 /** The managed addresses a data source block references directly. */
 function managedReferences(block: Json): string[] {
-  return [...new Set([...JSON.stringify(block).matchAll(/(?<![.\w])(aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)\.[a-z_]/g)].map((m) => m[1] as string))];
+  return [
+    ...new Set(
+      [...JSON.stringify(block).matchAll(/(?<![.\w])(aws_[a-z0-9_]+\.[A-Za-z_][A-Za-z0-9_-]*)\.[a-z_]/g)].map(
+        (m) => m[1] as string,
+      ),
+    ),
+  ];
 }
 
 /**
@@ -113,17 +143,39 @@ function managedReferences(block: Json): string[] {
  * HTTP1 (ELBv2 API reference, CreateTargetGroup ProtocolVersion: "The default is HTTP1").
  */
 const REALISTIC: Readonly<Record<string, Obj>> = {
-  aws_lb_target_group: { protocol_version: "HTTP1", ip_address_type: "ipv4", load_balancing_algorithm_type: "round_robin", load_balancing_anomaly_mitigation: "off", load_balancing_cross_zone_enabled: "use_load_balancer_configuration" },
+  // `user_data` is Optional and Computed with a StateFunc (userDataHashSum, sha1 hex) in
+  // internal/service/ec2/ec2_instance.go: a faked value is hashed again on every plan. An instance
+  // launched without user data has none.
+  aws_instance: { user_data: null },
+  aws_lb_target_group: {
+    protocol_version: "HTTP1",
+    ip_address_type: "ipv4",
+    load_balancing_algorithm_type: "round_robin",
+    load_balancing_anomaly_mitigation: "off",
+    load_balancing_cross_zone_enabled: "use_load_balancer_configuration",
+  },
 };
 
 /** A fake value of a cty type for an attribute known only after apply. */
 function fake(type: Json | undefined, address: string, name: string, region: string, resourceType: string): Json {
   if (type === "string") {
     const hash = crypto.createHash("sha256").update(`${address}.${name}`).digest("hex");
-    if (name === "arn" || name.endsWith("_arn")) return `arn:aws:${resourceType.split("_")[1] ?? "mock"}:${region}:${ACCOUNT}:${resourceType}/${hash.slice(0, 12)}`;
+    if (name === "arn" || name.endsWith("_arn"))
+      return `arn:aws:${resourceType.split("_")[1] ?? "mock"}:${region}:${ACCOUNT}:${resourceType}/${hash.slice(0, 12)}`;
     if (name === "id") {
-      const prefix: Record<string, string> = { aws_vpc: "vpc", aws_subnet: "subnet", aws_security_group: "sg", aws_vpc_endpoint: "vpce", aws_internet_gateway: "igw", aws_nat_gateway: "nat", aws_eip: "eipalloc", aws_route_table: "rtb" };
-      return prefix[resourceType] !== undefined ? `${prefix[resourceType]}-${hash.slice(0, 17)}` : `mock-${hash.slice(0, 12)}`;
+      const prefix: Record<string, string> = {
+        aws_vpc: "vpc",
+        aws_subnet: "subnet",
+        aws_security_group: "sg",
+        aws_vpc_endpoint: "vpce",
+        aws_internet_gateway: "igw",
+        aws_nat_gateway: "nat",
+        aws_eip: "eipalloc",
+        aws_route_table: "rtb",
+      };
+      return prefix[resourceType] !== undefined
+        ? `${prefix[resourceType]}-${hash.slice(0, 17)}`
+        : `mock-${hash.slice(0, 12)}`;
     }
     return `mock-${name}-${hash.slice(0, 8)}`;
   }
@@ -135,31 +187,69 @@ function fake(type: Json | undefined, address: string, name: string, region: str
 }
 
 /** A partly known value of cty type `type`: its unknown parts from `prior`, else faked. */
-function fillValue(value: Json, unknown: Json | undefined, prior: Json | undefined, type: Json | undefined, at: string): Json {
-  if (unknown === true) return prior !== undefined && prior !== null ? prior : fake(Array.isArray(type) && type[0] === "object" ? null : type, at, at.split(".").pop() as string, "us-east-1", "mock");
+function fillValue(
+  value: Json,
+  unknown: Json | undefined,
+  prior: Json | undefined,
+  type: Json | undefined,
+  at: string,
+): Json {
+  if (unknown === true)
+    return prior !== undefined && prior !== null
+      ? prior
+      : fake(
+          Array.isArray(type) && type[0] === "object" ? null : type,
+          at,
+          at.split(".").pop() as string,
+          "us-east-1",
+          "mock",
+        );
   if (Array.isArray(value) && Array.isArray(unknown)) {
     const element = Array.isArray(type) ? type[1] : undefined;
-    return value.map((x, i) => fillValue(x, unknown[i], Array.isArray(prior) ? (prior[i] ?? prior[0]) : undefined, element, `${at}[${i}]`));
+    return value.map((x, i) =>
+      fillValue(x, unknown[i], Array.isArray(prior) ? (prior[i] ?? prior[0]) : undefined, element, `${at}[${i}]`),
+    );
   }
   if (isObj(value) && isObj(unknown)) {
     const fields = Array.isArray(type) && type[0] === "object" && isObj(type[1]) ? type[1] : undefined;
     const element = Array.isArray(type) && type[0] === "map" ? type[1] : undefined;
     const out: Obj = { ...value };
     const p = isObj(prior) ? prior : {};
-    for (const [k, mark] of Object.entries(unknown)) if (mark !== false) out[k] = fillValue(out[k] ?? null, mark, p[k], fields?.[k] ?? element, `${at}.${k}`);
+    for (const [k, mark] of Object.entries(unknown))
+      if (mark !== false) out[k] = fillValue(out[k] ?? null, mark, p[k], fields?.[k] ?? element, `${at}.${k}`);
     return out;
   }
   return value;
 }
 
 /** `value` with its unknown parts (marked in `unknown`) filled from `prior`, else faked by the schema. */
-function fill(value: Json | undefined, unknown: Json | undefined, prior: Json | undefined, schema: SchemaBlock | undefined, ctx: { address: string; region: string; type: string; known: Obj }): Json {
+function fill(
+  value: Json | undefined,
+  unknown: Json | undefined,
+  prior: Json | undefined,
+  schema: SchemaBlock | undefined,
+  ctx: { address: string; region: string; type: string; known: Obj },
+): Json {
   const out: Obj = isObj(value) ? { ...value } : {};
   const u = isObj(unknown) ? unknown : {};
   const p = isObj(prior) ? prior : {};
   for (const [name, attr] of Object.entries(schema?.attributes ?? {})) {
-    if (u[name] === true) out[name] = REALISTIC[ctx.type]?.[name] ?? (p[name] !== undefined && p[name] !== null ? p[name] : (ctx.known[name] ?? fake(attr.type, ctx.address, name, ctx.region, ctx.type)));
-    else if (u[name] !== undefined && u[name] !== false) out[name] = fillValue(out[name] ?? null, u[name], p[name] ?? ctx.known[name], attr.type, `${ctx.address}.${name}`);
+    const realistic = REALISTIC[ctx.type];
+    if (u[name] === true)
+      out[name] =
+        realistic !== undefined && name in realistic
+          ? (realistic[name] as Json)
+          : p[name] !== undefined && p[name] !== null
+            ? p[name]
+            : (ctx.known[name] ?? fake(attr.type, ctx.address, name, ctx.region, ctx.type));
+    else if (u[name] !== undefined && u[name] !== false)
+      out[name] = fillValue(
+        out[name] ?? null,
+        u[name],
+        p[name] ?? ctx.known[name],
+        attr.type,
+        `${ctx.address}.${name}`,
+      );
   }
   for (const [name, nested] of Object.entries(schema?.block_types ?? {})) {
     const v = out[name];
@@ -179,12 +269,26 @@ interface ShowJson {
     name: string;
     index?: Json;
     action_reason?: string;
-    change: { actions: string[]; before?: Json; after?: Json; after_unknown?: Json; after_sensitive?: Json; replace_paths?: Json[] };
+    change: {
+      actions: string[];
+      before?: Json;
+      after?: Json;
+      after_unknown?: Json;
+      after_sensitive?: Json;
+      replace_paths?: Json[];
+    };
   }[];
 }
 
 async function planJson(t: TerraformEnv, dir: string, label: string): Promise<ShowJson> {
-  const plan = await terraform(t, dir, ["plan", "-refresh=false", "-input=false", "-lock=false", "-no-color", "-out=judge.tfplan"]);
+  const plan = await terraform(t, dir, [
+    "plan",
+    "-refresh=false",
+    "-input=false",
+    "-lock=false",
+    "-no-color",
+    "-out=judge.tfplan",
+  ]);
   if (plan.code !== 0) throw new Error(`terraform plan of ${label} failed: ${errorLines(plan.output, 8).join(" | ")}`);
   const show = await terraform(t, dir, ["show", "-json", "judge.tfplan"]);
   if (show.code !== 0) throw new Error(`terraform show of ${label} failed: ${errorLines(show.output, 4).join(" | ")}`);
@@ -207,13 +311,21 @@ function regionOf(doc: Obj): string {
  * change. Returns the number of plans it took and the addresses that still change (a value the
  * provider plans anew each time), which the judge leaves out.
  */
-export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema: ProviderSchema): Promise<{ plans: number; unsettled: string[]; why: Record<string, string[]> }> {
+export async function craftState(
+  t: TerraformEnv,
+  dir: string,
+  base: Obj,
+  schema: ProviderSchema,
+): Promise<{ plans: number; unsettled: string[]; why: Record<string, string[]> }> {
   const region = regionOf(base);
   const known = knownValues(region);
   writeDoc(dir, base, t.awsVersion, new Set());
   const stateFile = path.join(dir, "terraform.tfstate");
   fs.rmSync(stateFile, { force: true });
-  const state = new Map<string, { type: string; name: string; provider: string; attributes: Json; sensitive: Json[] }>();
+  const state = new Map<
+    string,
+    { type: string; name: string; provider: string; attributes: Json; sensitive: Json[] }
+  >();
   const blockOf = (type: string, name: string): Obj => {
     const r = isObj(base.resource) && isObj(base.resource[type]) ? (base.resource[type] as Obj)[name] : undefined;
     return isObj(r) ? r : {};
@@ -224,25 +336,58 @@ export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema
       type: r.type,
       name: r.name,
       provider: r.provider,
-      instances: [{ schema_version: schema.resource_schemas?.[r.type]?.version ?? 0, attributes: r.attributes, sensitive_attributes: r.sensitive, dependencies: [] }],
+      instances: [
+        {
+          schema_version: schema.resource_schemas?.[r.type]?.version ?? 0,
+          attributes: r.attributes,
+          sensitive_attributes: r.sensitive,
+          dependencies: [],
+        },
+      ],
     }));
-    fs.writeFileSync(stateFile, JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: "mwaa-review-judge", outputs: {}, resources }));
+    fs.writeFileSync(
+      stateFile,
+      JSON.stringify({
+        version: 4,
+        terraform_version: "1.11.4",
+        serial: 1,
+        lineage: "mwaa-review-judge",
+        outputs: {},
+        resources,
+      }),
+    );
   };
   let unsettled: string[] = [];
   let why: Record<string, string[]> = {};
   for (let round = 1; round <= 8; round++) {
     const plan = await planJson(t, dir, `the base (round ${round})`);
-    const pending = (plan.resource_changes ?? []).filter((c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op"));
+    const pending = (plan.resource_changes ?? []).filter(
+      (c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op"),
+    );
     unsettled = pending.map((c) => c.address);
     why = Object.fromEntries(pending.map((c) => [c.address, [c.change.actions.join(","), ...changedKeys(c.change)]]));
     if (pending.length === 0) return { plans: round, unsettled: [], why: {} };
     for (const c of pending) {
-      if (c.index !== undefined) throw new Error(`${c.address}: count/for_each instances are not supported by the state crafter`);
+      if (c.index !== undefined)
+        throw new Error(`${c.address}: count/for_each instances are not supported by the state crafter`);
       const alias = blockOf(c.type, c.name).provider;
-      const provider = typeof alias === "string" && alias.includes(".") ? `${PROVIDER}.${alias.split(".")[1]}` : PROVIDER;
+      const provider =
+        typeof alias === "string" && alias.includes(".") ? `${PROVIDER}.${alias.split(".")[1]}` : PROVIDER;
       const prior = state.get(c.address)?.attributes;
-      const attributes = fill(c.change.after ?? {}, c.change.after_unknown, prior, schema.resource_schemas?.[c.type]?.block, { address: c.address, region, type: c.type, known: known[c.type] ?? {} });
-      state.set(c.address, { type: c.type, name: c.name, provider, attributes, sensitive: sensitivePaths(c.change.after_sensitive) });
+      const attributes = fill(
+        c.change.after ?? {},
+        c.change.after_unknown,
+        prior,
+        schema.resource_schemas?.[c.type]?.block,
+        { address: c.address, region, type: c.type, known: known[c.type] ?? {} },
+      );
+      state.set(c.address, {
+        type: c.type,
+        name: c.name,
+        provider,
+        attributes,
+        sensitive: sensitivePaths(c.change.after_sensitive),
+      });
     }
     write();
   }
@@ -260,8 +405,10 @@ export async function craftState(t: TerraformEnv, dir: string, base: Obj, schema
 export function sensitivePaths(marks: Json | undefined, at: Json[] = []): Json[] {
   if (marks === true) return [at];
   // An index step's key is a typed cty JSON value (marshalPaths: ctyjson.Marshal(key, cty.DynamicPseudoType)).
-  if (Array.isArray(marks)) return marks.flatMap((m, i) => sensitivePaths(m, [...at, { type: "index", value: { value: i, type: "number" } }]));
-  if (isObj(marks)) return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...at, { type: "get_attr", value: k }]));
+  if (Array.isArray(marks))
+    return marks.flatMap((m, i) => sensitivePaths(m, [...at, { type: "index", value: { value: i, type: "number" } }]));
+  if (isObj(marks))
+    return Object.entries(marks).flatMap(([k, m]) => sensitivePaths(m, [...at, { type: "get_attr", value: k }]));
   return [];
 }
 
@@ -271,7 +418,16 @@ function changedKeys(change: { before?: Json; after?: Json; after_unknown?: Json
   const after = isObj(change.after) ? change.after : {};
   const unknown = isObj(change.after_unknown) ? change.after_unknown : {};
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  return [...keys].filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null) || JSON.stringify(unknown[k] ?? false).includes("true")).map((k) => `${k}: ${JSON.stringify(before[k] ?? null).slice(0, 80)} -> ${JSON.stringify(unknown[k] ?? false).includes("true") ? "(known after apply)" : JSON.stringify(after[k] ?? null).slice(0, 80)}`);
+  return [...keys]
+    .filter(
+      (k) =>
+        JSON.stringify(before[k] ?? null) !== JSON.stringify(after[k] ?? null) ||
+        JSON.stringify(unknown[k] ?? false).includes("true"),
+    )
+    .map(
+      (k) =>
+        `${k}: ${JSON.stringify(before[k] ?? null).slice(0, 80)} -> ${JSON.stringify(unknown[k] ?? false).includes("true") ? "(known after apply)" : JSON.stringify(after[k] ?? null).slice(0, 80)}`,
+    );
 }
 
 /** Plans `head` against the crafted state in `dir`, re-planning while more local data sources turn out deferred. */
@@ -281,11 +437,16 @@ export async function planHead(t: TerraformEnv, dir: string, head: Obj): Promise
   for (let round = 0; round < 5; round++) {
     writeDoc(dir, head, t.awsVersion, deferred);
     const plan = await planJson(t, dir, "the head");
-    const changed = new Set((plan.resource_changes ?? []).filter((c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op")).map((c) => c.address));
+    const changed = new Set(
+      (plan.resource_changes ?? [])
+        .filter((c) => c.mode === "managed" && !c.change.actions.every((a) => a === "no-op"))
+        .map((c) => c.address),
+    );
     const before = deferred.size;
     for (const [type, byName] of Object.entries(data)) {
       if (LOCAL_DATA.has(type) || !isObj(byName)) continue;
-      for (const [name, block] of Object.entries(byName)) if (managedReferences(block).some((a) => changed.has(a))) deferred.add(`data.${type}.${name}`);
+      for (const [name, block] of Object.entries(byName))
+        if (managedReferences(block).some((a) => changed.has(a))) deferred.add(`data.${type}.${name}`);
     }
     if (deferred.size === before) {
       const changes = (plan.resource_changes ?? []).map((c) => ({
@@ -294,7 +455,11 @@ export async function planHead(t: TerraformEnv, dir: string, head: Obj): Promise
         actions: c.change.actions,
         replacePaths: c.change.replace_paths,
         actionReason: c.action_reason,
-        unknown: isObj(c.change.after_unknown) ? Object.entries(c.change.after_unknown).filter(([, v]) => JSON.stringify(v).includes("true")).map(([k]) => k) : [],
+        unknown: isObj(c.change.after_unknown)
+          ? Object.entries(c.change.after_unknown)
+              .filter(([, v]) => JSON.stringify(v).includes("true"))
+              .map(([k]) => k)
+          : [],
       }));
       return { changes, deferredLocals: [...deferred].sort() };
     }
