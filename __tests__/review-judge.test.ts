@@ -125,3 +125,33 @@ describe("what a provider other than the pinned one leaves unchecked", () => {
     expect(lines.join("\n")).toContain("6.25.0 has and 5.100.0 lacks: aws_mwaa_environment.region");
   });
 });
+
+describe("a change the provider decides by asking AWS", () => {
+  test("is explained, not counted, when the review leaves it to the plan", () => {
+    // GIVEN an instance type change the review calls not known (the provider asks EC2 for the types' architectures)
+    const s = stack([
+      change("aws_instance.host", "unknown", {
+        attributes: [{ path: "instance_type", before: "t3.nano", after: "t3a.nano", unknown: "asks AWS" }],
+      }),
+    ]);
+    // WHEN Terraform, without AWS, plans an update
+    const j = summarize(compareStack(s, [planned("aws_instance.host", ["update"])], new Set()), "5.100.0", []);
+    // THEN it is explained, not a disagreement, and the judgement says why
+    expect(j).toMatchObject({ agreed: 0, total: 0, disagreements: [] });
+    expect(j.explained).toEqual([expect.objectContaining({ address: "aws_instance.host", asksAws: true })]);
+    expect(judgementMarkdown(j, "6.25.0").join("\n")).toContain("because the provider asks AWS");
+  });
+
+  test("still counts when another attribute is not known for another reason", () => {
+    // GIVEN an unknown change whose attribute no askAws rule names
+    const s = stack([
+      change("aws_instance.host", "unknown", {
+        attributes: [{ path: "user_data_replace_on_change", unknown: "not read" }],
+      }),
+    ]);
+    // WHEN Terraform plans an update
+    const j = summarize(compareStack(s, [planned("aws_instance.host", ["update"])], new Set()), "5.100.0", []);
+    // THEN it is a disagreement
+    expect(j.disagreements).toHaveLength(1);
+  });
+});

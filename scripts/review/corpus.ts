@@ -196,6 +196,17 @@ export const SCENARIOS: readonly Scenario[] = [
     head: (c) => void c.environments[0].network.transitGateway.routedCidrs.push("192.168.0.0/16"),
   },
   {
+    name: "Airflow state: tags",
+    config: `${ex}airflow-state.json`,
+    head: (c) => void (c.environments[0].tags.owner = "platform"),
+  },
+  {
+    name: "Airflow 2.11 to 3 in place",
+    config: `${ex}upgrade-in-place.json`,
+    base: (c) => void (c.environments[0].airflow.version = "2.11.0"),
+    head: () => undefined,
+  },
+  {
     name: "evaluation: environment name",
     config: `${ex}evaluation-access.json`,
     head: (c) => void (c.environments[0].name = "analytics-eval2"),

@@ -30,6 +30,11 @@ export interface Verdict {
   readonly terraform: string;
   /** The review's update note says the plan shows an update only because of a deferred read. */
   readonly deferredRead: boolean;
+  /**
+   * The review says "not known" only because the provider decides by asking AWS (a rule's askAws),
+   * which a plan without AWS cannot do either. @default false
+   */
+  readonly asksAws?: boolean;
 }
 
 export interface Judgement {
@@ -54,8 +59,10 @@ export function terraformAction(actions: readonly string[]): string {
 }
 
 /** The review's action of each managed address of a stack (an address change: delete the old, create the new). */
-export function reviewActions(s: StackReview): Map<string, { action: string; deferredRead: boolean }> {
-  const out = new Map<string, { action: string; deferredRead: boolean }>();
+export function reviewActions(
+  s: StackReview,
+): Map<string, { action: string; deferredRead: boolean; asksAws?: boolean }> {
+  const out = new Map<string, { action: string; deferredRead: boolean; asksAws?: boolean }>();
   for (const c of s.changes) {
     if (c.mode !== "managed") continue;
     if (c.addressChange !== undefined) {
@@ -64,7 +71,12 @@ export function reviewActions(s: StackReview): Map<string, { action: string; def
       continue;
     }
     const action = c.action === "terraform-only" ? "none" : c.action;
-    out.set(c.address, { action, deferredRead: c.note?.startsWith("the plan shows an update here") === true });
+    const unknown = c.attributes.filter((a) => a.unknown !== undefined);
+    const asksAws =
+      action === "unknown" &&
+      unknown.length > 0 &&
+      unknown.every((a) => REPLACE_RULES[c.type]?.askAws?.[a.path] !== undefined);
+    out.set(c.address, { action, deferredRead: c.note?.startsWith("the plan shows an update here") === true, asksAws });
   }
   return out;
 }
@@ -86,16 +98,25 @@ export function compareStack(
     review: review.get(address)?.action ?? "none",
     terraform: tf.get(address) ?? "none",
     deferredRead: review.get(address)?.deferredRead ?? false,
+    ...(review.get(address)?.asksAws === true ? { asksAws: true } : {}),
   }));
 }
 
-/** Agreement numbers over verdicts; a deferred-read update both show is explained, not counted. */
+/**
+ * Agreement numbers over verdicts. Explained, not counted: an update only a deferred read causes
+ * (the review says so), and a change the review leaves to the provider's question to AWS (a plan
+ * without AWS cannot ask either).
+ */
 export function summarize(
   verdicts: readonly Verdict[],
   providerVersion: string,
   unsettled: readonly string[],
 ): Judgement {
-  const explained = verdicts.filter((v) => v.deferredRead && v.terraform === "update");
+  const explained = verdicts.filter(
+    (v) =>
+      (v.deferredRead && v.terraform === "update") ||
+      (v.asksAws === true && (v.terraform === "update" || v.terraform === "replace")),
+  );
   const counted = verdicts.filter((v) => !explained.includes(v));
   const disagreements = counted.filter((v) => v.review !== v.terraform);
   const replacements = counted.filter((v) => v.review === "replace" || v.terraform === "replace");
@@ -187,10 +208,16 @@ export function judgementMarkdown(j: Judgement, pinned: string, missing: readonl
       `Provider ${j.providerVersion} is not the pinned ${pinned}: behaviour that differs between them is not checked here${missing.length > 0 ? `, among it these arguments ${pinned} has and ${j.providerVersion} lacks: ${missing.join(", ")}` : ""}.`,
     );
   }
-  for (const v of j.explained)
-    lines.push(
-      `- ${v.stack} \`${v.address}\`: the plan shows an update (a data source read at apply); the document is unchanged (explained, not counted)`,
-    );
+  for (const v of j.explained) {
+    if (v.asksAws === true)
+      lines.push(
+        `- ${v.stack} \`${v.address}\`: the review says "not known" because the provider asks AWS, which this plan cannot; it planned ${v.terraform} without asking (explained, not counted)`,
+      );
+    else
+      lines.push(
+        `- ${v.stack} \`${v.address}\`: the plan shows an update (a data source read at apply); the document is unchanged (explained, not counted)`,
+      );
+  }
   for (const v of j.disagreements)
     lines.push(`- ❗ ${v.stack} \`${v.address}\`: the review says ${v.review}, Terraform plans ${v.terraform}`);
   if (j.unsettled.length > 0)
