@@ -203,8 +203,16 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "Airflow 2.11 to 3 in place",
     config: `${ex}upgrade-in-place.json`,
-    base: (c) => void (c.environments[0].airflow.version = "2.11.0"),
+    base: (c) => {
+      c.environments[0].airflow.version = "2.11.0";
+      delete c.environments[0].airflow.majorUpgradeInPlace;
+    },
     head: () => undefined,
+  },
+  {
+    name: "Airflow state: environment name",
+    config: `${ex}airflow-state.json`,
+    head: (c) => void (c.environments[0].name = "analytics-state2"),
   },
   {
     name: "evaluation: environment name",

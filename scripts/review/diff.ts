@@ -98,7 +98,21 @@ function classify(w: Working): { action: Action; attributes: AttributeChange[] }
       ...(terraformOnly ? { terraformOnly } : {}),
     });
   }
-  attributes.push(...w.indirect);
+  // An ignored attribute keeps its prior value whatever it references (a new AMI from an SSM lookup
+  // does not replace an instance that ignores `ami`): Terraform's lifecycle.ignore_changes
+  // (developer.hashicorp.com/terraform/language/meta-arguments/lifecycle), measured by the corpus.
+  for (const a of w.indirect) {
+    if (!ignoredTop.has(a.path.split(/[.[]/)[0] as string)) attributes.push(a);
+    else
+      attributes.push({
+        path: a.path,
+        before: a.before,
+        after: a.after,
+        indirect: a.indirect,
+        via: a.via,
+        ignored: true,
+      });
+  }
   if (mode === "managed") {
     const whole = REPLACE_RULES[type]?.forceNewWhole?.(w.base, w.entry.block);
     if (whole !== undefined) attributes.unshift({ path: "(resource)", replaces: whole });
