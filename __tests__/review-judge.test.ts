@@ -11,7 +11,8 @@ import {
   terraformAction,
 } from "../scripts/review/terraform-judge";
 import { sensitivePaths } from "../scripts/terraform/simulated-plan";
-import type { StackReview } from "../scripts/review/types";
+import type { StackReview, TerraformDoc } from "../scripts/review/types";
+import { diffStacks } from "../scripts/review/diff";
 
 const change = (address: string, action: string, extra: Record<string, unknown> = {}) => ({
   address,
@@ -153,5 +154,30 @@ describe("a change the provider decides by asking AWS", () => {
     const j = summarize(compareStack(s, [planned("aws_instance.host", ["update"])], new Set()), "5.100.0", []);
     // THEN it is a disagreement
     expect(j.disagreements).toHaveLength(1);
+  });
+});
+
+describe("an ignored attribute fed by a data source read anew", () => {
+  test("is no change of the resource, as Terraform plans it", () => {
+    // GIVEN an instance whose ami comes from an SSM parameter and is in lifecycle.ignore_changes, and a head that reads another parameter
+    const doc = (name: string) =>
+      ({
+        data: { aws_ssm_parameter: { p: { name } } },
+        resource: {
+          aws_instance: {
+            h: {
+              ami: "${data.aws_ssm_parameter.p.insecure_value}",
+              instance_type: "t3.nano",
+              lifecycle: { ignore_changes: ["ami"] },
+            },
+          },
+        },
+      }) as unknown as TerraformDoc;
+    // WHEN reviewed
+    const r = diffStacks({ s: doc("/aws/arm64") }, { s: doc("/aws/x86_64") });
+    // THEN the instance is not replaced nor "not known": the ami change is marked ignored
+    const instance = r.stacks[0]?.changes.find((c) => c.address === "aws_instance.h");
+    expect(instance?.action).not.toMatch(/replace|unknown|update/);
+    expect(instance?.attributes).toEqual([expect.objectContaining({ path: "ami", ignored: true })]);
   });
 });
