@@ -181,3 +181,19 @@ describe("an ignored attribute fed by a data source read anew", () => {
     expect(instance?.attributes).toEqual([expect.objectContaining({ path: "ami", ignored: true })]);
   });
 });
+
+describe("an update Terraform ignores", () => {
+  test("is explained when the review shows it and Terraform plans none", () => {
+    // GIVEN an environment whose airflow_version change is in lifecycle.ignore_changes (npm run upgrade makes it)
+    const s = stack([
+      change("aws_mwaa_environment.env", "update", {
+        attributes: [{ path: "airflow_version", before: "2.11.0", after: "3.3.1", ignored: true }],
+      }),
+    ]);
+    // WHEN Terraform plans no change
+    const j = summarize(compareStack(s, [planned("aws_mwaa_environment.env", ["no-op"])], new Set()), "5.100.0", []);
+    // THEN explained, not a disagreement
+    expect(j.disagreements).toEqual([]);
+    expect(judgementMarkdown(j, "6.25.0").join("\n")).toContain("hides from Terraform");
+  });
+});

@@ -195,7 +195,11 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
         verdicts.push(...compareStack(st, planned, new Set(left)));
       }
       const disagreements = verdicts.filter(
-        (v) => v.review !== v.terraform && !(v.deferredRead && v.terraform === "update") && v.asksAws !== true,
+        (v) =>
+          v.review !== v.terraform &&
+          !(v.deferredRead && v.terraform === "update") &&
+          v.asksAws !== true &&
+          !(v.ignoredByTerraform === true && v.terraform === "none"),
       );
       log(
         `${s.config} "${s.name}": ${verdicts.length} addresses, ${disagreements.length} disagreements, ${((Date.now() - started) / 1000).toFixed(0)} s`,

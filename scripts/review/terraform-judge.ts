@@ -35,6 +35,8 @@ export interface Verdict {
    * which a plan without AWS cannot do either. @default false
    */
   readonly asksAws?: boolean;
+  /** The review shows an update Terraform ignores (lifecycle.ignore_changes; `npm run upgrade` makes it). @default false */
+  readonly ignoredByTerraform?: boolean;
 }
 
 export interface Judgement {
@@ -61,8 +63,11 @@ export function terraformAction(actions: readonly string[]): string {
 /** The review's action of each managed address of a stack (an address change: delete the old, create the new). */
 export function reviewActions(
   s: StackReview,
-): Map<string, { action: string; deferredRead: boolean; asksAws?: boolean }> {
-  const out = new Map<string, { action: string; deferredRead: boolean; asksAws?: boolean }>();
+): Map<string, { action: string; deferredRead: boolean; asksAws?: boolean; ignoredByTerraform?: boolean }> {
+  const out = new Map<
+    string,
+    { action: string; deferredRead: boolean; asksAws?: boolean; ignoredByTerraform?: boolean }
+  >();
   for (const c of s.changes) {
     if (c.mode !== "managed") continue;
     if (c.addressChange !== undefined) {
@@ -76,7 +81,16 @@ export function reviewActions(
       action === "unknown" &&
       unknown.length > 0 &&
       unknown.every((a) => REPLACE_RULES[c.type]?.askAws?.[a.path] !== undefined);
-    out.set(c.address, { action, deferredRead: c.note?.startsWith("the plan shows an update here") === true, asksAws });
+    const ignoredByTerraform =
+      action === "update" &&
+      c.attributes.length > 0 &&
+      c.attributes.every((a) => a.ignored === true || a.terraformOnly === true);
+    out.set(c.address, {
+      action,
+      deferredRead: c.note?.startsWith("the plan shows an update here") === true,
+      asksAws,
+      ignoredByTerraform,
+    });
   }
   return out;
 }
@@ -99,13 +113,15 @@ export function compareStack(
     terraform: tf.get(address) ?? "none",
     deferredRead: review.get(address)?.deferredRead ?? false,
     ...(review.get(address)?.asksAws === true ? { asksAws: true } : {}),
+    ...(review.get(address)?.ignoredByTerraform === true ? { ignoredByTerraform: true } : {}),
   }));
 }
 
 /**
  * Agreement numbers over verdicts. Explained, not counted: an update only a deferred read causes
  * (the review says so), and a change the review leaves to the provider's question to AWS (a plan
- * without AWS cannot ask either).
+ * without AWS cannot ask either), and an update the review shows although Terraform ignores it
+ * (an in-place major upgrade: `npm run upgrade` makes it).
  */
 export function summarize(
   verdicts: readonly Verdict[],
@@ -115,7 +131,8 @@ export function summarize(
   const explained = verdicts.filter(
     (v) =>
       (v.deferredRead && v.terraform === "update") ||
-      (v.asksAws === true && (v.terraform === "update" || v.terraform === "replace")),
+      (v.asksAws === true && (v.terraform === "update" || v.terraform === "replace")) ||
+      (v.ignoredByTerraform === true && v.terraform === "none"),
   );
   const counted = verdicts.filter((v) => !explained.includes(v));
   const disagreements = counted.filter((v) => v.review !== v.terraform);
@@ -209,7 +226,11 @@ export function judgementMarkdown(j: Judgement, pinned: string, missing: readonl
     );
   }
   for (const v of j.explained) {
-    if (v.asksAws === true)
+    if (v.ignoredByTerraform === true)
+      lines.push(
+        `- ${v.stack} \`${v.address}\`: the review shows the update \`lifecycle.ignore_changes\` hides from Terraform (\`npm run upgrade\` makes it; explained, not counted)`,
+      );
+    else if (v.asksAws === true)
       lines.push(
         `- ${v.stack} \`${v.address}\`: the review says "not known" because the provider asks AWS, which this plan cannot; it planned ${v.terraform} without asking (explained, not counted)`,
       );
