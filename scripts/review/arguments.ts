@@ -8,118 +8,54 @@
 export const PROVIDER_ARGUMENTS_VERSION = "6.25.0";
 
 export const PROVIDER_ARGUMENTS: Readonly<Record<string, readonly string[]>> = {
-  aws_acm_certificate: words(
-    "certificate_authority_arn certificate_body certificate_chain domain_name early_renewal_duration key_algorithm options private_key region subject_alternative_names tags tags_all validation_method validation_option",
-  ),
+  aws_acm_certificate: words("certificate_authority_arn certificate_body certificate_chain domain_name early_renewal_duration key_algorithm options private_key region subject_alternative_names tags tags_all validation_method validation_option"),
   aws_acm_certificate_validation: words("certificate_arn region validation_record_fqdns"),
-  aws_cloudwatch_composite_alarm: words(
-    "actions_enabled actions_suppressor alarm_actions alarm_description alarm_name alarm_rule insufficient_data_actions ok_actions region tags tags_all",
-  ),
+  aws_cloudwatch_composite_alarm: words("actions_enabled actions_suppressor alarm_actions alarm_description alarm_name alarm_rule insufficient_data_actions ok_actions region tags tags_all"),
   aws_cloudwatch_dashboard: words("dashboard_body dashboard_name region"),
-  aws_cloudwatch_event_rule: words(
-    "description event_bus_name event_pattern force_destroy is_enabled name name_prefix region role_arn schedule_expression state tags tags_all",
-  ),
-  aws_cloudwatch_event_target: words(
-    "appsync_target arn batch_target dead_letter_config ecs_target event_bus_name force_destroy http_target input input_path input_transformer kinesis_target redshift_target region retry_policy role_arn rule run_command_targets sagemaker_pipeline_target sqs_target target_id",
-  ),
-  aws_cloudwatch_log_group: words(
-    "deletion_protection_enabled kms_key_id log_group_class name name_prefix region retention_in_days skip_destroy tags tags_all",
-  ),
-  aws_cloudwatch_metric_alarm: words(
-    "actions_enabled alarm_actions alarm_description alarm_name comparison_operator datapoints_to_alarm dimensions evaluate_low_sample_count_percentiles evaluation_periods extended_statistic insufficient_data_actions metric_name metric_query namespace ok_actions period region statistic tags tags_all threshold threshold_metric_id treat_missing_data unit",
-  ),
-  aws_ec2_transit_gateway_vpc_attachment: words(
-    "appliance_mode_support dns_support ipv6_support region security_group_referencing_support subnet_ids tags tags_all transit_gateway_default_route_table_association transit_gateway_default_route_table_propagation transit_gateway_id vpc_id",
-  ),
-  aws_eip: words(
-    "address associate_with_private_ip customer_owned_ipv4_pool domain instance ipam_pool_id network_border_group network_interface public_ipv4_pool region tags tags_all",
-  ),
+  aws_cloudwatch_event_rule: words("description event_bus_name event_pattern force_destroy is_enabled name name_prefix region role_arn schedule_expression state tags tags_all"),
+  aws_cloudwatch_event_target: words("appsync_target arn batch_target dead_letter_config ecs_target event_bus_name force_destroy http_target input input_path input_transformer kinesis_target redshift_target region retry_policy role_arn rule run_command_targets sagemaker_pipeline_target sqs_target target_id"),
+  aws_cloudwatch_log_group: words("deletion_protection_enabled kms_key_id log_group_class name name_prefix region retention_in_days skip_destroy tags tags_all"),
+  aws_cloudwatch_metric_alarm: words("actions_enabled alarm_actions alarm_description alarm_name comparison_operator datapoints_to_alarm dimensions evaluate_low_sample_count_percentiles evaluation_periods extended_statistic insufficient_data_actions metric_name metric_query namespace ok_actions period region statistic tags tags_all threshold threshold_metric_id treat_missing_data unit"),
+  aws_ec2_transit_gateway_vpc_attachment: words("appliance_mode_support dns_support ipv6_support region security_group_referencing_support subnet_ids tags tags_all transit_gateway_default_route_table_association transit_gateway_default_route_table_propagation transit_gateway_id vpc_id"),
+  aws_eip: words("address associate_with_private_ip customer_owned_ipv4_pool domain instance ipam_pool_id network_border_group network_interface public_ipv4_pool region tags tags_all"),
   aws_iam_instance_profile: words("name name_prefix path role tags tags_all"),
-  aws_iam_role: words(
-    "assume_role_policy description force_detach_policies inline_policy managed_policy_arns max_session_duration name name_prefix path permissions_boundary tags tags_all",
-  ),
+  aws_iam_role: words("assume_role_policy description force_detach_policies inline_policy managed_policy_arns max_session_duration name name_prefix path permissions_boundary tags tags_all"),
   aws_iam_role_policy: words("name name_prefix policy role"),
   aws_iam_role_policy_attachment: words("policy_arn role"),
-  aws_instance: words(
-    "ami associate_public_ip_address availability_zone capacity_reservation_specification cpu_options credit_specification disable_api_stop disable_api_termination ebs_block_device ebs_optimized enable_primary_ipv6 enclave_options ephemeral_block_device force_destroy get_password_data hibernation host_id host_resource_group_arn iam_instance_profile instance_initiated_shutdown_behavior instance_market_options instance_type ipv6_address_count ipv6_addresses key_name launch_template maintenance_options metadata_options monitoring network_interface placement_group placement_group_id placement_partition_number primary_network_interface private_dns_name_options private_ip region root_block_device secondary_private_ips security_groups source_dest_check subnet_id tags tags_all tenancy user_data user_data_base64 user_data_replace_on_change volume_tags vpc_security_group_ids",
-  ),
+  aws_instance: words("ami associate_public_ip_address availability_zone capacity_reservation_specification cpu_options credit_specification disable_api_stop disable_api_termination ebs_block_device ebs_optimized enable_primary_ipv6 enclave_options ephemeral_block_device force_destroy get_password_data hibernation host_id host_resource_group_arn iam_instance_profile instance_initiated_shutdown_behavior instance_market_options instance_type ipv6_address_count ipv6_addresses key_name launch_template maintenance_options metadata_options monitoring network_interface placement_group placement_group_id placement_partition_number primary_network_interface private_dns_name_options private_ip region root_block_device secondary_private_ips security_groups source_dest_check subnet_id tags tags_all tenancy user_data user_data_base64 user_data_replace_on_change volume_tags vpc_security_group_ids"),
   aws_internet_gateway: words("region tags tags_all vpc_id"),
-  aws_lambda_function: words(
-    "architectures capacity_provider_config code_signing_config_arn dead_letter_config description durable_config environment ephemeral_storage file_system_config filename function_name handler image_config image_uri kms_key_arn layers logging_config memory_size package_type publish publish_to region replace_security_groups_on_destroy replacement_security_group_ids reserved_concurrent_executions role runtime s3_bucket s3_key s3_object_version skip_destroy snap_start source_code_hash source_kms_key_arn tags tags_all tenancy_config timeout tracing_config vpc_config",
-  ),
-  aws_lambda_function_event_invoke_config: words(
-    "destination_config function_name maximum_event_age_in_seconds maximum_retry_attempts qualifier region",
-  ),
+  aws_lambda_function: words("architectures capacity_provider_config code_signing_config_arn dead_letter_config description durable_config environment ephemeral_storage file_system_config filename function_name handler image_config image_uri kms_key_arn layers logging_config memory_size package_type publish publish_to region replace_security_groups_on_destroy replacement_security_group_ids reserved_concurrent_executions role runtime s3_bucket s3_key s3_object_version skip_destroy snap_start source_code_hash source_kms_key_arn tags tags_all tenancy_config timeout tracing_config vpc_config"),
+  aws_lambda_function_event_invoke_config: words("destination_config function_name maximum_event_age_in_seconds maximum_retry_attempts qualifier region"),
   aws_lambda_invocation: words("function_name input lifecycle_scope qualifier region tenant_id terraform_key triggers"),
-  aws_lambda_permission: words(
-    "action event_source_token function_name function_url_auth_type principal principal_org_id qualifier region source_account source_arn statement_id statement_id_prefix",
-  ),
-  aws_lb: words(
-    "access_logs client_keep_alive connection_logs customer_owned_ipv4_pool desync_mitigation_mode dns_record_client_routing_policy drop_invalid_header_fields enable_cross_zone_load_balancing enable_deletion_protection enable_http2 enable_tls_version_and_cipher_suite_headers enable_waf_fail_open enable_xff_client_port enable_zonal_shift enforce_security_group_inbound_rules_on_private_link_traffic health_check_logs idle_timeout internal ip_address_type ipam_pools load_balancer_type minimum_load_balancer_capacity name name_prefix preserve_host_header region secondary_ips_auto_assigned_per_subnet security_groups subnet_mapping subnets tags tags_all xff_header_processing_mode",
-  ),
-  aws_lb_listener: words(
-    "alpn_policy certificate_arn default_action load_balancer_arn mutual_authentication port protocol region routing_http_request_x_amzn_mtls_clientcert_header_name routing_http_request_x_amzn_mtls_clientcert_issuer_header_name routing_http_request_x_amzn_mtls_clientcert_leaf_header_name routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name routing_http_request_x_amzn_mtls_clientcert_subject_header_name routing_http_request_x_amzn_mtls_clientcert_validity_header_name routing_http_request_x_amzn_tls_cipher_suite_header_name routing_http_request_x_amzn_tls_version_header_name routing_http_response_access_control_allow_credentials_header_value routing_http_response_access_control_allow_headers_header_value routing_http_response_access_control_allow_methods_header_value routing_http_response_access_control_allow_origin_header_value routing_http_response_access_control_expose_headers_header_value routing_http_response_access_control_max_age_header_value routing_http_response_content_security_policy_header_value routing_http_response_server_enabled routing_http_response_strict_transport_security_header_value routing_http_response_x_content_type_options_header_value routing_http_response_x_frame_options_header_value ssl_policy tags tags_all tcp_idle_timeout_seconds",
-  ),
+  aws_lambda_permission: words("action event_source_token function_name function_url_auth_type principal principal_org_id qualifier region source_account source_arn statement_id statement_id_prefix"),
+  aws_lb: words("access_logs client_keep_alive connection_logs customer_owned_ipv4_pool desync_mitigation_mode dns_record_client_routing_policy drop_invalid_header_fields enable_cross_zone_load_balancing enable_deletion_protection enable_http2 enable_tls_version_and_cipher_suite_headers enable_waf_fail_open enable_xff_client_port enable_zonal_shift enforce_security_group_inbound_rules_on_private_link_traffic health_check_logs idle_timeout internal ip_address_type ipam_pools load_balancer_type minimum_load_balancer_capacity name name_prefix preserve_host_header region secondary_ips_auto_assigned_per_subnet security_groups subnet_mapping subnets tags tags_all xff_header_processing_mode"),
+  aws_lb_listener: words("alpn_policy certificate_arn default_action load_balancer_arn mutual_authentication port protocol region routing_http_request_x_amzn_mtls_clientcert_header_name routing_http_request_x_amzn_mtls_clientcert_issuer_header_name routing_http_request_x_amzn_mtls_clientcert_leaf_header_name routing_http_request_x_amzn_mtls_clientcert_serial_number_header_name routing_http_request_x_amzn_mtls_clientcert_subject_header_name routing_http_request_x_amzn_mtls_clientcert_validity_header_name routing_http_request_x_amzn_tls_cipher_suite_header_name routing_http_request_x_amzn_tls_version_header_name routing_http_response_access_control_allow_credentials_header_value routing_http_response_access_control_allow_headers_header_value routing_http_response_access_control_allow_methods_header_value routing_http_response_access_control_allow_origin_header_value routing_http_response_access_control_expose_headers_header_value routing_http_response_access_control_max_age_header_value routing_http_response_content_security_policy_header_value routing_http_response_server_enabled routing_http_response_strict_transport_security_header_value routing_http_response_x_content_type_options_header_value routing_http_response_x_frame_options_header_value ssl_policy tags tags_all tcp_idle_timeout_seconds"),
   aws_lb_listener_certificate: words("certificate_arn listener_arn region"),
   aws_lb_listener_rule: words("action condition listener_arn priority region tags tags_all transform"),
-  aws_lb_target_group: words(
-    "connection_termination deregistration_delay health_check ip_address_type lambda_multi_value_headers_enabled load_balancing_algorithm_type load_balancing_anomaly_mitigation load_balancing_cross_zone_enabled name name_prefix port preserve_client_ip protocol protocol_version proxy_protocol_v2 region slow_start stickiness tags tags_all target_control_port target_failover target_group_health target_health_state target_type vpc_id",
-  ),
+  aws_lb_target_group: words("connection_termination deregistration_delay health_check ip_address_type lambda_multi_value_headers_enabled load_balancing_algorithm_type load_balancing_anomaly_mitigation load_balancing_cross_zone_enabled name name_prefix port preserve_client_ip protocol protocol_version proxy_protocol_v2 region slow_start stickiness tags tags_all target_control_port target_failover target_group_health target_health_state target_type vpc_id"),
   aws_lb_target_group_attachment: words("availability_zone port region target_group_arn target_id"),
-  aws_mwaa_environment: words(
-    "airflow_configuration_options airflow_version dag_s3_path endpoint_management environment_class execution_role_arn kms_key logging_configuration max_webservers max_workers min_webservers min_workers name network_configuration plugins_s3_object_version plugins_s3_path region requirements_s3_object_version requirements_s3_path schedulers source_bucket_arn startup_script_s3_object_version startup_script_s3_path tags tags_all webserver_access_mode weekly_maintenance_window_start worker_replacement_strategy",
-  ),
-  aws_nat_gateway: words(
-    "allocation_id availability_mode availability_zone_address connectivity_type private_ip region secondary_allocation_ids secondary_private_ip_address_count secondary_private_ip_addresses subnet_id tags tags_all vpc_id",
-  ),
-  aws_route: words(
-    "carrier_gateway_id core_network_arn destination_cidr_block destination_ipv6_cidr_block destination_prefix_list_id egress_only_gateway_id gateway_id local_gateway_id nat_gateway_id network_interface_id region route_table_id transit_gateway_id vpc_endpoint_id vpc_peering_connection_id",
-  ),
-  aws_route53_record: words(
-    "alias allow_overwrite cidr_routing_policy failover_routing_policy geolocation_routing_policy geoproximity_routing_policy health_check_id latency_routing_policy multivalue_answer_routing_policy name records set_identifier ttl type weighted_routing_policy zone_id",
-  ),
+  aws_mwaa_environment: words("airflow_configuration_options airflow_version dag_s3_path endpoint_management environment_class execution_role_arn kms_key logging_configuration max_webservers max_workers min_webservers min_workers name network_configuration plugins_s3_object_version plugins_s3_path region requirements_s3_object_version requirements_s3_path schedulers source_bucket_arn startup_script_s3_object_version startup_script_s3_path tags tags_all webserver_access_mode weekly_maintenance_window_start worker_replacement_strategy"),
+  aws_nat_gateway: words("allocation_id availability_mode availability_zone_address connectivity_type private_ip region secondary_allocation_ids secondary_private_ip_address_count secondary_private_ip_addresses subnet_id tags tags_all vpc_id"),
+  aws_route: words("carrier_gateway_id core_network_arn destination_cidr_block destination_ipv6_cidr_block destination_prefix_list_id egress_only_gateway_id gateway_id local_gateway_id nat_gateway_id network_interface_id region route_table_id transit_gateway_id vpc_endpoint_id vpc_peering_connection_id"),
+  aws_route53_record: words("alias allow_overwrite cidr_routing_policy failover_routing_policy geolocation_routing_policy geoproximity_routing_policy health_check_id latency_routing_policy multivalue_answer_routing_policy name records set_identifier ttl type weighted_routing_policy zone_id"),
   aws_route_table: words("propagating_vgws region route tags tags_all vpc_id"),
   aws_route_table_association: words("gateway_id region route_table_id subnet_id"),
-  aws_s3_bucket: words(
-    "acceleration_status acl bucket bucket_prefix cors_rule force_destroy grant lifecycle_rule logging object_lock_configuration object_lock_enabled policy region replication_configuration request_payer server_side_encryption_configuration tags tags_all versioning website",
-  ),
-  aws_s3_bucket_lifecycle_configuration: words(
-    "bucket expected_bucket_owner region rule transition_default_minimum_object_size",
-  ),
+  aws_s3_bucket: words("acceleration_status acl bucket bucket_prefix cors_rule force_destroy grant lifecycle_rule logging object_lock_configuration object_lock_enabled policy region replication_configuration request_payer server_side_encryption_configuration tags tags_all versioning website"),
+  aws_s3_bucket_lifecycle_configuration: words("bucket expected_bucket_owner region rule transition_default_minimum_object_size"),
   aws_s3_bucket_ownership_controls: words("bucket region rule"),
   aws_s3_bucket_policy: words("bucket policy region"),
-  aws_s3_bucket_public_access_block: words(
-    "block_public_acls block_public_policy bucket ignore_public_acls region restrict_public_buckets skip_destroy",
-  ),
+  aws_s3_bucket_public_access_block: words("block_public_acls block_public_policy bucket ignore_public_acls region restrict_public_buckets skip_destroy"),
   aws_s3_bucket_server_side_encryption_configuration: words("bucket expected_bucket_owner region rule"),
   aws_s3_bucket_versioning: words("bucket expected_bucket_owner mfa region versioning_configuration"),
-  aws_s3_object: words(
-    "acl bucket bucket_key_enabled cache_control checksum_algorithm content content_base64 content_disposition content_encoding content_language content_type etag force_destroy key kms_key_id metadata object_lock_legal_hold_status object_lock_mode object_lock_retain_until_date override_provider region server_side_encryption source source_hash storage_class tags tags_all website_redirect",
-  ),
-  aws_secretsmanager_secret: words(
-    "description force_overwrite_replica_secret kms_key_id name name_prefix policy recovery_window_in_days region replica tags tags_all",
-  ),
-  aws_security_group: words(
-    "description egress ingress name name_prefix region revoke_rules_on_delete tags tags_all vpc_id",
-  ),
-  aws_subnet: words(
-    "assign_ipv6_address_on_creation availability_zone availability_zone_id cidr_block customer_owned_ipv4_pool enable_dns64 enable_lni_at_device_index enable_resource_name_dns_a_record_on_launch enable_resource_name_dns_aaaa_record_on_launch ipv6_cidr_block ipv6_native map_customer_owned_ip_on_launch map_public_ip_on_launch outpost_arn private_dns_hostname_type_on_launch region tags tags_all vpc_id",
-  ),
-  aws_vpc: words(
-    "assign_generated_ipv6_cidr_block cidr_block enable_dns_hostnames enable_dns_support enable_network_address_usage_metrics instance_tenancy ipv4_ipam_pool_id ipv4_netmask_length ipv6_cidr_block ipv6_cidr_block_network_border_group ipv6_ipam_pool_id ipv6_netmask_length region tags tags_all",
-  ),
-  aws_vpc_endpoint: words(
-    "auto_accept dns_options ip_address_type policy private_dns_enabled region resource_configuration_arn route_table_ids security_group_ids service_name service_network_arn service_region subnet_configuration subnet_ids tags tags_all vpc_endpoint_type vpc_id",
-  ),
-  aws_vpc_peering_connection: words(
-    "accepter auto_accept peer_owner_id peer_region peer_vpc_id region requester tags tags_all vpc_id",
-  ),
-  aws_vpc_security_group_egress_rule: words(
-    "cidr_ipv4 cidr_ipv6 description from_port ip_protocol prefix_list_id referenced_security_group_id region security_group_id tags to_port",
-  ),
-  aws_vpc_security_group_ingress_rule: words(
-    "cidr_ipv4 cidr_ipv6 description from_port ip_protocol prefix_list_id referenced_security_group_id region security_group_id tags to_port",
-  ),
+  aws_s3_object: words("acl bucket bucket_key_enabled cache_control checksum_algorithm content content_base64 content_disposition content_encoding content_language content_type etag force_destroy key kms_key_id metadata object_lock_legal_hold_status object_lock_mode object_lock_retain_until_date override_provider region server_side_encryption source source_hash storage_class tags tags_all website_redirect"),
+  aws_secretsmanager_secret: words("description force_overwrite_replica_secret kms_key_id name name_prefix policy recovery_window_in_days region replica tags tags_all"),
+  aws_security_group: words("description egress ingress name name_prefix region revoke_rules_on_delete tags tags_all vpc_id"),
+  aws_subnet: words("assign_ipv6_address_on_creation availability_zone availability_zone_id cidr_block customer_owned_ipv4_pool enable_dns64 enable_lni_at_device_index enable_resource_name_dns_a_record_on_launch enable_resource_name_dns_aaaa_record_on_launch ipv6_cidr_block ipv6_native map_customer_owned_ip_on_launch map_public_ip_on_launch outpost_arn private_dns_hostname_type_on_launch region tags tags_all vpc_id"),
+  aws_vpc: words("assign_generated_ipv6_cidr_block cidr_block enable_dns_hostnames enable_dns_support enable_network_address_usage_metrics instance_tenancy ipv4_ipam_pool_id ipv4_netmask_length ipv6_cidr_block ipv6_cidr_block_network_border_group ipv6_ipam_pool_id ipv6_netmask_length region tags tags_all"),
+  aws_vpc_endpoint: words("auto_accept dns_options ip_address_type policy private_dns_enabled region resource_configuration_arn route_table_ids security_group_ids service_name service_network_arn service_region subnet_configuration subnet_ids tags tags_all vpc_endpoint_type vpc_id"),
+  aws_vpc_peering_connection: words("accepter auto_accept peer_owner_id peer_region peer_vpc_id region requester tags tags_all vpc_id"),
+  aws_vpc_security_group_egress_rule: words("cidr_ipv4 cidr_ipv6 description from_port ip_protocol prefix_list_id referenced_security_group_id region security_group_id tags to_port"),
+  aws_vpc_security_group_ingress_rule: words("cidr_ipv4 cidr_ipv6 description from_port ip_protocol prefix_list_id referenced_security_group_id region security_group_id tags to_port"),
 };
 
 function words(text: string): readonly string[] {
