@@ -1,5 +1,5 @@
 /**
- * One contract: the props interface people read (constructs/environment-props.ts, with JSDoc and
+ * One contract: the props interface people read (model/environment-props.ts, with JSDoc and
  * `@default` on every optional field) and the zod schema that validates them must agree. The file
  * is generated from the schema (`npm run generate`; generated-files.test.ts fails when it is stale),
  * and the types below make `tsc --noEmit` fail when a field, its type or its optionality differ.
@@ -7,8 +7,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
-import type { EnvironmentProps } from "../constructs/environment-props";
-import type { environmentSchema } from "../constructs/model";
+import type { EnvironmentProps } from "../model/environment-props";
+import type { environmentSchema } from "../model/schema";
 import type { PrivateMwaaEnvironmentProps } from "../constructs/private-mwaa-environment";
 
 type Input = z.input<typeof environmentSchema>;
@@ -22,7 +22,7 @@ const sameFieldsEverywhere: Mutual<Fields<EnvironmentProps>, Fields<Input>> = tr
 const constructPropsAreTheConfigEntry: Mutual<Omit<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode">, EnvironmentProps> = true;
 
 describe("PrivateMwaaEnvironmentProps and the config schema", () => {
-  const source = fs.readFileSync(path.join(__dirname, "..", "constructs", "environment-props.ts"), "utf8");
+  const source = fs.readFileSync(path.join(__dirname, "..", "model", "environment-props.ts"), "utf8");
 
   test("agree at type level (checked by tsc; see the constants above)", () => {
     expect([assignableBothWays, sameFieldsEverywhere, constructPropsAreTheConfigEntry]).toEqual([true, true, true]);

@@ -1,10 +1,10 @@
 /**
- * The comparison of the review with a Terraform plan (scripts/review/terraform-judge.ts): which
+ * The comparison of the review with a Terraform plan (review/terraform-judge.ts): which
  * action each side gives an address, and how the agreement is counted. The plans here are written
  * by hand in the shape of `terraform show -json`; the real provider runs in the slow review tests.
  */
-import { compareStack, summarize, terraformAction } from "../scripts/review/terraform-judge";
-import type { StackReview } from "../scripts/review/types";
+import { compareStack, summarize, terraformAction } from "../review/terraform-judge";
+import type { StackReview } from "../review/types";
 
 const change = (address: string, action: string, extra: Record<string, unknown> = {}) => ({ address, type: address.split(".")[0], name: address.split(".")[1], mode: "managed", action, attributes: [], protected: false, preventDestroy: false, ...extra });
 const stack = (changes: unknown[]): StackReview => ({ name: "dev", status: "changed", changes, notes: [], counts: { added: 0, changed: 0, removed: 0, replaced: 0, unknown: 0 }, environments: [] }) as unknown as StackReview;

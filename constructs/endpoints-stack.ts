@@ -3,7 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CustomerEndpoints } from "./customer-endpoints";
 import { EndpointSecurityGroup } from "./endpoint-security-group";
-import type { Backend, Environment } from "./model";
+import type { Backend, Environment } from "../model/schema";
 import { configureBackend, remoteState, webAccessOutputs } from "./private/backend";
 import { WebAccess } from "./web-access";
 

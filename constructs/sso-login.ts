@@ -17,7 +17,7 @@ import {
   PASS_THROUGH_QUERY,
 } from "../lambda/login/contract";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
-import type { Sso } from "./model-access";
+import type { Sso } from "../model/access";
 import { LISTENER_RULE_PRIORITIES, type SignInRules } from "./private/listener-priorities";
 import { elbName, shortHash, withName } from "./private/naming";
 

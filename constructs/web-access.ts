@@ -10,7 +10,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { dependable, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { WebDomain } from "./domain";
-import type { Access } from "./model-access";
+import type { Access } from "../model/access";
 import { authenticateAction } from "./private/identity-provider";
 import { elbName, withName } from "./private/naming";
 

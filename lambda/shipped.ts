@@ -7,8 +7,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256Base64 } from "../plugins/cache";
-import type { LambdaCode } from "../shared/prepared";
+import { sha256Base64 } from "../util/cache";
+import type { LambdaCode } from "../model/prepared";
 
 /** The handlers under lambda/ the package ships a bundle of. */
 export type ShippedLambda = "worker-count" | "login" | "airflow-apply" | "airflow-backup";

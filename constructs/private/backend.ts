@@ -1,6 +1,6 @@
 import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformOutput, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Backend } from "../model";
+import type { Backend } from "../../model/schema";
 import type { WebAccess } from "../web-access";
 
 /**

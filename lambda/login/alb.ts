@@ -4,7 +4,7 @@
  * `multiValueQueryStringParameters` and takes `multiValueHeaders` back (ELB User Guide, "Lambda
  * functions as targets", multi-value headers); nothing here reads or writes the single-value form.
  */
-import type { DeadlineContext } from "../shared/deadline";
+import type { DeadlineContext } from "../runtime/deadline";
 
 /** ALB Lambda target event (header names lower-cased by the ALB). */
 export interface AlbEvent {
