@@ -862,7 +862,7 @@ describe("bundled login artifact", () => {
     zipBytes = bundle.sizeBytes;
     const code = Buffer.from(unzipSync(fs.readFileSync(bundle.zipPath))["index.js"]!).toString("utf8");
     fs.writeFileSync(path.join(cacheDir, "index.js"), code);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     artifact = require(path.join(cacheDir, "index.js")) as typeof artifact;
   });
   beforeEach(() => {

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { Construct } from "constructs";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -36,7 +35,7 @@ import { VpcPeering } from "./vpc-peering";
 import { airflowMajor } from "../model/versions";
 import { WebAccess } from "./web-access";
 import { WorkerCountMetric } from "./worker-count";
-import { shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
+import { bundleExists, shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
 import type { LambdaCode, MwaaArtifactFiles } from "../model/prepared";
 
 /**
@@ -45,7 +44,7 @@ import type { LambdaCode, MwaaArtifactFiles } from "../model/prepared";
  */
 function lambdaCode(id: string, field: string, given: LambdaCode | undefined, name: ShippedLambda): LambdaCode {
   if (given !== undefined) {
-    if (!existsSync(given.zipPath)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);
+    if (!bundleExists(given)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);
     return given;
   }
   try {

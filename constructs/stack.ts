@@ -2,7 +2,8 @@ import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { Backend } from "../model/schema";
-import { configureBackend, webAccessOutputs } from "./private/backend";
+import { configureBackend } from "./private/backend";
+import { webAccessOutputs } from "./web-access";
 import { networkOutputs } from "./private/network-outputs";
 import { PrivateMwaaEnvironment, type PrivateMwaaEnvironmentProps } from "./private-mwaa-environment";
 

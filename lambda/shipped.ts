@@ -34,3 +34,8 @@ export function findLambdaCode(dir: string, name: string): LambdaCode {
   const { bundleLambda } = require("./bundle") as typeof import("./bundle");
   return bundleLambda({ entry, cacheDir: path.join(dir, "..", ".cache", "lambda"), name });
 }
+
+/** Whether a bundle the app gave is on disk: constructs ask here rather than read files themselves. */
+export function bundleExists(code: LambdaCode): boolean {
+  return fs.existsSync(code.zipPath);
+}

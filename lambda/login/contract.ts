@@ -86,7 +86,6 @@ export const COGNITO_GROUPS_CLAIM = "cognito:groups";
  */
 export const GROUP_NAME_RULE = "1 to 256 characters, no control characters, no leading or trailing spaces";
 export function isValidGroupName(name: unknown): name is string {
-  // eslint-disable-next-line no-control-regex
   return typeof name === "string" && name.length >= 1 && name.length <= 256 && name.trim() === name && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
 }
 
