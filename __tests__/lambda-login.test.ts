@@ -705,7 +705,7 @@ describe("Cognito sign-in: groups from the verified access token", () => {
   });
 });
 
-// ---------------------------------------------------------------- second audit (issue 26)
+// ---------------------------------------------------------------- second audit (0.3.0)
 
 describe("second audit: header text, deadlines, key size, loop guard", () => {
   let lines: string[];

@@ -56,8 +56,8 @@ export function candidateHostName(migration: { hostName?: string }, domainName: 
 /**
  * The option that keeps a candidate's DAGs paused until cutover, pinned in its config. Airflow's
  * default is True (Airflow configuration reference, [core] dags_are_paused_at_creation,
- * https://airflow.apache.org/docs/apache-airflow/stable/configurations-ref.html); issue 24 reports
- * that MWAA's image does not override it. A pin holds whatever a default or an image does. Kept
+ * https://airflow.apache.org/docs/apache-airflow/stable/configurations-ref.html); MWAA's image
+ * does not set it (aws/amazon-mwaa-docker-images 9d2bebb: no images/airflow/<v>/ file names it). A pin holds whatever a default or an image does. Kept
  * after finishing: the candidate's `airflow` block becomes `airflow`, so finishing updates nothing.
  */
 export const CANDIDATE_PAUSED_OPTION = "core.dags_are_paused_at_creation";
