@@ -1,4 +1,4 @@
-/** Tests are transpiled by swc without type-checking; `tsc --noEmit` type-checks once in `npm test`. */
+/** Tests are transpiled by swc without type-checking; `tsc -b` type-checks once in `npm test`. */
 
 // The AWS SDK warns once per process on Node 20 that its releases after January 2027 need Node 22
 // (aws/aws-sdk-js-v3#7983, which names this variable to turn it off). The tests pin their SDK

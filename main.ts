@@ -1,9 +1,9 @@
 import { CONTEXT_ENV } from "cdktf";
-import { ConfigError } from "./constructs/errors";
+import { ConfigError } from "./model/errors";
 import { loadApp, synthStacks } from "./app/mwaa-app";
 import { summarizeOutput, summaryLines } from "./app/synth-summary";
 import { plainSynthRequested } from "./app/synth";
-import { DEFAULT_COST } from "./scripts/cost/infracost-usage";
+import { DEFAULT_COST } from "./cost/infracost-usage";
 
 /**
  * The app: load and validate the config, prepare the files each environment uploads, then one

@@ -2,7 +2,7 @@
  * The Secrets Manager backend's secrets belong to the stack: one set whatever the number of
  * environments, read by each environment's execution role, at addresses no migration step moves.
  */
-import type { EnvironmentInput } from "../constructs/model";
+import type { EnvironmentInput } from "../model/schema";
 import {
   addresses,
   blockAt,

@@ -6,10 +6,10 @@ import { GetEnvironmentCommand, MWAAClient } from "@aws-sdk/client-mwaa";
 import { mockClient } from "aws-sdk-client-mock";
 import type { BackupDocument } from "../lambda/airflow-state/contract";
 import { invokeRestApiCommand } from "../lambda/airflow-state/invoke-rest-api-command";
-import { main } from "../scripts/airflow-state/cli";
-import { billableUnits } from "../scripts/cost/units";
+import { main } from "../operations/airflow-state/cli";
+import { billableUnits } from "../cost/units";
 import { summaryLines } from "../app/synth-summary";
-import type { Describe } from "../scripts/airflow-state/check-secrets";
+import type { Describe } from "../operations/airflow-state/check-secrets";
 import { FakeAirflow } from "./helpers-airflow";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -74,7 +74,7 @@ describe("airflow-state CLI: bad arguments, one line each and exit 2", () => {
   });
 
   test("a missing backup file is one line, not a stack trace", () => {
-    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "scripts/airflow-state/cli.ts", "restore", "--env", "x", "--from", path.join(tmp, "nope.json")], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "operations/airflow-state/cli.ts", "restore", "--env", "x", "--from", path.join(tmp, "nope.json")], { cwd: ROOT, encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^airflow-state: ENOENT: no such file or directory, open '.*nope\.json'$/)]);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
-import { parseConfig } from "../constructs/config";
-import type { EnvironmentInput } from "../constructs/model";
+import { parseConfig } from "../model/parse";
+import type { EnvironmentInput } from "../model/schema";
 import { blockAt, dataSources, minimalEnvironment, ref, resources, synthStack, type Block } from "./helpers";
 import { stateCodes } from "./helpers-state";
 import { backupKey } from "../lambda/airflow-backup/handler";

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { MWAA_REGIONS } from "../constructs/regions";
+import { MWAA_REGIONS } from "../model/regions";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

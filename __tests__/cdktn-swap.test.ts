@@ -20,7 +20,7 @@ describe("swapImports", () => {
       'import { App, TerraformStack } from "cdktf";',
       "import type { ITerraformDependable } from 'cdktf';",
       'import { MwaaEnvironment } from "@cdktf/provider-aws/lib/mwaa-environment";',
-      // The barrel form, written so the project's barrel-import lint does not flag this sample.
+      // The barrel form, written so eslint's no-restricted-imports rule (eslint.config.mjs) does not flag this sample.
       `import * as aws from ${JSON.stringify("@cdktf/provider-aws")};`,
       'export { Lazy } from "cdktf";',
       'export * from "@cdktf/provider-aws/lib/vpc";',

@@ -8,8 +8,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { parseEnvironment } from "../constructs/config";
-import type { EnvironmentInput } from "../constructs/model";
+import { parseEnvironment } from "../model/parse";
+import type { EnvironmentInput } from "../model/schema";
 import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
 import { type Block, configErrorLines, dataSources, minimalEnvironment, resources, synthConstruct, testApp, type TerraformJson } from "./helpers";
 

@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseConfig, parseEnvironment } from "../constructs/config";
-import * as validation from "../constructs/validation";
+import { parseConfig, parseEnvironment } from "../model/parse";
+import * as validation from "../model/validation";
 import { BUNDLE_ENV, loadConfig } from "../app/config-cache";
 
 /**
  * The app's config cache (app/config-cache.ts) and the construct's shortcut for environments
- * parseConfig already validated (constructs/config.ts): same results as validating, never stale.
+ * parseConfig already validated (model/parse.ts): same results as validating, never stale.
  */
 
 const ROOT = path.resolve(__dirname, "..");
@@ -36,14 +36,14 @@ function loadWithZod(version: string, text: string, file: string, root: string):
     const readFileSync = ((...args: Parameters<typeof realFs.readFileSync>) =>
       String(args[0]).endsWith(zodPackage) ? JSON.stringify({ version }) : realFs.readFileSync(...args)) as typeof realFs.readFileSync;
     jest.doMock("node:fs", () => ({ ...realFs, readFileSync }));
-    jest.doMock("../constructs/validation", () => {
+    jest.doMock("../model/validation", () => {
       validated = true;
-      return jest.requireActual("../constructs/validation");
+      return jest.requireActual("../model/validation");
     });
     (jest.requireActual("../app/config-cache") as typeof import("../app/config-cache")).loadConfig(text, file, root);
   });
   jest.dontMock("node:fs");
-  jest.dontMock("../constructs/validation");
+  jest.dontMock("../model/validation");
   return validated;
 }
 const installedZod = (JSON.parse(fs.readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string }).version;
@@ -66,7 +66,7 @@ describe("loadConfig", () => {
     process.env[BUNDLE_ENV] = "main-0123456789abcdef.js";
     loadConfig(read("config/example.json"), "config/example.json", root);
     jest.isolateModules(() => {
-      jest.doMock("../constructs/validation", () => {
+      jest.doMock("../model/validation", () => {
         throw new Error("validation loaded");
       });
       jest.doMock("zod", () => {
@@ -74,10 +74,10 @@ describe("loadConfig", () => {
       });
       const isolated = jest.requireActual("../app/config-cache") as typeof import("../app/config-cache");
       const config = isolated.loadConfig(read("config/example.json"), "config/example.json", root);
-      const { parseEnvironment: isolatedParse } = jest.requireActual("../constructs/config") as typeof import("../constructs/config");
+      const { parseEnvironment: isolatedParse } = jest.requireActual("../model/parse") as typeof import("../model/parse");
       expect(isolatedParse({ ...config.environments[0] })).toEqual(config.environments[0]);
     });
-    jest.dontMock("../constructs/validation");
+    jest.dontMock("../model/validation");
     jest.dontMock("zod");
   });
 

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseConfig, parseEnvironment } from "../constructs/config";
-import { ConfigError } from "../constructs/errors";
-import type { EnvironmentInput } from "../constructs/model";
-import { MWAA_REGIONS } from "../constructs/regions";
-import { AIRFLOW_VERSIONS } from "../constructs/versions";
+import { parseConfig, parseEnvironment } from "../model/parse";
+import { ConfigError } from "../model/errors";
+import type { EnvironmentInput } from "../model/schema";
+import { MWAA_REGIONS } from "../model/regions";
+import { AIRFLOW_VERSIONS } from "../model/versions";
 import { PRIVATE_SUBNET_IDS, VPC_ID, minimalEnvironment, configErrorLines } from "./helpers";
 
 // Config validation runs in-process on parseConfig: no synth, no cdktf. Every message has the form

@@ -5,13 +5,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseConfig } from "../constructs/config";
-import type { EnvironmentInput } from "../constructs/model";
-import { INFRACOST_MWAA_USAGE_KEYS, INFRACOST_USAGE_VERSION, mwaaUsage, usageFileText } from "../scripts/cost/infracost-usage";
-import { infracostConfig } from "../scripts/cost/infracost-config";
-import { type StackJson, billableUnits, unitChanges, unitsLine } from "../scripts/cost/units";
-import { diffStacks, type TerraformDoc } from "../scripts/review/diff";
-import { renderMarkdown } from "../scripts/review/render";
+import { parseConfig } from "../model/parse";
+import type { EnvironmentInput } from "../model/schema";
+import { INFRACOST_MWAA_USAGE_KEYS, INFRACOST_USAGE_VERSION, mwaaUsage, usageFileText } from "../cost/infracost-usage";
+import { infracostConfig } from "../cost/infracost-config";
+import { type StackJson, billableUnits, unitChanges, unitsLine } from "../cost/units";
+import { diffStacks, type TerraformDoc } from "../review/diff";
+import { renderMarkdown } from "../review/render";
 import { minimalEnvironment, synthStack } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "..");

@@ -1,7 +1,7 @@
 import { Testing, TerraformDataSource, TerraformResource, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CustomerEndpoints } from "../constructs/customer-endpoints";
-import { ConfigError } from "../constructs/errors";
+import { ConfigError } from "../model/errors";
 import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
 import { MwaaStack } from "../constructs/stack";
 import { type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, minimalEnvironment, nameOf, ref, synthConstruct, synthStack, testApp } from "./helpers";

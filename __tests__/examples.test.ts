@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseConfig } from "../constructs/config";
+import { parseConfig } from "../model/parse";
 
 // The configs the README and the checks use: each must stay valid as the schema changes.
 const CONFIGS = ["config/example.json", ...fs.readdirSync("config/examples").map((f) => path.join("config/examples", f))].filter((f) => f.endsWith(".json"));

@@ -14,8 +14,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { App } from "cdktf";
 import type { Construct } from "constructs";
-import { ConfigError } from "../constructs/errors";
-import type { Backend, EnvironmentInput } from "../constructs/model";
+import { ConfigError } from "../model/errors";
+import type { Backend, EnvironmentInput } from "../model/schema";
 import type { PrivateMwaaEnvironmentProps } from "../constructs/private-mwaa-environment";
 
 /** The prepared-file props of PrivateMwaaEnvironment (artifactFiles, Lambda bundles). */

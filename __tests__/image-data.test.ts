@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { AIRFLOW_VERSIONS } from "../constructs/versions";
+import { AIRFLOW_VERSIONS } from "../model/versions";
 import { IMAGE_DATA_DIR, IMAGE_REPOSITORY, imagePaths, loadImageData, missingImageData, VERSIONS_WITHOUT_IMAGE_DATA } from "../plugins/image-data";
 import { parseBillOfMaterials, parsePins } from "../scripts/image-data";
 
@@ -14,7 +14,7 @@ describe("MWAA image data (plugins/image-data)", () => {
     for (const version of withoutData) expect(missingImageData(version)).toMatch(new RegExp(`${IMAGE_REPOSITORY} has no image for Airflow ${version}`));
   });
 
-  test("no data for a version constructs/versions.ts does not list", () => {
+  test("no data for a version model/versions.ts does not list", () => {
     expect(files.filter((version) => !listed.includes(version))).toEqual([]);
   });
 

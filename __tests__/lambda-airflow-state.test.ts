@@ -56,7 +56,7 @@ describe("apply fails clearly", () => {
   test("an UPDATING environment", async () => {
     const { client } = mockEnvironment(new FakeAirflow(3), "UPDATING");
     await expect(applyWith(client, "env", { pools: [], variables: [] })).rejects.toThrow(
-      /^MWAA environment env is UPDATING, not AVAILABLE \(.*\): run scripts\/wait-available\.sh env \S+, then deploy again \(README "First deploy"\)$/,
+      /^MWAA environment env is UPDATING, not AVAILABLE \(.*\): run operations\/wait-available\.sh env \S+, then deploy again \(README "First deploy"\)$/,
     );
   });
 
@@ -205,7 +205,7 @@ describe("first deploy", () => {
     process.env.AWS_REGION = "eu-west-1";
     try {
       await expect(applyWith(client, "analytics", { pools: [{ name: "p", slots: 1 }], variables: [] })).rejects.toThrow(
-        'MWAA environment analytics is CREATING, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run scripts/wait-available.sh analytics eu-west-1, then deploy again (README "First deploy")',
+        'MWAA environment analytics is CREATING, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run operations/wait-available.sh analytics eu-west-1, then deploy again (README "First deploy")',
       );
     } finally {
       if (region === undefined) delete process.env.AWS_REGION;

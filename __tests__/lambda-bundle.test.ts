@@ -43,7 +43,7 @@ function withoutEsbuild<T>(fn: (bundle: typeof bundleLambda) => T): T {
   try {
     let isolated: typeof bundleLambda | undefined;
     jest.isolateModules(() => {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+       
       isolated = (require("../lambda/bundle") as typeof import("../lambda/bundle")).bundleLambda;
     });
     return fn(isolated!);
@@ -204,7 +204,7 @@ describe("bundled worker-count artifact", () => {
     const dir = path.join(scratch, "artifact");
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "index.js"), indexJs(a));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     artifact = require(path.join(dir, "index.js")) as typeof artifact;
   });
   beforeEach(() => {

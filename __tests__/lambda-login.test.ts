@@ -705,7 +705,7 @@ describe("Cognito sign-in: groups from the verified access token", () => {
   });
 });
 
-// ---------------------------------------------------------------- second audit (issue 26)
+// ---------------------------------------------------------------- second audit (0.3.0)
 
 describe("second audit: header text, deadlines, key size, loop guard", () => {
   let lines: string[];
@@ -862,7 +862,7 @@ describe("bundled login artifact", () => {
     zipBytes = bundle.sizeBytes;
     const code = Buffer.from(unzipSync(fs.readFileSync(bundle.zipPath))["index.js"]!).toString("utf8");
     fs.writeFileSync(path.join(cacheDir, "index.js"), code);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     artifact = require(path.join(cacheDir, "index.js")) as typeof artifact;
   });
   beforeEach(() => {

@@ -7,11 +7,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { minimalEnvironment, synthStack, type Block, type TerraformJson } from "./helpers";
-import { parseEnvironment } from "../constructs/config";
-import type { EnvironmentInput } from "../constructs/model";
-import type { MwaaArtifactFiles } from "../shared/prepared";
-import { diffStacks, type TerraformDoc } from "../scripts/review/diff";
-import { renderMarkdown } from "../scripts/review/render";
+import { parseEnvironment } from "../model/parse";
+import type { EnvironmentInput } from "../model/schema";
+import type { MwaaArtifactFiles } from "../model/prepared";
+import { diffStacks, type TerraformDoc } from "../review/diff";
+import { renderMarkdown } from "../review/render";
 import { AIRFLOW_WEB_PATHS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
 
 const ROOT = path.resolve(__dirname, "..");

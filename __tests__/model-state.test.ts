@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseConfig } from "../constructs/config";
+import { parseConfig } from "../model/parse";
 
 const base = JSON.parse(readFileSync("config/examples/airflow-state.json", "utf8"));
 function withState(state: object): string {

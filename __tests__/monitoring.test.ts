@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { parseEnvironment } from "../constructs/config";
+import { parseEnvironment } from "../model/parse";
 import type { DashboardBody } from "../constructs/dashboard";
 import { WorkerCountMetric } from "../constructs/worker-count";
 import { DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";

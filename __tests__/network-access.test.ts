@@ -4,7 +4,7 @@
  * config errors that stop a bad one before anything is written.
  */
 import * as fs from "node:fs";
-import { parseConfig } from "../constructs/config";
+import { parseConfig } from "../model/parse";
 import { accessHostOf, portForwardingLines } from "../app/port-forwarding";
 import { type Block, type TerraformJson, blockAt, configErrorLines, minimalEnvironment, nameOf, ref, resources, synthStack } from "./helpers";
 

@@ -9,9 +9,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, stat
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { unzipSync } from "fflate";
-import { removeStaleStaging } from "../plugins/cache";
+import { removeStaleStaging } from "../util/cache";
 import { buildPlugins, checkResolution, ZIP_ENTRY_TIME, ZIP_FILE_MODE, type PluginsBuild, type PluginsInput } from "../plugins";
-import { buildWheel, wheelFileName, type WheelSpec } from "../scripts/wheel";
+import { buildWheel, wheelFileName, type WheelSpec } from "../plugins/wheel";
 import { readZipDirectory } from "./zip-reader";
 import { resolvePython, runPipPhases } from "../plugins/pip";
 

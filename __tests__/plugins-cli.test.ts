@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { PluginsError } from "../plugins";
 import { HELP, inputFromArgs as parse, main } from "../plugins/cli";
-import { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION } from "../constructs/versions";
+import { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION } from "../model/versions";
 import { AIRFLOW_PYTHON } from "../plugins/image-data";
 
 const root = join(__dirname, "..");
@@ -57,7 +57,7 @@ describe("plugins CLI arguments", () => {
     expect(inputFromArgs(["--airflow-version", "3.9.0", "--python", "3.13"], root)).toMatchObject({ airflowVersion: "3.9.0", pythonVersion: "3.13" });
   });
 
-  it("knows the Python of exactly the Airflow versions constructs/versions.ts lists, and the same one", () => {
+  it("knows the Python of exactly the Airflow versions model/versions.ts lists, and the same one", () => {
     // plugins/ does not import constructs/: this keeps its copy of the table equal
     expect(AIRFLOW_PYTHON).toEqual(Object.fromEntries(Object.entries(AIRFLOW_VERSIONS).map(([version, { python }]) => [version, python])));
   });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildPlugins } from "../plugins";
 import { checkRequirements } from "../plugins/check";
-import { buildWheel, wheelFileName } from "../scripts/wheel";
+import { buildWheel, wheelFileName } from "../plugins/wheel";
 
 const root = join(__dirname, "..");
 let work: string;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { buildPlugins, type PluginsBuild } from "../plugins";
 import { SAMPLE_WHEELS } from "../scripts/sample-wheelhouse";
-import { buildWheel, wheelFileName } from "../scripts/wheel";
+import { buildWheel, wheelFileName } from "../plugins/wheel";
 
 const airflow = join(__dirname, "..", "airflow");
 

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { unzipSync } from "fflate";
 import { deterministicZip, PluginsError, ZIP_ENTRY_TIME, ZIP_FILE_MODE } from "../plugins";
-import { buildWheel, wheelFileName } from "../scripts/wheel";
+import { buildWheel, wheelFileName } from "../plugins/wheel";
 import { readZipDirectory } from "./zip-reader";
 import { isolatedPipEnv, resolvePython } from "../plugins/pip";
 

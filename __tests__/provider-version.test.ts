@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { z } from "zod";
-import type { artifactsSchema } from "../constructs/model";
-import type { ArtifactsProps } from "../constructs/environment-props";
-import type { ArtifactPaths } from "../shared/prepared";
-import { pinnedAwsVersion } from "../scripts/provider-aws";
+import type { artifactsSchema } from "../model/schema";
+import type { ArtifactsProps } from "../model/environment-props";
+import type { ArtifactPaths } from "../model/prepared";
+import { pinnedAwsVersion } from "../terraform-check/provider-aws";
 
 const ROOT = path.resolve(__dirname, "..");
 
-describe("the hashicorp/aws version, from @cdktf/provider-aws (scripts/provider-aws.ts)", () => {
+describe("the hashicorp/aws version, from @cdktf/provider-aws (terraform-check/provider-aws.ts)", () => {
   test("the README and docs/ name the pinned version wherever they name the version users get", () => {
     // GIVEN every "hashicorp/aws <version>" in the README and the docs pages
     const pages = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
@@ -28,7 +28,7 @@ describe("the hashicorp/aws version, from @cdktf/provider-aws (scripts/provider-
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-describe("the artifacts block, defined by the config schema (constructs/model.ts)", () => {
+describe("the artifacts block, defined by the config schema (model/schema.ts)", () => {
   test("the app's ArtifactPaths and the generated ArtifactsProps have its fields, each as optional as there", () => {
     // Checked by tsc -b (npm test): a field added, removed or made required in one of them fails to compile here.
     const pathsAgree: Same<Mutable<ArtifactPaths>, z.output<typeof artifactsSchema>> = true;

@@ -1,7 +1,7 @@
-import type { EnvironmentInput } from "../constructs/model";
-import { airflowStateLines } from "../scripts/review/airflow-state";
-import { diffStacks, type TerraformDoc } from "../scripts/review/diff";
-import { renderMarkdown } from "../scripts/review/render";
+import type { EnvironmentInput } from "../model/schema";
+import { airflowStateLines } from "../review/airflow-state";
+import { diffStacks, type TerraformDoc } from "../review/diff";
+import { renderMarkdown } from "../review/render";
 import { minimalEnvironment, synthStack } from "./helpers";
 import { stateCodes } from "./helpers-state";
 

@@ -1,5 +1,5 @@
 /**
- * The review checked by Terraform: every scenario of scripts/review/corpus.ts synthesized, reviewed
+ * The review checked by Terraform: every scenario of review/corpus.ts synthesized, reviewed
  * and planned with the real hashicorp/aws provider against a state crafted from its base (no AWS).
  * The rules table's verdict must equal Terraform's on every address; an update that only a deferred
  * data source read causes is explained by the review, not counted. Needs a provider binary: the
@@ -9,11 +9,11 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { SCENARIOS } from "../scripts/review/corpus";
-import { type CorpusRun, forceNewAttributes, runCorpus } from "../scripts/review/corpus-run";
-import { REPLACE_RULES } from "../scripts/review/rules";
-import { argumentsMissingFrom, judgementMarkdown, prepareJudge } from "../scripts/review/terraform-judge";
-import { pinnedAwsVersion } from "../scripts/terraform/check-stack";
+import { SCENARIOS } from "../review/corpus";
+import { type CorpusRun, forceNewAttributes, runCorpus } from "../review/corpus-run";
+import { REPLACE_RULES } from "../review/rules";
+import { argumentsMissingFrom, judgementMarkdown, prepareJudge } from "../review/terraform-judge";
+import { pinnedAwsVersion } from "../terraform-check/check-stack";
 
 const ROOT = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "review-corpus-"));

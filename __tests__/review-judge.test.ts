@@ -1,5 +1,5 @@
 /**
- * The comparison of the review with a Terraform plan (scripts/review/terraform-judge.ts): which
+ * The comparison of the review with a Terraform plan (review/terraform-judge.ts): which
  * action each side gives an address, and how the agreement is counted. The plans here are written
  * by hand in the shape of `terraform show -json`; the real provider runs in the slow review tests.
  */
@@ -9,10 +9,10 @@ import {
   judgementMarkdown,
   summarize,
   terraformAction,
-} from "../scripts/review/terraform-judge";
-import { sensitivePaths } from "../scripts/terraform/simulated-plan";
-import type { StackReview, TerraformDoc } from "../scripts/review/types";
-import { diffStacks } from "../scripts/review/diff";
+} from "../review/terraform-judge";
+import { sensitivePaths } from "../terraform-check/simulated-plan";
+import type { StackReview, TerraformDoc } from "../review/types";
+import { diffStacks } from "../review/diff";
 
 const change = (address: string, action: string, extra: Record<string, unknown> = {}) => ({
   address,

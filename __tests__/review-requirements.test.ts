@@ -1,5 +1,5 @@
-import { packageDiff, requirementsDiffLines } from "../scripts/review/requirements-diff";
-import type { ResourceChange } from "../scripts/review/types";
+import { packageDiff, requirementsDiffLines } from "../review/requirements-diff";
+import type { ResourceChange } from "../review/types";
 
 const header = "# Generated from requirements.txt by the plugins.zip pipeline (plugins/): edit that file, not this one.\n--find-links /usr/local/airflow/plugins\n--no-index\n\n";
 

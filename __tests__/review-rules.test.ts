@@ -1,16 +1,16 @@
 /**
- * The review's replacement table (scripts/review/rules.ts) against the pinned hashicorp/aws, and the
+ * The review's replacement table (review/rules.ts) against the pinned hashicorp/aws, and the
  * promises that rest on it: no resource type the project synthesizes lacks a rule, a change the
  * table does not cover is "not known to this review" (never an update), and the summary table and
  * the sections of the Markdown count the same things.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { diffStacks, type Review, type TerraformDoc } from "../scripts/review/diff";
-import { renderMarkdown } from "../scripts/review/render";
-import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "../scripts/review/arguments";
-import { bindingArguments, pinnedAwsVersion, terraformType } from "../scripts/provider-aws";
-import { NOT_KNOWN, REPLACE_RULES } from "../scripts/review/rules";
+import { diffStacks, type Review, type TerraformDoc } from "../review/diff";
+import { renderMarkdown } from "../review/render";
+import { PROVIDER_ARGUMENTS, PROVIDER_ARGUMENTS_VERSION } from "../review/arguments";
+import { bindingArguments, pinnedAwsVersion, terraformType } from "../terraform-check/provider-aws";
+import { NOT_KNOWN, REPLACE_RULES } from "../review/rules";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -24,7 +24,7 @@ function sources(dir: string): string[] {
 
 describe("the replacement table", () => {
   test("has a rule for every resource type the project can synthesize", () => {
-    // GIVEN every resource class the constructs import by deep path (DESIGN: no barrel import), and
+    // GIVEN every resource class the constructs import by deep path (eslint.config.mjs forbids the barrel), and
     // every type in the golden address list of config/example.json as the app synthesizes it
     const imported = new Set<string>();
     for (const file of [...sources("constructs"), path.join(ROOT, "main.ts")]) {
@@ -45,7 +45,7 @@ describe("the replacement table", () => {
     expect(missing).toEqual([]);
   });
 
-  test("knows the arguments of the pinned hashicorp/aws, from its bindings (scripts/review/arguments.ts, npm run generate)", () => {
+  test("knows the arguments of the pinned hashicorp/aws, from its bindings (review/arguments.ts, npm run generate)", () => {
     // GIVEN the generated argument lists and the bindings the project pins
     expect(PROVIDER_ARGUMENTS_VERSION).toBe(pinnedAwsVersion());
     // WHEN each type's argument list is compared with its binding

@@ -1,8 +1,8 @@
-import { versionChange } from "../constructs/versions";
-import { diffStacks, type TerraformDoc } from "../scripts/review/diff";
-import { isRefused, renderMarkdown } from "../scripts/review/render";
-import { withUpgradeAdvice } from "../scripts/review/upgrade";
-import { LATEST_2_11 } from "../scripts/upgrade/plan";
+import { versionChange } from "../model/versions";
+import { diffStacks, type TerraformDoc } from "../review/diff";
+import { isRefused, renderMarkdown } from "../review/render";
+import { withUpgradeAdvice } from "../review/upgrade";
+import { LATEST_2_11 } from "../operations/upgrade/plan";
 import { minimalEnvironment, synthStack } from "./helpers";
 
 const COMMAND = "npm run upgrade -- --config FILE --environment analytics";

@@ -1,8 +1,8 @@
 import type { ImageData } from "../plugins/image-data";
-import { diffStack } from "../scripts/review/diff";
-import { renderMarkdown } from "../scripts/review/render";
-import type { TerraformDoc } from "../scripts/review/types";
-import { versionPackageItems, versionPackageLines } from "../scripts/review/version-packages";
+import { diffStack } from "../review/diff";
+import { renderMarkdown } from "../review/render";
+import type { TerraformDoc } from "../review/types";
+import { versionPackageItems, versionPackageLines } from "../review/version-packages";
 
 const header = "# Generated from requirements.txt by the plugins.zip pipeline (plugins/): edit that file, not this one.\n--find-links /usr/local/airflow/plugins\n--no-index\n";
 

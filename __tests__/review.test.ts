@@ -10,13 +10,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { PRIVATE_SUBNET_IDS, minimalEnvironment, synthStack } from "./helpers";
-import type { EnvironmentInput } from "../constructs/model";
+import type { EnvironmentInput } from "../model/schema";
 import type { MwaaArtifactFiles } from "../constructs/artifact-uploads";
-import { deepDiff, diffStacks, type ResourceChange, type Review, type StackReview, type TerraformDoc } from "../scripts/review/diff";
-import { MARKER, renderMarkdown } from "../scripts/review/render";
-import { REPLACE_RULES, forcesReplacement } from "../scripts/review/rules";
-import { ReviewError, readSynthFolder, synthesize } from "../scripts/review/sources";
-import { run } from "../scripts/review";
+import { deepDiff, diffStacks, type ResourceChange, type Review, type StackReview, type TerraformDoc } from "../review/diff";
+import { MARKER, renderMarkdown } from "../review/render";
+import { REPLACE_RULES, forcesReplacement } from "../review/rules";
+import { ReviewError, readSynthFolder, synthesize } from "../review/sources";
+import { run } from "../review/cli";
 
 const ROOT = path.resolve(__dirname, "..");
 const FIXTURES = path.join(__dirname, "fixtures", "review");
@@ -506,7 +506,7 @@ describe("the CLI", () => {
     const out = path.join(dir, "review.md");
     try {
       // WHEN the real CLI runs
-      const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "scripts/review.ts", "--base", path.join(FIXTURES, "base"), "--head", path.join(FIXTURES, "head-kms"), "--markdown", out, "--fail-on-protected-replace"], { cwd: ROOT, encoding: "utf8" });
+      const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "review/cli.ts", "--base", path.join(FIXTURES, "base"), "--head", path.join(FIXTURES, "head-kms"), "--markdown", out, "--fail-on-protected-replace"], { cwd: ROOT, encoding: "utf8" });
       // THEN it exits 2, prints the review, writes the same Markdown, and says why on stderr
       expect(r.status).toBe(2);
       expect(r.stdout.startsWith(MARKER)).toBe(true);
@@ -521,7 +521,7 @@ describe("the CLI", () => {
   test("exits 0 on an unchanged synth and prints no loud line", () => {
     // GIVEN the same folder as base and head
     // WHEN the real CLI runs with --fail-on-protected-replace
-    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "scripts/review.ts", "--base", path.join(FIXTURES, "base"), "--head", path.join(FIXTURES, "base"), "--fail-on-protected-replace"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "review/cli.ts", "--base", path.join(FIXTURES, "base"), "--head", path.join(FIXTURES, "base"), "--fail-on-protected-replace"], { cwd: ROOT, encoding: "utf8" });
     // THEN it exits 0 and prints "No changes." without any line about replacing the environment
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("No changes.");

@@ -3,10 +3,10 @@ import * as os from "os";
 import * as path from "path";
 import { EnvironmentStatus, GetEnvironmentCommand, MWAAClient, UpdateEnvironmentCommand, type Environment } from "@aws-sdk/client-mwaa";
 import { mockClient } from "aws-sdk-client-mock";
-import { main, pluginsCheck } from "../scripts/upgrade";
-import { LATEST_2_11, NEWEST_3, majorUpgradeRefusal } from "../scripts/upgrade/plan";
-import { runUpgrade, type UpgradeDeps } from "../scripts/upgrade/run";
-import { ENVIRONMENT_STATUSES } from "../scripts/upgrade/statuses";
+import { main, pluginsCheck } from "../operations/upgrade";
+import { LATEST_2_11, NEWEST_3, majorUpgradeRefusal } from "../operations/upgrade/plan";
+import { runUpgrade, type UpgradeDeps } from "../operations/upgrade/run";
+import { ENVIRONMENT_STATUSES } from "../operations/upgrade/statuses";
 
 // @aws-sdk/client-mwaa 3.523 is typed against older @smithy/types than aws-sdk-client-mock 4.1 (see lambda-login.test.ts).
 const mwaa = mockClient(MWAAClient as never);

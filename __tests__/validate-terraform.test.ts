@@ -11,9 +11,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { checkStack, installAws, pinnedAwsVersion, scratchCopy, terraformEnv } from "../scripts/terraform/check-stack";
-import { type ProviderSchema, mockedTestFile } from "../scripts/terraform/test-file";
-import { run } from "../scripts/validate-terraform";
+import { checkStack, installAws, pinnedAwsVersion, scratchCopy, terraformEnv } from "../terraform-check/check-stack";
+import { type ProviderSchema, mockedTestFile } from "../terraform-check/test-file";
+import { run } from "../terraform-check/validate";
 import { minimalEnvironment, synthStack } from "./helpers";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-validate-terraform-test-"));

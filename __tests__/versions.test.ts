@@ -1,6 +1,6 @@
 /** The one list of Airflow versions and what changing between them means. */
-import { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION, airflowMajor, versionChange, type AirflowVersion } from "../constructs/versions";
-import { parseEnvironment } from "../constructs/config";
+import { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION, airflowMajor, versionChange, type AirflowVersion } from "../model/versions";
+import { parseEnvironment } from "../model/parse";
 import { PRIVATE_SUBNET_IDS } from "./helpers";
 
 const versions = Object.keys(AIRFLOW_VERSIONS) as AirflowVersion[];

@@ -1,5 +1,5 @@
 /**
- * scripts/wait-available.sh, the README's wait for AVAILABLE, against a fake `aws` on PATH that
+ * operations/wait-available.sh, the README's wait for AVAILABLE, against a fake `aws` on PATH that
  * answers each call with the next scripted reply.
  */
 import { spawnSync } from "node:child_process";
@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const SCRIPT = path.resolve(__dirname, "..", "scripts", "wait-available.sh");
+const SCRIPT = path.resolve(__dirname, "..", "operations", "wait-available.sh");
 
 /** Replies: "ok <stdout>" or "err <stderr>" (exit 254, as the AWS CLI v2 does on a service error). */
 function wait(replies: string[]): { status: number | null; stdout: string; stderr: string; calls: string[] } {
@@ -30,7 +30,7 @@ function wait(replies: string[]): { status: number | null; stdout: string; stder
   }
 }
 
-describe("scripts/wait-available.sh", () => {
+describe("operations/wait-available.sh", () => {
   test("waits through PENDING and CREATING and ends at AVAILABLE", () => {
     // GIVEN an environment that becomes AVAILABLE on the third check
     const run = wait(["ok PENDING", "ok CREATING", "ok AVAILABLE"]);
@@ -62,6 +62,6 @@ describe("scripts/wait-available.sh", () => {
   test("without arguments: the usage, and no AWS call", () => {
     const run = spawnSync("sh", [SCRIPT], { encoding: "utf8" });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/usage: scripts\/wait-available\.sh <environment-name> <region>/);
+    expect(run.stderr).toMatch(/usage: operations\/wait-available\.sh <environment-name> <region>/);
   });
 });

@@ -1,6 +1,6 @@
-import { parseConfig } from "../constructs/config";
-import type { EnvironmentInput } from "../constructs/model";
-import { DEFAULT_SSL_POLICY } from "../constructs/model-access";
+import { parseConfig } from "../model/parse";
+import type { EnvironmentInput } from "../model/schema";
+import { DEFAULT_SSL_POLICY } from "../model/access";
 import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC } from "./helpers";
 
 // Issue "Private web server access": an ALB in front of the private web server endpoint.

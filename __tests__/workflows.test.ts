@@ -147,8 +147,8 @@ describe("the Infracost job (pull-request.yml)", () => {
     expect(job).toMatch(/if: github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
     expect(job).toMatch(/permissions:\n {6}contents: read\n {6}pull-requests: write\n/);
     expect(job).toMatch(/uses: infracost\/actions\/setup@v3\n.*\n {8}with:\n {10}api-key: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/);
-    expect(job).toMatch(/scripts\/cost\/infracost-config\.ts base\.out > infracost-base\.yml/);
-    expect(job).toMatch(/scripts\/cost\/infracost-config\.ts cdktf\.out > infracost-head\.yml/);
+    expect(job).toMatch(/cost\/infracost-config\.ts base\.out > infracost-base\.yml/);
+    expect(job).toMatch(/cost\/infracost-config\.ts cdktf\.out > infracost-head\.yml/);
     expect(job).toMatch(/infracost breakdown --config-file infracost-base\.yml --format json --out-file infracost-base\.json/);
     expect(job).toMatch(/infracost diff --config-file infracost-head\.yml --compare-to infracost-base\.json --format json --out-file infracost-diff\.json/);
     expect(job).toMatch(/infracost comment github --path infracost-diff\.json .*--behavior update/);

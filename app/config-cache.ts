@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { deserialize, serialize } from "node:v8";
-import { isPlainData, parseConfig, parseConfigWithViews, rememberValidated } from "../constructs/config";
-import type { Config, Environment } from "../constructs/model";
-import { sha256Hex as sha256, writeFileAtomic } from "../plugins/cache";
+import { isPlainData, parseConfig, parseConfigWithViews, rememberValidated } from "../model/parse";
+import type { Config, Environment } from "../model/schema";
+import { sha256Hex as sha256, writeFileAtomic } from "../util/cache";
 
 /**
  * Set by app/run-ts.js to the file name of the bundle it runs, which carries the hash of the

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { App } from "cdktf";
-import { ConfigError } from "../constructs/errors";
-import type { Config } from "../constructs/model";
-import { AIRFLOW_VERSIONS } from "../constructs/versions";
-import type { LambdaCode, MwaaArtifactFiles } from "../shared/prepared";
+import { ConfigError } from "../model/errors";
+import type { Config } from "../model/schema";
+import { AIRFLOW_VERSIONS } from "../model/versions";
+import type { LambdaCode, MwaaArtifactFiles } from "../model/prepared";
 import { MwaaEndpointsStack } from "../constructs/endpoints-stack";
 import { MwaaStack } from "../constructs/stack";
 import { ArtifactError, prepareArtifacts } from "../plugins/artifacts";
@@ -57,12 +57,12 @@ export function loadApp(options: LoadOptions): LoadedApp {
 }
 
 /**
- * The schemas themselves, loaded on use (zod costs tens of ms): unlike constructs/config.ts's
+ * The schemas themselves, loaded on use (zod costs tens of ms): unlike model/parse.ts's
  * parseConfig, this records nothing, so each construct validates its environment again.
  */
-function plainValidation(): typeof import("../constructs/validation") {
+function plainValidation(): typeof import("../model/validation") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("../constructs/validation") as typeof import("../constructs/validation");
+  return require("../model/validation") as typeof import("../model/validation");
 }
 
 /** One stack per environment, plus the endpoints stack of a "vpc-owner" environment, written to `outdir`. */

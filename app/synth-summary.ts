@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { type CostAssumptions, USAGE_FILE, usageFileText } from "../scripts/cost/infracost-usage";
-import { type BillableUnits, billableUnits, unitsLine } from "../scripts/cost/units";
+import { type CostAssumptions, USAGE_FILE, usageFileText } from "../cost/infracost-usage";
+import { type BillableUnits, billableUnits, unitsLine } from "../cost/units";
 import { type AccessHostSummary, accessHostOf, portForwardingLines } from "./port-forwarding";
 
 /** One synthesized stack, as counted from the Terraform JSON it was written to. */
@@ -11,7 +11,7 @@ export interface StackSummary {
   readonly file: string;
   readonly resources: number;
   readonly dataSources: number;
-  /** What the stack bills by the hour (scripts/cost/units.ts). */
+  /** What the stack bills by the hour (cost/units.ts). */
   readonly units: BillableUnits;
   /** The evaluation host (access.evaluationHost), if the stack has one. */
   readonly accessHost?: AccessHostSummary;

@@ -8,14 +8,14 @@ import { EndpointSecurityGroup } from "./endpoint-security-group";
 import { MwaaEnvironment } from "./environment";
 import { ExecutionRole } from "./execution-role";
 import { MwaaLogGroups } from "./log-groups";
-import type { Environment } from "./model";
+import type { Environment } from "../model/schema";
 import type { MwaaNetwork } from "./network";
 import { MwaaSecurityGroup } from "./security-group";
 import type { SsoLogin } from "./sso-login";
 import type { WorkerCountMetric } from "./worker-count";
 import type { MwaaAlarms } from "./alarms";
 import type { MwaaDashboard } from "./dashboard";
-import type { MwaaArtifactFiles } from "../shared/prepared";
+import type { MwaaArtifactFiles } from "../model/prepared";
 
 /**
  * One MWAA environment's own resources: everything but the network, the bucket and the ALB, which

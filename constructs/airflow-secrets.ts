@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import type { ExecutionRole } from "./execution-role";
-import type { AirflowState } from "./model-state";
+import type { AirflowState } from "../model/airflow-state";
 import { withName } from "./private/naming";
 
 export interface AirflowSecretsProps {

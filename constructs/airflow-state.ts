@@ -8,7 +8,7 @@ import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
-import type { AirflowState } from "./model-state";
+import type { AirflowState } from "../model/airflow-state";
 import { withName } from "./private/naming";
 import { backupPrefix } from "../lambda/airflow-state/backup-layout";
 import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airflow-state/contract";

@@ -2,10 +2,10 @@ import { Construct } from "constructs";
 import { AssetType, TerraformAsset, type ITerraformDependable } from "cdktf";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import type { VersionedObject } from "./environment";
-import { ConfigError } from "./errors";
-import type { ArtifactFile, MwaaArtifactFiles } from "../shared/prepared";
+import { ConfigError } from "../model/errors";
+import type { ArtifactFile, MwaaArtifactFiles } from "../model/prepared";
 
-export type { ArtifactFile, MwaaArtifactFiles } from "../shared/prepared";
+export type { ArtifactFile, MwaaArtifactFiles } from "../model/prepared";
 
 export interface ArtifactUploadsProps {
   readonly bucketName: string;

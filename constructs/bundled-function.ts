@@ -6,10 +6,10 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { withName } from "./private/naming";
-import type { LambdaCode } from "../shared/prepared";
-import { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "../lambda/shared/runtime";
+import type { LambdaCode } from "../model/prepared";
+import { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "../lambda/runtime/runtime";
 
-export type { LambdaCode } from "../shared/prepared";
+export type { LambdaCode } from "../model/prepared";
 
 export interface BundledFunctionProps {
   readonly functionName: string;

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { ADDITIONAL_WORKER_COUNT_METRIC, WORKER_COUNT_METRIC } from "./worker-count";
 import { mwaaLogGroupName } from "./private/naming";
-import { LOG_MODULES } from "./versions";
+import { LOG_MODULES } from "../model/versions";
 
 /** The dashboard body as typed data (CloudWatch dashboard body structure), serialized once. */
 export type MetricRow = (string | { label?: string; stat?: string; expression?: string; id?: string; period?: number })[];

@@ -3,8 +3,9 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CustomerEndpoints } from "./customer-endpoints";
 import { EndpointSecurityGroup } from "./endpoint-security-group";
-import type { Backend, Environment } from "./model";
-import { configureBackend, remoteState, webAccessOutputs } from "./private/backend";
+import type { Backend, Environment } from "../model/schema";
+import { configureBackend, remoteState } from "./private/backend";
+import { webAccessOutputs } from "./web-access";
 import { WebAccess } from "./web-access";
 
 export interface MwaaEndpointsStackProps {

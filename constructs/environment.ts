@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
 import type { ITerraformDependable } from "cdktf";
 import { MwaaEnvironment as MwaaEnvironmentResource } from "@cdktf/provider-aws/lib/mwaa-environment";
-import type { Environment } from "./model";
-import { AIRFLOW_VERSION, LOG_MODULES } from "./versions";
+import type { Environment } from "../model/schema";
+import { AIRFLOW_VERSION, LOG_MODULES } from "../model/versions";
 
 /** An S3 object MWAA reads, pinned to a version so only a changed artifact updates the environment. */
 export interface VersionedObject {

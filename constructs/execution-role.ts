@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { Environment } from "./model";
+import type { Environment } from "../model/schema";
 import { withName } from "./private/naming";
 
 export interface ExecutionRoleProps {

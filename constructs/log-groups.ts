@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { mwaaLogGroupName } from "./private/naming";
-import { LOG_MODULES } from "./versions";
+import { LOG_MODULES } from "../model/versions";
 
 export interface MwaaLogGroupsProps {
   readonly environmentName: string;

@@ -14,9 +14,9 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import type { Environment } from "./model";
+import type { Environment } from "../model/schema";
 import { pascalId, subnetCidrs, withName } from "./private/naming";
-import type { ServiceEndpoint } from "./versions";
+import type { ServiceEndpoint } from "../model/versions";
 
 export interface MwaaNetworkProps {
   /** Environment name, used in resource names. */

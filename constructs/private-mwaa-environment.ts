@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { Construct } from "constructs";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -16,15 +15,15 @@ import { AirflowSecrets } from "./airflow-secrets";
 import { AirflowStateManager, secretsBackendOptions } from "./airflow-state";
 import type { ArtifactUploads } from "./artifact-uploads";
 import { addAirflowEnvironment, type AirflowEnvironment, type BaseEnvironment } from "./airflow-environment";
-import { parseEnvironment } from "./config";
+import { parseEnvironment } from "../model/parse";
 import type { CustomerEndpoints } from "./customer-endpoints";
 import { MwaaDashboard } from "./dashboard";
 import type { MwaaEnvironment } from "./environment";
-import { ConfigError } from "./errors";
+import { ConfigError } from "../model/errors";
 import type { ExecutionRole } from "./execution-role";
 import type { MwaaLogGroups } from "./log-groups";
-import type { EnvironmentProps } from "./environment-props";
-import type { Environment } from "./model";
+import type { EnvironmentProps } from "../model/environment-props";
+import type { Environment } from "../model/schema";
 import { MwaaNetwork } from "./network";
 import type { MwaaSecurityGroup } from "./security-group";
 import { signInRoute, webHosts, type EnvironmentRole } from "./private/sign-in-routing";
@@ -33,11 +32,11 @@ import { SecondHost } from "./second-host";
 import { SsoLogin } from "./sso-login";
 import { TransitGatewayAttachment } from "./transit-gateway-attachment";
 import { VpcPeering } from "./vpc-peering";
-import { airflowMajor } from "./versions";
+import { airflowMajor } from "../model/versions";
 import { WebAccess } from "./web-access";
 import { WorkerCountMetric } from "./worker-count";
-import { shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
-import type { LambdaCode, MwaaArtifactFiles } from "../shared/prepared";
+import { bundleExists, shippedLambdaCode, type ShippedLambda } from "../lambda/shipped";
+import type { LambdaCode, MwaaArtifactFiles } from "../model/prepared";
 
 /**
  * The app's own bundle of a Lambda when given (it must exist: cdktf's asset would fail with a stack
@@ -45,7 +44,7 @@ import type { LambdaCode, MwaaArtifactFiles } from "../shared/prepared";
  */
 function lambdaCode(id: string, field: string, given: LambdaCode | undefined, name: ShippedLambda): LambdaCode {
   if (given !== undefined) {
-    if (!existsSync(given.zipPath)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);
+    if (!bundleExists(given)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);
     return given;
   }
   try {

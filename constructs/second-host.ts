@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { LbListenerCertificate } from "@cdktf/provider-aws/lib/lb-listener-certificate";
 import { LbListenerRule, type LbListenerRuleAction } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { WebDomain } from "./domain";
-import type { Access } from "./model-access";
+import type { Access } from "../model/access";
 
 export interface SecondHostProps {
   /** The second name, e.g. next.airflow.example.com. */

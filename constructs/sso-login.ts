@@ -15,9 +15,10 @@ import {
   LOGIN_TIMEOUT_SECONDS,
   MAX_CONDITION_VALUES_PER_RULE,
   PASS_THROUGH_QUERY,
+  MULTI_VALUE_HEADERS,
 } from "../lambda/login/contract";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
-import type { Sso } from "./model-access";
+import type { Sso } from "../model/access";
 import { LISTENER_RULE_PRIORITIES, type SignInRules } from "./private/listener-priorities";
 import { elbName, shortHash, withName } from "./private/naming";
 
@@ -122,7 +123,7 @@ export class SsoLogin extends Construct {
     this.targetGroup = new LbTargetGroup(this, "TargetGroup", {
       name: elbName(`${env}-sign-in`),
       targetType: "lambda",
-      lambdaMultiValueHeadersEnabled: true,
+      lambdaMultiValueHeadersEnabled: MULTI_VALUE_HEADERS,
       tags: withName(tags, `${env}-sign-in`),
     });
     const permission = new LambdaPermission(this, "InvokeFromAlb", {

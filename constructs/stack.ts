@@ -1,8 +1,9 @@
 import { Construct } from "constructs";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { Backend } from "./model";
-import { configureBackend, webAccessOutputs } from "./private/backend";
+import type { Backend } from "../model/schema";
+import { configureBackend } from "./private/backend";
+import { webAccessOutputs } from "./web-access";
 import { networkOutputs } from "./private/network-outputs";
 import { PrivateMwaaEnvironment, type PrivateMwaaEnvironmentProps } from "./private-mwaa-environment";
 

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, TerraformOutput, type TerraformStack } from "cdktf";
 import { DataAwsNetworkInterface } from "@cdktf/provider-aws/lib/data-aws-network-interface";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener, type LbListenerDefaultAction } from "@cdktf/provider-aws/lib/lb-listener";
@@ -10,7 +10,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { dependable, type ITerraformDependable, type TerraformProvider } from "cdktf";
 import { WebDomain } from "./domain";
-import type { Access } from "./model-access";
+import type { Access } from "../model/access";
 import { authenticateAction } from "./private/identity-provider";
 import { elbName, withName } from "./private/naming";
 
@@ -206,5 +206,15 @@ export class WebAccess extends Construct {
         });
       }
     }
+  }
+}
+
+/** The outputs of web access, the same in whichever stack the ALB lives. */
+export function webAccessOutputs(stack: TerraformStack, webAccess: WebAccess): void {
+  new TerraformOutput(stack, "mwaa_webserver_url", { value: webAccess.url, description: "URL of the Airflow UI behind the ALB" });
+  new TerraformOutput(stack, "mwaa_alb_dns_name", { value: webAccess.loadBalancer.dnsName, description: "DNS name of the ALB" });
+  new TerraformOutput(stack, "mwaa_alb_security_group_id", { value: webAccess.securityGroupId, description: "Security group of the ALB: clients are admitted here" });
+  if (webAccess.servedTargetGroupArn !== undefined) {
+    new TerraformOutput(stack, "mwaa_alb_target_group_arn", { value: webAccess.servedTargetGroupArn, description: "Target group of the web server endpoint's IPs" });
   }
 }

@@ -4,7 +4,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
-import { isUnresolvedToken } from "./private/tokens";
+import { isUnresolvedToken } from "../model/tokens";
 
 import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME, WORKER_COUNT_TIMEOUT_SECONDS } from "../lambda/worker-count/contract";
 

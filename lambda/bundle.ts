@@ -25,8 +25,8 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { BuildOptions } from "esbuild";
-import { sha256Base64, sha256Hex, writeFileAtomic } from "../plugins/cache";
-import { deterministicZip, ZIP_ENTRY_TIME, ZIP_FILE_MODE } from "../plugins/zip";
+import { sha256Base64, sha256Hex, writeFileAtomic } from "../util/cache";
+import { deterministicZip, ZIP_ENTRY_TIME, ZIP_FILE_MODE } from "../util/zip";
 
 export interface LambdaBundle {
   /** Absolute path of the zip, under cacheDir, named after its content hash. */
@@ -45,12 +45,12 @@ export interface BundleLambdaOptions {
   readonly name: string;
 }
 
-export { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./shared/runtime";
+export { LAMBDA_HANDLER, LAMBDA_RUNTIME } from "./runtime/runtime";
 
 /** Bump when the bundling or zipping logic changes in a way the options below do not capture. */
 const CACHE_FORMAT = 1;
 const ZIP_ENTRY = "index.js";
-/** The zip is plugins/zip.ts's deterministic one (fixed time, Unix mode 0644), at the highest level. */
+/** The zip is util/zip.ts's deterministic one (fixed time, Unix mode 0644), at the highest level. */
 const ZIP_LEVEL = 9;
 
 /** Every esbuild option except the entry point; part of the cache key. */

@@ -7,8 +7,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { sha256Base64 } from "../plugins/cache";
-import type { LambdaCode } from "../shared/prepared";
+import { sha256Base64 } from "../util/cache";
+import type { LambdaCode } from "../model/prepared";
 
 /** The handlers under lambda/ the package ships a bundle of. */
 export type ShippedLambda = "worker-count" | "login" | "airflow-apply" | "airflow-backup";
@@ -33,4 +33,9 @@ export function findLambdaCode(dir: string, name: string): LambdaCode {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { bundleLambda } = require("./bundle") as typeof import("./bundle");
   return bundleLambda({ entry, cacheDir: path.join(dir, "..", ".cache", "lambda"), name });
+}
+
+/** Whether a bundle the app gave is on disk: constructs ask here rather than read files themselves. */
+export function bundleExists(code: LambdaCode): boolean {
+  return fs.existsSync(code.zipPath);
 }

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import type { ArtifactPaths as Artifacts, MwaaArtifactFiles } from "../shared/prepared";
+import type { ArtifactPaths as Artifacts, MwaaArtifactFiles } from "../model/prepared";
 
-export type { ArtifactPaths, MwaaArtifactFiles } from "../shared/prepared";
+export type { ArtifactPaths, MwaaArtifactFiles } from "../model/prepared";
 import { buildPlugins } from "./build";
-import { sha256Hex } from "./cache";
+import { sha256Hex } from "../util/cache";
 import { PluginsError } from "./errors";
 import { listFiles } from "./modules";
 

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
-import { cacheKey, makeStagingDir, readJsonIfExists, removeStaleStaging, sha256Hex, writeFileAtomic } from "./cache";
+import { cacheKey, makeStagingDir, readJsonIfExists, removeStaleStaging, sha256Hex, writeFileAtomic } from "../util/cache";
 import { PluginsError } from "./errors";
 import { collectPluginModules, type PluginModuleFile } from "./modules";
 import { runPipPhases, type PipPhase, type PipPhaseResult } from "./pip";
@@ -9,7 +9,7 @@ import { imageConflict, imageConstraintFiles, mwaaImage, namesOwnConstraints } f
 import { missingImageData } from "./image-data";
 import { countRequirements, MWAA_PLUGINS_DIR, renderRequirements, ZIP_CONSTRAINTS_NAME, ZIP_STARTUP_REQUIREMENTS_NAME } from "./requirements";
 import { discardWheelSets, downloadJobs, finishWheelSets, fingerprintWheels, planWheelSets, wheelSetFolders, wheelSetKey, type WheelFingerprint, type ImageUse, type WheelSet, type WheelSetRequest } from "./wheels";
-import { deterministicZip, type ZipEntry } from "./zip";
+import { deterministicZip, type ZipEntry } from "../util/zip";
 
 export interface PluginsInput {
   /** Absolute path of the user's requirements.txt (for MWAA's own resolver). */

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { cacheKey, sha256Hex, writeFileAtomic } from "./cache";
+import { cacheKey, sha256Hex, writeFileAtomic } from "../util/cache";
 import { PluginsError } from "./errors";
 import { imageConflict, imageConstraintFiles, mwaaImage, namesOwnConstraints } from "./image";
 import { missingImageData } from "./image-data";

@@ -13,7 +13,7 @@ import { checkRequirements, type RequirementsCheckInput } from "./check";
 import { AIRFLOW_PYTHON } from "./image-data";
 import { buildPlugins, PluginsError, type PluginsInput } from "./index";
 
-/** The default Airflow version (constructs/versions.ts DEFAULT_AIRFLOW_VERSION; a test keeps them equal, plugins/ does not import constructs/). */
+/** The default Airflow version (model/versions.ts DEFAULT_AIRFLOW_VERSION; a test keeps them equal, plugins/ does not import constructs/). */
 export const DEFAULT_AIRFLOW = "3.3.1";
 
 const USAGE =

@@ -48,7 +48,7 @@ export const VERSIONS_WITHOUT_IMAGE_DATA: Readonly<Record<string, string>> = {
 
 /**
  * The Python of each Airflow version MWAA runs, which picks the wheels: plugins/ does not import
- * constructs/, so this repeats constructs/versions.ts AIRFLOW_VERSIONS (a test keeps the two equal).
+ * constructs/, so this repeats model/versions.ts AIRFLOW_VERSIONS (a test keeps the two equal).
  * IMAGE_REPOSITORY at 9d2bebb5c7858e27a1c6afb20b7827840217e3a0, `images/airflow/<v>/Dockerfile.base.j2`:
  * `ENV PYTHON_VERSION=3.11.9` for 2.9.2 to 2.10.3, 3.12.10 or 3.12.13 for 2.11.0 to 3.3.1; 2.7.2 and
  * 2.8.1 from the MWAA user guide's FAQ ("What Python version should I use?").

@@ -14,7 +14,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "./cache";
+import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "../util/cache";
 import { PluginsError } from "./errors";
 import { imageFileLabel, loadImageData, normalizeName, type ImageData } from "./image-data";
 import { parsePipFailure } from "./pip";

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { PluginsError } from "./errors";
-import { byName } from "./zip";
+import { byName } from "../util/zip";
 
 /** A custom plugin file: its posix path inside plugins.zip and its bytes. */
 export interface PluginModuleFile {

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { PluginsError } from "./errors";
-import { deterministicZip, type ZipEntry } from "./zip";
+import { deterministicZip, type ZipEntry } from "../util/zip";
 
 /** A pure-Python distribution to pack as a `py3-none-any` wheel. */
 export interface WheelSpec {

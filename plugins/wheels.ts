@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "./cache";
+import { cacheKey, makeStagingDir, publishDir, readJsonIfExists, sha256Hex } from "../util/cache";
 import { PluginsError } from "./errors";
 import { mwaaTargetArgs, parsePipFailure, targetDescription, type PipJob, type PipPhaseResult } from "./pip";
 import { imageConflict, wheelPackageKey, type MwaaImage } from "./image";

@@ -29,7 +29,7 @@ const app: string = JSON.parse(readFileSync("cdktf.json", "utf8")).app;
 const baseline = "node -r ts-node/register scripts/bench/stock-main.ts";
 const work = mkdtempSync(join(tmpdir(), "mwaa-bench-"));
 
-/** The project's performance budget (docs/performance.md; issue 18). */
+/** The project's performance budget (docs/performance.md). */
 const BUDGET = { seconds: 0.4, peakMiB: 75, timesFaster: 10, twentySeconds: 1.2 } as const;
 
 interface Sample {

@@ -1,20 +1,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { configJsonSchema, environmentJsonSchema } from "../constructs/config";
+import { configJsonSchema, environmentJsonSchema } from "../model/parse";
 import { endpointsRolePolicy } from "../constructs/private/endpoints-role-policy";
 import { propsReference } from "./props-reference";
 import { propsInterface } from "./props-interface";
-import { argumentsModule } from "./provider-aws";
-import { REPLACE_RULES } from "./review/rules";
+import { argumentsModule } from "../terraform-check/provider-aws";
+import { REPLACE_RULES } from "../review/rules";
 
 /** Files generated from code and committed: `npm run generate`; a test fails when they are stale. */
 export const GENERATED: Record<string, () => object | string> = {
   "config/schema.json": configJsonSchema,
   "policies/endpoints-role-policy.json": endpointsRolePolicy,
   "docs/props.md": () => propsReference(configJsonSchema()),
-  "constructs/environment-props.ts": () => propsInterface(environmentJsonSchema()),
+  "model/environment-props.ts": () => propsInterface(environmentJsonSchema()),
   // The arguments of every type the review has a rule for, in the pinned hashicorp/aws.
-  "scripts/review/arguments.ts": () => argumentsModule(Object.keys(REPLACE_RULES)),
+  "review/arguments.ts": () => argumentsModule(Object.keys(REPLACE_RULES)),
 };
 
 /** JSON files as stable, indented JSON with a final newline; text as it is. */

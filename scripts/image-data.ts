@@ -1,6 +1,6 @@
 /**
  * `npm run generate:image-data -- <git dir or clone of aws/amazon-mwaa-docker-images>`: writes
- * plugins/image-data/<version>.json for every Airflow version of constructs/versions.ts that the
+ * plugins/image-data/<version>.json for every Airflow version of model/versions.ts that the
  * repository has an image for: the image's Airflow constraints, MWAA's essential constraints and
  * the Python packages installed in it, with the repository commit they were read from.
  *
@@ -15,7 +15,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { AIRFLOW_VERSIONS } from "../constructs/versions";
+import { AIRFLOW_VERSIONS } from "../model/versions";
 import { IMAGE_DATA_DIR, IMAGE_REPOSITORY, imagePaths, type ImageData } from "../plugins/image-data";
 
 /** `git -C`: works on a clone and on a bare git dir (what `fetch` leaves) alike. */

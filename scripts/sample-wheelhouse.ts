@@ -7,7 +7,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { buildWheel, wheelFileName, type WheelSpec } from "./wheel";
+import { buildWheel, wheelFileName, type WheelSpec } from "../plugins/wheel";
 
 export const SAMPLE_WHEELS: readonly WheelSpec[] = [
   {

@@ -1,7 +1,6 @@
-import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, TerraformOutput, type TerraformStack } from "cdktf";
+import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import type { Backend } from "../model";
-import type { WebAccess } from "../web-access";
+import type { Backend } from "../../model/schema";
 
 /**
  * Where a stack's state lives. The local path is relative to the stack's folder in
@@ -40,14 +39,4 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
 export function remoteState(scope: Construct, id: string, backend: Backend, stackName: string): DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
   if (backend.type === "local") return new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(stackName) });
   return new DataTerraformRemoteStateS3(scope, id, { bucket: backend.bucket, key: s3Key(backend, stackName), region: backend.region });
-}
-
-/** The outputs of web access, the same in whichever stack the ALB lives. */
-export function webAccessOutputs(stack: TerraformStack, webAccess: WebAccess): void {
-  new TerraformOutput(stack, "mwaa_webserver_url", { value: webAccess.url, description: "URL of the Airflow UI behind the ALB" });
-  new TerraformOutput(stack, "mwaa_alb_dns_name", { value: webAccess.loadBalancer.dnsName, description: "DNS name of the ALB" });
-  new TerraformOutput(stack, "mwaa_alb_security_group_id", { value: webAccess.securityGroupId, description: "Security group of the ALB: clients are admitted here" });
-  if (webAccess.servedTargetGroupArn !== undefined) {
-    new TerraformOutput(stack, "mwaa_alb_target_group_arn", { value: webAccess.servedTargetGroupArn, description: "Target group of the web server endpoint's IPs" });
-  }
 }

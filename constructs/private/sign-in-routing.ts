@@ -2,8 +2,8 @@
  * Which host names reach which environment's sign-in rules, during a side-by-side migration and
  * without one. Pure: the validated config in, host names and a priority band out.
  */
-import type { Environment } from "../model";
-import { candidateHostName } from "../model-migration";
+import type { Environment } from "../../model/schema";
+import { candidateHostName } from "../../model/migration";
 import type { SignInRules } from "./listener-priorities";
 
 /** The domain and the candidate's second host name during a migration. */

@@ -55,7 +55,7 @@ export async function requireAvailable(client: MwaaSender, name: string, region 
   const status = out.Environment?.Status;
   if (status !== "AVAILABLE") {
     throw new AirflowStateError(
-      `MWAA environment ${name} is ${status ?? "not found"}, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run scripts/wait-available.sh ${name} ${region}, then deploy again (README "First deploy")`,
+      `MWAA environment ${name} is ${status ?? "not found"}, not AVAILABLE (a first deploy goes on creating for tens of minutes after Terraform finishes): run operations/wait-available.sh ${name} ${region}, then deploy again (README "First deploy")`,
     );
   }
   return { airflowVersion: out.Environment?.AirflowVersion ?? "unknown" };

@@ -1,10 +1,10 @@
 /**
  * The ALB Lambda target's request and response shapes. The target group turns multi-value headers
- * on (contract.ts TARGET_GROUP_ATTRIBUTES), so the ALB sends `multiValueHeaders` and
+ * on (contract.ts MULTI_VALUE_HEADERS), so the ALB sends `multiValueHeaders` and
  * `multiValueQueryStringParameters` and takes `multiValueHeaders` back (ELB User Guide, "Lambda
  * functions as targets", multi-value headers); nothing here reads or writes the single-value form.
  */
-import type { DeadlineContext } from "../shared/deadline";
+import type { DeadlineContext } from "../runtime/deadline";
 
 /** ALB Lambda target event (header names lower-cased by the ALB). */
 export interface AlbEvent {

@@ -13,7 +13,7 @@
  *    to the Lambda and loops (the handler refuses such a request instead of looping).
  * 2. LOGIN: authenticate (OIDC or Cognito), then path in `loginPathPatterns`, method in
  *    `LOGIN_HTTP_METHODS` -> forward to this Lambda (target group attribute
- *    `TARGET_GROUP_ATTRIBUTES`). The method condition keeps form POSTs of MWAA's own token
+ *    `MULTI_VALUE_HEADERS`). The method condition keeps form POSTs of MWAA's own token
  *    exchange on the web server whatever path it uses.
  * 3. LOGOUT: path in `logoutPathPatterns` -> forward to this Lambda. No authenticate action is
  *    needed: the handler does not read the identity on logout, and an expired session would
@@ -86,7 +86,6 @@ export const COGNITO_GROUPS_CLAIM = "cognito:groups";
  */
 export const GROUP_NAME_RULE = "1 to 256 characters, no control characters, no leading or trailing spaces";
 export function isValidGroupName(name: unknown): name is string {
-  // eslint-disable-next-line no-control-regex
   return typeof name === "string" && name.length >= 1 && name.length <= 256 && name.trim() === name && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
 }
 
@@ -138,10 +137,11 @@ export const AIRFLOW_ROLE_NAMES: readonly AirflowRoleName[] = Object.values(AIRF
 export const ASSUME_TOKEN_ROLE_ACTIONS = ["sts:AssumeRole", "sts:SetSourceIdentity"] as const;
 
 /**
- * The only ALB target group attribute the handler wants: several Set-Cookie headers on logout need
- * multi-value headers. The handler reads and answers multi-value headers only.
+ * The target group attribute `lambda.multi_value_headers.enabled` the handler needs: several
+ * Set-Cookie headers on logout need multi-value headers, and the handler reads and answers
+ * multi-value headers only. The sign-in construct sets it from here.
  */
-export const TARGET_GROUP_ATTRIBUTES = { "lambda.multi_value_headers.enabled": "true" } as const;
+export const MULTI_VALUE_HEADERS = true;
 
 /**
  * Values of the LOGIN rule's http-request-method condition. GET only: every condition value counts

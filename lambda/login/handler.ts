@@ -48,8 +48,8 @@ import { AccessTokenError, createCognitoGroupsVerifier, type CognitoGroupsVerifi
 import { chooseAirflowRole, identityOf, parseGroups, sessionName } from "./roles";
 import { NO_STORE, headerOf, isRepeated, isVisibleAscii, queryOf, respond, type AlbEvent, type AlbResult, type LambdaContextLike } from "./alb";
 import { REFUSAL_HEADERS, refusalPage, type RefusalKind } from "./pages";
-import { consoleLog, type LogLevel } from "../shared/log";
-import { beforeDeadline, deadlineSignal } from "../shared/deadline";
+import { consoleLog, type LogLevel } from "../runtime/log";
+import { beforeDeadline, deadlineSignal } from "../runtime/deadline";
 
 // The handler module's public names, as before the split into files.
 export { AIRFLOW_ROLES, AIRFLOW_ROLE_NAMES, AIRFLOW_WEB_PATHS, ENV_VARS } from "./contract";

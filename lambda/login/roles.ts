@@ -6,7 +6,7 @@ import type { RoleMappingEntry } from "./config";
  * The person's groups from a claim value, each a whole name, never split or decoded: a JSON array
  * of strings, or a string that is one group name. No delimiter or encoding inside a string claim is
  * documented for the IdPs this supports: splitting made "Not admins" match a mapping for "admins",
- * and decoding would let a group named '["admins"]' match "admins" (issue 14). Cognito's access
+ * and decoding would let a group named '["admins"]' match "admins". Cognito's access
  * token holds "a list of the user's groups" (Cognito Developer Guide, "Understanding the access
  * token"); an OIDC IdP's groups claim should be a JSON array (README, access.sso).
  */

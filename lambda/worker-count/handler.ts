@@ -64,8 +64,8 @@ import {
   WORKER_COUNT_METRIC_NAME,
   WORKER_COUNT_TIMEOUT_SECONDS,
 } from "./contract";
-import { consoleLog, type LogLevel } from "../shared/log";
-import { beforeDeadline, deadlineSignal, type DeadlineContext } from "../shared/deadline";
+import { consoleLog, type LogLevel } from "../runtime/log";
+import { beforeDeadline, deadlineSignal, type DeadlineContext } from "../runtime/deadline";
 
 export { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_METRIC_NAMESPACE, ENVIRONMENT_DIMENSION, ENV_VARS, WORKER_COUNT_METRIC_NAME };
 

@@ -3,7 +3,7 @@
  * difference against the known, explained ones. Pure functions on parsed JSON; check.ts does the
  * file work.
  */
-import { jsonDiff } from "../shared/json-diff";
+import { jsonDiff } from "../../util/json-diff";
 import { KNOWN_DIFFERENCES, type KnownDifference } from "./known-differences";
 
 /** One leaf that differs: a value changed, or a key exists on one side only (undefined on the other). */
