@@ -17,7 +17,17 @@ const upperLayers = (...folders) => ({
 const TOOLS = ["app", "scripts", "review", "cost", "operations", "terraform-check"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "cdktf.out/", ".cache/", "docs/api/", "examples/embed/node_modules/", "examples/embed/cdktf.out/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "cdktf.out/",
+      ".cache/",
+      "docs/api/",
+      "examples/embed/node_modules/",
+      "examples/embed/cdktf.out/",
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -40,18 +50,35 @@ export default tseslint.config(
           patterns: [barrelPattern, upperLayers(...TOOLS)],
         },
       ],
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Constructs read no environment variables: take the value as a prop." }],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Constructs read no environment variables: take the value as a prop.",
+        },
+      ],
     },
   },
   {
     // The config model is the bottom layer: constructs, the app and the tools build on it.
     files: ["model/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [providerBarrel], patterns: [barrelPattern, upperLayers("constructs", "plugins", ...TOOLS)] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [providerBarrel], patterns: [barrelPattern, upperLayers("constructs", "plugins", ...TOOLS)] },
+      ],
+    },
   },
   {
     // The artifact pipeline, the Lambdas and the helpers stand alone: shared types live in model/.
     files: ["plugins/**/*.ts", "lambda/**/*.ts", "util/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: [providerBarrel], patterns: [barrelPattern, upperLayers("constructs", ...TOOLS)] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { paths: [providerBarrel], patterns: [barrelPattern, upperLayers("constructs", ...TOOLS)] },
+      ],
+    },
   },
   {
     // Tests load modules afresh (jest.isolateModules, doMock) and read synthesized JSON loosely; the

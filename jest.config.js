@@ -16,14 +16,30 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
  * The package.json scripts end with --ci (jest's CI mode; no snapshots here) so that a path given
  * after `npm test --` reaches jest as a path: right after --selectProjects it would name a project.
  */
-const SLOW = ["library", "run-ts", "plugins-build", "plugins-sample", "plugins-zip", "app", "review", "validate-terraform", "review-corpus"];
+const SLOW = [
+  "library",
+  "run-ts",
+  "plugins-build",
+  "plugins-sample",
+  "plugins-zip",
+  "app",
+  "review",
+  "validate-terraform",
+  "review-corpus",
+  "plugins-image",
+];
 const slowPattern = `/__tests__/(${SLOW.join("|")})\\.test\\.ts$`;
 
 const common = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] },
+  transform: {
+    "^.+\\.ts$": [
+      "@swc/jest",
+      { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } },
+    ],
+  },
 };
 
 module.exports = {

@@ -18,8 +18,16 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-state-cli-"));
 /** Each environment name answered by its own fake Airflow. */
 function mwaaWith(envs: Record<string, FakeAirflow>): MWAAClient {
   const mock = mockClient(MWAAClient as never) as unknown as ReturnType<typeof mockClient>;
-  mock.on(GetEnvironmentCommand as never).callsFake((input: { Name: string }) => ({ Environment: { Name: input.Name, Status: "AVAILABLE", AirflowVersion: envs[input.Name]?.major === 2 ? "2.10.3" : "3.0.6" } }));
-  mock.on(invokeRestApiCommand() as never).callsFake((input: { Name: string; Method: string; Path: string }) => envs[input.Name].handle(input));
+  mock.on(GetEnvironmentCommand as never).callsFake((input: { Name: string }) => ({
+    Environment: {
+      Name: input.Name,
+      Status: "AVAILABLE",
+      AirflowVersion: envs[input.Name]?.major === 2 ? "2.10.3" : "3.0.6",
+    },
+  }));
+  mock
+    .on(invokeRestApiCommand() as never)
+    .callsFake((input: { Name: string; Method: string; Path: string }) => envs[input.Name].handle(input));
   return new MWAAClient({ region: "eu-west-1" });
 }
 
@@ -46,7 +54,17 @@ const backup: BackupDocument = {
   counts: { variables: 1, pools: 1, connections: 1, dags: 1, dagRuns: 0, taskInstances: 0 },
   variables: [{ key: "region", value: "eu-west-1", description: null }],
   pools: [{ name: "etl", slots: 4, description: "ETL", includeDeferred: null }],
-  connections: [{ connectionId: "warehouse", connType: "postgres", description: null, host: "db", login: "etl", schema: "dw", port: 5432 }],
+  connections: [
+    {
+      connectionId: "warehouse",
+      connType: "postgres",
+      description: null,
+      host: "db",
+      login: "etl",
+      schema: "dw",
+      port: 5432,
+    },
+  ],
   dags: [{ dagId: "daily", isPaused: false }],
   dagRuns: [],
   taskInstances: [],
@@ -58,7 +76,10 @@ fs.writeFileSync(backupFile, JSON.stringify(backup));
 describe("airflow-state CLI: bad arguments, one line each and exit 2", () => {
   test.each([
     [[], "airflow-state no subcommand"],
-    [["frobnicate"], "airflow-state unknown subcommand frobnicate: one of backup, restore, cutover-pause, check-secrets"],
+    [
+      ["frobnicate"],
+      "airflow-state unknown subcommand frobnicate: one of backup, restore, cutover-pause, check-secrets",
+    ],
     [["restore", "--env", "x"], "airflow-state restore: --from required"],
     [["restore"], "airflow-state restore: --env and --from required"],
     [["backup", "--env", "x", "--dry-run"], "airflow-state backup: --dry-run does not apply (it takes --env, --out)"],
@@ -74,15 +95,32 @@ describe("airflow-state CLI: bad arguments, one line each and exit 2", () => {
   });
 
   test("a missing backup file is one line, not a stack trace", () => {
-    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "operations/airflow-state/cli.ts", "restore", "--env", "x", "--from", path.join(tmp, "nope.json")], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        "tsx/cjs",
+        "operations/airflow-state/cli.ts",
+        "restore",
+        "--env",
+        "x",
+        "--from",
+        path.join(tmp, "nope.json"),
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     expect(r.status).toBe(1);
-    expect(r.stderr.trim().split("\n")).toEqual([expect.stringMatching(/^airflow-state: ENOENT: no such file or directory, open '.*nope\.json'$/)]);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^airflow-state: ENOENT: no such file or directory, open '.*nope\.json'$/),
+    ]);
   });
 
   test("a file that is not a backup is refused before anything is written", async () => {
     const other = path.join(tmp, "other.json");
     fs.writeFileSync(other, "{}");
-    await expect(run(["restore", "--env", "x", "--from", other])).rejects.toThrow(`${other}: not a backup of this tool (no "format": 1)`);
+    await expect(run(["restore", "--env", "x", "--from", other])).rejects.toThrow(
+      `${other}: not a backup of this tool (no "format": 1)`,
+    );
   });
 });
 
@@ -91,7 +129,10 @@ describe("restore from a file into an Airflow 3 environment", () => {
     // GIVEN an Airflow 3 environment that has the DAG, paused
     const target = new FakeAirflow(3, { dags: [{ dag_id: "daily", is_paused: true }] });
     // WHEN
-    const { code, out } = await run(["restore", "--env", "new-env", "--from", backupFile, "--dry-run"], mwaaWith({ "new-env": target }));
+    const { code, out } = await run(
+      ["restore", "--env", "new-env", "--from", backupFile, "--dry-run"],
+      mwaaWith({ "new-env": target }),
+    );
     // THEN
     expect(code).toBe(0);
     expect(out).toEqual([
@@ -107,7 +148,10 @@ describe("restore from a file into an Airflow 3 environment", () => {
 
   test("without --dry-run it writes the plan", async () => {
     const target = new FakeAirflow(3, { dags: [{ dag_id: "daily", is_paused: true }] });
-    const { code, out } = await run(["restore", "--env", "new-env", "--from", backupFile], mwaaWith({ "new-env": target }));
+    const { code, out } = await run(
+      ["restore", "--env", "new-env", "--from", backupFile],
+      mwaaWith({ "new-env": target }),
+    );
     expect(code).toBe(0);
     expect(out.at(-1)).toBe("wrote 4 change(s)");
     expect(target.state.pools.find((p) => p.name === "etl")).toMatchObject({ slots: 4, include_deferred: false });
@@ -117,16 +161,26 @@ describe("restore from a file into an Airflow 3 environment", () => {
 
 describe("cutover-pause", () => {
   test("--dry-run prints both plans from the config's migration and writes nothing", async () => {
-    const old = new FakeAirflow(2, { dags: [{ dag_id: "a", is_paused: false }, { dag_id: "b", is_paused: true }] });
+    const old = new FakeAirflow(2, {
+      dags: [
+        { dag_id: "a", is_paused: false },
+        { dag_id: "b", is_paused: true },
+      ],
+    });
     const candidate = new FakeAirflow(3, { dags: [{ dag_id: "a", is_paused: true }] });
-    const { code, out } = await run(["cutover-pause", "--config", "config/examples/migrate-to-airflow3.json", "--dry-run"], mwaaWith({ analytics: old, "analytics-af3": candidate }));
+    const { code, out } = await run(
+      ["cutover-pause", "--config", "config/examples/migrate-to-airflow3.json", "--dry-run"],
+      mwaaWith({ analytics: old, "analytics-af3": candidate }),
+    );
     expect(code).toBe(0);
     expect(out).toEqual(["analytics (old):", "  dag a: pause", "analytics-af3 (candidate):", "  dag a: unpause"]);
     expect([...old.calls, ...candidate.calls].filter((c) => c.Method !== "GET")).toEqual([]);
   });
 
   test("a config without a migration is one line", async () => {
-    await expect(run(["cutover-pause", "--config", "config/examples/airflow-state.json", "--dry-run"])).rejects.toThrow("config/examples/airflow-state.json: no environment with migration");
+    await expect(run(["cutover-pause", "--config", "config/examples/airflow-state.json", "--dry-run"])).rejects.toThrow(
+      "config/examples/airflow-state.json: no environment with migration",
+    );
   });
 });
 
@@ -139,7 +193,11 @@ describe("check-secrets", () => {
       return secretId.startsWith("airflow/connections/") ? { versionIdsToStages: { v1: ["AWSCURRENT"] } } : {};
     };
     // WHEN
-    const { code, out } = await run(["check-secrets", "--config", "config/examples/airflow-state.json"], undefined, describe);
+    const { code, out } = await run(
+      ["check-secrets", "--config", "config/examples/airflow-state.json"],
+      undefined,
+      describe,
+    );
     // THEN
     expect(asked).toEqual(["eu-west-1 airflow/connections/warehouse", "eu-west-1 airflow/variables/partner_api_token"]);
     expect(out).toEqual([
@@ -151,17 +209,37 @@ describe("check-secrets", () => {
   });
 
   test("a secret that does not exist counts as missing; all set is exit 0", async () => {
-    const missing = await run(["check-secrets", "--config", "config/examples/airflow-state.json"], undefined, async () => "not found");
-    expect(missing.out[0]).toBe("analytics-state: connection warehouse (airflow/connections/warehouse): no such secret (deploy first, or check existingSecretArn)");
+    const missing = await run(
+      ["check-secrets", "--config", "config/examples/airflow-state.json"],
+      undefined,
+      async () => "not found",
+    );
+    expect(missing.out[0]).toBe(
+      "analytics-state: connection warehouse (airflow/connections/warehouse): no such secret (deploy first, or check existingSecretArn)",
+    );
     expect(missing.code).toBe(1);
-    const all = await run(["check-secrets", "--config", "config/examples/airflow-state.json"], undefined, async () => ({ versionIdsToStages: { v: ["AWSCURRENT", "AWSPREVIOUS"] } }));
+    const all = await run(["check-secrets", "--config", "config/examples/airflow-state.json"], undefined, async () => ({
+      versionIdsToStages: { v: ["AWSCURRENT", "AWSPREVIOUS"] },
+    }));
     expect(all).toMatchObject({ code: 0, out: expect.arrayContaining(["all 2 secret(s) have a value"]) });
   });
 });
 
 describe("synth says which secrets need a value", () => {
   test("one line per stack with airflowState secrets, naming them and the check", () => {
-    const lines = summaryLines([{ name: "analytics-state", file: "f", resources: 1, dataSources: 0, units: billableUnits({}), secrets: ["airflow/connections/warehouse", "airflow/variables/partner_api_token"] }], true);
+    const lines = summaryLines(
+      [
+        {
+          name: "analytics-state",
+          file: "f",
+          resources: 1,
+          dataSources: 0,
+          units: billableUnits({}),
+          secrets: ["airflow/connections/warehouse", "airflow/variables/partner_api_token"],
+        },
+      ],
+      true,
+    );
     expect(lines).toContain(
       `analytics-state: 2 secrets are created without a value (airflow/connections/warehouse, airflow/variables/partner_api_token): set each after deploy (docs/airflow-state.md, "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
     );

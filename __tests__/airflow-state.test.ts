@@ -8,10 +8,20 @@ import { ENV_VARS } from "../lambda/airflow-state/contract";
 
 const codes = stateCodes();
 /** The example's airflowState block, on the minimal environment ("dev", eu-west-1). */
-const exampleState = (JSON.parse(readFileSync("config/examples/airflow-state.json", "utf8")) as { environments: EnvironmentInput[] }).environments[0].airflowState!;
+const exampleState = (
+  JSON.parse(readFileSync("config/examples/airflow-state.json", "utf8")) as { environments: EnvironmentInput[] }
+).environments[0].airflowState!;
 const doc = synthStack(minimalEnvironment({ airflowState: exampleState }), undefined, codes);
 const withKey = synthStack(
-  minimalEnvironment({ airflowState: { secretsBackend: { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f", variables: [{ name: "token" }] }, backup: { everyHours: 6, retentionDays: 30 } } }),
+  minimalEnvironment({
+    airflowState: {
+      secretsBackend: {
+        kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f",
+        variables: [{ name: "token" }],
+      },
+      backup: { everyHours: 6, retentionDays: 30 },
+    },
+  }),
   undefined,
   codes,
 );
@@ -24,9 +34,20 @@ const PARTITION = "${data.aws_partition.Mwaa_Partition_62A5DB24.partition}";
 
 describe("airflowState wiring", () => {
   test("the Lambdas may call InvokeRestApi only as this environment's Op role", () => {
-    for (const fn of ["Mwaa_AirflowState_ApplyFunction_PolicyDocument", "Mwaa_AirflowState_BackupFunction_PolicyDocument"]) {
-      const invoke = statements(blockAt(doc, "data.aws_iam_policy_document", fn)).filter((s) => (s.actions as string[]).includes("airflow:InvokeRestApi"));
-      expect(invoke).toEqual([{ sid: "InvokeRestApiAsOp", actions: ["airflow:InvokeRestApi"], resources: [`arn:${PARTITION}:airflow:eu-west-1:${ACCOUNT}:role/dev/Op`] }]);
+    for (const fn of [
+      "Mwaa_AirflowState_ApplyFunction_PolicyDocument",
+      "Mwaa_AirflowState_BackupFunction_PolicyDocument",
+    ]) {
+      const invoke = statements(blockAt(doc, "data.aws_iam_policy_document", fn)).filter((s) =>
+        (s.actions as string[]).includes("airflow:InvokeRestApi"),
+      );
+      expect(invoke).toEqual([
+        {
+          sid: "InvokeRestApiAsOp",
+          actions: ["airflow:InvokeRestApi"],
+          resources: [`arn:${PARTITION}:airflow:eu-west-1:${ACCOUNT}:role/dev/Op`],
+        },
+      ]);
     }
   });
 
@@ -43,15 +64,28 @@ describe("airflowState wiring", () => {
 
   test("both Lambdas run in the environment's private subnets", () => {
     for (const fn of ["Mwaa_AirflowState_ApplyFunction", "Mwaa_AirflowState_BackupFunction"]) {
-      expect(blockAt(doc, "aws_lambda_function", fn).vpc_config).toEqual({ subnet_ids: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"], security_group_ids: [expect.stringMatching(/AirflowState_SecurityGroup/)] });
+      expect(blockAt(doc, "aws_lambda_function", fn).vpc_config).toEqual({
+        subnet_ids: ["subnet-0a1b2c3d4e5f60711", "subnet-0a1b2c3d4e5f60722"],
+        security_group_ids: [expect.stringMatching(/AirflowState_SecurityGroup/)],
+      });
     }
   });
 
   test("backup: a schedule every everyHours, retention on the prefix, an alarm on a missing success", () => {
-    expect(blockAt(doc, "aws_cloudwatch_event_rule", "Mwaa_AirflowState_BackupSchedule").schedule_expression).toBe("rate(24 hours)");
-    expect(blockAt(withKey, "aws_cloudwatch_event_rule", "Mwaa_AirflowState_BackupSchedule").schedule_expression).toBe("rate(6 hours)");
+    expect(blockAt(doc, "aws_cloudwatch_event_rule", "Mwaa_AirflowState_BackupSchedule").schedule_expression).toBe(
+      "rate(24 hours)",
+    );
+    expect(blockAt(withKey, "aws_cloudwatch_event_rule", "Mwaa_AirflowState_BackupSchedule").schedule_expression).toBe(
+      "rate(6 hours)",
+    );
     expect(blockAt(withKey, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle").rule).toEqual([
-      { id: "airflow-state-backups-dev", status: "Enabled", filter: [{ prefix: "airflow-state/dev/" }], expiration: [{ days: 30 }], noncurrent_version_expiration: [{ noncurrent_days: 30 }] },
+      {
+        id: "airflow-state-backups-dev",
+        status: "Enabled",
+        filter: [{ prefix: "airflow-state/dev/" }],
+        expiration: [{ days: 30 }],
+        noncurrent_version_expiration: [{ noncurrent_days: 30 }],
+      },
     ]);
     expect(blockAt(withKey, "aws_cloudwatch_metric_alarm", "Mwaa_AirflowState_BackupAlarm")).toMatchObject({
       namespace: "PrivateMWAA",
@@ -68,22 +102,32 @@ describe("airflowState wiring", () => {
 
   test("secrets are created without a value", () => {
     const secrets = resources(doc, "aws_secretsmanager_secret");
-    expect(Object.values(secrets).map((s) => s.name).sort()).toEqual(["airflow/connections/warehouse", "airflow/variables/partner_api_token"]);
+    expect(
+      Object.values(secrets)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(["airflow/connections/warehouse", "airflow/variables/partner_api_token"]);
     expect(resources(doc, "aws_secretsmanager_secret_version")).toEqual({});
-    for (const s of Object.values(secrets)) expect(Object.keys(s)).not.toEqual(expect.arrayContaining(["secret_string"]));
+    for (const s of Object.values(secrets))
+      expect(Object.keys(s)).not.toEqual(expect.arrayContaining(["secret_string"]));
   });
 
   test("the execution role reads exactly the two prefixes, and decrypts only through Secrets Manager with the key", () => {
     expect(bySid(policyOf(doc, "Mwaa_ExecutionRole_PolicyDocument"), "ReadAirflowSecrets")).toEqual({
       sid: "ReadAirflowSecrets",
       actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-      resources: [`arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/connections/*`, `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/variables/*`],
+      resources: [
+        `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/connections/*`,
+        `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/variables/*`,
+      ],
     });
     expect(bySid(policyOf(doc, "Mwaa_ExecutionRole_PolicyDocument"), "DecryptAirflowSecrets")).toBeUndefined();
     expect(bySid(policyOf(withKey, "Mwaa_ExecutionRole_PolicyDocument"), "DecryptAirflowSecrets")).toMatchObject({
       actions: ["kms:Decrypt"],
       resources: ["arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f"],
-      condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] }],
+      condition: [
+        { test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.eu-west-1.amazonaws.com"] },
+      ],
     });
   });
 
@@ -96,14 +140,24 @@ describe("airflowState wiring", () => {
   });
 
   test("without pools, variables or backup there is no Lambda at all", () => {
-    const secretsOnly = synthStack(minimalEnvironment({ airflowState: { secretsBackend: { variables: [{ name: "token" }] } } }), undefined, codes);
-    expect(Object.keys(resources(secretsOnly, "aws_lambda_function")).filter((n) => n.includes("AirflowState"))).toEqual([]);
+    const secretsOnly = synthStack(
+      minimalEnvironment({ airflowState: { secretsBackend: { variables: [{ name: "token" }] } } }),
+      undefined,
+      codes,
+    );
+    expect(
+      Object.keys(resources(secretsOnly, "aws_lambda_function")).filter((n) => n.includes("AirflowState")),
+    ).toEqual([]);
     expect(resources(secretsOnly, "aws_lambda_invocation")).toEqual({});
-    expect(Object.keys(dataSources(secretsOnly, "aws_iam_policy_document")).some((n) => n.includes("AirflowState"))).toBe(false);
+    expect(
+      Object.keys(dataSources(secretsOnly, "aws_iam_policy_document")).some((n) => n.includes("AirflowState")),
+    ).toBe(false);
   });
 
   test("the example config parses", () => {
-    expect(() => parseConfig(readFileSync("config/examples/airflow-state.json", "utf8"), "airflow-state.json")).not.toThrow();
+    expect(() =>
+      parseConfig(readFileSync("config/examples/airflow-state.json", "utf8"), "airflow-state.json"),
+    ).not.toThrow();
   });
 });
 
@@ -114,7 +168,12 @@ describe("backup retention: one lifecycle configuration per bucket", () => {
       name: "analytics",
       access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] },
       airflowState: { backup },
-      migration: { candidate: { environmentName: "analytics-af3", airflow: { version: "3.3.1", configurationOptions: { "core.dags_are_paused_at_creation": "True" } } } },
+      migration: {
+        candidate: {
+          environmentName: "analytics-af3",
+          airflow: { version: "3.3.1", configurationOptions: { "core.dags_are_paused_at_creation": "True" } },
+        },
+      },
     }),
     undefined,
     codes,
@@ -126,7 +185,9 @@ describe("backup retention: one lifecycle configuration per bucket", () => {
     expect(Object.keys(resources(migrating, "aws_s3_bucket_lifecycle_configuration"))).toHaveLength(1);
     const lifecycle = blockAt(migrating, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle");
     expect(lifecycle.bucket).toBe(ref(migrating, "aws_s3_bucket", "Mwaa_Bucket", "id"));
-    expect(lifecycle.depends_on).toEqual([`aws_s3_bucket_versioning.${Object.keys(resources(migrating, "aws_s3_bucket_versioning"))[0]}`]);
+    expect(lifecycle.depends_on).toEqual([
+      `aws_s3_bucket_versioning.${Object.keys(resources(migrating, "aws_s3_bucket_versioning"))[0]}`,
+    ]);
     expect(lifecycle.rule).toEqual(
       ["analytics", "analytics-af3"].map((env) => ({
         id: `airflow-state-backups-${env}`,
@@ -139,9 +200,12 @@ describe("backup retention: one lifecycle configuration per bucket", () => {
   });
 
   test("each environment's rule covers the keys its backup Lambda writes", () => {
-    const rules = blockAt(migrating, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle").rule as { filter: { prefix: string }[] }[];
+    const rules = blockAt(migrating, "aws_s3_bucket_lifecycle_configuration", "Mwaa_Bucket_Lifecycle").rule as {
+      filter: { prefix: string }[];
+    }[];
     for (const fn of ["Mwaa_AirflowState_BackupFunction", "Mwaa_analytics-af3_AirflowState_BackupFunction"]) {
-      const vars = (blockAt(migrating, "aws_lambda_function", fn).environment as { variables: Record<string, string> }).variables;
+      const vars = (blockAt(migrating, "aws_lambda_function", fn).environment as { variables: Record<string, string> })
+        .variables;
       const key = backupKey(vars[ENV_VARS.prefix], vars[ENV_VARS.environmentName], new Date("2026-01-01T00:00:00Z"));
       expect(rules.filter((r) => key.startsWith(r.filter[0].prefix))).toHaveLength(1);
     }
@@ -149,14 +213,25 @@ describe("backup retention: one lifecycle configuration per bucket", () => {
 
   test("bucket.existingName: no lifecycle configuration, which would replace the owner's rules; the backup still runs", () => {
     // GIVEN backup into a bucket this stack does not own
-    const existing = synthStack(minimalEnvironment({ bucket: { existingName: "team-existing-artifacts" }, airflowState: { backup } }), undefined, codes);
+    const existing = synthStack(
+      minimalEnvironment({ bucket: { existingName: "team-existing-artifacts" }, airflowState: { backup } }),
+      undefined,
+      codes,
+    );
     // THEN retention is left to the bucket owner's lifecycle rule
     expect(resources(existing, "aws_s3_bucket_lifecycle_configuration")).toEqual({});
     expect(blockAt(existing, "aws_lambda_function", "Mwaa_AirflowState_BackupFunction")).toBeDefined();
   });
 
   test("configs without backup have no lifecycle configuration", () => {
-    expect(resources(synthStack(minimalEnvironment(), undefined, codes), "aws_s3_bucket_lifecycle_configuration")).toEqual({});
-    expect(resources(synthStack(minimalEnvironment({ airflowState: { pools: [{ name: "etl", slots: 2 }] } }), undefined, codes), "aws_s3_bucket_lifecycle_configuration")).toEqual({});
+    expect(
+      resources(synthStack(minimalEnvironment(), undefined, codes), "aws_s3_bucket_lifecycle_configuration"),
+    ).toEqual({});
+    expect(
+      resources(
+        synthStack(minimalEnvironment({ airflowState: { pools: [{ name: "etl", slots: 2 }] } }), undefined, codes),
+        "aws_s3_bucket_lifecycle_configuration",
+      ),
+    ).toEqual({});
   });
 });

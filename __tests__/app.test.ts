@@ -32,7 +32,12 @@ interface Run {
 }
 
 /** Runs the app on a config (written to a temporary file) into an output folder. */
-function synth(config: unknown, outdir: string, configName: string, env: NodeJS.ProcessEnv = {}): Run & { configFile: string } {
+function synth(
+  config: unknown,
+  outdir: string,
+  configName: string,
+  env: NodeJS.ProcessEnv = {},
+): Run & { configFile: string } {
   const configFile = path.join(tmp, configName);
   fs.writeFileSync(configFile, typeof config === "string" ? config : JSON.stringify(config, null, 2));
   const result = spawnSync(process.execPath, ["app/run-ts.js", "main.ts"], {
@@ -63,14 +68,23 @@ function outdirWithLeftovers(name: string): string {
   const outdir = path.join(tmp, name);
   fs.mkdirSync(path.join(outdir, "stacks", "removed-env"), { recursive: true });
   fs.writeFileSync(path.join(outdir, "sentinel.txt"), "kept by the user\n");
-  fs.writeFileSync(path.join(outdir, "stacks", "removed-env", "cdk.tf.json"), '{"resource": {"aws_s3_bucket": {"old": {}}}}\n');
+  fs.writeFileSync(
+    path.join(outdir, "stacks", "removed-env", "cdk.tf.json"),
+    '{"resource": {"aws_s3_bucket": {"old": {}}}}\n',
+  );
   return outdir;
 }
 
-const example = JSON.parse(fs.readFileSync(path.join(ROOT, "config", "example.json"), "utf8")) as { backend: unknown; environments: { name: string }[] };
+const example = JSON.parse(fs.readFileSync(path.join(ROOT, "config", "example.json"), "utf8")) as {
+  backend: unknown;
+  environments: { name: string }[];
+};
 const exampleStacks = example.environments.map((e) => e.name);
 /** The example's environments plus a small one of our own: two stacks or more. */
-const validConfig = { backend: example.backend, environments: [...example.environments, minimalEnvironment({ name: "e2e-extra" })] };
+const validConfig = {
+  backend: example.backend,
+  environments: [...example.environments, minimalEnvironment({ name: "e2e-extra" })],
+};
 const expectedStacks = [...exampleStacks, "e2e-extra"].sort();
 
 describe("an invalid config", () => {
@@ -156,14 +170,25 @@ describe("MWAA_PYTHON", () => {
     const dir = fs.mkdtempSync(path.join(ROOT, ".cache", "app-test-python-"));
     try {
       fs.writeFileSync(path.join(dir, "requirements.txt"), `# ${path.basename(dir)}\nacme-uncached==1.0\n`);
-      const config = { environments: [minimalEnvironment({ artifacts: { dagsDir: "airflow/dags", requirements: path.relative(ROOT, path.join(dir, "requirements.txt")) } })] };
+      const config = {
+        environments: [
+          minimalEnvironment({
+            artifacts: {
+              dagsDir: "airflow/dags",
+              requirements: path.relative(ROOT, path.join(dir, "requirements.txt")),
+            },
+          }),
+        ],
+      };
       // WHEN the app runs
       const run = synth(config, path.join(tmp, "out-python"), "python.json", { MWAA_PYTHON: "/no/such/python3" });
       // THEN one line for the field that names that interpreter and the variable to change
       expect(run.status).toBe(1);
       const lines = run.stderr.split("\n").filter((l) => l.trim() !== "");
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/environments\[0\]\.artifacts\.requirements: cannot run "\/no\/such\/python3" .*MWAA_PYTHON=\/path\/to\/python3/);
+      expect(lines[0]).toMatch(
+        /environments\[0\]\.artifacts\.requirements: cannot run "\/no\/such\/python3" .*MWAA_PYTHON=\/path\/to\/python3/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -222,7 +247,9 @@ describe("a valid config", () => {
     const stacks = fs.readdirSync(path.join(outA, "stacks")).sort();
     expect(stacks).toEqual(expectedStacks);
     for (const stack of stacks) expect(fs.existsSync(path.join(outA, "stacks", stack, "cdk.tf.json"))).toBe(true);
-    const manifest = JSON.parse(fs.readFileSync(path.join(outA, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+    const manifest = JSON.parse(fs.readFileSync(path.join(outA, "manifest.json"), "utf8")) as {
+      stacks: Record<string, unknown>;
+    };
     expect(Object.keys(manifest.stacks).sort()).toEqual(expectedStacks);
   });
 
@@ -231,11 +258,18 @@ describe("a valid config", () => {
     const lines = first.stdout.split("\n");
     expect(lines).toContain(`synth: wrote ${expectedStacks.length} stacks`);
     for (const stack of expectedStacks) {
-      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, object>; data: Record<string, object> };
+      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+        resource: Record<string, object>;
+        data: Record<string, object>;
+      };
       const resources = Object.values(doc.resource).reduce((n, byName) => n + Object.keys(byName).length, 0);
       const data = Object.values(doc.data).reduce((n, byName) => n + Object.keys(byName).length, 0);
       const line = lines.find((l) => l.trim().startsWith(`${stack} `));
-      expect(line).toMatch(new RegExp(`^  ${stack} +${resources} resources, ${data} data sources  ${path.relative(ROOT, path.join(outA, "stacks", stack, "cdk.tf.json")).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`));
+      expect(line).toMatch(
+        new RegExp(
+          `^  ${stack} +${resources} resources, ${data} data sources  ${path.relative(ROOT, path.join(outA, "stacks", stack, "cdk.tf.json")).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`,
+        ),
+      );
     }
     expect(lines.some((l) => l.startsWith("next: npm run diff -- "))).toBe(true);
   });
@@ -246,11 +280,16 @@ describe("a valid config", () => {
     const lines = first.stdout.split("\n");
     for (const stack of expectedStacks) {
       const at = lines.findIndex((l) => l.trim().startsWith(`${stack} `));
-      expect(lines[at + 1]).toMatch(/^ +billed by the hour: mw1\.\w+, \d schedulers?, \d+-\d+ workers, .*endpoint-AZs .*ALB.*NAT gateway.*access host/);
-      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource: Record<string, Record<string, object>> };
+      expect(lines[at + 1]).toMatch(
+        /^ +billed by the hour: mw1\.\w+, \d schedulers?, \d+-\d+ workers, .*endpoint-AZs .*ALB.*NAT gateway.*access host/,
+      );
+      const doc = JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as {
+        resource: Record<string, Record<string, object>>;
+      };
       const usage = fs.readFileSync(path.join(outA, "stacks", stack, "infracost-usage.yml"), "utf8");
       expect(usage).toMatch(/^version: 0\.1\nresource_usage:\n/m);
-      for (const name of Object.keys(doc.resource.aws_mwaa_environment ?? {})) expect(usage).toContain(`\n  aws_mwaa_environment.${name}:\n    additional_workers: `);
+      for (const name of Object.keys(doc.resource.aws_mwaa_environment ?? {}))
+        expect(usage).toContain(`\n  aws_mwaa_environment.${name}:\n    additional_workers: `);
     }
   });
 
@@ -295,7 +334,12 @@ describe("a valid config", () => {
     // An address is the construct path: renaming one destroys and recreates the resource on the next
     // deploy (the MWAA environment holds the Airflow metadata database).
     const actual = Object.fromEntries(
-      exampleStacks.map((stack) => [stack, addresses(JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson)]),
+      exampleStacks.map((stack) => [
+        stack,
+        addresses(
+          JSON.parse(fs.readFileSync(path.join(outA, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson,
+        ),
+      ]),
     );
     if (process.env.UPDATE_GOLDEN === "1") {
       fs.mkdirSync(path.dirname(GOLDEN), { recursive: true });
@@ -306,7 +350,10 @@ describe("a valid config", () => {
     const changes = [...new Set([...Object.keys(golden), ...Object.keys(actual)])].flatMap((stack) => {
       const was = new Set(golden[stack] ?? []);
       const now = new Set(actual[stack] ?? []);
-      return [...[...now].filter((a) => !was.has(a)).map((a) => `  + ${stack}: ${a}`), ...[...was].filter((a) => !now.has(a)).map((a) => `  - ${stack}: ${a}`)];
+      return [
+        ...[...now].filter((a) => !was.has(a)).map((a) => `  + ${stack}: ${a}`),
+        ...[...was].filter((a) => !now.has(a)).map((a) => `  - ${stack}: ${a}`),
+      ];
     });
     if (changes.length > 0) {
       throw new Error(

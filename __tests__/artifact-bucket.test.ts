@@ -1,11 +1,28 @@
 import { ArtifactBucket } from "../constructs/artifact-bucket";
-import { type TerraformJson, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack } from "./helpers";
+import {
+  type TerraformJson,
+  blockAt,
+  dataSources,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthConstruct,
+  synthStack,
+} from "./helpers";
 
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
 
 // Each distinct config is synthesized once and shared by the tests below.
 const created = synthStack(minimalEnvironment());
-const custom = synthStack(minimalEnvironment({ kmsKeyArn: KMS_KEY_ARN, bucket: { name: "team-mwaa-artifacts" }, protectFromDestroy: false, tags: { team: "data" } }));
+const custom = synthStack(
+  minimalEnvironment({
+    kmsKeyArn: KMS_KEY_ARN,
+    bucket: { name: "team-mwaa-artifacts" },
+    protectFromDestroy: false,
+    tags: { team: "data" },
+  }),
+);
 const existing = synthStack(minimalEnvironment({ bucket: { existingName: "team-existing-artifacts" } }));
 
 const BUCKET = "Mwaa_Bucket";
@@ -46,7 +63,12 @@ describe("created bucket", () => {
     // THEN aws:kms with that key, and an S3 bucket key to cut KMS requests
     expect(blockAt(custom, "aws_s3_bucket_server_side_encryption_configuration", `${BUCKET}_Encryption`)).toEqual({
       bucket: bucketId(custom),
-      rule: [{ apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KMS_KEY_ARN }, bucket_key_enabled: true }],
+      rule: [
+        {
+          apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: KMS_KEY_ARN },
+          bucket_key_enabled: true,
+        },
+      ],
     });
   });
 
@@ -100,7 +122,9 @@ describe("created bucket", () => {
   test("is the environment's source bucket, and the environment waits for versioning", () => {
     const environment = blockAt(created, "aws_mwaa_environment", "Mwaa_Environment");
     expect(environment.source_bucket_arn).toBe(ref(created, "aws_s3_bucket", BUCKET, "arn"));
-    expect(environment.depends_on).toContain(`aws_s3_bucket_versioning.${nameOf(created, "aws_s3_bucket_versioning", `${BUCKET}_Versioning`)}`);
+    expect(environment.depends_on).toContain(
+      `aws_s3_bucket_versioning.${nameOf(created, "aws_s3_bucket_versioning", `${BUCKET}_Versioning`)}`,
+    );
   });
 });
 
@@ -116,7 +140,9 @@ describe("existing bucket", () => {
     // THEN nothing of type aws_s3_bucket* exists: the bucket's owner manages it
     const bucketTypes = Object.keys(existing.resource ?? {}).filter((type) => type.startsWith("aws_s3_bucket"));
     expect(bucketTypes).toEqual([]);
-    expect(Object.keys(dataSources(existing, "aws_iam_policy_document")).filter((n) => n.startsWith(`${BUCKET}_`))).toEqual([]);
+    expect(
+      Object.keys(dataSources(existing, "aws_iam_policy_document")).filter((n) => n.startsWith(`${BUCKET}_`)),
+    ).toEqual([]);
   });
 
   test("is wired into the environment, the execution role and the outputs", () => {
@@ -124,9 +150,13 @@ describe("existing bucket", () => {
     const environment = blockAt(existing, "aws_mwaa_environment", "Mwaa_Environment");
     expect(environment.source_bucket_arn).toBe(arn);
     // It still waits for the role policy, and there is no created versioning to wait for.
-    expect(environment.depends_on).toContain(`aws_iam_role_policy.${nameOf(existing, "aws_iam_role_policy", "Mwaa_ExecutionRole_Policy")}`);
+    expect(environment.depends_on).toContain(
+      `aws_iam_role_policy.${nameOf(existing, "aws_iam_role_policy", "Mwaa_ExecutionRole_Policy")}`,
+    );
     expect(environment.depends_on.filter((d: string) => d.startsWith("aws_s3_bucket"))).toEqual([]);
-    const read = blockAt(existing, "data.aws_iam_policy_document", "Mwaa_ExecutionRole_PolicyDocument").statement.find((s: { sid?: string }) => s.sid === "ReadArtifacts");
+    const read = blockAt(existing, "data.aws_iam_policy_document", "Mwaa_ExecutionRole_PolicyDocument").statement.find(
+      (s: { sid?: string }) => s.sid === "ReadArtifacts",
+    );
     expect(read.resources).toEqual([arn, `${arn}/*`]);
     expect(existing.output?.mwaa_bucket_name.value).toBe(ref(existing, "data.aws_s3_bucket", BUCKET, "bucket"));
   });
@@ -134,7 +164,9 @@ describe("existing bucket", () => {
 
 describe("generated name prefix", () => {
   const prefixFor = (environmentName: string): string => {
-    const doc = synthConstruct((scope) => new ArtifactBucket(scope, "Bucket", { environmentName, protectFromDestroy: true }));
+    const doc = synthConstruct(
+      (scope) => new ArtifactBucket(scope, "Bucket", { environmentName, protectFromDestroy: true }),
+    );
     return Object.values(resources(doc, "aws_s3_bucket"))[0].bucket_prefix;
   };
 
@@ -150,8 +182,13 @@ describe("generated name prefix", () => {
     expect(prefix.length).toBeLessThanOrEqual(37);
   });
 
-  test.each([true, false])("prevent_destroy is protectFromDestroy (%s): the default lives in the config schema only", (protectFromDestroy) => {
-    const doc = synthConstruct((scope) => new ArtifactBucket(scope, "Bucket", { environmentName: "dev", protectFromDestroy }));
-    expect(blockAt(doc, "aws_s3_bucket", "Bucket").lifecycle).toEqual({ prevent_destroy: protectFromDestroy });
-  });
+  test.each([true, false])(
+    "prevent_destroy is protectFromDestroy (%s): the default lives in the config schema only",
+    (protectFromDestroy) => {
+      const doc = synthConstruct(
+        (scope) => new ArtifactBucket(scope, "Bucket", { environmentName: "dev", protectFromDestroy }),
+      );
+      expect(blockAt(doc, "aws_s3_bucket", "Bucket").lifecycle).toEqual({ prevent_destroy: protectFromDestroy });
+    },
+  );
 });

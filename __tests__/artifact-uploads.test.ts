@@ -6,7 +6,17 @@ import { Testing } from "cdktf";
 import type { MwaaArtifactFiles } from "../constructs/artifact-uploads";
 import { MwaaStack } from "../constructs/stack";
 import { ArtifactError, prepareArtifacts } from "../plugins/artifacts";
-import { type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, testApp } from "./helpers";
+import {
+  type TerraformJson,
+  addresses,
+  blockAt,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthStack,
+  testApp,
+} from "./helpers";
 
 const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
@@ -28,7 +38,11 @@ const PLUGINS = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x0a, 0x0d, 0x0
 const REQUIREMENTS = "--find-links /usr/local/airflow/plugins\n--no-index\napache-airflow-providers-amazon==9.0.0\n";
 
 const FILES: MwaaArtifactFiles = {
-  dags: { "a.py": file("dags/a.py", DAG_A), "sub/b.py": file("dags/sub/b.py", DAG_B), "c.py": file("dags/c.py", DAG_C) },
+  dags: {
+    "a.py": file("dags/a.py", DAG_A),
+    "sub/b.py": file("dags/sub/b.py", DAG_B),
+    "c.py": file("dags/c.py", DAG_C),
+  },
   requirements: { content: REQUIREMENTS, sha256: sha256(REQUIREMENTS) },
   startupScript: file("startup.sh", STARTUP),
   plugins: file("plugins.zip", PLUGINS),
@@ -57,14 +71,19 @@ const OBJECTS = {
   "plugins.zip": "Mwaa_Artifacts_Plugins",
 } as const;
 const object = (doc: TerraformJson, key: keyof typeof OBJECTS) => blockAt(doc, "aws_s3_object", OBJECTS[key]);
-const address = (doc: TerraformJson, key: keyof typeof OBJECTS) => `aws_s3_object.${nameOf(doc, "aws_s3_object", OBJECTS[key])}`;
+const address = (doc: TerraformJson, key: keyof typeof OBJECTS) =>
+  `aws_s3_object.${nameOf(doc, "aws_s3_object", OBJECTS[key])}`;
 const environment = (doc: TerraformJson) => blockAt(doc, "aws_mwaa_environment", "Mwaa_Environment");
 
 describe("S3 objects", () => {
   test("one object per artifact, nothing else", () => {
     // GIVEN three DAGs, requirements, a startup script and plugins.zip
     // THEN exactly six objects with the keys MWAA reads
-    expect(Object.values(resources(full, "aws_s3_object")).map((o) => o.key).sort()).toEqual(Object.keys(OBJECTS).sort());
+    expect(
+      Object.values(resources(full, "aws_s3_object"))
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(Object.keys(OBJECTS).sort());
   });
 
   test.each([
@@ -74,7 +93,11 @@ describe("S3 objects", () => {
     ["startup.sh", FILES.startupScript!],
     ["plugins.zip", FILES.plugins!],
   ] as const)("%s: in the environment's bucket, with the file's content hash", (key, input) => {
-    expect(object(full, key)).toMatchObject({ bucket: ref(full, "aws_s3_bucket", "Mwaa_Bucket", "bucket"), key, source_hash: input.sha256 });
+    expect(object(full, key)).toMatchObject({
+      bucket: ref(full, "aws_s3_bucket", "Mwaa_Bucket", "bucket"),
+      key,
+      source_hash: input.sha256,
+    });
   });
 
   test.each([
@@ -92,13 +115,19 @@ describe("S3 objects", () => {
   });
 
   test("requirements.txt is inline content, so a plan shows its lines", () => {
-    expect(object(full, "requirements.txt")).toMatchObject({ key: "requirements.txt", content: REQUIREMENTS, content_type: "text/plain", source_hash: sha256(REQUIREMENTS) });
+    expect(object(full, "requirements.txt")).toMatchObject({
+      key: "requirements.txt",
+      content: REQUIREMENTS,
+      content_type: "text/plain",
+      source_hash: sha256(REQUIREMENTS),
+    });
     expect(object(full, "requirements.txt")).not.toHaveProperty("source");
   });
 
   test("every object waits for the bucket's versioning (a version_id needs it)", () => {
     const versioning = `aws_s3_bucket_versioning.${nameOf(full, "aws_s3_bucket_versioning", "Mwaa_Bucket_Versioning")}`;
-    for (const key of Object.keys(OBJECTS) as (keyof typeof OBJECTS)[]) expect(object(full, key).depends_on).toEqual([versioning]);
+    for (const key of Object.keys(OBJECTS) as (keyof typeof OBJECTS)[])
+      expect(object(full, key).depends_on).toEqual([versioning]);
   });
 });
 
@@ -138,9 +167,9 @@ describe("DAG paths that would share a resource id", () => {
     // GIVEN a/b.py and a--b.py (the id replaces "/" with "--")
     const dags = { "a/b.py": file("clash/a/b.py", DAG_A), "a--b.py": file("clash/a--b.py", DAG_B) };
     // WHEN the stack is built THEN a ConfigError names both paths and the field
-    expect(() => new MwaaStack(testApp(), "clash", { environment: { ...minimalEnvironment(), artifactFiles: { dags } } })).toThrow(
-      /artifacts\.dagsDir: "a--b\.py" and "a\/b\.py" map to the same resource id/,
-    );
+    expect(
+      () => new MwaaStack(testApp(), "clash", { environment: { ...minimalEnvironment(), artifactFiles: { dags } } }),
+    ).toThrow(/artifacts\.dagsDir: "a--b\.py" and "a\/b\.py" map to the same resource id/);
   });
 });
 
@@ -175,7 +204,8 @@ describe("prepareArtifacts: symbolic links in artifact folders", () => {
     link(dags);
     return name;
   };
-  const prepare = (dagsDir: string) => prepareArtifacts({ dagsDir }, { pythonVersion: "3.11", root, cacheDir: path.join(root, ".cache") });
+  const prepare = (dagsDir: string) =>
+    prepareArtifacts({ dagsDir }, { pythonVersion: "3.11", root, cacheDir: path.join(root, ".cache") });
   const failure = (dagsDir: string): ArtifactError => {
     try {
       prepare(dagsDir);
@@ -187,15 +217,33 @@ describe("prepareArtifacts: symbolic links in artifact folders", () => {
   };
 
   test("a link to a file inside the project is uploaded with the file's content", () => {
-    const dags = dagsWith("dags-file-link", (d) => fs.symlinkSync(path.join(root, "shared", "common.py"), path.join(d, "common.py")));
+    const dags = dagsWith("dags-file-link", (d) =>
+      fs.symlinkSync(path.join(root, "shared", "common.py"), path.join(d, "common.py")),
+    );
     expect(prepare(dags).dags["common.py"].sha256).toBe(sha256("common = 1\n"));
   });
 
   test.each([
-    ["a dangling link", (d: string) => fs.symlinkSync(path.join(d, "gone.py"), path.join(d, "broken.py")), /^files, or links to files \(got "broken\.py", a symbolic link to nothing: .+gone\.py\)$/],
-    ["a link to a file outside the project", (d: string) => fs.symlinkSync(path.join(outside, "secret.py"), path.join(d, "secret.py")), /^files inside the project \(got "secret\.py", a symbolic link to .+secret\.py, outside the project\)$/],
-    ["a link to a folder outside the project", (d: string) => fs.symlinkSync(outside, path.join(d, "ext")), /^files inside the project \(got "ext", a symbolic link to .+, outside the project\)$/],
-    ["a link loop", (d: string) => fs.symlinkSync(d, path.join(d, "loop")), /^files, or links to files; links to folders are not followed, they can loop \(got "loop", a symbolic link to .+\)$/],
+    [
+      "a dangling link",
+      (d: string) => fs.symlinkSync(path.join(d, "gone.py"), path.join(d, "broken.py")),
+      /^files, or links to files \(got "broken\.py", a symbolic link to nothing: .+gone\.py\)$/,
+    ],
+    [
+      "a link to a file outside the project",
+      (d: string) => fs.symlinkSync(path.join(outside, "secret.py"), path.join(d, "secret.py")),
+      /^files inside the project \(got "secret\.py", a symbolic link to .+secret\.py, outside the project\)$/,
+    ],
+    [
+      "a link to a folder outside the project",
+      (d: string) => fs.symlinkSync(outside, path.join(d, "ext")),
+      /^files inside the project \(got "ext", a symbolic link to .+, outside the project\)$/,
+    ],
+    [
+      "a link loop",
+      (d: string) => fs.symlinkSync(d, path.join(d, "loop")),
+      /^files, or links to files; links to folders are not followed, they can loop \(got "loop", a symbolic link to .+\)$/,
+    ],
   ])("%s is a one-line error of dagsDir", (name, link, message) => {
     const error = failure(dagsWith(`dags-${name.replace(/\W+/g, "-")}`, link));
     expect(error.field).toBe("dagsDir");
@@ -206,7 +254,9 @@ describe("prepareArtifacts: symbolic links in artifact folders", () => {
     fs.symlinkSync(outside, path.join(root, "dags-elsewhere"));
     const error = failure("dags-elsewhere");
     expect(error.field).toBe("dagsDir");
-    expect(error.message).toMatch(/^a folder in the project \(got "dags-elsewhere", a symbolic link to .+, outside the project\)$/);
+    expect(error.message).toMatch(
+      /^a folder in the project \(got "dags-elsewhere", a symbolic link to .+, outside the project\)$/,
+    );
   });
 });
 
@@ -225,7 +275,8 @@ describe("prepareArtifacts (dags and a startup script: no pip run)", () => {
   write("airflow/dags/sub/__pycache__/c.cpython-311.pyc", "bytecode");
   write("airflow/startup.sh", "#!/bin/sh\n");
   const artifacts = { dagsDir: "airflow/dags", startupScript: "airflow/startup.sh" };
-  const prepare = (a: Parameters<typeof prepareArtifacts>[0] = artifacts) => prepareArtifacts(a, { pythonVersion: "3.11", root, cacheDir });
+  const prepare = (a: Parameters<typeof prepareArtifacts>[0] = artifacts) =>
+    prepareArtifacts(a, { pythonVersion: "3.11", root, cacheDir });
   const first = prepare();
 
   afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -235,7 +286,10 @@ describe("prepareArtifacts (dags and a startup script: no pip run)", () => {
   });
 
   test("hashes contents and points at the absolute files", () => {
-    expect(first.dags["sub/c.py"]).toEqual({ path: path.join(root, "airflow/dags/sub/c.py"), sha256: sha256("c = 1\n") });
+    expect(first.dags["sub/c.py"]).toEqual({
+      path: path.join(root, "airflow/dags/sub/c.py"),
+      sha256: sha256("c = 1\n"),
+    });
     expect(first.startupScript).toEqual({ path: path.join(root, "airflow/startup.sh"), sha256: sha256("#!/bin/sh\n") });
   });
 
@@ -248,7 +302,8 @@ describe("prepareArtifacts (dags and a startup script: no pip run)", () => {
   test("touching mtimes changes nothing; changing content changes only that hash", () => {
     // WHEN every file gets a new mtime
     const later = new Date(Date.now() + 3_600_000);
-    for (const rel of ["airflow/dags/a.py", "airflow/dags/b.py", "airflow/dags/sub/c.py", "airflow/startup.sh"]) fs.utimesSync(path.join(root, rel), later, later);
+    for (const rel of ["airflow/dags/a.py", "airflow/dags/b.py", "airflow/dags/sub/c.py", "airflow/startup.sh"])
+      fs.utimesSync(path.join(root, rel), later, later);
     // THEN the same result
     expect(prepare()).toEqual(first);
     // WHEN one DAG's content changes
@@ -261,9 +316,24 @@ describe("prepareArtifacts (dags and a startup script: no pip run)", () => {
   });
 
   test.each([
-    ["a missing dagsDir", "dagsDir", { dagsDir: "airflow/missing", startupScript: "airflow/startup.sh" }, /"airflow\/missing".*does not exist or is not a folder/],
-    ["a dagsDir that is a file", "dagsDir", { dagsDir: "airflow/startup.sh" }, /"airflow\/startup\.sh".*is not a folder/],
-    ["a missing startupScript", "startupScript", { dagsDir: "airflow/dags", startupScript: "airflow/missing.sh" }, /"airflow\/missing\.sh".*does not exist or is not a file/],
+    [
+      "a missing dagsDir",
+      "dagsDir",
+      { dagsDir: "airflow/missing", startupScript: "airflow/startup.sh" },
+      /"airflow\/missing".*does not exist or is not a folder/,
+    ],
+    [
+      "a dagsDir that is a file",
+      "dagsDir",
+      { dagsDir: "airflow/startup.sh" },
+      /"airflow\/startup\.sh".*is not a folder/,
+    ],
+    [
+      "a missing startupScript",
+      "startupScript",
+      { dagsDir: "airflow/dags", startupScript: "airflow/missing.sh" },
+      /"airflow\/missing\.sh".*does not exist or is not a file/,
+    ],
   ] as const)("%s gives an ArtifactError naming the field and the path", (_case, field, bad, message) => {
     let error: unknown;
     try {

@@ -12,7 +12,9 @@ describe("check:cdktn install progress", () => {
       (onOutput) =>
         new Promise((resolve) => {
           onOutput("npm http fetch GET 200 https://registry.npmjs.org/cdktn 12ms (cache miss)\nnpm http ca");
-          onOutput("che cdktn@https://registry.npmjs.org/cdktn/-/cdktn-0.24.0.tgz 0ms (cache hit)\nnpm warn something\n");
+          onOutput(
+            "che cdktn@https://registry.npmjs.org/cdktn/-/cdktn-0.24.0.tgz 0ms (cache hit)\nnpm warn something\n",
+          );
           finish = (code) => resolve({ code, output: "" });
         }),
       (line) => printed.push(line),

@@ -9,7 +9,15 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { classify, diffJson, report } from "../scripts/cdktn/compare";
 import { KNOWN_DIFFERENCES } from "../scripts/cdktn/known-differences";
-import { CDKTN_VERSIONS, renameSpecifier, swapFile, swapImports, swapKind, swapPackageJson, swapScript } from "../scripts/cdktn/swap";
+import {
+  CDKTN_VERSIONS,
+  renameSpecifier,
+  swapFile,
+  swapImports,
+  swapKind,
+  swapPackageJson,
+  swapScript,
+} from "../scripts/cdktn/swap";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -62,10 +70,13 @@ describe("swapImports", () => {
 
   test("a string that is exactly the provider's package name is renamed too, with a note", () => {
     // GIVEN the barrel import hidden behind a constant (an import the specifier patterns cannot see)
-    const source = 'const BARREL = "@cdktf/provider-aws";\nrequire(BARREL);\nconst lib = \'@cdktf/provider-aws/lib/vpc\';\nconst doc = "see @cdktf/provider-aws docs";\n';
+    const source =
+      'const BARREL = "@cdktf/provider-aws";\nrequire(BARREL);\nconst lib = \'@cdktf/provider-aws/lib/vpc\';\nconst doc = "see @cdktf/provider-aws docs";\n';
     const { text, changes, notes } = swapImports(source, "bench.ts");
     // THEN both module names move, prose that merely mentions the package stays
-    expect(text).toBe('const BARREL = "@cdktn/provider-aws";\nrequire(BARREL);\nconst lib = \'@cdktn/provider-aws/lib/vpc\';\nconst doc = "see @cdktf/provider-aws docs";\n');
+    expect(text).toBe(
+      'const BARREL = "@cdktn/provider-aws";\nrequire(BARREL);\nconst lib = \'@cdktn/provider-aws/lib/vpc\';\nconst doc = "see @cdktf/provider-aws docs";\n',
+    );
     expect(changes).toBe(2);
     expect(notes.map((n) => n.kind)).toEqual(["string", "string"]);
   });
@@ -78,7 +89,12 @@ describe("swapImports", () => {
   test("a deep path into cdktf itself is swapped but reported: the fork may not keep it", () => {
     const { text, notes } = swapImports('import { Aspects } from "cdktf/lib/aspect";', "constructs/x.ts");
     expect(text).toBe('import { Aspects } from "cdktn/lib/aspect";');
-    expect(notes).toEqual([{ kind: "deep-reach", message: expect.stringContaining('constructs/x.ts: "cdktf/lib/aspect" reaches into cdktf\'s internals') }]);
+    expect(notes).toEqual([
+      {
+        kind: "deep-reach",
+        message: expect.stringContaining('constructs/x.ts: "cdktf/lib/aspect" reaches into cdktf\'s internals'),
+      },
+    ]);
   });
 
   test("renameSpecifier maps package roots and paths inside them only", () => {
@@ -116,7 +132,12 @@ describe("swapPackageJson", () => {
   test("renames the packages at the fork's versions, moves constructs into cdktn's range, and keeps key order", () => {
     const { text, changes, notes } = swapPackageJson(sample);
     const pkg = JSON.parse(text);
-    expect(pkg.dependencies).toEqual({ "@cdktn/provider-aws": CDKTN_VERSIONS["@cdktn/provider-aws"], cdktn: CDKTN_VERSIONS.cdktn, constructs: CDKTN_VERSIONS.constructs, zod: "4.6.7" });
+    expect(pkg.dependencies).toEqual({
+      "@cdktn/provider-aws": CDKTN_VERSIONS["@cdktn/provider-aws"],
+      cdktn: CDKTN_VERSIONS.cdktn,
+      constructs: CDKTN_VERSIONS.constructs,
+      zod: "4.6.7",
+    });
     expect(Object.keys(pkg.dependencies)).toEqual(["@cdktn/provider-aws", "cdktn", "constructs", "zod"]);
     expect(pkg.devDependencies).toEqual({ "cdktn-cli": CDKTN_VERSIONS["cdktn-cli"], jest: "30.5.2" });
     expect(Object.keys(pkg)).toEqual(["name", "scripts", "dependencies", "devDependencies"]);
@@ -143,20 +164,38 @@ describe("swapPackageJson", () => {
     expect(major).toBe(10);
     expect(minor).toBeGreaterThanOrEqual(6);
     expect(minor).toBeLessThan(8);
-    const peers = JSON.parse(swapPackageJson('{"peerDependencies":{"cdktf":">=0.21.0","constructs":"^10.0.0"}}').text).peerDependencies;
+    const peers = JSON.parse(
+      swapPackageJson('{"peerDependencies":{"cdktf":">=0.21.0","constructs":"^10.0.0"}}').text,
+    ).peerDependencies;
     expect(peers).toEqual({ cdktn: `^${CDKTN_VERSIONS.cdktn}`, constructs: ">=10.6.0 <10.8.0" });
   });
 
   test("notes other @cdktf packages, which have no rename here", () => {
-    const { notes } = swapPackageJson('{"dependencies":{"@cdktf/provider-google":"16.0.0"}}', "examples/x/package.json");
-    expect(notes).toEqual([{ kind: "package", message: "examples/x/package.json: dependencies.@cdktf/provider-google has no rename in this swap (only @cdktf/provider-aws is mapped)" }]);
+    const { notes } = swapPackageJson(
+      '{"dependencies":{"@cdktf/provider-google":"16.0.0"}}',
+      "examples/x/package.json",
+    );
+    expect(notes).toEqual([
+      {
+        kind: "package",
+        message:
+          "examples/x/package.json: dependencies.@cdktf/provider-google has no rename in this swap (only @cdktf/provider-aws is mapped)",
+      },
+    ]);
   });
 
   test("the project's own package.json swaps to cdktn, its provider, its CLI and a constructs it accepts", () => {
     const pkg = JSON.parse(swapPackageJson(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).text);
     const all = { ...pkg.dependencies, ...pkg.devDependencies };
-    expect(Object.keys(all).filter((n) => n === "cdktf" || n.startsWith("cdktf-") || n.startsWith("@cdktf/"))).toEqual([]);
-    expect(all).toMatchObject({ cdktn: "0.24.0", "@cdktn/provider-aws": "25.7.0", "cdktn-cli": "0.24.0", constructs: "10.7.2" });
+    expect(Object.keys(all).filter((n) => n === "cdktf" || n.startsWith("cdktf-") || n.startsWith("@cdktf/"))).toEqual(
+      [],
+    );
+    expect(all).toMatchObject({
+      cdktn: "0.24.0",
+      "@cdktn/provider-aws": "25.7.0",
+      "cdktn-cli": "0.24.0",
+      constructs: "10.7.2",
+    });
   });
 });
 
@@ -179,7 +218,10 @@ describe("the project stays swappable", () => {
   // Strings renamed outside import positions (kind "string") are allowed: check:cdktn prints them.
   test("no source reaches into cdktf's internals, and the swap leaves no cdktf import behind", () => {
     // GIVEN every source file a clone (plus work in progress) holds
-    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" })
+    const files = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    })
       .split("\n")
       .filter((f) => swapKind(f) === "source" && fs.existsSync(path.join(ROOT, f)));
     expect(files.length).toBeGreaterThan(20);
@@ -189,33 +231,47 @@ describe("the project stays swappable", () => {
       const result = swapFile(file, fs.readFileSync(path.join(ROOT, file), "utf8"));
       notes.push(...result.notes.filter((n) => n.kind !== "string").map((n) => n.message));
       // THEN nothing imports cdktf after the swap: every import was in a form the swap knows
-      for (const m of result.text.matchAll(/["'](cdktf|@cdktf\/provider-aws)(\/[^"']*)?["']/g)) leftovers.push(`${file}: ${m[0]}`);
+      for (const m of result.text.matchAll(/["'](cdktf|@cdktf\/provider-aws)(\/[^"']*)?["']/g))
+        leftovers.push(`${file}: ${m[0]}`);
     }
     expect(notes).toEqual([]);
     // File names the fork keeps, and cdktf's symbol key for a construct's synthesis step, which
     // app/fast-synth.ts reads only on the cdktf release it was checked against (CDK Terrain
     // takes the stock synth; __tests__/fast-synth.test.ts fails when cdktf changes).
-    expect(leftovers.filter((l) => !/"cdktf\.(out|json)"|^app\/fast-synth\.ts: "cdktf\/customSynthesis"$/.test(l))).toEqual([]);
+    expect(
+      leftovers.filter((l) => !/"cdktf\.(out|json)"|^app\/fast-synth\.ts: "cdktf\/customSynthesis"$/.test(l)),
+    ).toEqual([]);
   });
 });
 
 describe("compare and known differences", () => {
   const stack = (version: string, providerVersion: string, source: string, extra: Record<string, unknown> = {}) => ({
     "//": { metadata: { backend: "local", stackName: "dev", version } },
-    terraform: { backend: { local: { path: "terraform.dev.tfstate" } }, required_providers: { aws: { source, version: providerVersion } } },
-    resource: { aws_mwaa_environment: { Mwaa_Environment_1: { name: "dev", network_configuration: { subnet_ids: ["subnet-a", "subnet-b"] }, ...extra } } },
+    terraform: {
+      backend: { local: { path: "terraform.dev.tfstate" } },
+      required_providers: { aws: { source, version: providerVersion } },
+    },
+    resource: {
+      aws_mwaa_environment: {
+        Mwaa_Environment_1: { name: "dev", network_configuration: { subnet_ids: ["subnet-a", "subnet-b"] }, ...extra },
+      },
+    },
   });
 
   test("the expected differences are all explained, each by its own entry", () => {
     // GIVEN the cdktf and cdktn synth of the same stack
-    const diffs = classify(diffJson("stacks/dev/cdk.tf.json", stack("0.21.0", "6.25.0", "aws"), stack("0.24.0", "6.66.0", "hashicorp/aws")));
+    const diffs = classify(
+      diffJson("stacks/dev/cdk.tf.json", stack("0.21.0", "6.25.0", "aws"), stack("0.24.0", "6.66.0", "hashicorp/aws")),
+    );
     // THEN three leaves differ, each explained
     expect(diffs.map((d) => [d.path.join("."), d.explainedBy?.id])).toEqual([
       ["//.metadata.version", "library-version-in-metadata"],
       ["terraform.required_providers.aws.source", "provider-source-namespace"],
       ["terraform.required_providers.aws.version", "provider-version-constraint"],
     ]);
-    expect(classify(diffJson("manifest.json", { version: "0.21.0" }, { version: "0.24.0" }))[0]!.explainedBy?.id).toBe("library-version-in-manifest");
+    expect(classify(diffJson("manifest.json", { version: "0.21.0" }, { version: "0.24.0" }))[0]!.explainedBy?.id).toBe(
+      "library-version-in-manifest",
+    );
   });
 
   test("any other difference is unexplained: attributes, list order, added or removed blocks, another provider source", () => {
@@ -234,12 +290,26 @@ describe("compare and known differences", () => {
     const major = classify(diffJson("stacks/dev/cdk.tf.json", a, stack("0.21.0", "7.0.0", "aws")));
     expect(major[0]!.explainedBy).toBeUndefined();
     // A version in a place other than the metadata or the provider pin is not explained either.
-    const tag = classify(diffJson("stacks/dev/cdk.tf.json", { resource: { x: { version: "0.21.0" } } }, { resource: { x: { version: "0.24.0" } } }));
+    const tag = classify(
+      diffJson(
+        "stacks/dev/cdk.tf.json",
+        { resource: { x: { version: "0.21.0" } } },
+        { resource: { x: { version: "0.24.0" } } },
+      ),
+    );
     expect(tag[0]!.explainedBy).toBeUndefined();
   });
 
   test("the report names each difference, its values and what explains it", () => {
-    const lines = report(classify(diffJson("stacks/dev/cdk.tf.json", { a: 1, "//": { metadata: { version: "0.21.0" } } }, { b: 2, "//": { metadata: { version: "0.24.0" } } })));
+    const lines = report(
+      classify(
+        diffJson(
+          "stacks/dev/cdk.tf.json",
+          { a: 1, "//": { metadata: { version: "0.21.0" } } },
+          { b: 2, "//": { metadata: { version: "0.24.0" } } },
+        ),
+      ),
+    );
     expect(lines).toEqual([
       "  stacks/dev/cdk.tf.json",
       '    //.metadata.version: "0.21.0" -> "0.24.0"  [known: library-version-in-metadata]',

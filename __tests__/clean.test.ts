@@ -29,10 +29,13 @@ describe("npm run clean", () => {
   test("lists every .cache folder the sources name", () => {
     // GIVEN every tracked source file that builds a path under .cache/ (the CDK Terrain check's are
     // in its temporary copy of the project)
-    const sources = execFileSync("git", ["ls-files", "*.ts", "*.js"], { cwd: ROOT, encoding: "utf8" }).split("\n").filter((f) => f !== "" && !f.startsWith("__tests__/") && f !== "scripts/cdktn/check.ts");
+    const sources = execFileSync("git", ["ls-files", "*.ts", "*.js"], { cwd: ROOT, encoding: "utf8" })
+      .split("\n")
+      .filter((f) => f !== "" && !f.startsWith("__tests__/") && f !== "scripts/cdktn/check.ts");
     const named = new Set<string>();
     for (const file of sources) {
-      for (const m of fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/"\.cache",\s*"([a-z0-9-]+)"/g)) named.add(`.cache/${m[1]}`);
+      for (const m of fs.readFileSync(path.join(ROOT, file), "utf8").matchAll(/"\.cache",\s*"([a-z0-9-]+)"/g))
+        named.add(`.cache/${m[1]}`);
     }
     // THEN each has its own line in the list (the scan cannot pass vacuously: the runner's is among them)
     expect(named).toContain(".cache/run-ts");

@@ -11,7 +11,10 @@ import { BUNDLE_ENV, loadConfig } from "../app/config-cache";
  */
 
 const ROOT = path.resolve(__dirname, "..");
-const shipped = ["config/example.json", ...fs.readdirSync(path.join(ROOT, "config", "examples")).map((f) => `config/examples/${f}`)];
+const shipped = [
+  "config/example.json",
+  ...fs.readdirSync(path.join(ROOT, "config", "examples")).map((f) => `config/examples/${f}`),
+];
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), "utf8");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-config-cache-test-"));
 const saved = process.env[BUNDLE_ENV];
@@ -34,7 +37,9 @@ function loadWithZod(version: string, text: string, file: string, root: string):
   jest.isolateModules(() => {
     const realFs = jest.requireActual<typeof import("node:fs")>("node:fs");
     const readFileSync = ((...args: Parameters<typeof realFs.readFileSync>) =>
-      String(args[0]).endsWith(zodPackage) ? JSON.stringify({ version }) : realFs.readFileSync(...args)) as typeof realFs.readFileSync;
+      String(args[0]).endsWith(zodPackage)
+        ? JSON.stringify({ version })
+        : realFs.readFileSync(...args)) as typeof realFs.readFileSync;
     jest.doMock("node:fs", () => ({ ...realFs, readFileSync }));
     jest.doMock("../model/validation", () => {
       validated = true;
@@ -46,9 +51,11 @@ function loadWithZod(version: string, text: string, file: string, root: string):
   jest.dontMock("../model/validation");
   return validated;
 }
-const installedZod = (JSON.parse(fs.readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string }).version;
+const installedZod = (JSON.parse(fs.readFileSync(require.resolve("zod/package.json"), "utf8")) as { version: string })
+  .version;
 
-const cacheFiles = (root: string) => (fs.existsSync(path.join(root, ".cache", "config")) ? fs.readdirSync(path.join(root, ".cache", "config")) : []);
+const cacheFiles = (root: string) =>
+  fs.existsSync(path.join(root, ".cache", "config")) ? fs.readdirSync(path.join(root, ".cache", "config")) : [];
 
 describe("loadConfig", () => {
   test.each(shipped)("%s: a cached config equals a validated one, keys set to undefined included", (rel) => {
@@ -74,7 +81,9 @@ describe("loadConfig", () => {
       });
       const isolated = jest.requireActual("../app/config-cache") as typeof import("../app/config-cache");
       const config = isolated.loadConfig(read("config/example.json"), "config/example.json", root);
-      const { parseEnvironment: isolatedParse } = jest.requireActual("../model/parse") as typeof import("../model/parse");
+      const { parseEnvironment: isolatedParse } = jest.requireActual(
+        "../model/parse",
+      ) as typeof import("../model/parse");
       expect(isolatedParse({ ...config.environments[0] })).toEqual(config.environments[0]);
     });
     jest.dontMock("../model/validation");
@@ -127,7 +136,12 @@ describe("parseEnvironment of an environment parseConfig returned", () => {
 
   test("a changed copy is validated", () => {
     const [environment] = parseConfig(read("config/example.json"), "config/example.json").environments;
-    expect(() => parseEnvironment({ ...environment, airflow: { ...environment.airflow, environmentClass: "mw1.tiny" } } as never, "copy")).toThrow(/copy: airflow.environmentClass/);
+    expect(() =>
+      parseEnvironment(
+        { ...environment, airflow: { ...environment.airflow, environmentClass: "mw1.tiny" } } as never,
+        "copy",
+      ),
+    ).toThrow(/copy: airflow.environmentClass/);
   });
 
   test("the result is the construct's own copy", () => {

@@ -20,9 +20,12 @@ function errorLines(config: unknown, text = JSON.stringify(config)): string[] {
 }
 
 /** A config of one environment: `minimalEnvironment` with these top-level keys replaced (undefined removes one). */
-const withEnv = (overrides: Record<string, unknown>) => ({ environments: [minimalEnvironment(overrides as Partial<EnvironmentInput>)] });
+const withEnv = (overrides: Record<string, unknown>) => ({
+  environments: [minimalEnvironment(overrides as Partial<EnvironmentInput>)],
+});
 const airflow = (a: Record<string, unknown>) => withEnv({ airflow: a });
-const existingNetwork = (n: Record<string, unknown>) => withEnv({ network: { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS], ...n } });
+const existingNetwork = (n: Record<string, unknown>) =>
+  withEnv({ network: { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS], ...n } });
 const got = (value: unknown) => {
   const json = JSON.stringify(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
@@ -50,24 +53,114 @@ const INVALID: [string, unknown, string, string, string][] = [
     '"DEV"',
   ],
   // class and counts
-  ["unknown environment class", airflow({ environmentClass: "mw1.huge" }), "environments[0].airflow.environmentClass", "one of mw1.micro, mw1.small, mw1.medium, mw1.large, mw1.xlarge, mw1.2xlarge", '"mw1.huge"'],
-  ["non-integer workers", airflow({ minWorkers: 1.5 }), "environments[0].airflow.minWorkers", "an integer from 1 to 25", "1.5"],
+  [
+    "unknown environment class",
+    airflow({ environmentClass: "mw1.huge" }),
+    "environments[0].airflow.environmentClass",
+    "one of mw1.micro, mw1.small, mw1.medium, mw1.large, mw1.xlarge, mw1.2xlarge",
+    '"mw1.huge"',
+  ],
+  [
+    "non-integer workers",
+    airflow({ minWorkers: 1.5 }),
+    "environments[0].airflow.minWorkers",
+    "an integer from 1 to 25",
+    "1.5",
+  ],
   ["0 workers", airflow({ minWorkers: 0 }), "environments[0].airflow.minWorkers", "an integer from 1 to 25", "0"],
-  ["minWorkers above maxWorkers", airflow({ minWorkers: 6, maxWorkers: 5 }), "environments[0].airflow.minWorkers", "at most maxWorkers (5)", "6"],
-  ["minWorkers above the default maxWorkers", airflow({ minWorkers: 11 }), "environments[0].airflow.minWorkers", "at most maxWorkers (10)", "11"],
-  ["maxWorkers above 25", airflow({ maxWorkers: 26 }), "environments[0].airflow.maxWorkers", "an integer from 1 to 25", "26"],
-  ["maxWorkers above the class limit (mw1.micro)", airflow({ environmentClass: "mw1.micro", maxWorkers: 2 }), "environments[0].airflow.maxWorkers", "at most 1 for mw1.micro", "2"],
-  ["minWorkers above mw1.micro's single worker", airflow({ environmentClass: "mw1.micro", minWorkers: 2 }), "environments[0].airflow.minWorkers", "at most maxWorkers (1)", "2"],
-  ["1 scheduler on mw1.small", airflow({ schedulers: 1 }), "environments[0].airflow.schedulers", "from 2 to 5 for mw1.small", "1"],
+  [
+    "minWorkers above maxWorkers",
+    airflow({ minWorkers: 6, maxWorkers: 5 }),
+    "environments[0].airflow.minWorkers",
+    "at most maxWorkers (5)",
+    "6",
+  ],
+  [
+    "minWorkers above the default maxWorkers",
+    airflow({ minWorkers: 11 }),
+    "environments[0].airflow.minWorkers",
+    "at most maxWorkers (10)",
+    "11",
+  ],
+  [
+    "maxWorkers above 25",
+    airflow({ maxWorkers: 26 }),
+    "environments[0].airflow.maxWorkers",
+    "an integer from 1 to 25",
+    "26",
+  ],
+  [
+    "maxWorkers above the class limit (mw1.micro)",
+    airflow({ environmentClass: "mw1.micro", maxWorkers: 2 }),
+    "environments[0].airflow.maxWorkers",
+    "at most 1 for mw1.micro",
+    "2",
+  ],
+  [
+    "minWorkers above mw1.micro's single worker",
+    airflow({ environmentClass: "mw1.micro", minWorkers: 2 }),
+    "environments[0].airflow.minWorkers",
+    "at most maxWorkers (1)",
+    "2",
+  ],
+  [
+    "1 scheduler on mw1.small",
+    airflow({ schedulers: 1 }),
+    "environments[0].airflow.schedulers",
+    "from 2 to 5 for mw1.small",
+    "1",
+  ],
   ["6 schedulers", airflow({ schedulers: 6 }), "environments[0].airflow.schedulers", "an integer from 1 to 5", "6"],
-  ["2 schedulers on mw1.micro", airflow({ environmentClass: "mw1.micro", schedulers: 2 }), "environments[0].airflow.schedulers", "must be 1 for mw1.micro", "2"],
-  ["1 web server on mw1.large", airflow({ environmentClass: "mw1.large", minWebservers: 1 }), "environments[0].airflow.minWebservers", "from 2 to 5 for mw1.large", "1"],
-  ["2 web servers on mw1.micro", airflow({ environmentClass: "mw1.micro", maxWebservers: 2 }), "environments[0].airflow.maxWebservers", "must be 1 for mw1.micro", "2"],
-  ["minWebservers above maxWebservers", airflow({ minWebservers: 4, maxWebservers: 3 }), "environments[0].airflow.minWebservers", "at most maxWebservers", "4"],
+  [
+    "2 schedulers on mw1.micro",
+    airflow({ environmentClass: "mw1.micro", schedulers: 2 }),
+    "environments[0].airflow.schedulers",
+    "must be 1 for mw1.micro",
+    "2",
+  ],
+  [
+    "1 web server on mw1.large",
+    airflow({ environmentClass: "mw1.large", minWebservers: 1 }),
+    "environments[0].airflow.minWebservers",
+    "from 2 to 5 for mw1.large",
+    "1",
+  ],
+  [
+    "2 web servers on mw1.micro",
+    airflow({ environmentClass: "mw1.micro", maxWebservers: 2 }),
+    "environments[0].airflow.maxWebservers",
+    "must be 1 for mw1.micro",
+    "2",
+  ],
+  [
+    "minWebservers above maxWebservers",
+    airflow({ minWebservers: 4, maxWebservers: 3 }),
+    "environments[0].airflow.minWebservers",
+    "at most maxWebservers",
+    "4",
+  ],
   // maintenance window, version, log level
-  ["maintenance window not on a half hour", airflow({ weeklyMaintenanceWindowStart: "SUN:03:15" }), "environments[0].airflow.weeklyMaintenanceWindowStart", "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00", '"SUN:03:15"'],
-  ["maintenance window with a bad day", airflow({ weeklyMaintenanceWindowStart: "SUNDAY:03:00" }), "environments[0].airflow.weeklyMaintenanceWindowStart", "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00", '"SUNDAY:03:00"'],
-  ["Airflow version past end of support", airflow({ version: "2.6.3" }), "environments[0].airflow.version", VERSIONS, '"2.6.3"'],
+  [
+    "maintenance window not on a half hour",
+    airflow({ weeklyMaintenanceWindowStart: "SUN:03:15" }),
+    "environments[0].airflow.weeklyMaintenanceWindowStart",
+    "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00",
+    '"SUN:03:15"',
+  ],
+  [
+    "maintenance window with a bad day",
+    airflow({ weeklyMaintenanceWindowStart: "SUNDAY:03:00" }),
+    "environments[0].airflow.weeklyMaintenanceWindowStart",
+    "DAY:HH:MM in UTC on a half hour, e.g. SUN:03:00",
+    '"SUNDAY:03:00"',
+  ],
+  [
+    "Airflow version past end of support",
+    airflow({ version: "2.6.3" }),
+    "environments[0].airflow.version",
+    VERSIONS,
+    '"2.6.3"',
+  ],
   ["unknown Airflow version", airflow({ version: "3.1.0" }), "environments[0].airflow.version", VERSIONS, '"3.1.0"'],
   [
     "unknown log level",
@@ -77,7 +170,13 @@ const INVALID: [string, unknown, string, string, string][] = [
     '"LOUD"',
   ],
   // network
-  ["one private subnet", existingNetwork({ privateSubnetIds: [PRIVATE_SUBNET_IDS[0]] }), "environments[0].network.privateSubnetIds", "exactly two distinct private subnet ids", got([PRIVATE_SUBNET_IDS[0]])],
+  [
+    "one private subnet",
+    existingNetwork({ privateSubnetIds: [PRIVATE_SUBNET_IDS[0]] }),
+    "environments[0].network.privateSubnetIds",
+    "exactly two distinct private subnet ids",
+    got([PRIVATE_SUBNET_IDS[0]]),
+  ],
   [
     "two equal private subnets",
     existingNetwork({ privateSubnetIds: [PRIVATE_SUBNET_IDS[0], PRIVATE_SUBNET_IDS[0]] }),
@@ -85,9 +184,27 @@ const INVALID: [string, unknown, string, string, string][] = [
     "exactly two distinct private subnet ids",
     got([PRIVATE_SUBNET_IDS[0], PRIVATE_SUBNET_IDS[0]]),
   ],
-  ["malformed subnet id", existingNetwork({ privateSubnetIds: [PRIVATE_SUBNET_IDS[0], "subnet-xyz"] }), "environments[0].network.privateSubnetIds[1]", "a subnet id like subnet-0a1b2c3d4e5f60718", '"subnet-xyz"'],
-  ["malformed VPC id", existingNetwork({ vpcId: "vpc-123" }), "environments[0].network.vpcId", "a VPC id like vpc-0a1b2c3d4e5f60718", '"vpc-123"'],
-  ["subnets without a VPC id", withEnv({ network: { privateSubnetIds: [...PRIVATE_SUBNET_IDS] } }), "environments[0].network.vpcId", "required with existing subnets", "nothing"],
+  [
+    "malformed subnet id",
+    existingNetwork({ privateSubnetIds: [PRIVATE_SUBNET_IDS[0], "subnet-xyz"] }),
+    "environments[0].network.privateSubnetIds[1]",
+    "a subnet id like subnet-0a1b2c3d4e5f60718",
+    '"subnet-xyz"',
+  ],
+  [
+    "malformed VPC id",
+    existingNetwork({ vpcId: "vpc-123" }),
+    "environments[0].network.vpcId",
+    "a VPC id like vpc-0a1b2c3d4e5f60718",
+    '"vpc-123"',
+  ],
+  [
+    "subnets without a VPC id",
+    withEnv({ network: { privateSubnetIds: [...PRIVATE_SUBNET_IDS] } }),
+    "environments[0].network.vpcId",
+    "required with existing subnets",
+    "nothing",
+  ],
   [
     "neither an existing nor a created network",
     withEnv({ network: {} }),
@@ -102,8 +219,20 @@ const INVALID: [string, unknown, string, string, string][] = [
     "either an existing network (vpcId, privateSubnetIds, publicSubnetIds) or create, not both and not neither",
     got({ vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS], create: { cidr: "10.20.0.0/16" } }),
   ],
-  ["created VPC CIDR larger than /16", withEnv({ network: { create: { cidr: "10.0.0.0/8" } } }), "environments[0].network.create.cidr", "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16", '"10.0.0.0/8"'],
-  ["3 NAT gateways", withEnv({ network: { create: { cidr: "10.20.0.0/16", natGateways: 3 } } }), "environments[0].network.create.natGateways", "an integer from 0 to 2", "3"],
+  [
+    "created VPC CIDR larger than /16",
+    withEnv({ network: { create: { cidr: "10.0.0.0/8" } } }),
+    "environments[0].network.create.cidr",
+    "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16",
+    '"10.0.0.0/8"',
+  ],
+  [
+    "3 NAT gateways",
+    withEnv({ network: { create: { cidr: "10.20.0.0/16", natGateways: 3 } } }),
+    "environments[0].network.create.natGateways",
+    "an integer from 0 to 2",
+    "3",
+  ],
   [
     "unknown service endpoint",
     existingNetwork({ serviceEndpoints: ["dynamodb"] }),
@@ -111,16 +240,58 @@ const INVALID: [string, unknown, string, string, string][] = [
     "one of s3, monitoring, ecr.dkr, ecr.api, logs, sqs, kms, airflow.api, airflow.env, airflow.ops, ssm, ssmmessages, ec2messages",
     '"dynamodb"',
   ],
-  ["service endpoint twice", existingNetwork({ serviceEndpoints: ["s3", "s3"] }), "environments[0].network.serviceEndpoints", "each service once", '["s3","s3"]'],
+  [
+    "service endpoint twice",
+    existingNetwork({ serviceEndpoints: ["s3", "s3"] }),
+    "environments[0].network.serviceEndpoints",
+    "each service once",
+    '["s3","s3"]',
+  ],
   // formats
-  ["malformed KMS key ARN", withEnv({ kmsKeyArn: "arn:aws:kms:eu-west-1:123:key/abc" }), "environments[0].kmsKeyArn", "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>", '"arn:aws:kms:eu-west-1:123:key/abc"'],
+  [
+    "malformed KMS key ARN",
+    withEnv({ kmsKeyArn: "arn:aws:kms:eu-west-1:123:key/abc" }),
+    "environments[0].kmsKeyArn",
+    "a KMS key ARN like arn:aws:kms:eu-west-1:123456789012:key/<uuid>",
+    '"arn:aws:kms:eu-west-1:123:key/abc"',
+  ],
   ["malformed region", withEnv({ region: "Europe" }), "environments[0].region", REGIONS, '"Europe"'],
-  ["missing region", withEnv({ region: undefined }), "environments[0].region", "an AWS Region where Amazon MWAA runs, like eu-west-1", "nothing"],
-  ["well-formed region that does not exist", withEnv({ region: "eu-west-9" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "eu-west-1"?)', '"eu-west-9"'],
-  ["real Region without MWAA", withEnv({ region: "mx-central-1" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "me-central-1"?)', '"mx-central-1"'],
-  ["GovCloud (no MWAA in the SDK endpoint data)", withEnv({ region: "us-gov-west-1" }), "environments[0].region", REGIONS, '"us-gov-west-1"'],
+  [
+    "missing region",
+    withEnv({ region: undefined }),
+    "environments[0].region",
+    "an AWS Region where Amazon MWAA runs, like eu-west-1",
+    "nothing",
+  ],
+  [
+    "well-formed region that does not exist",
+    withEnv({ region: "eu-west-9" }),
+    "environments[0].region",
+    'an AWS Region where Amazon MWAA runs (did you mean "eu-west-1"?)',
+    '"eu-west-9"',
+  ],
+  [
+    "real Region without MWAA",
+    withEnv({ region: "mx-central-1" }),
+    "environments[0].region",
+    'an AWS Region where Amazon MWAA runs (did you mean "me-central-1"?)',
+    '"mx-central-1"',
+  ],
+  [
+    "GovCloud (no MWAA in the SDK endpoint data)",
+    withEnv({ region: "us-gov-west-1" }),
+    "environments[0].region",
+    REGIONS,
+    '"us-gov-west-1"',
+  ],
   ["more than 50 tags", withEnv({ tags: fiftyOneTags }), "environments[0].tags", "at most 50 tags", got(fiftyOneTags)],
-  ["tag value of 257 characters", withEnv({ tags: { team: "v".repeat(257) } }), "environments[0].tags.team", "a tag value is at most 256 characters", got("v".repeat(257))],
+  [
+    "tag value of 257 characters",
+    withEnv({ tags: { team: "v".repeat(257) } }),
+    "environments[0].tags.team",
+    "a tag value is at most 256 characters",
+    got("v".repeat(257)),
+  ],
   [
     "non-string configuration option value",
     airflow({ configurationOptions: { "core.load_examples": false } }),
@@ -149,7 +320,13 @@ const INVALID: [string, unknown, string, string, string][] = [
     "not settable: MWAA sets api.base_url itself; give the custom domain as webserver.base_url",
     '"airflow.example.com"',
   ],
-  ["bucket both existing and created", withEnv({ bucket: { existingName: "team-bucket", name: "new-bucket" } }), "environments[0].bucket", "existingName (use a bucket) or name (create one), not both", got({ existingName: "team-bucket", name: "new-bucket" })],
+  [
+    "bucket both existing and created",
+    withEnv({ bucket: { existingName: "team-bucket", name: "new-bucket" } }),
+    "environments[0].bucket",
+    "existingName (use a bucket) or name (create one), not both",
+    got({ existingName: "team-bucket", name: "new-bucket" }),
+  ],
   [
     "bare * action in an extra statement",
     withEnv({ executionRolePolicyStatements: [{ actions: ["*"], resources: ["*"] }] }),
@@ -157,16 +334,58 @@ const INVALID: [string, unknown, string, string, string][] = [
     'an IAM action "service:Action"; a bare "*" is not allowed',
     '"*"',
   ],
-  ["protectFromDestroy not a boolean", withEnv({ protectFromDestroy: "yes" }), "environments[0].protectFromDestroy", "true or false", '"yes"'],
+  [
+    "protectFromDestroy not a boolean",
+    withEnv({ protectFromDestroy: "yes" }),
+    "environments[0].protectFromDestroy",
+    "true or false",
+    '"yes"',
+  ],
   // unknown keys
-  ["misspelt environment key", withEnv({ netwrok: {} }), "environments[0].netwrok", 'unknown key (did you mean "network"?)', "{}"],
-  ["misspelt airflow key", airflow({ maxWorker: 3 }), "environments[0].airflow.maxWorker", 'unknown key (did you mean "maxWorkers"?)', "3"],
-  ["misspelt top-level key", { environments: [minimalEnvironment()], backnd: { type: "local" } }, "backnd", 'unknown key (did you mean "backend"?)', '{"type":"local"}'],
+  [
+    "misspelt environment key",
+    withEnv({ netwrok: {} }),
+    "environments[0].netwrok",
+    'unknown key (did you mean "network"?)',
+    "{}",
+  ],
+  [
+    "misspelt airflow key",
+    airflow({ maxWorker: 3 }),
+    "environments[0].airflow.maxWorker",
+    'unknown key (did you mean "maxWorkers"?)',
+    "3",
+  ],
+  [
+    "misspelt top-level key",
+    { environments: [minimalEnvironment()], backnd: { type: "local" } },
+    "backnd",
+    'unknown key (did you mean "backend"?)',
+    '{"type":"local"}',
+  ],
   // top level and backend
   ["no environment", { environments: [] }, "environments", "at least one environment", "[]"],
-  ["unknown backend type", { backend: { type: "gcs" }, environments: [minimalEnvironment()] }, "backend.type", 'type "local" or "s3"', '"gcs"'],
-  ["China Region", withEnv({ region: "cn-north-2" }), "environments[0].region", 'an AWS Region where Amazon MWAA runs (did you mean "cn-north-1"?)', '"cn-north-2"'],
-  ["s3 backend without a bucket", { backend: { type: "s3", region: "eu-west-1" }, environments: [minimalEnvironment()] }, "backend.bucket", "an S3 bucket name", "nothing"],
+  [
+    "unknown backend type",
+    { backend: { type: "gcs" }, environments: [minimalEnvironment()] },
+    "backend.type",
+    'type "local" or "s3"',
+    '"gcs"',
+  ],
+  [
+    "China Region",
+    withEnv({ region: "cn-north-2" }),
+    "environments[0].region",
+    'an AWS Region where Amazon MWAA runs (did you mean "cn-north-1"?)',
+    '"cn-north-2"',
+  ],
+  [
+    "s3 backend without a bucket",
+    { backend: { type: "s3", region: "eu-west-1" }, environments: [minimalEnvironment()] },
+    "backend.bucket",
+    "an S3 bucket name",
+    "nothing",
+  ],
   // the in-place major upgrade's guard
   [
     "majorUpgradeInPlace with a 2.x version",
@@ -175,14 +394,35 @@ const INVALID: [string, unknown, string, string, string][] = [
     "true only with a 3.x version (airflow.version is 2.11.2): it lets `npm run upgrade` take the latest 2.11.x to that 3.x in place; remove it",
     "true",
   ],
-  ["majorUpgradeInPlace not a boolean", airflow({ version: "3.3.1", majorUpgradeInPlace: "yes" }), "environments[0].airflow.majorUpgradeInPlace", "true or false", '"yes"'],
+  [
+    "majorUpgradeInPlace not a boolean",
+    airflow({ version: "3.3.1", majorUpgradeInPlace: "yes" }),
+    "environments[0].airflow.majorUpgradeInPlace",
+    "true or false",
+    '"yes"',
+  ],
 ];
 
 /** Record keys that break a rule (zod reports them as invalid_key, with the rule's message inside). */
 const INVALID_KEYS: [string, unknown, string, RegExp][] = [
-  ["tag key starting with aws:", withEnv({ tags: { "aws:team": "x" } }), "environments[0].tags.aws:team", /must not start with aws:/],
-  ["tag key of 129 characters", withEnv({ tags: { ["k".repeat(129)]: "x" } }), `environments[0].tags.${"k".repeat(129)}`, /1 to 128 characters/],
-  ["configuration option key not section.option", airflow({ configurationOptions: { core: "x" } }), "environments[0].airflow.configurationOptions.core", /"section\.option"/],
+  [
+    "tag key starting with aws:",
+    withEnv({ tags: { "aws:team": "x" } }),
+    "environments[0].tags.aws:team",
+    /must not start with aws:/,
+  ],
+  [
+    "tag key of 129 characters",
+    withEnv({ tags: { ["k".repeat(129)]: "x" } }),
+    `environments[0].tags.${"k".repeat(129)}`,
+    /1 to 128 characters/,
+  ],
+  [
+    "configuration option key not section.option",
+    airflow({ configurationOptions: { core: "x" } }),
+    "environments[0].airflow.configurationOptions.core",
+    /"section\.option"/,
+  ],
 ];
 
 describe("a valid config", () => {
@@ -193,37 +433,69 @@ describe("a valid config", () => {
     // THEN the documented defaults are filled in
     expect(config.backend).toEqual({ type: "local" });
     const [env] = config.environments;
-    expect(env.airflow).toMatchObject({ version: "3.3.1", environmentClass: "mw1.small", minWorkers: 1, maxWorkers: 10, schedulers: 2, minWebservers: 2, maxWebservers: 2 });
-    expect(env.airflow).toMatchObject({ weeklyMaintenanceWindowStart: "SUN:03:00", logLevel: "INFO", configurationOptions: {} });
+    expect(env.airflow).toMatchObject({
+      version: "3.3.1",
+      environmentClass: "mw1.small",
+      minWorkers: 1,
+      maxWorkers: 10,
+      schedulers: 2,
+      minWebservers: 2,
+      maxWebservers: 2,
+    });
+    expect(env.airflow).toMatchObject({
+      weeklyMaintenanceWindowStart: "SUN:03:00",
+      logLevel: "INFO",
+      configurationOptions: {},
+    });
     expect(env).toMatchObject({ protectFromDestroy: true, tags: {}, executionRolePolicyStatements: [] });
   });
 
   test("a custom domain of exactly 255 characters, or an empty one (MWAA's own URL), is accepted as webserver.base_url", () => {
     const longest = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(59)}.com`;
     expect(longest).toHaveLength(255);
-    for (const value of [longest, ""]) expect(() => parseConfig(JSON.stringify(airflow({ configurationOptions: { "webserver.base_url": value } })), FILE)).not.toThrow();
+    for (const value of [longest, ""])
+      expect(() =>
+        parseConfig(JSON.stringify(airflow({ configurationOptions: { "webserver.base_url": value } })), FILE),
+      ).not.toThrow();
     const tooLong = `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.${"d".repeat(60)}.com`;
-    expect(errorLines(airflow({ configurationOptions: { "webserver.base_url": tooLong } }))[0]).toContain("environments[0].airflow.configurationOptions.webserver.base_url: a bare domain name");
+    expect(errorLines(airflow({ configurationOptions: { "webserver.base_url": tooLong } }))[0]).toContain(
+      "environments[0].airflow.configurationOptions.webserver.base_url: a bare domain name",
+    );
   });
 
   test("a Region of each partition where MWAA runs is accepted", () => {
-    for (const region of ["us-east-1", "ap-southeast-7", "cn-northwest-1"]) expect(() => parseConfig(JSON.stringify(withEnv({ region })), FILE)).not.toThrow();
+    for (const region of ["us-east-1", "ap-southeast-7", "cn-northwest-1"])
+      expect(() => parseConfig(JSON.stringify(withEnv({ region })), FILE)).not.toThrow();
   });
 
   test("majorUpgradeInPlace is accepted with a 3.x version, and false by default", () => {
-    expect(parseConfig(JSON.stringify(airflow({ version: "3.3.1", majorUpgradeInPlace: true })), FILE).environments[0].airflow.majorUpgradeInPlace).toBe(true);
-    expect(parseConfig(JSON.stringify(airflow({ version: "3.3.1" })), FILE).environments[0].airflow.majorUpgradeInPlace).toBe(false);
+    expect(
+      parseConfig(JSON.stringify(airflow({ version: "3.3.1", majorUpgradeInPlace: true })), FILE).environments[0]
+        .airflow.majorUpgradeInPlace,
+    ).toBe(true);
+    expect(
+      parseConfig(JSON.stringify(airflow({ version: "3.3.1" })), FILE).environments[0].airflow.majorUpgradeInPlace,
+    ).toBe(false);
   });
 
   test("mw1.micro defaults to one worker, scheduler and web server", () => {
     const config = parseConfig(JSON.stringify(airflow({ environmentClass: "mw1.micro" })), FILE);
-    expect(config.environments[0].airflow).toMatchObject({ minWorkers: 1, maxWorkers: 1, schedulers: 1, minWebservers: 1, maxWebservers: 1 });
+    expect(config.environments[0].airflow).toMatchObject({
+      minWorkers: 1,
+      maxWorkers: 1,
+      schedulers: 1,
+      minWebservers: 1,
+      maxWebservers: 1,
+    });
   });
 
   test("the limits themselves are accepted", () => {
     // GIVEN the maximum counts of a standard class and exactly 50 tags
     const tags = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`key${i}`, "v".repeat(256)]));
-    const config = withEnv({ tags, airflow: { minWorkers: 25, maxWorkers: 25, schedulers: 5, minWebservers: 5, maxWebservers: 5 } });
+    const config = withEnv({
+      tags,
+      airflow: { minWorkers: 25, maxWorkers: 25, schedulers: 5, minWebservers: 5, maxWebservers: 5 },
+    });
     // THEN it parses
     expect(() => parseConfig(JSON.stringify(config), FILE)).not.toThrow();
   });
@@ -245,7 +517,16 @@ describe("invalid configs", () => {
       withEnv({
         airflow: { version: "2.11.2" },
         access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] },
-        migration: { candidate: { environmentName: "analytics-next", airflow: { version, majorUpgradeInPlace: true, configurationOptions: { "core.dags_are_paused_at_creation": "True" } } } },
+        migration: {
+          candidate: {
+            environmentName: "analytics-next",
+            airflow: {
+              version,
+              majorUpgradeInPlace: true,
+              configurationOptions: { "core.dags_are_paused_at_creation": "True" },
+            },
+          },
+        },
       });
     // THEN only the 2.x candidate gives the line, at the candidate's path
     expect(errorLines(withCandidate("2.11.2"))).toEqual([
@@ -295,7 +576,10 @@ describe("invalid configs", () => {
   test("every problem is reported at once, one line each", () => {
     // GIVEN a config with three mistakes in two environments
     const config = {
-      environments: [minimalEnvironment({ name: "", region: "eu-west-1" }), minimalEnvironment({ name: "prod", region: "x", airflow: { minWorkers: 0 } })],
+      environments: [
+        minimalEnvironment({ name: "", region: "eu-west-1" }),
+        minimalEnvironment({ name: "prod", region: "x", airflow: { minWorkers: 0 } }),
+      ],
     };
     // WHEN parsed
     const lines = errorLines(config);
@@ -354,17 +638,35 @@ describe("parseEnvironment (the construct's way in)", () => {
   });
 
   test("decides the network defaults: every service endpoint for a created VPC without NAT, none otherwise", () => {
-    const noNat = parseEnvironment(minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } } }));
-    expect(noNat.network.serviceEndpoints).toEqual(["s3", "monitoring", "ecr.dkr", "ecr.api", "logs", "sqs", "kms", "airflow.api", "airflow.env", "airflow.ops"]);
+    const noNat = parseEnvironment(
+      minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } } }),
+    );
+    expect(noNat.network.serviceEndpoints).toEqual([
+      "s3",
+      "monitoring",
+      "ecr.dkr",
+      "ecr.api",
+      "logs",
+      "sqs",
+      "kms",
+      "airflow.api",
+      "airflow.env",
+      "airflow.ops",
+    ]);
     expect(noNat.network.publicSubnetIds).toEqual([]);
-    const withNat = parseEnvironment(minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways: 1 } } }));
+    const withNat = parseEnvironment(
+      minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways: 1 } } }),
+    );
     expect(withNat.network.serviceEndpoints).toEqual([]);
     const existing = parseEnvironment(minimalEnvironment({}));
     expect(existing.network.serviceEndpoints).toEqual([]);
   });
 
   test("accepts its own output unchanged (a construct may be handed an environment parsed before)", () => {
-    for (const network of [{ create: { cidr: "10.20.0.0/16", natGateways: 0 } }, { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS] }]) {
+    for (const network of [
+      { create: { cidr: "10.20.0.0/16", natGateways: 0 } },
+      { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS] },
+    ]) {
       const once = parseEnvironment(minimalEnvironment({ network }));
       expect(parseEnvironment(once)).toEqual(once);
     }
@@ -372,19 +674,28 @@ describe("parseEnvironment (the construct's way in)", () => {
 });
 
 describe("the README's first deploy: changing the example's class to mw1.micro", () => {
-  const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "example.json"), "utf8")) as { environments: { airflow: Record<string, unknown> }[] };
+  const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "example.json"), "utf8")) as {
+    environments: { airflow: Record<string, unknown> }[];
+  };
   const withAirflow = (changes: Record<string, unknown>) =>
-    JSON.stringify({ ...example, environments: [{ ...example.environments[0], airflow: { ...example.environments[0]?.airflow, ...changes } }] });
+    JSON.stringify({
+      ...example,
+      environments: [{ ...example.environments[0], airflow: { ...example.environments[0]?.airflow, ...changes } }],
+    });
 
   test("the class alone: errors name exactly the fields the README says move with it", () => {
     // GIVEN the example with only environmentClass changed WHEN parsed THEN maxWorkers and schedulers, "must be 1" for the single value
-    expect(configErrorLines(() => parseConfig(withAirflow({ environmentClass: "mw1.micro" }), "my-env.json")).sort()).toEqual([
+    expect(
+      configErrorLines(() => parseConfig(withAirflow({ environmentClass: "mw1.micro" }), "my-env.json")).sort(),
+    ).toEqual([
       "my-env.json: environments[0].airflow.maxWorkers: at most 1 for mw1.micro (got 5)",
       "my-env.json: environments[0].airflow.schedulers: must be 1 for mw1.micro (got 2)",
     ]);
   });
 
   test("with maxWorkers and schedulers at 1 as the README says, it is valid", () => {
-    expect(() => parseConfig(withAirflow({ environmentClass: "mw1.micro", maxWorkers: 1, schedulers: 1 }), "my-env.json")).not.toThrow();
+    expect(() =>
+      parseConfig(withAirflow({ environmentClass: "mw1.micro", maxWorkers: 1, schedulers: 1 }), "my-env.json"),
+    ).not.toThrow();
   });
 });

@@ -19,14 +19,18 @@ test("the embed README's example error is the construct's real message for the p
   const { TerraformStack } = require("cdktf") as typeof import("cdktf");
   const { PrivateMwaaEnvironment } = require("../constructs") as typeof import("../constructs");
   const props = minimalEnvironment({ airflow: JSON.parse(airflow!.replace(/(\w+):/g, '"$1":')) });
-  const lines = configErrorLines(() => new PrivateMwaaEnvironment(new TerraformStack(testApp(), "embed"), "Airflow", props));
+  const lines = configErrorLines(
+    () => new PrivateMwaaEnvironment(new TerraformStack(testApp(), "embed"), "Airflow", props),
+  );
   // THEN it throws exactly what the README shows
   expect(lines.join("\n")).toBe(quoted);
 });
 
 test("the embed example's synth turns off the cdktf checkpoint call, and its README runs that script", () => {
   // GIVEN the example's package.json and README
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "embed", "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "examples", "embed", "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
   // THEN `npm run synth` sets CHECKPOINT_DISABLE=1 (no "[ERROR] ... checkpoint-api.hashicorp.com" without internet)
   expect(pkg.scripts.synth).toBe("CHECKPOINT_DISABLE=1 cdktf synth");
   expect(README).toMatch(/`npm run synth` \(`cdktf synth` with\n`CHECKPOINT_DISABLE=1`/);

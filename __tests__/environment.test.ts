@@ -4,10 +4,26 @@ import { CustomerEndpoints } from "../constructs/customer-endpoints";
 import { ConfigError } from "../model/errors";
 import { PrivateMwaaEnvironment } from "../constructs/private-mwaa-environment";
 import { MwaaStack } from "../constructs/stack";
-import { type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, minimalEnvironment, nameOf, ref, synthConstruct, synthStack, testApp } from "./helpers";
+import {
+  type TerraformJson,
+  PRIVATE_SUBNET_IDS,
+  VPC_ID,
+  blockAt,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  synthConstruct,
+  synthStack,
+  testApp,
+} from "./helpers";
 
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
-const OPTIONS = { "core.default_timezone": "utc", "core.load_examples": "false", "celery.worker_autoscale": "10,10", "secrets.backend_kwargs": '{"connections_prefix": "airflow/connections"}' };
+const OPTIONS = {
+  "core.default_timezone": "utc",
+  "core.load_examples": "false",
+  "celery.worker_autoscale": "10,10",
+  "secrets.backend_kwargs": '{"connections_prefix": "airflow/connections"}',
+};
 const MODULES = ["dag_processing_logs", "scheduler_logs", "task_logs", "webserver_logs", "worker_logs"];
 
 // Each distinct config is synthesized once and shared by the tests below.
@@ -40,7 +56,10 @@ const environment = (doc: TerraformJson) => blockAt(doc, "aws_mwaa_environment",
 
 describe("MWAA environment", () => {
   test("is private: PRIVATE_ONLY web server and customer managed endpoints", () => {
-    expect(environment(defaults)).toMatchObject({ webserver_access_mode: "PRIVATE_ONLY", endpoint_management: "CUSTOMER" });
+    expect(environment(defaults)).toMatchObject({
+      webserver_access_mode: "PRIVATE_ONLY",
+      endpoint_management: "CUSTOMER",
+    });
     expect(environment(full)).toMatchObject({ webserver_access_mode: "PRIVATE_ONLY", endpoint_management: "CUSTOMER" });
   });
 
@@ -76,9 +95,24 @@ describe("MWAA environment", () => {
   });
 
   test("applies the class defaults when counts are left out", () => {
-    expect(environment(defaults)).toMatchObject({ airflow_version: "3.3.1", environment_class: "mw1.small", min_workers: 1, max_workers: 10, schedulers: 2, min_webservers: 2, max_webservers: 2 });
+    expect(environment(defaults)).toMatchObject({
+      airflow_version: "3.3.1",
+      environment_class: "mw1.small",
+      min_workers: 1,
+      max_workers: 10,
+      schedulers: 2,
+      min_webservers: 2,
+      max_webservers: 2,
+    });
     expect(environment(defaults).weekly_maintenance_window_start).toBe("SUN:03:00");
-    expect(environment(micro)).toMatchObject({ environment_class: "mw1.micro", min_workers: 1, max_workers: 1, schedulers: 1, min_webservers: 1, max_webservers: 1 });
+    expect(environment(micro)).toMatchObject({
+      environment_class: "mw1.micro",
+      min_workers: 1,
+      max_workers: 1,
+      schedulers: 1,
+      min_webservers: 1,
+      max_webservers: 1,
+    });
   });
 
   test("sends no worker replacement strategy unless set", () => {
@@ -123,7 +157,12 @@ describe("MWAA environment", () => {
 
   test("with airflow.majorUpgradeInPlace, Terraform ignores airflow_version (the upgrade command changes it) and the protection stays", () => {
     // GIVEN the 3.x version the upgrade command goes to, with the guard, protected or not
-    const guarded = (protectFromDestroy: boolean) => environment(synthStack(minimalEnvironment({ protectFromDestroy, airflow: { version: "3.3.1", majorUpgradeInPlace: true } })));
+    const guarded = (protectFromDestroy: boolean) =>
+      environment(
+        synthStack(
+          minimalEnvironment({ protectFromDestroy, airflow: { version: "3.3.1", majorUpgradeInPlace: true } }),
+        ),
+      );
     // THEN ignore_changes holds airflow_version, beside prevent_destroy as configured
     expect(guarded(true).lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["airflow_version"] });
     expect(guarded(false).lifecycle).toEqual({ prevent_destroy: false, ignore_changes: ["airflow_version"] });
@@ -136,39 +175,60 @@ describe("MWAA environment", () => {
 
   test("runs as the execution role, after its policy exists", () => {
     expect(environment(defaults).execution_role_arn).toBe(ref(defaults, "aws_iam_role", "Mwaa_ExecutionRole", "arn"));
-    expect(environment(defaults).depends_on).toContain(`aws_iam_role_policy.${nameOf(defaults, "aws_iam_role_policy", "Mwaa_ExecutionRole_Policy")}`);
+    expect(environment(defaults).depends_on).toContain(
+      `aws_iam_role_policy.${nameOf(defaults, "aws_iam_role_policy", "Mwaa_ExecutionRole_Policy")}`,
+    );
   });
 
   test("reads DAGs from the dags/ prefix of the artifact bucket", () => {
-    expect(environment(defaults)).toMatchObject({ source_bucket_arn: ref(defaults, "aws_s3_bucket", "Mwaa_Bucket", "arn"), dag_s3_path: "dags/" });
+    expect(environment(defaults)).toMatchObject({
+      source_bucket_arn: ref(defaults, "aws_s3_bucket", "Mwaa_Bucket", "arn"),
+      dag_s3_path: "dags/",
+    });
   });
 });
 
 describe("customer managed endpoints", () => {
-  const endpoint = (doc: TerraformJson, which: "Database" | "Webserver") => blockAt(doc, "aws_vpc_endpoint", `Mwaa_CustomerEndpoints_${which}`);
+  const endpoint = (doc: TerraformJson, which: "Database" | "Webserver") =>
+    blockAt(doc, "aws_vpc_endpoint", `Mwaa_CustomerEndpoints_${which}`);
 
   test("the database endpoint connects to the environment's database endpoint service", () => {
-    expect(endpoint(defaults, "Database").service_name).toBe(ref(defaults, "aws_mwaa_environment", ENV, "database_vpc_endpoint_service"));
+    expect(endpoint(defaults, "Database").service_name).toBe(
+      ref(defaults, "aws_mwaa_environment", ENV, "database_vpc_endpoint_service"),
+    );
   });
 
   test("the web server endpoint connects to the environment's web server endpoint service", () => {
-    expect(endpoint(defaults, "Webserver").service_name).toBe(ref(defaults, "aws_mwaa_environment", ENV, "webserver_vpc_endpoint_service"));
+    expect(endpoint(defaults, "Webserver").service_name).toBe(
+      ref(defaults, "aws_mwaa_environment", ENV, "webserver_vpc_endpoint_service"),
+    );
   });
 
-  test.each(["Database", "Webserver"] as const)("%s: an Interface endpoint in both private subnets with the MWAA security group", (which) => {
-    expect(endpoint(defaults, which)).toMatchObject({
-      vpc_id: VPC_ID,
-      vpc_endpoint_type: "Interface",
-      subnet_ids: [...PRIVATE_SUBNET_IDS],
-      security_group_ids: [ref(defaults, "aws_security_group", "Mwaa_SecurityGroup", "id")],
-      private_dns_enabled: false,
-    });
-    expect(endpoint(defaults, which)).not.toHaveProperty("provider");
-  });
+  test.each(["Database", "Webserver"] as const)(
+    "%s: an Interface endpoint in both private subnets with the MWAA security group",
+    (which) => {
+      expect(endpoint(defaults, which)).toMatchObject({
+        vpc_id: VPC_ID,
+        vpc_endpoint_type: "Interface",
+        subnet_ids: [...PRIVATE_SUBNET_IDS],
+        security_group_ids: [ref(defaults, "aws_security_group", "Mwaa_SecurityGroup", "id")],
+        private_dns_enabled: false,
+      });
+      expect(endpoint(defaults, which)).not.toHaveProperty("provider");
+    },
+  );
 
   test("are tagged after the environment", () => {
-    expect(endpoint(full, "Database").tags).toMatchObject({ team: "data", "cost-center": "1234", Name: "analytics-prod-mwaa-database" });
-    expect(endpoint(full, "Webserver").tags).toMatchObject({ team: "data", "cost-center": "1234", Name: "analytics-prod-mwaa-webserver" });
+    expect(endpoint(full, "Database").tags).toMatchObject({
+      team: "data",
+      "cost-center": "1234",
+      Name: "analytics-prod-mwaa-database",
+    });
+    expect(endpoint(full, "Webserver").tags).toMatchObject({
+      team: "data",
+      "cost-center": "1234",
+      Name: "analytics-prod-mwaa-webserver",
+    });
   });
 
   test("can be created by another provider (e.g. the VPC owner's account)", () => {
@@ -197,9 +257,18 @@ describe("outputs", () => {
     ["mwaa_environment_name", () => "dev"],
     ["mwaa_environment_arn", () => ref(defaults, "aws_mwaa_environment", ENV, "arn")],
     ["mwaa_database_vpc_endpoint_id", () => ref(defaults, "aws_vpc_endpoint", "Mwaa_CustomerEndpoints_Database", "id")],
-    ["mwaa_webserver_vpc_endpoint_id", () => ref(defaults, "aws_vpc_endpoint", "Mwaa_CustomerEndpoints_Webserver", "id")],
-    ["mwaa_database_vpc_endpoint_service", () => ref(defaults, "aws_mwaa_environment", ENV, "database_vpc_endpoint_service")],
-    ["mwaa_webserver_vpc_endpoint_service", () => ref(defaults, "aws_mwaa_environment", ENV, "webserver_vpc_endpoint_service")],
+    [
+      "mwaa_webserver_vpc_endpoint_id",
+      () => ref(defaults, "aws_vpc_endpoint", "Mwaa_CustomerEndpoints_Webserver", "id"),
+    ],
+    [
+      "mwaa_database_vpc_endpoint_service",
+      () => ref(defaults, "aws_mwaa_environment", ENV, "database_vpc_endpoint_service"),
+    ],
+    [
+      "mwaa_webserver_vpc_endpoint_service",
+      () => ref(defaults, "aws_mwaa_environment", ENV, "webserver_vpc_endpoint_service"),
+    ],
     ["mwaa_bucket_name", () => ref(defaults, "aws_s3_bucket", "Mwaa_Bucket", "bucket")],
   ])("%s is described and wired", (name, value) => {
     const output = defaults.output?.[name];
@@ -228,7 +297,9 @@ describe("PrivateMwaaEnvironment props", () => {
       'Mwaa props: name: 1 to 80 characters, a letter then letters, digits, - or _ (got "dev env")',
     ]);
     // AND nothing was added to the stack
-    const elements = stack.node.findAll().filter((c) => c instanceof TerraformResource || c instanceof TerraformDataSource);
+    const elements = stack.node
+      .findAll()
+      .filter((c) => c instanceof TerraformResource || c instanceof TerraformDataSource);
     expect(elements).toEqual([]);
     const doc = JSON.parse(Testing.synth(stack)) as TerraformJson;
     expect(doc.resource).toBeUndefined();
@@ -244,16 +315,34 @@ describe("PrivateMwaaEnvironment props", () => {
 describe("stack backend", () => {
   test("an s3 backend keys each stack's state by prefix and stack, encrypted, with native locking", () => {
     // GIVEN the s3 backend
-    const doc = synthStack(minimalEnvironment({ name: "analytics-prod" }), { type: "s3", bucket: "team-tf-state", keyPrefix: "mwaa/", region: "eu-central-1", useLockfile: true });
+    const doc = synthStack(minimalEnvironment({ name: "analytics-prod" }), {
+      type: "s3",
+      bucket: "team-tf-state",
+      keyPrefix: "mwaa/",
+      region: "eu-central-1",
+      useLockfile: true,
+    });
     // THEN one state per stack, and use_lockfile set by override (cdktf 0.21 has no such option)
     expect(doc.terraform?.backend).toEqual({
-      s3: { bucket: "team-tf-state", key: "mwaa/analytics-prod.tfstate", region: "eu-central-1", encrypt: true, use_lockfile: true },
+      s3: {
+        bucket: "team-tf-state",
+        key: "mwaa/analytics-prod.tfstate",
+        region: "eu-central-1",
+        encrypt: true,
+        use_lockfile: true,
+      },
     });
   });
 
   test("every stack requires Terraform 1.11 or later (use_lockfile is GA from 1.11)", () => {
     // GIVEN the s3 backend with native locking, and the local backend
-    const s3 = synthStack(minimalEnvironment(), { type: "s3", bucket: "team-tf-state", keyPrefix: "mwaa/", region: "eu-central-1", useLockfile: true });
+    const s3 = synthStack(minimalEnvironment(), {
+      type: "s3",
+      bucket: "team-tf-state",
+      keyPrefix: "mwaa/",
+      region: "eu-central-1",
+      useLockfile: true,
+    });
     const local = synthStack(minimalEnvironment());
     // THEN terraform init on 1.10 or older stops with a version error instead of a backend error
     expect(s3.terraform?.required_version).toBe(">= 1.11");
@@ -261,7 +350,13 @@ describe("stack backend", () => {
   });
 
   test("native locking can be turned off", () => {
-    const doc = synthStack(minimalEnvironment(), { type: "s3", bucket: "team-tf-state", keyPrefix: "", region: "eu-central-1", useLockfile: false });
+    const doc = synthStack(minimalEnvironment(), {
+      type: "s3",
+      bucket: "team-tf-state",
+      keyPrefix: "",
+      region: "eu-central-1",
+      useLockfile: false,
+    });
     expect(doc.terraform?.backend.s3).not.toHaveProperty("use_lockfile");
     expect(doc.terraform?.backend.s3.key).toBe("dev.tfstate");
   });

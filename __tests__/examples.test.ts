@@ -3,7 +3,10 @@ import * as path from "node:path";
 import { parseConfig } from "../model/parse";
 
 // The configs the README and the checks use: each must stay valid as the schema changes.
-const CONFIGS = ["config/example.json", ...fs.readdirSync("config/examples").map((f) => path.join("config/examples", f))].filter((f) => f.endsWith(".json"));
+const CONFIGS = [
+  "config/example.json",
+  ...fs.readdirSync("config/examples").map((f) => path.join("config/examples", f)),
+].filter((f) => f.endsWith(".json"));
 
 describe("shipped configs", () => {
   test("there is the example and at least one per feature folder entry", () => {

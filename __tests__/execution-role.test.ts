@@ -1,27 +1,52 @@
 import { ExecutionRole } from "../constructs/execution-role";
-import { type Block, type TerraformJson, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack } from "./helpers";
+import {
+  type Block,
+  type TerraformJson,
+  blockAt,
+  dataSources,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthConstruct,
+  synthStack,
+} from "./helpers";
 
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
 const EXTRA = [
-  { sid: "ReadConnections", actions: ["secretsmanager:GetSecretValue"], resources: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/*"] },
+  {
+    sid: "ReadConnections",
+    actions: ["secretsmanager:GetSecretValue"],
+    resources: ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/*"],
+  },
   { effect: "Deny" as const, actions: ["s3:DeleteObject", "s3:PutObject"], resources: ["arn:aws:s3:::team-archive/*"] },
 ];
 
 // Each distinct config is synthesized once and shared by the tests below.
 const plain = synthStack(minimalEnvironment());
-const withKey = synthStack(minimalEnvironment({ kmsKeyArn: KMS_KEY_ARN, executionRolePolicyStatements: EXTRA, tags: { team: "data" } }));
+const withKey = synthStack(
+  minimalEnvironment({ kmsKeyArn: KMS_KEY_ARN, executionRolePolicyStatements: EXTRA, tags: { team: "data" } }),
+);
 
 const ROLE = "Mwaa_ExecutionRole";
-const statements = (doc: TerraformJson): Block[] => blockAt(doc, "data.aws_iam_policy_document", `${ROLE}_PolicyDocument`).statement;
+const statements = (doc: TerraformJson): Block[] =>
+  blockAt(doc, "data.aws_iam_policy_document", `${ROLE}_PolicyDocument`).statement;
 const statement = (doc: TerraformJson, sid: string): Block => {
   const found = statements(doc).find((s) => s.sid === sid);
-  if (found === undefined) throw new Error(`no statement ${sid}; there are: ${statements(doc).map((s) => s.sid).join(", ")}`);
+  if (found === undefined)
+    throw new Error(
+      `no statement ${sid}; there are: ${statements(doc)
+        .map((s) => s.sid)
+        .join(", ")}`,
+    );
   return found;
 };
-const trust = (doc: TerraformJson): Block[] => blockAt(doc, "data.aws_iam_policy_document", `${ROLE}_TrustPolicy`).statement;
+const trust = (doc: TerraformJson): Block[] =>
+  blockAt(doc, "data.aws_iam_policy_document", `${ROLE}_TrustPolicy`).statement;
 const account = (doc: TerraformJson) => ref(doc, "data.aws_caller_identity", "Mwaa_Account", "account_id");
 const partition = (doc: TerraformJson) => ref(doc, "data.aws_partition", "Mwaa_Partition", "partition");
-const environmentArn = (doc: TerraformJson) => `arn:${partition(doc)}:airflow:eu-west-1:${account(doc)}:environment/dev`;
+const environmentArn = (doc: TerraformJson) =>
+  `arn:${partition(doc)}:airflow:eu-west-1:${account(doc)}:environment/dev`;
 
 describe("role", () => {
   test("is named after the environment (a prefix: role names are global) and assumed through the trust policy", () => {
@@ -46,14 +71,23 @@ describe("role", () => {
   test("is the environment's execution role, and the environment waits for its policy", () => {
     const environment = blockAt(plain, "aws_mwaa_environment", "Mwaa_Environment");
     expect(environment.execution_role_arn).toBe(ref(plain, "aws_iam_role", ROLE, "arn"));
-    expect(environment.depends_on).toContain(`aws_iam_role_policy.${nameOf(plain, "aws_iam_role_policy", `${ROLE}_Policy`)}`);
+    expect(environment.depends_on).toContain(
+      `aws_iam_role_policy.${nameOf(plain, "aws_iam_role_policy", `${ROLE}_Policy`)}`,
+    );
   });
 
   test("a long environment name still gives a name prefix within IAM's 38 characters", () => {
     // GIVEN an 80-character environment name (the maximum)
     const name = `e${"x".repeat(79)}`;
     const doc = synthConstruct(
-      (scope) => new ExecutionRole(scope, "Role", { environmentName: name, region: "eu-west-1", accountId: "123456789012", partition: "aws", bucketArn: "arn:aws:s3:::b" }),
+      (scope) =>
+        new ExecutionRole(scope, "Role", {
+          environmentName: name,
+          region: "eu-west-1",
+          accountId: "123456789012",
+          partition: "aws",
+          bucketArn: "arn:aws:s3:::b",
+        }),
     );
     // THEN the prefix keeps the start of the name and leaves room for the 26-character suffix IAM allows after it
     const role = Object.values(resources(doc, "aws_iam_role"))[0];
@@ -84,7 +118,10 @@ describe("trust (confused deputy)", () => {
 
 describe("permissions", () => {
   test("metrics are published for this environment only", () => {
-    expect(statement(plain, "PublishMetrics")).toMatchObject({ actions: ["airflow:PublishMetrics"], resources: [environmentArn(plain)] });
+    expect(statement(plain, "PublishMetrics")).toMatchObject({
+      actions: ["airflow:PublishMetrics"],
+      resources: [environmentArn(plain)],
+    });
   });
 
   test("artifacts are read from this bucket only", () => {
@@ -97,11 +134,15 @@ describe("permissions", () => {
   });
 
   test("logs go to this environment's log groups only", () => {
-    expect(statement(plain, "WriteOwnLogs").resources).toEqual([`arn:${partition(plain)}:logs:eu-west-1:${account(plain)}:log-group:airflow-dev-*`]);
+    expect(statement(plain, "WriteOwnLogs").resources).toEqual([
+      `arn:${partition(plain)}:logs:eu-west-1:${account(plain)}:log-group:airflow-dev-*`,
+    ]);
   });
 
   test("the Celery queues are MWAA's airflow-celery-* queues", () => {
-    expect(statement(plain, "CeleryQueues").resources).toEqual([`arn:${partition(plain)}:sqs:eu-west-1:*:airflow-celery-*`]);
+    expect(statement(plain, "CeleryQueues").resources).toEqual([
+      `arn:${partition(plain)}:sqs:eu-west-1:*:airflow-celery-*`,
+    ]);
   });
 
   test("without a CMK, KMS is allowed only through SQS and never on this account's keys", () => {
@@ -110,7 +151,9 @@ describe("permissions", () => {
     // THEN the AWS owned key of the queues is usable through SQS only
     expect(kms.resources).toBeUndefined();
     expect(kms.not_resources).toEqual([`arn:${partition(plain)}:kms:*:${account(plain)}:key/*`]);
-    expect(kms.condition).toEqual([{ test: "StringLike", variable: "kms:ViaService", values: ["sqs.eu-west-1.amazonaws.com"] }]);
+    expect(kms.condition).toEqual([
+      { test: "StringLike", variable: "kms:ViaService", values: ["sqs.eu-west-1.amazonaws.com"] },
+    ]);
     expect(statements(plain).find((s) => s.sid === "CustomerManagedKey")).toBeUndefined();
   });
 
@@ -119,7 +162,13 @@ describe("permissions", () => {
     const kms = statement(withKey, "CustomerManagedKey");
     // THEN exactly that key, through the two services that use it
     expect(kms.resources).toEqual([KMS_KEY_ARN]);
-    expect(kms.condition).toEqual([{ test: "StringLike", variable: "kms:ViaService", values: ["sqs.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"] }]);
+    expect(kms.condition).toEqual([
+      {
+        test: "StringLike",
+        variable: "kms:ViaService",
+        values: ["sqs.eu-west-1.amazonaws.com", "s3.eu-west-1.amazonaws.com"],
+      },
+    ]);
     expect(statements(withKey).find((s) => s.sid === "KmsViaSqs")).toBeUndefined();
   });
 
@@ -137,7 +186,9 @@ describe("permissions", () => {
   test('no statement anywhere allows a bare "*" action', () => {
     // GIVEN every policy document of both stacks (bucket, role, and any other)
     const actions = [plain, withKey].flatMap((doc) =>
-      Object.values(dataSources(doc, "aws_iam_policy_document")).flatMap((d) => (d.statement as Block[]).flatMap((s) => [...(s.actions ?? []), ...(s.not_actions ?? [])])),
+      Object.values(dataSources(doc, "aws_iam_policy_document")).flatMap((d) =>
+        (d.statement as Block[]).flatMap((s) => [...(s.actions ?? []), ...(s.not_actions ?? [])]),
+      ),
     );
     // THEN every action names its service
     expect(actions.length).toBeGreaterThan(20);
@@ -148,6 +199,10 @@ describe("permissions", () => {
     const onEverything = statements(plain)
       .filter((s) => (s.resources ?? []).includes("*"))
       .flatMap((s) => s.actions);
-    expect(onEverything.sort()).toEqual(["cloudwatch:PutMetricData", "logs:DescribeLogGroups", "s3:GetAccountPublicAccessBlock"]);
+    expect(onEverything.sort()).toEqual([
+      "cloudwatch:PutMetricData",
+      "logs:DescribeLogGroups",
+      "s3:GetAccountPublicAccessBlock",
+    ]);
   });
 });

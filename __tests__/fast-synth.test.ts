@@ -51,7 +51,9 @@ test("independent stacks: same output, each value resolved once instead of twice
   const { stock, fast } = bothWays("independent", (app, produced) => {
     for (const id of ["one", "two"]) {
       const s = stack(app, id);
-      const bucket = new S3Bucket(s, "Bucket", { bucket: Lazy.stringValue({ produce: () => (produced(), `${id}-bucket`) }) });
+      const bucket = new S3Bucket(s, "Bucket", {
+        bucket: Lazy.stringValue({ produce: () => (produced(), `${id}-bucket`) }),
+      });
       new TerraformOutput(s, "arn", { value: bucket.arn });
     }
   });
@@ -92,7 +94,9 @@ test("the shortcut leaves cdktf as it found it, also after an error", () => {
   new TerraformOutput(stack(app, "consumer"), "arn", { value: bucket.arn });
   expect(() => synthApp(app)).toThrow(/refers to a resource/);
   app.synth();
-  expect(fs.readFileSync(path.join(tmp, "restored", "stacks", "consumer", "cdk.tf.json"), "utf8")).toContain("terraform_remote_state");
+  expect(fs.readFileSync(path.join(tmp, "restored", "stacks", "consumer", "cdk.tf.json"), "utf8")).toContain(
+    "terraform_remote_state",
+  );
 });
 
 describe("the output folder", () => {
@@ -107,7 +111,14 @@ describe("the output folder", () => {
       new TerraformOutput(s, "path", { value: asset.path });
     }
     synthApp(app);
-    return withAsset ? path.join(outdir, "stacks", "only", JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "only", "cdk.tf.json"), "utf8")).output.path.value) : "";
+    return withAsset
+      ? path.join(
+          outdir,
+          "stacks",
+          "only",
+          JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "only", "cdk.tf.json"), "utf8")).output.path.value,
+        )
+      : "";
   };
 
   test("an unchanged file asset stays in place; a changed or tampered one is copied again", () => {

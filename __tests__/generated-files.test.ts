@@ -11,18 +11,29 @@ const ROOT = path.join(__dirname, "..");
 
 /** Throws, telling how to fix it, when a committed file differs from what the generator renders. */
 function checkGenerated(file: string, committed: string, fresh: string): void {
-  if (committed !== fresh) throw new Error(`${file} is out of date with the code it is generated from: run npm run generate and commit the result`);
+  if (committed !== fresh)
+    throw new Error(
+      `${file} is out of date with the code it is generated from: run npm run generate and commit the result`,
+    );
 }
 
 describe("generated files", () => {
   test("are the JSON Schema, the endpoints role policy and the props reference", () => {
-    expect(Object.keys(GENERATED).sort()).toEqual(["config/schema.json", "docs/props.md", "model/environment-props.ts", "policies/endpoints-role-policy.json", "review/arguments.ts"]);
+    expect(Object.keys(GENERATED).sort()).toEqual([
+      "config/schema.json",
+      "docs/props.md",
+      "model/environment-props.ts",
+      "policies/endpoints-role-policy.json",
+      "review/arguments.ts",
+    ]);
   });
 
   test("the props reference lists every field with its default", () => {
     const reference = render(GENERATED["docs/props.md"]);
     // GIVEN fields with a zod default, a documented default and a class-dependent one
-    expect(reference).toContain('| `airflow.version` | "2.7.2" \\| "2.8.1" \\| "2.9.2" \\| "2.10.1" \\| "2.10.3" \\| "2.11.0" \\| "2.11.2" \\| "3.0.6" \\| "3.2.1" \\| "3.3.1" |  | "3.3.1" |');
+    expect(reference).toContain(
+      '| `airflow.version` | "2.7.2" \\| "2.8.1" \\| "2.9.2" \\| "2.10.1" \\| "2.10.3" \\| "2.11.0" \\| "2.11.2" \\| "3.0.6" \\| "3.2.1" \\| "3.3.1" |  | "3.3.1" |',
+    );
     expect(reference).toContain("| `airflow.maxWorkers` | integer |  | 10 (1 for mw1.micro) |");
     expect(reference).toContain("| `name` | string | yes |  |");
     // THEN no optional field is left without a stated default
@@ -41,9 +52,13 @@ describe("generated files", () => {
 
   test("a stale file fails with the command that fixes it", () => {
     const fresh = render(GENERATED["policies/endpoints-role-policy.json"]);
-    expect(() => checkGenerated("policies/endpoints-role-policy.json", fresh.replace("ec2:CreateVpcEndpoint", "ec2:CreateVpcEndpoints"), fresh)).toThrow(
-      /^policies\/endpoints-role-policy\.json .*: run npm run generate/,
-    );
+    expect(() =>
+      checkGenerated(
+        "policies/endpoints-role-policy.json",
+        fresh.replace("ec2:CreateVpcEndpoint", "ec2:CreateVpcEndpoints"),
+        fresh,
+      ),
+    ).toThrow(/^policies\/endpoints-role-policy\.json .*: run npm run generate/);
   });
 
   test("render is stable JSON with a final newline", () => {
@@ -55,14 +70,22 @@ describe("generated files", () => {
 });
 
 describe("endpoints role policy", () => {
-  type Statement = ReturnType<typeof endpointsRolePolicy>["Statement"][number] & { NotAction?: unknown; NotResource?: unknown };
+  type Statement = ReturnType<typeof endpointsRolePolicy>["Statement"][number] & {
+    NotAction?: unknown;
+    NotResource?: unknown;
+  };
   const policy = endpointsRolePolicy();
   const statements = policy.Statement as Statement[];
   const isRead = (action: string) => /^ec2:Describe[A-Za-z]+$/.test(action);
   const resourceType = (arn: string) => /^arn:\*:ec2:\*:\*:([a-z-]+)\/\*$/.exec(arn)?.[1];
   const tagConditionKeys = (s: Statement) =>
-    Object.values(s.Condition ?? {}).flatMap((byKey) => Object.keys(byKey).flatMap((k) => (/^aws:(Resource|Request)Tag\//.test(k) ? [k.split("/").slice(1).join("/")] : [])));
-  const scopedByTagOrCreate = (s: Statement) => tagConditionKeys(s).length > 0 || Object.values(s.Condition ?? {}).some((byKey) => "ec2:CreateAction" in byKey);
+    Object.values(s.Condition ?? {}).flatMap((byKey) =>
+      Object.keys(byKey).flatMap((k) =>
+        /^aws:(Resource|Request)Tag\//.test(k) ? [k.split("/").slice(1).join("/")] : [],
+      ),
+    );
+  const scopedByTagOrCreate = (s: Statement) =>
+    tagConditionKeys(s).length > 0 || Object.values(s.Condition ?? {}).some((byKey) => "ec2:CreateAction" in byKey);
 
   test("is an identity policy of Allow statements with Action and Resource lists, no Not*", () => {
     expect(policy.Version).toBe("2012-10-17");
@@ -120,10 +143,17 @@ describe("endpoints role policy", () => {
       expect(s.Action.some(isRead)).toBe(false);
       for (const arn of s.Resource) {
         const type = resourceType(arn);
-        expect([s.Sid, type]).toEqual([s.Sid, expect.stringMatching(/^(vpc-endpoint|security-group|security-group-rule|vpc|subnet)$/)]);
+        expect([s.Sid, type]).toEqual([
+          s.Sid,
+          expect.stringMatching(/^(vpc-endpoint|security-group|security-group-rule|vpc|subnet)$/),
+        ]);
         if (type !== "vpc-endpoint" && type !== "security-group") continue;
         // Attaching an existing group to a (tagged) endpoint, new or changed, changes nothing on the group.
-        if (type === "security-group" && s.Action.every((a) => a === "ec2:CreateVpcEndpoint" || a === "ec2:ModifyVpcEndpoint")) continue;
+        if (
+          type === "security-group" &&
+          s.Action.every((a) => a === "ec2:CreateVpcEndpoint" || a === "ec2:ModifyVpcEndpoint")
+        )
+          continue;
         expect([s.Sid, arn, scopedByTagOrCreate(s)]).toEqual([s.Sid, arn, true]);
       }
     }
@@ -139,7 +169,8 @@ describe("endpoints role policy", () => {
     // GIVEN ModifyVpcEndpoint, which also authorizes on the groups and subnets it adds or removes
     const modify = statements.filter((s) => s.Action.includes("ec2:ModifyVpcEndpoint"));
     // THEN it is granted on the tagged endpoints and, without a tag condition, on vpc, security-group and subnet
-    const onTypes = (cond: boolean) => new Set(modify.filter((s) => (s.Condition !== undefined) === cond).flatMap((s) => s.Resource.map(resourceType)));
+    const onTypes = (cond: boolean) =>
+      new Set(modify.filter((s) => (s.Condition !== undefined) === cond).flatMap((s) => s.Resource.map(resourceType)));
     expect(onTypes(true)).toEqual(new Set(["vpc-endpoint"]));
     expect(onTypes(false)).toEqual(new Set(["vpc", "security-group", "subnet"]));
   });
@@ -149,14 +180,18 @@ describe("endpoints role policy", () => {
       ["ec2:CreateVpcEndpoint", "vpc-endpoint"],
       ["ec2:CreateSecurityGroup", "security-group"],
     ]) {
-      const grants = statements.filter((s) => s.Action.includes(action) && s.Resource.some((r) => resourceType(r) === type));
+      const grants = statements.filter(
+        (s) => s.Action.includes(action) && s.Resource.some((r) => resourceType(r) === type),
+      );
       expect(grants).toHaveLength(1);
       expect(grants[0].Condition).toEqual({ Null: { [`aws:RequestTag/${ENDPOINT_TAG_KEY}`]: "false" } });
     }
   });
 
   test("tags may be written only on create or on resources that already carry the tag", () => {
-    for (const s of statements.filter((st) => st.Action.includes("ec2:CreateTags") || st.Action.includes("ec2:DeleteTags"))) {
+    for (const s of statements.filter(
+      (st) => st.Action.includes("ec2:CreateTags") || st.Action.includes("ec2:DeleteTags"),
+    )) {
       const onCreate = s.Condition?.StringEquals?.["ec2:CreateAction"];
       const tagged = s.Condition?.Null?.[`aws:ResourceTag/${ENDPOINT_TAG_KEY}`];
       expect([s.Sid, onCreate !== undefined || tagged === "false"]).toEqual([s.Sid, true]);
@@ -168,7 +203,11 @@ describe("endpoints role policy", () => {
     // GIVEN the endpoints and their security group as the constructs build them
     const doc = synthConstruct((scope) => {
       new AwsProvider(scope, "aws", { region: "eu-west-1" });
-      const sg = new EndpointSecurityGroup(scope, "SecurityGroup", { environmentName: "dev", vpcId: VPC_ID, mwaaSecurityGroupId: "sg-0123456789abcdef0" });
+      const sg = new EndpointSecurityGroup(scope, "SecurityGroup", {
+        environmentName: "dev",
+        vpcId: VPC_ID,
+        mwaaSecurityGroupId: "sg-0123456789abcdef0",
+      });
       new CustomerEndpoints(scope, "Endpoints", {
         environmentName: "dev",
         vpcId: VPC_ID,

@@ -16,7 +16,11 @@ export interface FakeAirflowState {
 }
 
 export function restError(status: number, detail: string): Error {
-  return Object.assign(new Error(detail), { name: status >= 500 ? "RestApiServerException" : "RestApiClientException", RestApiStatusCode: status, RestApiResponse: { detail, status } });
+  return Object.assign(new Error(detail), {
+    name: status >= 500 ? "RestApiServerException" : "RestApiClientException",
+    RestApiStatusCode: status,
+    RestApiResponse: { detail, status },
+  });
 }
 
 export class FakeAirflow {
@@ -41,7 +45,8 @@ export class FakeAirflow {
   }
 
   private page(items: Row[], key: string, limit: number, offset: number): Row {
-    if (limit > this.maxItemsPerPage && items.length > this.maxItemsPerPage) throw restError(413, "Response size exceeds the 6 MB limit");
+    if (limit > this.maxItemsPerPage && items.length > this.maxItemsPerPage)
+      throw restError(413, "Response size exceeds the 6 MB limit");
     return { [key]: items.slice(offset, offset + limit), total_entries: items.length };
   }
 
@@ -49,7 +54,10 @@ export class FakeAirflow {
     return this.major === 3 ? { ...v, is_encrypted: true } : { ...v };
   }
 
-  handle(input: { Method: string; Path: string; QueryParameters?: Row; Body?: Row }): { RestApiStatusCode: number; RestApiResponse: unknown } {
+  handle(input: { Method: string; Path: string; QueryParameters?: Row; Body?: Row }): {
+    RestApiStatusCode: number;
+    RestApiResponse: unknown;
+  } {
     this.calls.push(input);
     const { Method, Path, QueryParameters: q = {}, Body: b = {} } = input;
     const limit = Number(q.limit ?? b.page_limit ?? 100);
@@ -69,7 +77,8 @@ export class FakeAirflow {
       if (Method === "GET") return ok(s.pools[i]);
       if (Method === "PATCH") {
         // Airflow 3's PoolPatchBody is checked against PoolResponse, where include_deferred is required.
-        if (this.major === 3 && typeof b.include_deferred !== "boolean") throw restError(422, "include_deferred: Field required");
+        if (this.major === 3 && typeof b.include_deferred !== "boolean")
+          throw restError(422, "include_deferred: Field required");
         s.pools[i] = { ...s.pools[i], ...b };
         return ok(s.pools[i]);
       }
@@ -80,7 +89,15 @@ export class FakeAirflow {
       }
     }
     if (seg[0] === "variables") {
-      if (seg.length === 1 && Method === "GET") return ok(this.page(s.variables.map((v) => this.variableOut(v)), "variables", limit, offset));
+      if (seg.length === 1 && Method === "GET")
+        return ok(
+          this.page(
+            s.variables.map((v) => this.variableOut(v)),
+            "variables",
+            limit,
+            offset,
+          ),
+        );
       if (seg.length === 1 && Method === "POST") {
         s.variables.push({ key: b.key, value: b.value, description: b.description ?? null });
         return ok(this.variableOut(b));
@@ -112,8 +129,10 @@ export class FakeAirflow {
         dag.is_paused = b.is_paused;
         return ok(dag);
       }
-      if (seg[1] === "~" && seg[2] === "dagRuns" && seg.length === 3 && Method === "GET") return ok(this.page(s.dagRuns, "dag_runs", limit, offset));
-      if (Path === "/dags/~/dagRuns/~/taskInstances/list" && Method === "POST") return ok(this.page(s.taskInstances, "task_instances", limit, offset));
+      if (seg[1] === "~" && seg[2] === "dagRuns" && seg.length === 3 && Method === "GET")
+        return ok(this.page(s.dagRuns, "dag_runs", limit, offset));
+      if (Path === "/dags/~/dagRuns/~/taskInstances/list" && Method === "POST")
+        return ok(this.page(s.taskInstances, "task_instances", limit, offset));
     }
     throw restError(404, `no route ${Method} ${Path}`);
   }

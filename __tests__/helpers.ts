@@ -19,7 +19,10 @@ import type { Backend, EnvironmentInput } from "../model/schema";
 import type { PrivateMwaaEnvironmentProps } from "../constructs/private-mwaa-environment";
 
 /** The prepared-file props of PrivateMwaaEnvironment (artifactFiles, Lambda bundles). */
-export type PreparedFiles = Pick<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode" | "airflowApplyCode" | "airflowBackupCode">;
+export type PreparedFiles = Pick<
+  PrivateMwaaEnvironmentProps,
+  "artifactFiles" | "workerCountCode" | "signInCode" | "airflowApplyCode" | "airflowBackupCode"
+>;
 
 /** The existing network of `minimalEnvironment`. */
 export const VPC_ID = "vpc-0a1b2c3d4e5f60718";
@@ -95,7 +98,9 @@ export function dataSources(doc: TerraformJson, type: string): Record<string, Bl
 /** Every address in the document, sorted: `aws_vpc.Mwaa_Network_Vpc_07D3357C`, `data.aws_partition.Mwaa_Partition_62A5DB24`. */
 export function addresses(doc: TerraformJson): string[] {
   const list = (blocks: TerraformJson["resource"], prefix: string) =>
-    Object.entries(blocks ?? {}).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${prefix}${type}.${name}`));
+    Object.entries(blocks ?? {}).flatMap(([type, byName]) =>
+      Object.keys(byName).map((name) => `${prefix}${type}.${name}`),
+    );
   return [...list(doc.resource, ""), ...list(doc.data, "data.")].sort();
 }
 
@@ -107,7 +112,8 @@ export function nameOf(doc: TerraformJson, type: string, path: string): string {
   const byName = type.startsWith("data.") ? dataSources(doc, type.slice("data.".length)) : resources(doc, type);
   const pattern = new RegExp(`^${path}_[0-9A-F]{8}$`);
   const match = Object.keys(byName).find((name) => pattern.test(name));
-  if (match === undefined) throw new Error(`no ${type} at ${path}; there are: ${Object.keys(byName).join(", ") || "none"}`);
+  if (match === undefined)
+    throw new Error(`no ${type} at ${path}; there are: ${Object.keys(byName).join(", ") || "none"}`);
   return match;
 }
 

@@ -14,10 +14,18 @@ const mockMwaa = () => mockClient(MWAAClient as never) as unknown as ReturnType<
 /** The command the client sends (this project's on the installed 3.523.0, which has none). */
 const InvokeRestApiCommand = invokeRestApiCommand();
 
-function mockEnvironment(airflow: FakeAirflow, status = "AVAILABLE", version = airflow.major === 3 ? "3.0.6" : "2.10.3") {
+function mockEnvironment(
+  airflow: FakeAirflow,
+  status = "AVAILABLE",
+  version = airflow.major === 3 ? "3.0.6" : "2.10.3",
+) {
   const mock = mockMwaa();
-  mock.on(GetEnvironmentCommand as never).resolves({ Environment: { Name: "env", Status: status, AirflowVersion: version } } as never);
-  mock.on(InvokeRestApiCommand as never).callsFake((input: Parameters<FakeAirflow["handle"]>[0]) => airflow.handle(input));
+  mock
+    .on(GetEnvironmentCommand as never)
+    .resolves({ Environment: { Name: "env", Status: status, AirflowVersion: version } } as never);
+  mock
+    .on(InvokeRestApiCommand as never)
+    .callsFake((input: Parameters<FakeAirflow["handle"]>[0]) => airflow.handle(input));
   return { mock, client: new MWAAClient({ region: "eu-west-1" }) };
 }
 
@@ -26,9 +34,21 @@ afterEach(() => jest.useRealTimers());
 describe.each([2, 3] as const)("apply on Airflow %i", (major) => {
   test("creates, updates and reports; a second run changes nothing", async () => {
     // GIVEN an environment with one pool that differs from the config
-    const airflow = new FakeAirflow(major, { pools: [{ name: "default_pool", slots: 128, description: "", include_deferred: false }, { name: "etl", slots: 2, description: "", include_deferred: false }] });
+    const airflow = new FakeAirflow(major, {
+      pools: [
+        { name: "default_pool", slots: 128, description: "", include_deferred: false },
+        { name: "etl", slots: 2, description: "", include_deferred: false },
+      ],
+    });
     const { client } = mockEnvironment(airflow);
-    const input = { pools: [{ name: "etl", slots: 8 }, { name: "ml", slots: 4, includeDeferred: true }], variables: [{ key: "region", value: "eu-west-1" }], tf: { action: "create" as const } };
+    const input = {
+      pools: [
+        { name: "etl", slots: 8 },
+        { name: "ml", slots: 4, includeDeferred: true },
+      ],
+      variables: [{ key: "region", value: "eu-west-1" }],
+      tf: { action: "create" as const },
+    };
     // WHEN applied twice
     const first = await applyWith(client, "env", input);
     const second = await applyWith(client, "env", { ...input, tf: { action: "update", prev_input: input } });
@@ -39,9 +59,20 @@ describe.each([2, 3] as const)("apply on Airflow %i", (major) => {
   });
 
   test("update deletes only what the previous input declared; destroy deletes what it declared, never default_pool", async () => {
-    const airflow = new FakeAirflow(major, { pools: [{ name: "default_pool", slots: 128 }, { name: "clicked", slots: 1, include_deferred: false }] });
+    const airflow = new FakeAirflow(major, {
+      pools: [
+        { name: "default_pool", slots: 128 },
+        { name: "clicked", slots: 1, include_deferred: false },
+      ],
+    });
     const { client } = mockEnvironment(airflow);
-    const before = { pools: [{ name: "a", slots: 1 }, { name: "b", slots: 1 }], variables: [{ key: "x", value: "1" }] };
+    const before = {
+      pools: [
+        { name: "a", slots: 1 },
+        { name: "b", slots: 1 },
+      ],
+      variables: [{ key: "x", value: "1" }],
+    };
     await applyWith(client, "env", { ...before, tf: { action: "create" } });
     const after = { pools: [{ name: "a", slots: 1 }], variables: [] };
     const update = await applyWith(client, "env", { ...after, tf: { action: "update", prev_input: before } });
@@ -62,9 +93,13 @@ describe("apply fails clearly", () => {
 
   test("a refused call names the permission", async () => {
     const mock = mockMwaa();
-    mock.on(GetEnvironmentCommand as never).resolves({ Environment: { Status: "AVAILABLE", AirflowVersion: "3.0.6" } } as never);
+    mock
+      .on(GetEnvironmentCommand as never)
+      .resolves({ Environment: { Status: "AVAILABLE", AirflowVersion: "3.0.6" } } as never);
     mock.on(InvokeRestApiCommand as never).rejects(restError(403, "Forbidden") as never);
-    await expect(applyWith(new MWAAClient({ region: "eu-west-1" }), "env", { pools: [{ name: "p", slots: 1 }], variables: [] })).rejects.toThrow(
+    await expect(
+      applyWith(new MWAAClient({ region: "eu-west-1" }), "env", { pools: [{ name: "p", slots: 1 }], variables: [] }),
+    ).rejects.toThrow(
       /GET \/pools\/p: refused \(403\): Forbidden; the caller needs airflow:InvokeRestApi on arn:aws:airflow:<region>:<account>:role\/env\/<Airflow role>/,
     );
   });
@@ -73,12 +108,16 @@ describe("apply fails clearly", () => {
     const mock = mockMwaa();
     mock.on(InvokeRestApiCommand as never).callsFake(() => new Promise(() => undefined));
     const api = new AirflowRestApi(new MWAAClient({ region: "eu-west-1" }), "env", 20);
-    await expect(api.call({ Method: "GET", Path: "/pools" })).rejects.toThrow("GET /pools: no answer within 0.02 s (InvokeRestApi's limit is 10 s)");
+    await expect(api.call({ Method: "GET", Path: "/pools" })).rejects.toThrow(
+      "GET /pools: no answer within 0.02 s (InvokeRestApi's limit is 10 s)",
+    );
   });
 
   test("the default pool is refused as declared", async () => {
     const { client } = mockEnvironment(new FakeAirflow(2));
-    await expect(applyWith(client, "env", { pools: [{ name: "default_pool", slots: 1 }], variables: [] })).rejects.toThrow("pool default_pool is Airflow's own");
+    await expect(
+      applyWith(client, "env", { pools: [{ name: "default_pool", slots: 1 }], variables: [] }),
+    ).rejects.toThrow("pool default_pool is Airflow's own");
   });
 });
 
@@ -116,17 +155,42 @@ describe("backup", () => {
   test("writes one JSON per run with date, version and counts, no secrets, and publishes success", async () => {
     const airflow = new FakeAirflow(2, {
       variables: [{ key: "region", value: "eu-west-1", description: null }],
-      connections: [{ connection_id: "warehouse", conn_type: "postgres", host: "db", login: "etl", schema: "dw", port: 5432, password: "***", extra: '{"key":"secret"}' }],
-      dags: [{ dag_id: "daily", is_paused: false }, { dag_id: "old", is_paused: true }],
+      connections: [
+        {
+          connection_id: "warehouse",
+          conn_type: "postgres",
+          host: "db",
+          login: "etl",
+          schema: "dw",
+          port: 5432,
+          password: "***",
+          extra: '{"key":"secret"}',
+        },
+      ],
+      dags: [
+        { dag_id: "daily", is_paused: false },
+        { dag_id: "old", is_paused: true },
+      ],
       dagRuns: Array.from({ length: 130 }, (_, i) => dagRun(2, "daily", i)),
       taskInstances: [{ dag_id: "daily", task_id: "t", state: "success" }],
     });
     const { client } = mockEnvironment(airflow);
     const { deps, written, metrics } = backupDeps(client);
-    const out = await backupWith(deps, { environmentName: "env", bucket: "b", prefix: "airflow-state/", namespace: "PrivateMWAA" });
+    const out = await backupWith(deps, {
+      environmentName: "env",
+      bucket: "b",
+      prefix: "airflow-state/",
+      namespace: "PrivateMWAA",
+    });
     expect(out.key).toBe("airflow-state/env/2026-12-01T03-00-00-000Z.json");
     const doc = JSON.parse(written["b/airflow-state/env/2026-12-01T03-00-00-000Z.json"]) as BackupDocument;
-    expect(doc).toMatchObject({ takenAt: "2026-12-01T03:00:00.000Z", airflowVersion: "2.10.3", apiMajor: 2, counts: { variables: 1, pools: 1, connections: 1, dags: 2, dagRuns: 130, taskInstances: 1 }, truncated: [] });
+    expect(doc).toMatchObject({
+      takenAt: "2026-12-01T03:00:00.000Z",
+      airflowVersion: "2.10.3",
+      apiMajor: 2,
+      counts: { variables: 1, pools: 1, connections: 1, dags: 2, dagRuns: 130, taskInstances: 1 },
+      truncated: [],
+    });
     expect(JSON.stringify(doc)).not.toMatch(/secret|\*\*\*/);
     expect(metrics[0]).toBeInstanceOf(PutMetricDataCommand);
   });
@@ -135,7 +199,10 @@ describe("backup", () => {
     const airflow = new FakeAirflow(3, { dagRuns: Array.from({ length: 300 }, (_, i) => dagRun(3, "d", i)) });
     const { client } = mockEnvironment(airflow);
     const { deps, written } = backupDeps(client);
-    const out = await backupWith({ ...deps, remainingMs: () => 0 }, { environmentName: "env", bucket: "b", prefix: "p/", namespace: "N" });
+    const out = await backupWith(
+      { ...deps, remainingMs: () => 0 },
+      { environmentName: "env", bucket: "b", prefix: "p/", namespace: "N" },
+    );
     expect(out.truncated).toEqual(["dagRuns", "taskInstances"]);
     expect(Object.keys(written)).toHaveLength(1);
   });
@@ -143,7 +210,9 @@ describe("backup", () => {
   test("an UPDATING environment fails the run (the alarm sees no success)", async () => {
     const { client } = mockEnvironment(new FakeAirflow(3), "UPDATING");
     const { deps, metrics } = backupDeps(client);
-    await expect(backupWith(deps, { environmentName: "env", bucket: "b", prefix: "p/", namespace: "N" })).rejects.toThrow("UPDATING");
+    await expect(
+      backupWith(deps, { environmentName: "env", bucket: "b", prefix: "p/", namespace: "N" }),
+    ).rejects.toThrow("UPDATING");
     expect(metrics).toHaveLength(0);
   });
 });
@@ -152,10 +221,18 @@ describe("restore across versions", () => {
   test("a backup of an Airflow 2 environment restores into an Airflow 3 one", async () => {
     // GIVEN a backup of Airflow 2 (pools without include_deferred, as before Airflow 2.7)
     const source = new FakeAirflow(2, {
-      pools: [{ name: "default_pool", slots: 64, description: "Default pool" }, { name: "etl", slots: 4, description: "ETL" }],
+      pools: [
+        { name: "default_pool", slots: 64, description: "Default pool" },
+        { name: "etl", slots: 4, description: "ETL" },
+      ],
       variables: [{ key: "region", value: "eu-west-1", description: null }],
-      connections: [{ connection_id: "warehouse", conn_type: "postgres", host: "db", login: "etl", schema: "dw", port: 5432 }],
-      dags: [{ dag_id: "daily", is_paused: false }, { dag_id: "gone", is_paused: false }],
+      connections: [
+        { connection_id: "warehouse", conn_type: "postgres", host: "db", login: "etl", schema: "dw", port: 5432 },
+      ],
+      dags: [
+        { dag_id: "daily", is_paused: false },
+        { dag_id: "gone", is_paused: false },
+      ],
       dagRuns: [dagRun(2, "daily", 1)],
     });
     const a = mockEnvironment(source);
@@ -178,8 +255,13 @@ describe("restore across versions", () => {
       "dag gone: skip",
     ]);
     expect(await applyPlan(api, plan)).toBe(5);
-    expect(target.state.pools.find((p) => p.name === "default_pool")).toMatchObject({ slots: 64, include_deferred: false });
-    expect(target.state.connections).toEqual([{ connection_id: "warehouse", conn_type: "postgres", host: "db", login: "etl", schema: "dw", port: 5432 }]);
+    expect(target.state.pools.find((p) => p.name === "default_pool")).toMatchObject({
+      slots: 64,
+      include_deferred: false,
+    });
+    expect(target.state.connections).toEqual([
+      { connection_id: "warehouse", conn_type: "postgres", host: "db", login: "etl", schema: "dw", port: 5432 },
+    ]);
     expect(target.state.dags).toEqual([{ dag_id: "daily", is_paused: false }]);
     expect((await planRestore(api, doc)).filter((s) => s.request !== undefined)).toEqual([]);
   });
@@ -187,10 +269,25 @@ describe("restore across versions", () => {
 
 describe("cutover", () => {
   test("pauses the old environment's active DAGs and unpauses them in the candidate", async () => {
-    const old = new FakeAirflow(2, { dags: [{ dag_id: "a", is_paused: false }, { dag_id: "b", is_paused: true }, { dag_id: "c", is_paused: false }] });
-    const candidate = new FakeAirflow(3, { dags: [{ dag_id: "a", is_paused: true }, { dag_id: "b", is_paused: true }] });
+    const old = new FakeAirflow(2, {
+      dags: [
+        { dag_id: "a", is_paused: false },
+        { dag_id: "b", is_paused: true },
+        { dag_id: "c", is_paused: false },
+      ],
+    });
+    const candidate = new FakeAirflow(3, {
+      dags: [
+        { dag_id: "a", is_paused: true },
+        { dag_id: "b", is_paused: true },
+      ],
+    });
     const mock = mockMwaa();
-    mock.on(InvokeRestApiCommand as never).callsFake((input: { Name: string; Method: string; Path: string }) => (input.Name === "old" ? old : candidate).handle(input));
+    mock
+      .on(InvokeRestApiCommand as never)
+      .callsFake((input: { Name: string; Method: string; Path: string }) =>
+        (input.Name === "old" ? old : candidate).handle(input),
+      );
     const client = new MWAAClient({ region: "eu-west-1" });
     const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"));
     expect(plan.old.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: pause", "c: pause"]);

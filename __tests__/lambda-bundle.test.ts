@@ -43,7 +43,6 @@ function withoutEsbuild<T>(fn: (bundle: typeof bundleLambda) => T): T {
   try {
     let isolated: typeof bundleLambda | undefined;
     jest.isolateModules(() => {
-       
       isolated = (require("../lambda/bundle") as typeof import("../lambda/bundle")).bundleLambda;
     });
     return fn(isolated!);
@@ -109,7 +108,7 @@ describe("bundleLambda: cache", () => {
     fs.mkdirSync(dir, { recursive: true });
     entry = path.join(dir, "handler.ts");
     dep = path.join(dir, "dep.ts");
-    write(dep, 'export const greeting = (who: string): string => `hello ${who}`;\n');
+    write(dep, "export const greeting = (who: string): string => `hello ${who}`;\n");
     write(entry, 'import { greeting } from "./dep";\nexport const handler = async () => greeting("v1");\n');
   });
 
@@ -126,13 +125,15 @@ describe("bundleLambda: cache", () => {
     expect(files.map((f) => fs.statSync(path.join(cacheDir, f)).mtimeMs)).toEqual(mtimes);
     expect(elapsed).toBeLessThan(250); // milliseconds in practice; bound generous for loaded CI machines
     // the real cache hit also works on the worker-count handler, whose bundle was built in beforeAll
-    expect(withoutEsbuild((bundle) => bundle({ entry: ENTRY, cacheDir: path.join(tmp, "a"), name: "worker-count" }))).toEqual(a);
+    expect(
+      withoutEsbuild((bundle) => bundle({ entry: ENTRY, cacheDir: path.join(tmp, "a"), name: "worker-count" })),
+    ).toEqual(a);
   });
 
   test("GIVEN a changed imported file WHEN bundled THEN the cache misses (esbuild is needed) and the hash changes; reverting restores the first zip", () => {
     const cacheDir = path.join(tmp, "miss");
     const v1 = bundleLambda({ entry, cacheDir, name: "tiny" });
-    write(dep, 'export const greeting = (who: string): string => `good morning ${who}`;\n');
+    write(dep, "export const greeting = (who: string): string => `good morning ${who}`;\n");
     try {
       expect(() => withoutEsbuild((bundle) => bundle({ entry, cacheDir, name: "tiny" }))).toThrow("esbuild was loaded");
       const v2 = bundleLambda({ entry, cacheDir, name: "tiny" });
@@ -140,7 +141,7 @@ describe("bundleLambda: cache", () => {
       expect(v2.zipPath).not.toBe(v1.zipPath);
       expect(indexJs(v2)).toContain("good morning");
     } finally {
-      write(dep, 'export const greeting = (who: string): string => `hello ${who}`;\n');
+      write(dep, "export const greeting = (who: string): string => `hello ${who}`;\n");
     }
     const v3 = bundleLambda({ entry, cacheDir, name: "tiny" });
     expect(v3).toEqual(v1);
@@ -177,20 +178,31 @@ describe("bundleLambda: cache", () => {
     write(path.join(shared, "package.json"), '{"name": "shared-dep", "version": "1.0.0", "main": "index.js"}\n');
     write(path.join(shared, "index.js"), 'exports.shout = (s) => s.toUpperCase() + "!";\n');
     write(path.join(project, "package.json"), '{"name": "linked-project", "version": "0.0.0"}\n');
-    write(path.join(project, "handler.ts"), 'import { shout } from "shared-dep";\nexport const handler = async () => shout("hi");\n');
+    write(
+      path.join(project, "handler.ts"),
+      'import { shout } from "shared-dep";\nexport const handler = async () => shout("hi");\n',
+    );
     fs.symlinkSync(path.dirname(shared), path.join(project, "node_modules"), "dir");
     // WHEN bundled THEN it builds (no "reads files outside the project root"), with the dependency inside
-    const bundle = bundleLambda({ entry: path.join(project, "handler.ts"), cacheDir: path.join(tmp, "linked-cache"), name: "linked" });
+    const bundle = bundleLambda({
+      entry: path.join(project, "handler.ts"),
+      cacheDir: path.join(tmp, "linked-cache"),
+      name: "linked",
+    });
     const code = Buffer.from(unzipSync(fs.readFileSync(bundle.zipPath))["index.js"]).toString("utf8");
     expect(code).toContain("toUpperCase");
-    const manifest = JSON.parse(fs.readFileSync(path.join(tmp, "linked-cache", "linked.manifest.json"), "utf8")) as { inputs: string[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(tmp, "linked-cache", "linked.manifest.json"), "utf8")) as {
+      inputs: string[];
+    };
     expect(manifest.inputs).toEqual(["handler.ts", "node_modules/shared-dep/index.js"]);
   });
 
   test("GIVEN invalid options WHEN bundling THEN it refuses with a clear error", () => {
     expect(() => bundleLambda({ entry, cacheDir: "relative/dir", name: "tiny" })).toThrow(/absolute/);
     expect(() => bundleLambda({ entry, cacheDir: tmp, name: "../evil" })).toThrow(/invalid name/);
-    expect(() => bundleLambda({ entry: path.join(dir, "missing.ts"), cacheDir: tmp, name: "tiny" })).toThrow(/does not exist/);
+    expect(() => bundleLambda({ entry: path.join(dir, "missing.ts"), cacheDir: tmp, name: "tiny" })).toThrow(
+      /does not exist/,
+    );
   });
 });
 
@@ -204,7 +216,7 @@ describe("bundled worker-count artifact", () => {
     const dir = path.join(scratch, "artifact");
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "index.js"), indexJs(a));
-     
+
     artifact = require(path.join(dir, "index.js")) as typeof artifact;
   });
   beforeEach(() => {
@@ -223,12 +235,17 @@ describe("bundled worker-count artifact", () => {
     const t0 = Date.UTC(2024, 0, 15, 10, 0, 0); // in the past: the handler never uses an event time later than its clock
     cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
       const start = (input.StartTime as Date).getTime();
-      const minutes = Array.from({ length: ((input.EndTime as Date).getTime() - start) / 60_000 }, (_, i) => new Date(start + i * 60_000));
+      const minutes = Array.from(
+        { length: ((input.EndTime as Date).getTime() - start) / 60_000 },
+        (_, i) => new Date(start + i * 60_000),
+      );
       return {
         MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({
           Id: q.Id,
           Timestamps: minutes,
-          Values: minutes.map(() => (q.MetricStat?.Metric?.Dimensions?.some((d) => d.Value === "AdditionalWorker") ? 2 : 1)),
+          Values: minutes.map(() =>
+            q.MetricStat?.Metric?.Dimensions?.some((d) => d.Value === "AdditionalWorker") ? 2 : 1,
+          ),
           StatusCode: "Complete",
         })),
       };
@@ -265,7 +282,11 @@ describe("bundled worker-count artifact", () => {
     try {
       await expect(artifact.handler({})).rejects.toThrow("AccessDenied");
       expect(errorSpy).toHaveBeenCalledTimes(1);
-      expect(JSON.parse(errorSpy.mock.calls[0]![0] as string)).toMatchObject({ level: "ERROR", environment: "bundled-env", detail: "AccessDenied" });
+      expect(JSON.parse(errorSpy.mock.calls[0]![0] as string)).toMatchObject({
+        level: "ERROR",
+        environment: "bundled-env",
+        detail: "AccessDenied",
+      });
       expect(logSpy).not.toHaveBeenCalled();
     } finally {
       errorSpy.mockRestore();

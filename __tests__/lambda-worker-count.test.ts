@@ -68,11 +68,17 @@ describe("contract", () => {
       ADDITIONAL_WORKER_COUNT_METRIC_NAME: "AdditionalWorkerCount",
       ENVIRONMENT_DIMENSION: "Environment",
     });
-    const names = toMetricData([{ timestamp: new Date(T0), baseWorkers: 1, additionalWorkers: 0, workers: 1 }], "e").map((d) => d.MetricName);
+    const names = toMetricData(
+      [{ timestamp: new Date(T0), baseWorkers: 1, additionalWorkers: 0, workers: 1 }],
+      "e",
+    ).map((d) => d.MetricName);
     expect(names).toEqual([contract.WORKER_COUNT_METRIC_NAME, contract.ADDITIONAL_WORKER_COUNT_METRIC_NAME]);
-    expect(Object.values(contract.ENV_VARS).sort()).toEqual(
-      ["LAG_MINUTES", "METRIC_NAMESPACE", "MWAA_ENVIRONMENT_NAME", "SAMPLES_PER_WORKER_PER_MINUTE"],
-    );
+    expect(Object.values(contract.ENV_VARS).sort()).toEqual([
+      "LAG_MINUTES",
+      "METRIC_NAMESPACE",
+      "MWAA_ENVIRONMENT_NAME",
+      "SAMPLES_PER_WORKER_PER_MINUTE",
+    ]);
   });
 });
 
@@ -124,7 +130,10 @@ describe("computeWorkerCounts (pure)", () => {
 
   test("GIVEN 1 base and 3 additional workers, with one minute lacking AdditionalWorker samples WHEN computed THEN that minute has 0 additional, not a gap", () => {
     const { points } = computeWorkerCounts(
-      [series("base", { [-5]: 1, [-4]: 1, [-3]: 1, [-2]: 1, [-1]: 1 }), series("additional", { [-5]: 3, [-4]: 3, [-2]: 3, [-1]: 2 })],
+      [
+        series("base", { [-5]: 1, [-4]: 1, [-3]: 1, [-2]: 1, [-1]: 1 }),
+        series("additional", { [-5]: 3, [-4]: 3, [-2]: 3, [-1]: 2 }),
+      ],
       window,
     );
     expect(points.map((p) => [p.workers, p.additionalWorkers])).toEqual([
@@ -150,7 +159,10 @@ describe("computeWorkerCounts (pure)", () => {
   });
 
   test("GIVEN no base samples anywhere in the window WHEN computed THEN nothing is published and every minute is pending", () => {
-    expect(computeWorkerCounts([series("base", {}), series("additional", { [-2]: 4 })], window)).toEqual({ points: [], pendingMinutes: 5 });
+    expect(computeWorkerCounts([series("base", {}), series("additional", { [-2]: 4 })], window)).toEqual({
+      points: [],
+      pendingMinutes: 5,
+    });
   });
 
   test("GIVEN containers emitting 3 samples a minute WHEN computed with samplesPerWorkerPerMinute 3 THEN counts are normalised", () => {
@@ -175,7 +187,13 @@ describe("computeWorkerCounts (pure)", () => {
 
   test("GIVEN a failed or missing query result WHEN computed THEN it throws instead of publishing zeros", () => {
     expect(() =>
-      computeWorkerCounts([series("base", {}), { Id: "additional", StatusCode: "InternalError", Messages: [{ Code: "x", Value: "boom" }] }], window),
+      computeWorkerCounts(
+        [
+          series("base", {}),
+          { Id: "additional", StatusCode: "InternalError", Messages: [{ Code: "x", Value: "boom" }] },
+        ],
+        window,
+      ),
     ).toThrow(/"additional" failed with InternalError: boom/);
     expect(() => computeWorkerCounts([series("base", {})], window)).toThrow(/no result for query "additional"/);
   });
@@ -188,8 +206,17 @@ describe("minuteWindow and toMetricData (pure)", () => {
   });
 
   test("GIVEN a point WHEN converted THEN it yields WorkerCount and AdditionalWorkerCount with the Environment dimension, Count unit, 60-s resolution", () => {
-    expect(toMetricData([{ timestamp: new Date(at(-3)), baseWorkers: 1, additionalWorkers: 2, workers: 3 }], "env-a")).toEqual([
-      { MetricName: "WorkerCount", Dimensions: [{ Name: "Environment", Value: "env-a" }], Timestamp: new Date(at(-3)), Value: 3, Unit: "Count", StorageResolution: 60 },
+    expect(
+      toMetricData([{ timestamp: new Date(at(-3)), baseWorkers: 1, additionalWorkers: 2, workers: 3 }], "env-a"),
+    ).toEqual([
+      {
+        MetricName: "WorkerCount",
+        Dimensions: [{ Name: "Environment", Value: "env-a" }],
+        Timestamp: new Date(at(-3)),
+        Value: 3,
+        Unit: "Count",
+        StorageResolution: 60,
+      },
       {
         MetricName: "AdditionalWorkerCount",
         Dimensions: [{ Name: "Environment", Value: "env-a" }],
@@ -210,8 +237,15 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     lines.push(line);
     levels.push(level);
   };
-  const run = (samples: Samples, nowMs: number, env: NodeJS.ProcessEnv = ENV, event?: { time?: string }): Promise<WorkerCountSummary> => {
-    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({ MetricDataResults: answer(input, samples) }));
+  const run = (
+    samples: Samples,
+    nowMs: number,
+    env: NodeJS.ProcessEnv = ENV,
+    event?: { time?: string },
+  ): Promise<WorkerCountSummary> => {
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+      MetricDataResults: answer(input, samples),
+    }));
     cw.on(PutMetricDataCommand).resolves({});
     return createHandler({ now: () => nowMs, env, log })(event);
   };
@@ -274,21 +308,29 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
   test.each([
     ["normal: 1 base worker, no additional", { base: () => 1, additional: () => 0 }, 1, 0],
     ["scaled up: 1 base + 3 additional", { base: () => 1, additional: () => 3 }, 4, 3],
-    ["scaled up, additional samples missing in odd minutes", { base: () => 1, additional: (m: number) => (m % 2 === 0 ? 2 : 0) }, -1, -1],
-  ])("GIVEN %s WHEN invoked THEN the minute LAG minutes back is published with the right counts", async (_name, samples, workers, additional) => {
-    for (const minute of [0, 1]) {
-      cw.resetHistory();
-      await run(samples, at(minute) + 5_000);
-      const points = published(putCalls());
-      const target = minute - 5;
-      const expectAdditional = additional >= 0 ? additional : samples.additional(target);
-      const expectWorkers = workers >= 0 ? workers : 1 + expectAdditional;
-      expect(points).toEqual([
-        ["AdditionalWorkerCount", iso(target), expectAdditional],
-        ["WorkerCount", iso(target), expectWorkers],
-      ]);
-    }
-  });
+    [
+      "scaled up, additional samples missing in odd minutes",
+      { base: () => 1, additional: (m: number) => (m % 2 === 0 ? 2 : 0) },
+      -1,
+      -1,
+    ],
+  ])(
+    "GIVEN %s WHEN invoked THEN the minute LAG minutes back is published with the right counts",
+    async (_name, samples, workers, additional) => {
+      for (const minute of [0, 1]) {
+        cw.resetHistory();
+        await run(samples, at(minute) + 5_000);
+        const points = published(putCalls());
+        const target = minute - 5;
+        const expectAdditional = additional >= 0 ? additional : samples.additional(target);
+        const expectWorkers = workers >= 0 ? workers : 1 + expectAdditional;
+        expect(points).toEqual([
+          ["AdditionalWorkerCount", iso(target), expectAdditional],
+          ["WorkerCount", iso(target), expectWorkers],
+        ]);
+      }
+    },
+  );
 
   test("GIVEN AdditionalWorker samples that arrive minutes after the BaseWorker ones WHEN a run goes every minute THEN each minute is published exactly once, with its final count", async () => {
     // GIVEN 1 base + 3 additional workers; a minute's base samples are visible 1 minute after it, its additional ones 3 minutes after
@@ -300,7 +342,9 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     const points = published(putCalls());
     const keys = points.map(([m, when]) => `${m}@${when}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(points.filter(([m]) => m === "WorkerCount").map(([, , v]) => v)).toEqual(Array.from({ length: 20 }, () => 4));
+    expect(points.filter(([m]) => m === "WorkerCount").map(([, , v]) => v)).toEqual(
+      Array.from({ length: 20 }, () => 4),
+    );
   });
 
   test("GIVEN an event with a scheduled time WHEN invoked late THEN the minute comes from the event time", async () => {
@@ -325,7 +369,9 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
         Values: first ? r.Values!.slice(0, 4) : r.Values!.slice(4),
         StatusCode: first ? "PartialData" : "Complete",
       });
-      return input.NextToken ? { MetricDataResults: all.map((r) => half(r, false)) } : { MetricDataResults: all.map((r) => half(r, true)), NextToken: "page-2" };
+      return input.NextToken
+        ? { MetricDataResults: all.map((r) => half(r, false)) }
+        : { MetricDataResults: all.map((r) => half(r, true)), NextToken: "page-2" };
     });
     cw.on(PutMetricDataCommand).resolves({});
     const summary = await createHandler({ now: () => at(0), env: ENV, log: () => undefined })();
@@ -359,8 +405,12 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
   });
 
   test("GIVEN PutMetricData keeps failing WHEN invoked THEN the handler rejects and logs one ERROR line", async () => {
-    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({ MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }) }));
-    cw.on(PutMetricDataCommand).rejects(Object.assign(new Error("User is not authorized to perform cloudwatch:PutMetricData"), { name: "AccessDenied" }));
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+      MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }),
+    }));
+    cw.on(PutMetricDataCommand).rejects(
+      Object.assign(new Error("User is not authorized to perform cloudwatch:PutMetricData"), { name: "AccessDenied" }),
+    );
     await expect(createHandler({ now: () => at(0), env: ENV, log })()).rejects.toThrow(/not authorized/);
     expect(levels).toEqual(["ERROR"]);
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
@@ -370,7 +420,9 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
 
   test("GIVEN GetMetricData fails WHEN invoked THEN the handler rejects without publishing anything", async () => {
     cw.on(GetMetricDataCommand).rejects(new Error("InternalServiceError"));
-    await expect(createHandler({ now: () => at(0), env: ENV, log: () => undefined })()).rejects.toThrow("InternalServiceError");
+    await expect(createHandler({ now: () => at(0), env: ENV, log: () => undefined })()).rejects.toThrow(
+      "InternalServiceError",
+    );
     expect(putCalls()).toHaveLength(0);
   });
 
@@ -381,30 +433,50 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
     test("GIVEN GetMetricData never answers WHEN invoked with 300 ms left after the margin THEN the run fails on its own deadline with one ERROR line, before Lambda's timeout", async () => {
       cw.on(GetMetricDataCommand).callsFake(never);
       const started = Date.now();
-      await expect(createHandler({ now: () => at(0), env: ENV, log })({}, context(WORKER_COUNT_DEADLINE_MARGIN_MS + 300))).rejects.toMatchObject({ name: "DeadlineExceeded" });
+      await expect(
+        createHandler({ now: () => at(0), env: ENV, log })({}, context(WORKER_COUNT_DEADLINE_MARGIN_MS + 300)),
+      ).rejects.toMatchObject({ name: "DeadlineExceeded" });
       expect(Date.now() - started).toBeLessThan(WORKER_COUNT_DEADLINE_MARGIN_MS + 300);
       expect(levels).toEqual(["ERROR"]);
-      expect(JSON.parse(lines[0]!)).toMatchObject({ message: "worker count run failed", error: "DeadlineExceeded", detail: expect.stringContaining("GetMetricData") });
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        message: "worker count run failed",
+        error: "DeadlineExceeded",
+        detail: expect.stringContaining("GetMetricData"),
+      });
       expect(putCalls()).toHaveLength(0);
     }, 5_000);
 
     test("GIVEN PutMetricData never answers WHEN invoked THEN the same", async () => {
-      cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({ MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }) }));
+      cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+        MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }),
+      }));
       cw.on(PutMetricDataCommand).callsFake(never);
-      await expect(createHandler({ now: () => at(0), env: ENV, log })({}, context(WORKER_COUNT_DEADLINE_MARGIN_MS + 300))).rejects.toMatchObject({ name: "DeadlineExceeded" });
-      expect(JSON.parse(lines[0]!)).toMatchObject({ error: "DeadlineExceeded", detail: expect.stringContaining("PutMetricData") });
+      await expect(
+        createHandler({ now: () => at(0), env: ENV, log })({}, context(WORKER_COUNT_DEADLINE_MARGIN_MS + 300)),
+      ).rejects.toMatchObject({ name: "DeadlineExceeded" });
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        error: "DeadlineExceeded",
+        detail: expect.stringContaining("PutMetricData"),
+      });
     }, 5_000);
 
     test("GIVEN a run WHEN CloudWatch is called THEN each call carries an abort signal (the SDK's per-command abortSignal option)", async () => {
-      cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({ MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }) }));
+      cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+        MetricDataResults: answer(input, { base: () => 1, additional: () => 0 }),
+      }));
       cw.on(PutMetricDataCommand).resolves({});
       await createHandler({ now: () => at(0), env: ENV, log })({}, context(50_000));
-      expect(cw.calls().map((c) => (c.args as unknown[])[1])).toEqual([{ abortSignal: expect.any(AbortSignal) }, { abortSignal: expect.any(AbortSignal) }]);
+      expect(cw.calls().map((c) => (c.args as unknown[])[1])).toEqual([
+        { abortSignal: expect.any(AbortSignal) },
+        { abortSignal: expect.any(AbortSignal) },
+      ]);
     });
   });
 
   test("GIVEN a missing MWAA_ENVIRONMENT_NAME WHEN invoked THEN the handler rejects before calling AWS", async () => {
-    await expect(createHandler({ now: () => at(0), env: {}, log: () => undefined })()).rejects.toThrow(/MWAA_ENVIRONMENT_NAME/);
+    await expect(createHandler({ now: () => at(0), env: {}, log: () => undefined })()).rejects.toThrow(
+      /MWAA_ENVIRONMENT_NAME/,
+    );
     expect(cw.calls()).toHaveLength(0);
   });
 });
@@ -416,8 +488,16 @@ describe("handler against a mocked CloudWatch client (aws-sdk-client-mock)", () 
  */
 describe("retries through the real SDK retry middleware (fake HTTP handler)", () => {
   type Reply = { status: number; body: unknown; headers?: Record<string, string> };
-  const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({ status, body, headers });
-  const throttled = json(400, { __type: "com.amazonaws.cloudwatch#ThrottlingException", message: "Rate exceeded" }, { "x-amzn-query-error": "Throttling;Sender" });
+  const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => ({
+    status,
+    body,
+    headers,
+  });
+  const throttled = json(
+    400,
+    { __type: "com.amazonaws.cloudwatch#ThrottlingException", message: "Rate exceeded" },
+    { "x-amzn-query-error": "Throttling;Sender" },
+  );
 
   function fakeHttp(replies: Record<"GetMetricData" | "PutMetricData", Reply[]>) {
     const requests: Array<{ op: string; attempt: string; body: string }> = [];
@@ -426,22 +506,41 @@ describe("retries through the real SDK retry middleware (fake HTTP handler)", ()
         const op = (req.headers["x-amz-target"] ?? "").split(".").pop() as "GetMetricData" | "PutMetricData";
         // The SDK hands a Uint8Array subclass whose valueOf() warns "JsonCodec2: you have called a string
         // method" (@smithy/core protocols); Buffer.from calls valueOf, TextDecoder reads the bytes.
-        requests.push({ op, attempt: req.headers["amz-sdk-request"] ?? "", body: typeof req.body === "string" ? req.body : new TextDecoder().decode(req.body) });
+        requests.push({
+          op,
+          attempt: req.headers["amz-sdk-request"] ?? "",
+          body: typeof req.body === "string" ? req.body : new TextDecoder().decode(req.body),
+        });
         const queue = replies[op];
         const reply = queue.length > 1 ? queue.shift()! : queue[0]!;
         const body = Readable.from([Buffer.from(JSON.stringify(reply.body))]);
-        return { response: { statusCode: reply.status, headers: { "content-type": "application/x-amz-json-1.0", ...reply.headers }, body } };
+        return {
+          response: {
+            statusCode: reply.status,
+            headers: { "content-type": "application/x-amz-json-1.0", ...reply.headers },
+            body,
+          },
+        };
       },
       updateHttpClientConfig: () => undefined,
       httpHandlerConfigs: () => ({}),
     };
-    const client = createCloudWatchClient({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" }, requestHandler });
+    const client = createCloudWatchClient({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+      requestHandler,
+    });
     return { client, requests };
   }
   // JSON protocol timestamps are epoch seconds.
   const metricData = (minutes: number[]) => ({
     MetricDataResults: [
-      { Id: "base", Timestamps: minutes.map((m) => at(m) / 1000), Values: minutes.map(() => 1), StatusCode: "Complete" },
+      {
+        Id: "base",
+        Timestamps: minutes.map((m) => at(m) / 1000),
+        Values: minutes.map(() => 1),
+        StatusCode: "Complete",
+      },
       { Id: "additional", Timestamps: [], Values: [], StatusCode: "Complete" },
     ],
   });
@@ -460,7 +559,10 @@ describe("retries through the real SDK retry middleware (fake HTTP handler)", ()
   test("GIVEN a transient 503 on GetMetricData and a ThrottlingException on PutMetricData WHEN invoked THEN both are retried and the run succeeds", async () => {
     // (one throttle only: the 2026 SDK backs off up to 1 s on a first throttling retry)
     const { client, requests } = fakeHttp({
-      GetMetricData: [json(503, { __type: "com.amazonaws.cloudwatch#ServiceUnavailable", message: "try again" }), json(200, metricData([-10, -9, -8, -7, -6, -5, -4, -3]))],
+      GetMetricData: [
+        json(503, { __type: "com.amazonaws.cloudwatch#ServiceUnavailable", message: "try again" }),
+        json(200, metricData([-10, -9, -8, -7, -6, -5, -4, -3])),
+      ],
       PutMetricData: [throttled, json(200, {})],
     });
     const summary = await createHandler({ client, now: () => at(0), env: ENV, log: () => undefined })();
@@ -487,8 +589,15 @@ describe("retries through the real SDK retry middleware (fake HTTP handler)", ()
       updateHttpClientConfig: () => undefined,
       httpHandlerConfigs: () => ({}),
     };
-    const client = createCloudWatchClient({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" }, requestHandler });
-    const run = createHandler({ client, now: () => at(0), env: ENV, log: () => undefined })({}, { getRemainingTimeInMillis: () => WORKER_COUNT_DEADLINE_MARGIN_MS + 300 });
+    const client = createCloudWatchClient({
+      region: "eu-west-1",
+      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "secret" },
+      requestHandler,
+    });
+    const run = createHandler({ client, now: () => at(0), env: ENV, log: () => undefined })(
+      {},
+      { getRemainingTimeInMillis: () => WORKER_COUNT_DEADLINE_MARGIN_MS + 300 },
+    );
     await expect(run).rejects.toMatchObject({ name: "DeadlineExceeded" });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.aborted).toBe(true);

@@ -62,7 +62,11 @@ interface TerraformJson {
 
 function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, argv, {
+      cwd,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout.on("data", (b: Buffer) => (output += b.toString()));
     child.stderr.on("data", (b: Buffer) => (output += b.toString()));
@@ -73,7 +77,8 @@ function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<
 /** Symlinks node_modules/<name> of the app to the project's installed copy. */
 function linkDependency(app: string, name: string): void {
   const target = path.join(ROOT, "node_modules", name);
-  if (!fs.existsSync(target)) throw new Error(`${name} is not installed in the project: cannot link it into the example`);
+  if (!fs.existsSync(target))
+    throw new Error(`${name} is not installed in the project: cannot link it into the example`);
   const link = path.join(app, "node_modules", name);
   fs.mkdirSync(path.dirname(link), { recursive: true });
   fs.symlinkSync(target, link, "dir");
@@ -87,15 +92,25 @@ function linkDependency(app: string, name: string): void {
 function contentKey(): string | undefined {
   let list: string;
   try {
-    list = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    list = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
   } catch {
     return undefined;
   }
   const hash = createHash("sha256").update(`${process.version}\0`);
-  const files = list.split("\0").filter((f) => f !== "" && (!f.startsWith("__tests__/") || f === "__tests__/library.test.ts")).sort();
+  const files = list
+    .split("\0")
+    .filter((f) => f !== "" && (!f.startsWith("__tests__/") || f === "__tests__/library.test.ts"))
+    .sort();
   for (const file of files) {
     if (!fs.statSync(path.join(ROOT, file), { throwIfNoEntry: false })?.isFile()) continue; // deleted, not yet staged; or a link
-    hash.update(`${file}\0`).update(fs.readFileSync(path.join(ROOT, file))).update("\0");
+    hash
+      .update(`${file}\0`)
+      .update(fs.readFileSync(path.join(ROOT, file)))
+      .update("\0");
   }
   return hash.digest("hex").slice(0, 16);
 }
@@ -113,7 +128,11 @@ interface Result {
  */
 async function packAndBuild(dir: string): Promise<Result> {
   let t = Date.now();
-  const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json", "--silent"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const out = execFileSync("npm", ["pack", "--pack-destination", dir, "--json", "--silent"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const packed = (JSON.parse(out.slice(out.indexOf("["))) as Packed[])[0]!;
   timings.pack = Date.now() - t;
 
@@ -122,7 +141,11 @@ async function packAndBuild(dir: string): Promise<Result> {
   const unpacked = path.join(app, "node_modules", PROJECT.name);
   fs.mkdirSync(unpacked, { recursive: true });
   execFileSync("tar", ["-xzf", path.join(dir, packed.filename), "-C", unpacked, "--strip-components=1"]);
-  const links = new Set([...Object.keys(EXAMPLE_PACKAGE.dependencies ?? {}), ...Object.keys(EXAMPLE_PACKAGE.devDependencies ?? {}), ...Object.keys(PROJECT.dependencies ?? {})]);
+  const links = new Set([
+    ...Object.keys(EXAMPLE_PACKAGE.dependencies ?? {}),
+    ...Object.keys(EXAMPLE_PACKAGE.devDependencies ?? {}),
+    ...Object.keys(PROJECT.dependencies ?? {}),
+  ]);
   links.delete(PROJECT.name);
   links.delete("cdktf-cli"); // the CLI only runs `cdktf synth`; the test runs the app command itself
   for (const name of links) linkDependency(app, name);
@@ -173,11 +196,17 @@ beforeAll(async () => {
       fs.mkdirSync(workDir, { recursive: true });
     }
     result = await packAndBuild(workDir);
-    if (key !== undefined && result.tsc.code === 0 && result.synth.code === 0) fs.writeFileSync(resultFile, JSON.stringify(result));
-    process.stdout.write(`library test: pack ${timings.pack} ms, tsc ${timings.tsc} ms, synth ${timings.synth} ms (in parallel)\n`);
+    if (key !== undefined && result.tsc.code === 0 && result.synth.code === 0)
+      fs.writeFileSync(resultFile, JSON.stringify(result));
+    process.stdout.write(
+      `library test: pack ${timings.pack} ms, tsc ${timings.tsc} ms, synth ${timings.synth} ms (in parallel)\n`,
+    );
   }
   ({ packed, tsc, synth } = result);
-  if (synth.code === 0) tf = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8")) as TerraformJson;
+  if (synth.code === 0)
+    tf = JSON.parse(
+      fs.readFileSync(path.join(app, "cdktf.out", "stacks", "platform", "cdk.tf.json"), "utf8"),
+    ) as TerraformJson;
 }, 180_000);
 
 afterAll(() => {
@@ -200,16 +229,36 @@ describe("the packed tarball", () => {
         !["package.json", "README.md", "LICENSE"].includes(p),
     );
     expect(unexpected).toEqual([]);
-    expect(paths()).toEqual(expect.arrayContaining(["plugins/image-data/3.3.1.json", "plugins/image-data/2.11.0.json"]));
-    expect(paths().filter((p) => /(^|\/)(__tests__|cdktf\.out|node_modules|\.cache|examples|scripts)\//.test(p) || /\.test\.|tsbuildinfo|\.map$/.test(p))).toEqual([]);
-    expect(paths()).toEqual(expect.arrayContaining(["lambda/worker-count/handler.ts", "lambda/worker-count/contract.ts", "lambda/login/handler.ts"]));
+    expect(paths()).toEqual(
+      expect.arrayContaining(["plugins/image-data/3.3.1.json", "plugins/image-data/2.11.0.json"]),
+    );
+    expect(
+      paths().filter(
+        (p) =>
+          /(^|\/)(__tests__|cdktf\.out|node_modules|\.cache|examples|scripts)\//.test(p) ||
+          /\.test\.|tsbuildinfo|\.map$/.test(p),
+      ),
+    ).toEqual([]);
+    expect(paths()).toEqual(
+      expect.arrayContaining([
+        "lambda/worker-count/handler.ts",
+        "lambda/worker-count/contract.ts",
+        "lambda/login/handler.ts",
+      ]),
+    );
   });
 
   test("has every file main, types and exports point at", () => {
-    const targets = [PROJECT.main, PROJECT.types, ...Object.values(PROJECT.exports ?? {}).flatMap((v) => (typeof v === "string" ? [v] : Object.values(v)))]
+    const targets = [
+      PROJECT.main,
+      PROJECT.types,
+      ...Object.values(PROJECT.exports ?? {}).flatMap((v) => (typeof v === "string" ? [v] : Object.values(v))),
+    ]
       .filter((t): t is string => t !== undefined)
       .map((t) => t.replace(/^\.\//, ""));
-    const concrete = targets.flatMap((t) => (t.includes("*") ? ["worker-count", "login"].map((n) => t.replace("*", n)) : [t]));
+    const concrete = targets.flatMap((t) =>
+      t.includes("*") ? ["worker-count", "login"].map((n) => t.replace("*", n)) : [t],
+    );
     expect(concrete.filter((t) => !paths().includes(t))).toEqual([]);
   });
 
@@ -223,19 +272,26 @@ describe("the packed tarball", () => {
   });
 
   test("has declarations that import only shipped files, its dependencies and node built-ins", () => {
-    const dependencies = new Set([...Object.keys(PROJECT.dependencies ?? {}), ...Object.keys(PROJECT.peerDependencies ?? {})]);
+    const dependencies = new Set([
+      ...Object.keys(PROJECT.dependencies ?? {}),
+      ...Object.keys(PROJECT.peerDependencies ?? {}),
+    ]);
     const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
     const root = path.join(app, "node_modules", PROJECT.name);
     const problems: string[] = [];
     for (const file of paths().filter((p) => p.endsWith(".d.ts"))) {
       const text = fs.readFileSync(path.join(root, file), "utf8");
-      for (const [, spec] of text.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*|reference\s+path=)["']([^"']+)["']/g)) {
+      for (const [, spec] of text.matchAll(
+        /(?:from\s+|import\s*\(\s*|require\s*\(\s*|reference\s+path=)["']([^"']+)["']/g,
+      )) {
         if (spec!.startsWith(".")) {
           const base = path.posix.join(path.posix.dirname(file), spec!);
-          if (![`${base}.d.ts`, `${base}/index.d.ts`, base].some((c) => paths().includes(c))) problems.push(`${file}: ${spec} is not in the tarball`);
+          if (![`${base}.d.ts`, `${base}/index.d.ts`, base].some((c) => paths().includes(c)))
+            problems.push(`${file}: ${spec} is not in the tarball`);
         } else {
           const pkg = spec!.startsWith("@") ? spec!.split("/").slice(0, 2).join("/") : spec!.split("/")[0]!;
-          if (!dependencies.has(pkg) && !builtins.has(spec!) && !builtins.has(pkg)) problems.push(`${file}: ${spec} is not a dependency of the package`);
+          if (!dependencies.has(pkg) && !builtins.has(spec!) && !builtins.has(pkg))
+            problems.push(`${file}: ${spec} is not a dependency of the package`);
         }
       }
     }
@@ -280,8 +336,15 @@ describe("examples/embed against the packed package", () => {
   test("keeps the embedder's own resource, provider and outputs", () => {
     expect(tf.resource.aws_sns_topic?.Alerts?.name).toBe("platform-alerts");
     // One AWS provider: the embedder's, with its default tags; the construct adds none of its own.
-    expect(tf.provider.aws).toEqual([{ default_tags: [{ tags: { "managed-by": "platform-cdktf" } }], region: "eu-west-1" }]);
-    expect(Object.keys(tf.output).sort()).toEqual(["airflow_bucket_name", "airflow_environment_arn", "airflow_security_group_id", "alerts_topic_arn"]);
+    expect(tf.provider.aws).toEqual([
+      { default_tags: [{ tags: { "managed-by": "platform-cdktf" } }], region: "eu-west-1" },
+    ]);
+    expect(Object.keys(tf.output).sort()).toEqual([
+      "airflow_bucket_name",
+      "airflow_environment_arn",
+      "airflow_security_group_id",
+      "alerts_topic_arn",
+    ]);
     expect(tf.terraform.backend).toEqual({ local: { path: "terraform.platform.tfstate" } });
   });
 

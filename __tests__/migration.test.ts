@@ -42,11 +42,25 @@ const before = minimalEnvironment({
   access: { domainName: DOMAIN, hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"], sso: SSO as never },
 });
 const PAUSED = { "core.dags_are_paused_at_creation": "True" };
-const candidate = { environmentName: "analytics-af3", airflow: { version: "3.3.1" as const, environmentClass: "mw1.medium" as const, maxWorkers: 8, configurationOptions: PAUSED }, artifacts: { dagsDir: "airflow/dags" } };
+const candidate = {
+  environmentName: "analytics-af3",
+  airflow: {
+    version: "3.3.1" as const,
+    environmentClass: "mw1.medium" as const,
+    maxWorkers: 8,
+    configurationOptions: PAUSED,
+  },
+  artifacts: { dagsDir: "airflow/dags" },
+};
 const start: EnvironmentInput = { ...before, migration: { candidate } };
 const cutover: EnvironmentInput = { ...before, migration: { candidate, serve: "candidate" } };
 const rollback: EnvironmentInput = { ...before, migration: { candidate, serve: "current" } };
-const finish: EnvironmentInput = { ...before, environmentName: "analytics-af3", airflow: candidate.airflow, artifacts: candidate.artifacts };
+const finish: EnvironmentInput = {
+  ...before,
+  environmentName: "analytics-af3",
+  airflow: candidate.airflow,
+  artifacts: candidate.artifacts,
+};
 
 // A stand-in Lambda bundle: the tests read the synthesized JSON, not the code.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-migration-"));
@@ -62,13 +76,26 @@ const synth = (env: EnvironmentInput): TerraformJson =>
     ...(env.migration !== undefined ? { candidateArtifactFiles: files("airflow/dags") } : {}),
   } as never);
 /** The rehearsal: the candidate is a copy at the current version, to be upgraded in place by `npm run upgrade --candidate`. */
-const rehearsal: EnvironmentInput = { ...before, migration: { candidate: { ...candidate, airflow: { version: "2.11.2", configurationOptions: PAUSED } } } };
-const docs = { before: synth(before), start: synth(start), cutover: synth(cutover), rollback: synth(rollback), finish: synth(finish), rehearsal: synth(rehearsal) };
+const rehearsal: EnvironmentInput = {
+  ...before,
+  migration: { candidate: { ...candidate, airflow: { version: "2.11.2", configurationOptions: PAUSED } } },
+};
+const docs = {
+  before: synth(before),
+  start: synth(start),
+  cutover: synth(cutover),
+  rollback: synth(rollback),
+  finish: synth(finish),
+  rehearsal: synth(rehearsal),
+};
 
 /** Every resource and data source by address, without cdktf's metadata. */
 function bodies(doc: TerraformJson): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [mode, blocks] of [["", doc.resource], ["data.", doc.data]] as const) {
+  for (const [mode, blocks] of [
+    ["", doc.resource],
+    ["data.", doc.data],
+  ] as const) {
     for (const [type, byName] of Object.entries(blocks ?? {})) {
       for (const [name, block] of Object.entries(byName)) {
         const { "//": _meta, ...rest } = block as Block;
@@ -84,7 +111,8 @@ const review = (from: keyof typeof docs, to: keyof typeof docs) => {
   const r = diffStacks({ analytics: docs[from] as TerraformDoc }, { analytics: docs[to] as TerraformDoc });
   return { r, md: renderMarkdown(r, { base: from, head: to }), stack: r.stacks[0]! };
 };
-const envAddress = (doc: TerraformJson, name: string) => `aws_mwaa_environment.${environments(doc).find(([, b]) => b.name === name)![0]}`;
+const envAddress = (doc: TerraformJson, name: string) =>
+  `aws_mwaa_environment.${environments(doc).find(([, b]) => b.name === name)![0]}`;
 
 describe("start: one config change adds the candidate", () => {
   test("the current environment's resources keep their addresses and bodies", () => {
@@ -96,18 +124,36 @@ describe("start: one config change adds the candidate", () => {
     const signIn = /^aws_lb_listener_rule\.Mwaa_SignIn_/;
     for (const [address, body] of b) {
       if (!signIn.test(address)) expect([address, s.get(address)]).toEqual([address, body]);
-      else expect(JSON.parse(s.get(address)!)).toEqual(((r) => ({ ...r, condition: [{ host_header: { values: [DOMAIN] } }, ...r.condition] }))(JSON.parse(body)));
+      else
+        expect(JSON.parse(s.get(address)!)).toEqual(
+          ((r) => ({ ...r, condition: [{ host_header: { values: [DOMAIN] } }, ...r.condition] }))(JSON.parse(body)),
+        );
     }
     // AND everything new belongs to the candidate or its second host name
-    for (const address of [...s.keys()].filter((a) => !b.has(a))) expect(address).toMatch(/Mwaa_analytics-af3_|Mwaa_WebAccess_CandidateHost_/);
+    for (const address of [...s.keys()].filter((a) => !b.has(a)))
+      expect(address).toMatch(/Mwaa_analytics-af3_|Mwaa_WebAccess_CandidateHost_/);
   });
 
   test("the candidate has its own name, version, sizing and artifacts under its own prefix", () => {
     const env = environments(docs.start).find(([, b]) => b.name === "analytics-af3")![1];
-    expect(env).toMatchObject({ airflow_version: "3.3.1", environment_class: "mw1.medium", max_workers: 8, dag_s3_path: "analytics-af3/dags/" });
-    expect(env.requirements_s3_path).toMatch(/^\$\{aws_s3_object\.Mwaa_analytics-af3_Artifacts_Requirements_[0-9A-F]+\.key\}$/);
+    expect(env).toMatchObject({
+      airflow_version: "3.3.1",
+      environment_class: "mw1.medium",
+      max_workers: 8,
+      dag_s3_path: "analytics-af3/dags/",
+    });
+    expect(env.requirements_s3_path).toMatch(
+      /^\$\{aws_s3_object\.Mwaa_analytics-af3_Artifacts_Requirements_[0-9A-F]+\.key\}$/,
+    );
     const keys = of(docs.start, "aws_s3_object").map(([, o]) => o.key as string);
-    expect(keys).toEqual(expect.arrayContaining(["dags/hello_private_mwaa.py", "analytics-af3/dags/hello_private_mwaa.py", "requirements.txt", "analytics-af3/requirements.txt"]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        "dags/hello_private_mwaa.py",
+        "analytics-af3/dags/hello_private_mwaa.py",
+        "requirements.txt",
+        "analytics-af3/requirements.txt",
+      ]),
+    );
     // One network, one bucket, one ALB
     expect(of(docs.start, "aws_s3_bucket")).toHaveLength(1);
     expect(of(docs.start, "aws_lb")).toHaveLength(1);
@@ -121,7 +167,11 @@ describe("start: one config change adds the candidate", () => {
     expect(hostRule.condition).toEqual([{ host_header: { values: [NEXT] } }]);
     expect(JSON.stringify(hostRule.action)).toContain("Mwaa_analytics-af3_TargetGroup_");
     // Its own certificate on the same listener (SNI), and an alias to the same ALB
-    expect(of(docs.start, "aws_acm_certificate").map(([, c]) => c.domain_name).sort()).toEqual([DOMAIN, NEXT]);
+    expect(
+      of(docs.start, "aws_acm_certificate")
+        .map(([, c]) => c.domain_name)
+        .sort(),
+    ).toEqual([DOMAIN, NEXT]);
     expect(of(docs.start, "aws_lb_listener_certificate")).toHaveLength(1);
     expect(of(docs.start, "aws_route53_record").filter(([, r]) => r.name === NEXT && r.type === "A")).toHaveLength(1);
   });
@@ -135,27 +185,52 @@ describe("start: one config change adds the candidate", () => {
     expect(af3.every(([, r]) => r.priority < 10)).toBe(true);
     for (const [, r] of af3) {
       expect(r.condition[0]).toEqual({ host_header: { values: [NEXT] } });
-      const values = (r.condition as Block[]).reduce((n, c) => n + (c.host_header?.values.length ?? 0) + (c.path_pattern?.values.length ?? 0) + (c.http_request_method?.values.length ?? 0) + (c.query_string?.length ?? 0), 0);
+      const values = (r.condition as Block[]).reduce(
+        (n, c) =>
+          n +
+          (c.host_header?.values.length ?? 0) +
+          (c.path_pattern?.values.length ?? 0) +
+          (c.http_request_method?.values.length ?? 0) +
+          (c.query_string?.length ?? 0),
+        0,
+      );
       expect(values).toBeLessThanOrEqual(MAX_CONDITION_VALUES_PER_RULE);
     }
     const af3Paths = af3.flatMap(([, r]) => (r.condition as Block[]).flatMap((c) => c.path_pattern?.values ?? []));
-    expect(af3Paths).toEqual(expect.arrayContaining(["/pluginsv2/aws_mwaa/aws-console-sso", "/auth/login/", "/auth/logout/"]));
+    expect(af3Paths).toEqual(
+      expect.arrayContaining(["/pluginsv2/aws_mwaa/aws-console-sso", "/auth/login/", "/auth/logout/"]),
+    );
     const lambdas = of(docs.start, "aws_lambda_function").filter(([n]) => n.includes("SignIn"));
-    expect(lambdas.map(([, f]) => [f.environment.variables.MWAA_ENVIRONMENT_NAME, f.environment.variables.AIRFLOW_MAJOR, f.environment.variables.WEB_HOSTNAME]).sort()).toEqual([
+    expect(
+      lambdas
+        .map(([, f]) => [
+          f.environment.variables.MWAA_ENVIRONMENT_NAME,
+          f.environment.variables.AIRFLOW_MAJOR,
+          f.environment.variables.WEB_HOSTNAME,
+        ])
+        .sort(),
+    ).toEqual([
       ["analytics", "2", DOMAIN],
       ["analytics-af3", "3", NEXT],
     ]);
   });
 
   test("each environment's base URL is the host it is served at", () => {
-    const url = (name: string) => environments(docs.start).find(([, b]) => b.name === name)![1].airflow_configuration_options["webserver.base_url"];
+    const url = (name: string) =>
+      environments(docs.start).find(([, b]) => b.name === name)![1].airflow_configuration_options["webserver.base_url"];
     expect([url("analytics"), url("analytics-af3")]).toEqual([DOMAIN, NEXT]);
   });
 
   test("monitoring covers both: a dashboard, alarms and a worker count each", () => {
-    expect(of(docs.start, "aws_cloudwatch_dashboard").map(([, d]) => d.dashboard_name).sort()).toEqual(["mwaa-analytics", "mwaa-analytics-af3"]);
+    expect(
+      of(docs.start, "aws_cloudwatch_dashboard")
+        .map(([, d]) => d.dashboard_name)
+        .sort(),
+    ).toEqual(["mwaa-analytics", "mwaa-analytics-af3"]);
     const alarms = of(docs.start, "aws_cloudwatch_metric_alarm").map(([, a]) => a.alarm_name as string);
-    expect(alarms.filter((a) => a.startsWith("analytics-af3-")).length).toBe(alarms.filter((a) => !a.startsWith("analytics-af3-")).length);
+    expect(alarms.filter((a) => a.startsWith("analytics-af3-")).length).toBe(
+      alarms.filter((a) => !a.startsWith("analytics-af3-")).length,
+    );
     expect(of(docs.start, "aws_lambda_function").filter(([n]) => n.includes("WorkerCount"))).toHaveLength(2);
   });
 
@@ -163,8 +238,14 @@ describe("start: one config change adds the candidate", () => {
     const { r, md, stack } = review("before", "start");
     expect(r.protectedAtRisk).toEqual([]);
     expect(stack.counts).toMatchObject({ changed: 3, removed: 0, replaced: 0 });
-    expect(stack.changes.filter((c) => c.action === "update").map((c) => c.type)).toEqual(["aws_lb_listener_rule", "aws_lb_listener_rule", "aws_lb_listener_rule"]);
-    expect(md).toContain("🔀 **Migration starts**: creates the candidate environment `analytics-af3` (Airflow 3.3.1) beside `analytics` (Airflow 2.11.2)");
+    expect(stack.changes.filter((c) => c.action === "update").map((c) => c.type)).toEqual([
+      "aws_lb_listener_rule",
+      "aws_lb_listener_rule",
+      "aws_lb_listener_rule",
+    ]);
+    expect(md).toContain(
+      "🔀 **Migration starts**: creates the candidate environment `analytics-af3` (Airflow 3.3.1) beside `analytics` (Airflow 2.11.2)",
+    );
     expect(md).toContain(`🌐 The domain serves \`analytics\` (Airflow 2.11.2); the candidate is at https://${NEXT}.`);
   });
 });
@@ -178,9 +259,14 @@ describe("cutover and rollback: one config change each", () => {
     expect(stack.changes.map((c) => c.address)).not.toContain(envAddress(docs.start, "analytics"));
     const [, listener] = of(docs.cutover, "aws_lb_listener").find(([, l]) => l.port === 443)!;
     expect(JSON.stringify(listener.default_action)).toContain("Mwaa_analytics-af3_TargetGroup_");
-    expect(md).toContain("🔀 **Cutover**: the domain now serves the candidate `analytics-af3` (Airflow 3.3.1) instead of `analytics` (Airflow 2.11.2)");
+    expect(md).toContain(
+      "🔀 **Cutover**: the domain now serves the candidate `analytics-af3` (Airflow 3.3.1) instead of `analytics` (Airflow 2.11.2)",
+    );
     // The candidate's base URL follows: its one long update, shown as such
-    expect(stack.changes.find((c) => c.address === envAddress(docs.cutover, "analytics-af3"))).toMatchObject({ action: "update", longUpdate: true });
+    expect(stack.changes.find((c) => c.address === envAddress(docs.cutover, "analytics-af3"))).toMatchObject({
+      action: "update",
+      longUpdate: true,
+    });
   });
 
   test("rollback: the synth is exactly the one before cutover, and the review says so", () => {
@@ -188,7 +274,9 @@ describe("cutover and rollback: one config change each", () => {
     const { r, md, stack } = review("cutover", "rollback");
     expect(r.protectedAtRisk).toEqual([]);
     expect(stack.changes.filter((c) => c.action === "replace" && c.type !== "aws_lb_listener_rule")).toEqual([]);
-    expect(md).toContain("🔀 **Rollback**: the domain serves `analytics` (Airflow 2.11.2) again instead of the candidate `analytics-af3` (Airflow 3.3.1)");
+    expect(md).toContain(
+      "🔀 **Rollback**: the domain serves `analytics` (Airflow 2.11.2) again instead of the candidate `analytics-af3` (Airflow 3.3.1)",
+    );
   });
 });
 
@@ -204,14 +292,21 @@ describe("finish: one config change, as simple as before", () => {
     expect([...f.keys()].filter((a) => !c.has(a))).toEqual([]);
     const { stack } = review("cutover", "finish");
     expect(stack.counts).toMatchObject({ added: 0, replaced: 0 });
-    expect(stack.changes.filter((ch) => ch.type === "aws_mwaa_environment").map((ch) => [ch.address, ch.action])).toEqual([[envAddress(docs.cutover, "analytics"), "delete"]]);
+    expect(
+      stack.changes.filter((ch) => ch.type === "aws_mwaa_environment").map((ch) => [ch.address, ch.action]),
+    ).toEqual([[envAddress(docs.cutover, "analytics"), "delete"]]);
   });
 
   test("the review marks the old environment destroyed with its metadata, and the kept one served", () => {
     const { r, md } = review("cutover", "finish");
-    expect(r.protectedAtRisk.map((p) => [p.address, p.action])).toContainEqual([envAddress(docs.cutover, "analytics"), "delete"]);
+    expect(r.protectedAtRisk.map((p) => [p.address, p.action])).toContainEqual([
+      envAddress(docs.cutover, "analytics"),
+      "delete",
+    ]);
     expect(md).toContain("🔀 **Migration finishes**: `analytics-af3` (Airflow 3.3.1) is kept (no replacement");
-    expect(md).toMatch(/🛑 The old environment `analytics` \(Airflow 2\.11\.2\) is \*\*destroyed\*\*, and its Airflow metadata database goes with it: DAG run history/);
+    expect(md).toMatch(
+      /🛑 The old environment `analytics` \(Airflow 2\.11\.2\) is \*\*destroyed\*\*, and its Airflow metadata database goes with it: DAG run history/,
+    );
     expect(md).toContain("it does **not** stop this destroy");
   });
 
@@ -226,7 +321,16 @@ describe("finish: one config change, as simple as before", () => {
 
 describe("a second migration, from an environment not named like its stack", () => {
   test("the candidate's sign-in rules take another band of priorities", () => {
-    const next = synth({ ...finish, migration: { candidate: { environmentName: "analytics-v4", airflow: { version: "3.3.1", configurationOptions: PAUSED }, artifacts: { dagsDir: "airflow/dags" } } } });
+    const next = synth({
+      ...finish,
+      migration: {
+        candidate: {
+          environmentName: "analytics-v4",
+          airflow: { version: "3.3.1", configurationOptions: PAUSED },
+          artifacts: { dagsDir: "airflow/dags" },
+        },
+      },
+    });
     const priorities = of(next, "aws_lb_listener_rule").map(([, r]) => r.priority as number);
     expect(new Set(priorities).size).toBe(priorities.length);
     // And the current environment's addresses stay those it got in the first migration
@@ -243,15 +347,21 @@ describe("findings of the pre-apply review", () => {
   test("1. at cutover the domain switches only after the candidate's update: listener and the candidate's sign-in rules depend on it", () => {
     // GIVEN cutover WHEN synthesized THEN the switch waits for the candidate environment
     expect(listener(docs.cutover).depends_on).toEqual(expect.arrayContaining([candidateEnv(docs.cutover)]));
-    const af3Rules = of(docs.cutover, "aws_lb_listener_rule").filter(([n]) => n.startsWith("Mwaa_analytics-af3_SignIn_"));
+    const af3Rules = of(docs.cutover, "aws_lb_listener_rule").filter(([n]) =>
+      n.startsWith("Mwaa_analytics-af3_SignIn_"),
+    );
     expect(af3Rules.length).toBeGreaterThan(0);
     for (const [, r] of af3Rules) expect(r.depends_on).toEqual([candidateEnv(docs.cutover)]);
     // AND before cutover nothing waits (the candidate is not served)
     expect(JSON.stringify(listener(docs.start).depends_on ?? [])).not.toContain("aws_mwaa_environment");
     // AND the review shows the order
     const { md } = review("start", "cutover");
-    expect(md).toMatch(/⏱️ \*\*Order\*\*: 1\. Terraform updates `analytics-af3` .*2\. Only when that update has finished, the listener's default action and the candidate's sign-in rules switch the domain/);
-    expect(md).toContain("If MWAA rolls the update back, the apply stops before step 2 and the domain keeps serving `analytics`.");
+    expect(md).toMatch(
+      /⏱️ \*\*Order\*\*: 1\. Terraform updates `analytics-af3` .*2\. Only when that update has finished, the listener's default action and the candidate's sign-in rules switch the domain/,
+    );
+    expect(md).toContain(
+      "If MWAA rolls the update back, the apply stops before step 2 and the domain keeps serving `analytics`.",
+    );
   });
 
   describe("2. sign-in rules: every host x path x step reaches the environment that host serves", () => {
@@ -273,7 +383,11 @@ describe("findings of the pre-apply review", () => {
       const hit = rules.find(matches);
       const actions = (hit?.action ?? listener(doc).default_action) as Block[];
       const target = String(actions.find((a) => a.type === "forward")?.target_group_arn ?? "none");
-      const env = target.includes("Mwaa_analytics-af3_") ? "analytics-af3" : target.includes("Mwaa_") ? "analytics" : "none";
+      const env = target.includes("Mwaa_analytics-af3_")
+        ? "analytics-af3"
+        : target.includes("Mwaa_")
+          ? "analytics"
+          : "none";
       return `${env} ${target.includes("SignIn_TargetGroup") ? "sign-in" : "web"}`;
     }
     const served: Record<Step, Partial<Record<string, string>>> = {
@@ -286,8 +400,18 @@ describe("findings of the pre-apply review", () => {
     };
     // Which Airflow the environment runs at that step: the rehearsal's copy is still Airflow 2.
     const majorAt = (step: Step, env: string) => (env === "analytics-af3" && step !== "rehearsal" ? "3" : "2");
-    const allPaths = [...new Set(Object.values(AIRFLOW_WEB_PATHS).flatMap((p) => [...p.loginPathPatterns, ...p.logoutPathPatterns, ...p.passThroughPathPatterns]))];
-    const cases = (Object.keys(served) as Step[]).flatMap((step) => Object.keys(served[step]).flatMap((host) => allPaths.map((p) => [step, host, p] as const)));
+    const allPaths = [
+      ...new Set(
+        Object.values(AIRFLOW_WEB_PATHS).flatMap((p) => [
+          ...p.loginPathPatterns,
+          ...p.logoutPathPatterns,
+          ...p.passThroughPathPatterns,
+        ]),
+      ),
+    ];
+    const cases = (Object.keys(served) as Step[]).flatMap((step) =>
+      Object.keys(served[step]).flatMap((host) => allPaths.map((p) => [step, host, p] as const)),
+    );
 
     test.each(cases)("%s: https://%s%s", (step, host, pathname) => {
       const env = served[step][host]!;
@@ -296,20 +420,26 @@ describe("findings of the pre-apply review", () => {
       // THEN a sign-in path of the served environment reaches its sign-in Lambda; any other path its web server
       expect(route(docs[step], host, pathname)).toBe(`${env} ${own ? "sign-in" : "web"}`);
       // AND the web login URL (login=true) always reaches the served environment's web server
-      if (paths.passThroughPathPatterns.includes(pathname)) expect(route(docs[step], host, pathname, { login: "true" })).toBe(`${env} web`);
+      if (paths.passThroughPathPatterns.includes(pathname))
+        expect(route(docs[step], host, pathname, { login: "true" })).toBe(`${env} web`);
     });
   });
 
   test("3. the candidate's DAGs are pinned paused, and the cutover review lists what to pause and unpause with the command", () => {
-    const options = environments(docs.start).find(([, b]) => b.name === "analytics-af3")![1].airflow_configuration_options;
+    const options = environments(docs.start).find(([, b]) => b.name === "analytics-af3")![1]
+      .airflow_configuration_options;
     expect(options["core.dags_are_paused_at_creation"]).toBe("True");
-    expect(() => parseEnvironment({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1" } } } })).toThrow(
+    expect(() =>
+      parseEnvironment({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1" } } } }),
+    ).toThrow(
       /migration\.candidate\.airflow\.configurationOptions\.core\.dags_are_paused_at_creation: "True": the candidate's DAGs must start paused/,
     );
     const { md } = review("start", "cutover");
     expect(md).toContain("pause in `analytics`: `dags/hello_private_mwaa.py`; then unpause in `analytics-af3`");
     expect(md).toContain("`analytics-af3/dags/hello_private_mwaa.py`");
-    expect(md).toContain("`npm run airflow-state -- cutover-pause --config FILE [--dry-run]` does both on both environments");
+    expect(md).toContain(
+      "`npm run airflow-state -- cutover-pause --config FILE [--dry-run]` does both on both environments",
+    );
   });
 });
 
@@ -319,13 +449,34 @@ describe("an Airflow 3 environment named like its stack, migrating side by side"
     const af3 = { ...before, airflow: { version: "3.0.6" as const }, artifacts: { dagsDir: "airflow/dags" } };
     const alone = synth(af3);
     const migrating = synth({ ...af3, migration: { candidate } });
-    const legacy = (doc: TerraformJson) => of(doc, "aws_lb_listener_rule").filter(([n]) => n.startsWith("Mwaa_SignIn_")).map(([n, r]) => [n.replace(/_[0-9A-F]+$/, ""), r.priority as number, r.condition] as const).sort((a, b) => a[1] - b[1]);
+    const legacy = (doc: TerraformJson) =>
+      of(doc, "aws_lb_listener_rule")
+        .filter(([n]) => n.startsWith("Mwaa_SignIn_"))
+        .map(([n, r]) => [n.replace(/_[0-9A-F]+$/, ""), r.priority as number, r.condition] as const)
+        .sort((a, b) => a[1] - b[1]);
     // THEN alone: three rules at 10, 20, 30 without host; migrating: the same ids and numbers, plus LoginRule2 at 21
-    expect(legacy(alone).map(([n, p]) => [n, p])).toEqual([["Mwaa_SignIn_PassThroughRule", 10], ["Mwaa_SignIn_LoginRule", 20], ["Mwaa_SignIn_LogoutRule", 30]]);
-    expect(legacy(migrating).map(([n, p]) => [n, p])).toEqual([["Mwaa_SignIn_PassThroughRule", 10], ["Mwaa_SignIn_LoginRule", 20], ["Mwaa_SignIn_LoginRule2", 21], ["Mwaa_SignIn_LogoutRule", 30]]);
+    expect(legacy(alone).map(([n, p]) => [n, p])).toEqual([
+      ["Mwaa_SignIn_PassThroughRule", 10],
+      ["Mwaa_SignIn_LoginRule", 20],
+      ["Mwaa_SignIn_LogoutRule", 30],
+    ]);
+    expect(legacy(migrating).map(([n, p]) => [n, p])).toEqual([
+      ["Mwaa_SignIn_PassThroughRule", 10],
+      ["Mwaa_SignIn_LoginRule", 20],
+      ["Mwaa_SignIn_LoginRule2", 21],
+      ["Mwaa_SignIn_LogoutRule", 30],
+    ]);
     for (const [, , condition] of legacy(migrating)) {
       expect(condition[0]).toEqual({ host_header: { values: [DOMAIN] } });
-      const values = (condition as Block[]).reduce((n, c) => n + (c.host_header?.values.length ?? 0) + (c.path_pattern?.values.length ?? 0) + (c.http_request_method?.values.length ?? 0) + (c.query_string?.length ?? 0), 0);
+      const values = (condition as Block[]).reduce(
+        (n, c) =>
+          n +
+          (c.host_header?.values.length ?? 0) +
+          (c.path_pattern?.values.length ?? 0) +
+          (c.http_request_method?.values.length ?? 0) +
+          (c.query_string?.length ?? 0),
+        0,
+      );
       expect(values).toBeLessThanOrEqual(MAX_CONDITION_VALUES_PER_RULE);
     }
     // AND no two rules of the listener share a priority
@@ -338,18 +489,45 @@ describe("validation", () => {
   const fails = (env: EnvironmentInput, message: RegExp) => expect(() => parseEnvironment(env)).toThrow(message);
 
   test("the candidate needs a name of its own", () => {
-    fails({ ...before, migration: { candidate: { ...candidate, environmentName: "analytics" } } }, /migration\.candidate\.environmentName: a name other than the current environment's \("analytics"\)/);
+    fails(
+      { ...before, migration: { candidate: { ...candidate, environmentName: "analytics" } } },
+      /migration\.candidate\.environmentName: a name other than the current environment's \("analytics"\)/,
+    );
   });
 
   test("a migration needs the domain (it serves one environment, a second host name the other)", () => {
-    fails({ ...before, access: { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab", allowedCidrs: ["10.0.0.0/8"] }, migration: { candidate } }, /access\.domainName: required with migration/);
+    fails(
+      {
+        ...before,
+        access: {
+          certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-1234-5678-9abc-0123456789ab",
+          allowedCidrs: ["10.0.0.0/8"],
+        },
+        migration: { candidate },
+      },
+      /access\.domainName: required with migration/,
+    );
   });
 
   test("the second host name must be in the hosted zone (its alias record and certificate validation go there)", () => {
-    fails({ ...before, migration: { candidate, hostName: "next.airflow.other.org" } }, /migration\.hostName: a name inside the hosted zone example\.com \(got "next\.airflow\.other\.org"\)/);
+    fails(
+      { ...before, migration: { candidate, hostName: "next.airflow.other.org" } },
+      /migration\.hostName: a name inside the hosted zone example\.com \(got "next\.airflow\.other\.org"\)/,
+    );
   });
 
   test("the candidate's counts are checked against its own class", () => {
-    fails({ ...before, migration: { candidate: { ...candidate, airflow: { version: "3.3.1", environmentClass: "mw1.micro", maxWorkers: 3, configurationOptions: PAUSED } } } }, /migration\.candidate\.airflow\.maxWorkers: at most 1 for mw1\.micro/);
+    fails(
+      {
+        ...before,
+        migration: {
+          candidate: {
+            ...candidate,
+            airflow: { version: "3.3.1", environmentClass: "mw1.micro", maxWorkers: 3, configurationOptions: PAUSED },
+          },
+        },
+      },
+      /migration\.candidate\.airflow\.maxWorkers: at most 1 for mw1\.micro/,
+    );
   });
 });

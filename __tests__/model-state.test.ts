@@ -18,15 +18,28 @@ const errorOf = (state: object) => {
 
 describe("airflowState bad input: one line naming the field", () => {
   test("negative pool slots", () => {
-    expect(errorOf({ pools: [{ name: "p", slots: -1 }] })).toMatch(/environments\[0\]\.airflowState\.pools\[0\]\.slots.*a whole number of slots, 0 or more/);
+    expect(errorOf({ pools: [{ name: "p", slots: -1 }] })).toMatch(
+      /environments\[0\]\.airflowState\.pools\[0\]\.slots.*a whole number of slots, 0 or more/,
+    );
   });
   test("duplicate name", () => {
-    expect(errorOf({ pools: [{ name: "p", slots: 1 }, { name: "p", slots: 2 }] })).toMatch(/airflowState\.pools\[1\]\.name.*"p" is declared twice \(also at pools\[0\]\)/);
+    expect(
+      errorOf({
+        pools: [
+          { name: "p", slots: 1 },
+          { name: "p", slots: 2 },
+        ],
+      }),
+    ).toMatch(/airflowState\.pools\[1\]\.name.*"p" is declared twice \(also at pools\[0\]\)/);
   });
   test("a variable also declared as a secret", () => {
-    expect(errorOf({ variables: [{ key: "token", value: "x" }], secretsBackend: { variables: [{ name: "token" }] } })).toMatch(/airflowState\.variables\[0\]\.key.*also declared in secretsBackend\.variables/);
+    expect(
+      errorOf({ variables: [{ key: "token", value: "x" }], secretsBackend: { variables: [{ name: "token" }] } }),
+    ).toMatch(/airflowState\.variables\[0\]\.key.*also declared in secretsBackend\.variables/);
   });
   test("a prefix that would let the role read every secret", () => {
-    expect(errorOf({ secretsBackend: { connectionsPrefix: "/" } })).toMatch(/airflowState\.secretsBackend\.connectionsPrefix.*would let the execution role read every secret/);
+    expect(errorOf({ secretsBackend: { connectionsPrefix: "/" } })).toMatch(
+      /airflowState\.secretsBackend\.connectionsPrefix.*would let the execution role read every secret/,
+    );
   });
 });

@@ -8,7 +8,20 @@ import type { DashboardBody } from "../constructs/dashboard";
 import { WorkerCountMetric } from "../constructs/worker-count";
 import { DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME } from "../lambda/worker-count/contract";
 import { findLambdaCode, shippedLambdaCode } from "../lambda/shipped";
-import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthConstruct, synthStack, configErrorLines, testApp } from "./helpers";
+import {
+  type Block,
+  type TerraformJson,
+  addresses,
+  blockAt,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthConstruct,
+  synthStack,
+  configErrorLines,
+  testApp,
+} from "./helpers";
 
 const KMS_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9";
 const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:mwaa-alarms";
@@ -45,14 +58,17 @@ const custom = synthStack(
   undefined,
   { workerCountCode: code },
 );
-const switchedOff = synthStack(minimalEnvironment({ monitoring: { workerCount: false } }), undefined, { workerCountCode: code });
+const switchedOff = synthStack(minimalEnvironment({ monitoring: { workerCount: false } }), undefined, {
+  workerCountCode: code,
+});
 const noCode = synthStack(minimalEnvironment({ monitoring: { dashboard: false } }));
 
 const FN = "Mwaa_WorkerCount_Function";
 const fn = (doc: TerraformJson) => blockAt(doc, "aws_lambda_function", FN);
 const policyDoc = (doc: TerraformJson) => blockAt(doc, "data.aws_iam_policy_document", `${FN}_PolicyDocument`);
 const alarm = (doc: TerraformJson, id: string) => blockAt(doc, "aws_cloudwatch_metric_alarm", `Mwaa_Alarms_${id}`);
-const body = (doc: TerraformJson): DashboardBody => JSON.parse(blockAt(doc, "aws_cloudwatch_dashboard", "Mwaa_Dashboard").dashboard_body);
+const body = (doc: TerraformJson): DashboardBody =>
+  JSON.parse(blockAt(doc, "aws_cloudwatch_dashboard", "Mwaa_Dashboard").dashboard_body);
 const actionsOf = (statements: Block[]) => statements.flatMap((s) => s.actions as string[]).sort();
 
 describe("MWAA log groups", () => {
@@ -81,32 +97,57 @@ describe("MWAA log groups", () => {
 
   test("the environment is created after all five (so MWAA reuses them instead of making its own)", () => {
     const dependsOn: string[] = blockAt(defaults, "aws_mwaa_environment", "Mwaa_Environment").depends_on;
-    for (const module of MODULES) expect(dependsOn).toContain(`aws_cloudwatch_log_group.${nameOf(defaults, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${module}`)}`);
+    for (const module of MODULES)
+      expect(dependsOn).toContain(
+        `aws_cloudwatch_log_group.${nameOf(defaults, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${module}`)}`,
+      );
   });
 });
 
 describe("worker-count function", () => {
   test("runs the prepared bundle: nodejs, index.handler, its asset and the bundle's hash", () => {
-    expect(fn(defaults)).toMatchObject({ function_name: "dev-worker-count", handler: "index.handler", source_code_hash: code.sha256Base64 });
+    expect(fn(defaults)).toMatchObject({
+      function_name: "dev-worker-count",
+      handler: "index.handler",
+      source_code_hash: code.sha256Base64,
+    });
     expect(fn(defaults).runtime).toMatch(/^nodejs\d+\.x$/);
     expect(fn(defaults).filename).toMatch(/^assets\/.+\/worker-count\.zip$/);
   });
 
   test("gets the environment name and namespace under the handler's contract names", () => {
-    expect(fn(defaults).environment.variables).toEqual({ [ENV_VARS.environmentName]: "dev", [ENV_VARS.namespace]: "PrivateMWAA" });
-    expect(fn(custom).environment.variables).toEqual({ [ENV_VARS.environmentName]: "analytics-prod", [ENV_VARS.namespace]: "Team/MWAA" });
+    expect(fn(defaults).environment.variables).toEqual({
+      [ENV_VARS.environmentName]: "dev",
+      [ENV_VARS.namespace]: "PrivateMWAA",
+    });
+    expect(fn(custom).environment.variables).toEqual({
+      [ENV_VARS.environmentName]: "analytics-prod",
+      [ENV_VARS.namespace]: "Team/MWAA",
+    });
   });
 
   test("logs to its own log group, created first, with the configured retention", () => {
-    expect(blockAt(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({ name: "/aws/lambda/dev-worker-count", retention_in_days: 30 });
-    expect(blockAt(custom, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({ name: "/aws/lambda/analytics-prod-worker-count", retention_in_days: 90 });
-    expect(fn(defaults).logging_config.log_group).toBe(ref(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`, "name"));
-    expect(fn(defaults).depends_on).toContain(`aws_cloudwatch_log_group.${nameOf(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)}`);
+    expect(blockAt(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({
+      name: "/aws/lambda/dev-worker-count",
+      retention_in_days: 30,
+    });
+    expect(blockAt(custom, "aws_cloudwatch_log_group", `${FN}_LogGroup`)).toMatchObject({
+      name: "/aws/lambda/analytics-prod-worker-count",
+      retention_in_days: 90,
+    });
+    expect(fn(defaults).logging_config.log_group).toBe(
+      ref(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`, "name"),
+    );
+    expect(fn(defaults).depends_on).toContain(
+      `aws_cloudwatch_log_group.${nameOf(defaults, "aws_cloudwatch_log_group", `${FN}_LogGroup`)}`,
+    );
   });
 
   test("runs as its own role, which only Lambda may assume", () => {
     expect(fn(defaults).role).toBe(ref(defaults, "aws_iam_role", `${FN}_Role`, "arn"));
-    expect(blockAt(defaults, "aws_iam_role", `${FN}_Role`).assume_role_policy).toBe(ref(defaults, "data.aws_iam_policy_document", `${FN}_TrustPolicy`, "json"));
+    expect(blockAt(defaults, "aws_iam_role", `${FN}_Role`).assume_role_policy).toBe(
+      ref(defaults, "data.aws_iam_policy_document", `${FN}_TrustPolicy`, "json"),
+    );
     expect(blockAt(defaults, "data.aws_iam_policy_document", `${FN}_TrustPolicy`).statement).toEqual([
       { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
     ]);
@@ -122,7 +163,12 @@ describe("worker-count function", () => {
   test("may write only its own logs, read metrics, and publish only to its namespace", () => {
     const statements: Block[] = policyDoc(defaults).statement;
     // THEN exactly these actions, none of them a wildcard
-    expect(actionsOf(statements)).toEqual(["cloudwatch:GetMetricData", "cloudwatch:PutMetricData", "logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(actionsOf(statements)).toEqual([
+      "cloudwatch:GetMetricData",
+      "cloudwatch:PutMetricData",
+      "logs:CreateLogStream",
+      "logs:PutLogEvents",
+    ]);
     for (const action of actionsOf(statements)) expect(action).not.toMatch(/\*/);
     // AND logs only on its own log group's streams
     for (const s of statements.filter((st) => st.actions.some((a: string) => a.startsWith("logs:")))) {
@@ -131,7 +177,9 @@ describe("worker-count function", () => {
     // AND PutMetricData only with the namespace condition
     const put = statements.find((s) => s.actions.includes("cloudwatch:PutMetricData"))!;
     expect(put.actions).toEqual(["cloudwatch:PutMetricData"]);
-    expect(put.condition).toEqual([{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["PrivateMWAA"] }]);
+    expect(put.condition).toEqual([
+      { test: "StringEquals", variable: "cloudwatch:namespace", values: ["PrivateMWAA"] },
+    ]);
   });
 
   test("the namespace condition follows metricNamespace, and the SQS destination may be sent to", () => {
@@ -139,7 +187,9 @@ describe("worker-count function", () => {
     expect(statements.find((s) => s.actions.includes("cloudwatch:PutMetricData"))!.condition).toEqual([
       { test: "StringEquals", variable: "cloudwatch:namespace", values: ["Team/MWAA"] },
     ]);
-    expect(statements.filter((s) => s.actions.includes("sqs:SendMessage"))).toEqual([expect.objectContaining({ actions: ["sqs:SendMessage"], resources: [QUEUE_ARN] })]);
+    expect(statements.filter((s) => s.actions.includes("sqs:SendMessage"))).toEqual([
+      expect.objectContaining({ actions: ["sqs:SendMessage"], resources: [QUEUE_ARN] }),
+    ]);
     expect(actionsOf(statements)).not.toContain("sns:Publish");
   });
 
@@ -159,8 +209,12 @@ describe("worker-count function", () => {
   });
 
   test("failed runs go to the on-failure destination when one is set, and nowhere otherwise", () => {
-    const config = (doc: TerraformJson) => blockAt(doc, "aws_lambda_function_event_invoke_config", "Mwaa_WorkerCount_InvokeConfig");
-    expect(config(custom)).toMatchObject({ function_name: ref(custom, "aws_lambda_function", FN, "function_name"), destination_config: { on_failure: { destination: QUEUE_ARN } } });
+    const config = (doc: TerraformJson) =>
+      blockAt(doc, "aws_lambda_function_event_invoke_config", "Mwaa_WorkerCount_InvokeConfig");
+    expect(config(custom)).toMatchObject({
+      function_name: ref(custom, "aws_lambda_function", FN, "function_name"),
+      destination_config: { on_failure: { destination: QUEUE_ARN } },
+    });
     expect(config(defaults).function_name).toBe(ref(defaults, "aws_lambda_function", FN, "function_name"));
     expect(config(defaults)).not.toHaveProperty("destination_config");
   });
@@ -169,13 +223,27 @@ describe("worker-count function", () => {
     // GIVEN the construct with an SNS topic as on-failure destination
     const doc = synthConstruct((scope) => {
       new AwsProvider(scope, "aws", { region: "eu-west-1" });
-      new WorkerCountMetric(scope, "WorkerCount", { environmentName: "dev", code, namespace: "PrivateMWAA", logRetentionDays: 30, onFailureDestinationArn: TOPIC_ARN });
+      new WorkerCountMetric(scope, "WorkerCount", {
+        environmentName: "dev",
+        code,
+        namespace: "PrivateMWAA",
+        logRetentionDays: 30,
+        onFailureDestinationArn: TOPIC_ARN,
+      });
     });
     // THEN the policy may publish to it, and the invoke config sends failures there
-    const statements: Block[] = blockAt(doc, "data.aws_iam_policy_document", "WorkerCount_Function_PolicyDocument").statement;
-    expect(statements.filter((s) => s.actions.includes("sns:Publish"))).toEqual([expect.objectContaining({ actions: ["sns:Publish"], resources: [TOPIC_ARN] })]);
+    const statements: Block[] = blockAt(
+      doc,
+      "data.aws_iam_policy_document",
+      "WorkerCount_Function_PolicyDocument",
+    ).statement;
+    expect(statements.filter((s) => s.actions.includes("sns:Publish"))).toEqual([
+      expect.objectContaining({ actions: ["sns:Publish"], resources: [TOPIC_ARN] }),
+    ]);
     expect(actionsOf(statements)).not.toContain("sqs:SendMessage");
-    expect(blockAt(doc, "aws_lambda_function_event_invoke_config", "WorkerCount_InvokeConfig").destination_config).toEqual({ on_failure: { destination: TOPIC_ARN } });
+    expect(
+      blockAt(doc, "aws_lambda_function_event_invoke_config", "WorkerCount_InvokeConfig").destination_config,
+    ).toEqual({ on_failure: { destination: TOPIC_ARN } });
   });
 
   test("uses the bundle shipped with the package when the app passes none", () => {
@@ -186,7 +254,9 @@ describe("worker-count function", () => {
   test("a missing shipped bundle is an error naming what is missing", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-no-bundle-"));
     try {
-      expect(() => findLambdaCode(empty, "worker-count")).toThrow(/^no worker-count Lambda bundle shipped with the package \(.+worker-count\.zip is missing/);
+      expect(() => findLambdaCode(empty, "worker-count")).toThrow(
+        /^no worker-count Lambda bundle shipped with the package \(.+worker-count\.zip is missing/,
+      );
       fs.copyFileSync(zipPath, path.join(empty, "worker-count.zip"));
       expect(findLambdaCode(empty, "worker-count").sha256Base64).toBe(code.sha256Base64);
     } finally {
@@ -202,7 +272,8 @@ describe("worker-count function", () => {
           throw new Error("no worker-count Lambda bundle shipped with the package");
         },
       }));
-      const { PrivateMwaaEnvironment } = require("../constructs/private-mwaa-environment") as typeof import("../constructs/private-mwaa-environment");
+      const { PrivateMwaaEnvironment } =
+        require("../constructs/private-mwaa-environment") as typeof import("../constructs/private-mwaa-environment");
       const { TerraformStack } = require("cdktf") as typeof import("cdktf");
       try {
         new PrivateMwaaEnvironment(new TerraformStack(testApp(), "t"), "Mwaa", minimalEnvironment());
@@ -211,7 +282,9 @@ describe("worker-count function", () => {
       }
     });
     expect(error?.name).toBe("ConfigError");
-    expect(error?.message).toMatch(/^Mwaa props: workerCountCode: no worker-count Lambda bundle shipped with the package; pass your own bundle[^\n]*$/);
+    expect(error?.message).toMatch(
+      /^Mwaa props: workerCountCode: no worker-count Lambda bundle shipped with the package; pass your own bundle[^\n]*$/,
+    );
   });
 
   test("an app's own bundle that is not there is one line naming the prop, not a stack trace from the asset", () => {
@@ -223,7 +296,9 @@ describe("worker-count function", () => {
       error = e as Error;
     }
     expect(error?.name).toBe("ConfigError");
-    expect(error?.message).toBe(`Mwaa props: workerCountCode.zipPath: no file at ${missing.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`);
+    expect(error?.message).toBe(
+      `Mwaa props: workerCountCode.zipPath: no file at ${missing.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`,
+    );
   });
 
   test.each([["monitoring.workerCount is false", switchedOff]])("does not exist when %s", (_case, doc) => {
@@ -238,7 +313,10 @@ describe("dashboard", () => {
   type Row = (string | Record<string, unknown>)[];
   const rows = (b: DashboardBody): Row[] => b.widgets.flatMap((w) => w.properties.metrics as Row[]);
   /** The metric rows of a metric name: [namespace, name, ...dimension pairs], options left out. */
-  const metric = (b: DashboardBody, name: string) => rows(b).filter((r) => r[1] === name).map((r) => r.filter((x) => typeof x === "string"));
+  const metric = (b: DashboardBody, name: string) =>
+    rows(b)
+      .filter((r) => r[1] === name)
+      .map((r) => r.filter((x) => typeof x === "string"));
 
   test("is named after the environment and charts its region", () => {
     expect(blockAt(defaults, "aws_cloudwatch_dashboard", "Mwaa_Dashboard").dashboard_name).toBe("mwaa-dev");
@@ -248,16 +326,25 @@ describe("dashboard", () => {
   });
 
   test("running and queued tasks of this environment's executor", () => {
-    for (const name of ["RunningTasks", "QueuedTasks"]) expect(metric(body(custom), name)).toEqual([["AmazonMWAA", name, "Environment", "analytics-prod", "Function", "Executor"]]);
+    for (const name of ["RunningTasks", "QueuedTasks"])
+      expect(metric(body(custom), name)).toEqual([
+        ["AmazonMWAA", name, "Environment", "analytics-prod", "Function", "Executor"],
+      ]);
   });
 
   // Cluster values AWS's own samples chart (aws-samples/amazon-mwaa-examples, usecases/mwaa_utilization_cw_metric).
   const SOURCED_CLUSTERS = ["BaseWorker", "AdditionalWorker", "Scheduler"];
-  const airflow2 = synthStack(minimalEnvironment({ airflow: { version: "2.10.3" } }), undefined, { workerCountCode: code });
-  const airflow3 = synthStack(minimalEnvironment({ airflow: { version: "3.0.6" } }), undefined, { workerCountCode: code });
+  const airflow2 = synthStack(minimalEnvironment({ airflow: { version: "2.10.3" } }), undefined, {
+    workerCountCode: code,
+  });
+  const airflow3 = synthStack(minimalEnvironment({ airflow: { version: "3.0.6" } }), undefined, {
+    workerCountCode: code,
+  });
 
   test.each(["CPUUtilization", "MemoryUtilization"])("%s per cluster of this environment", (name) => {
-    expect(metric(body(custom), name)).toEqual(SOURCED_CLUSTERS.map((cluster) => ["AWS/MWAA", name, "Cluster", cluster, "Environment", "analytics-prod"]));
+    expect(metric(body(custom), name)).toEqual(
+      SOURCED_CLUSTERS.map((cluster) => ["AWS/MWAA", name, "Cluster", cluster, "Environment", "analytics-prod"]),
+    );
   });
 
   test.each([
@@ -270,19 +357,34 @@ describe("dashboard", () => {
   });
 
   test("tasks killed externally", () => {
-    expect(metric(body(custom), "TasksKilledExternally")).toEqual([["AmazonMWAA", "TasksKilledExternally", "Environment", "analytics-prod", "Function", "Scheduler"]]);
+    expect(metric(body(custom), "TasksKilledExternally")).toEqual([
+      ["AmazonMWAA", "TasksKilledExternally", "Environment", "analytics-prod", "Function", "Scheduler"],
+    ]);
   });
 
   test("log volume of exactly the five log groups the stack creates", () => {
     const names = MODULES.map((m) => blockAt(custom, "aws_cloudwatch_log_group", `Mwaa_LogGroups_${m}`).name);
-    expect(metric(body(custom), "IncomingBytes")).toEqual(names.map((n) => ["AWS/Logs", "IncomingBytes", "LogGroupName", n]));
+    expect(metric(body(custom), "IncomingBytes")).toEqual(
+      names.map((n) => ["AWS/Logs", "IncomingBytes", "LogGroupName", n]),
+    );
   });
 
   test("the worker count from the configured namespace, and AWS's own count beside it", () => {
     // GIVEN metricNamespace "Team/MWAA"
-    expect(metric(body(custom), WORKER_COUNT_METRIC_NAME)).toContainEqual(["Team/MWAA", WORKER_COUNT_METRIC_NAME, "Environment", "analytics-prod"]);
-    const expressions = rows(body(custom)).flatMap((r) => r.filter((x): x is { expression: string } => typeof x === "object" && typeof x.expression === "string"));
-    expect(expressions.map((e) => e.expression)).toEqual([expect.stringMatching(/^SEARCH\('\{AWS\/MWAA,Cluster,Environment\} MetricName="NumAdditionalWorkers" Environment="analytics-prod"'/)]);
+    expect(metric(body(custom), WORKER_COUNT_METRIC_NAME)).toContainEqual([
+      "Team/MWAA",
+      WORKER_COUNT_METRIC_NAME,
+      "Environment",
+      "analytics-prod",
+    ]);
+    const expressions = rows(body(custom)).flatMap((r) =>
+      r.filter((x): x is { expression: string } => typeof x === "object" && typeof x.expression === "string"),
+    );
+    expect(expressions.map((e) => e.expression)).toEqual([
+      expect.stringMatching(
+        /^SEARCH\('\{AWS\/MWAA,Cluster,Environment\} MetricName="NumAdditionalWorkers" Environment="analytics-prod"'/,
+      ),
+    ]);
   });
 
   test("every Environment dimension is this environment", () => {
@@ -371,8 +473,14 @@ describe("alarms", () => {
     expect(down.alarm_rule).toBe(
       `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_SchedulerHeartbeatMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_EnvironmentNotRunning", "arn")}")`,
     );
-    expect(down).toMatchObject({ alarm_name: "analytics-prod-scheduler-down", alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
-    expect(blockAt(defaults, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown")).not.toHaveProperty("alarm_actions");
+    expect(down).toMatchObject({
+      alarm_name: "analytics-prod-scheduler-down",
+      alarm_actions: [TOPIC_ARN],
+      ok_actions: [TOPIC_ARN],
+    });
+    expect(blockAt(defaults, "aws_cloudwatch_composite_alarm", "Mwaa_Alarms_SchedulerDown")).not.toHaveProperty(
+      "alarm_actions",
+    );
   });
 
   test("WorkersAtMaximum: threshold is maxWorkers, on the worker-count metric in its namespace; it fires when the workers were at maximum in that many of the window's minutes, a window longer by the lag whose unpublished minutes do not breach", () => {
@@ -389,7 +497,12 @@ describe("alarms", () => {
       comparison_operator: "GreaterThanOrEqualToThreshold",
       treat_missing_data: "notBreaching",
     });
-    expect(alarm(defaults, "WorkersAtMaximum")).toMatchObject({ namespace: "PrivateMWAA", threshold: 10, evaluation_periods: 30 + DEFAULT_LAG_MINUTES, datapoints_to_alarm: 30 });
+    expect(alarm(defaults, "WorkersAtMaximum")).toMatchObject({
+      namespace: "PrivateMWAA",
+      threshold: 10,
+      evaluation_periods: 30 + DEFAULT_LAG_MINUTES,
+      datapoints_to_alarm: 30,
+    });
   });
 
   test("WorkerCountStopped pages when no worker count is published while the environment runs; creation never pages", () => {
@@ -411,8 +524,14 @@ describe("alarms", () => {
     expect(stopped.alarm_rule).toBe(
       `ALARM("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_WorkerCountMissing", "arn")}") AND OK("${ref(custom, "aws_cloudwatch_metric_alarm", "Mwaa_Alarms_EnvironmentNotRunning", "arn")}")`,
     );
-    expect(stopped).toMatchObject({ alarm_name: "analytics-prod-worker-count-stopped", alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
-    expect(Object.values(resources(switchedOff, "aws_cloudwatch_composite_alarm")).map((a) => a.alarm_name)).toEqual(["dev-scheduler-down"]);
+    expect(stopped).toMatchObject({
+      alarm_name: "analytics-prod-worker-count-stopped",
+      alarm_actions: [TOPIC_ARN],
+      ok_actions: [TOPIC_ARN],
+    });
+    expect(Object.values(resources(switchedOff, "aws_cloudwatch_composite_alarm")).map((a) => a.alarm_name)).toEqual([
+      "dev-scheduler-down",
+    ]);
   });
 
   test("WorkerCountFunctionFailing watches the function's Lambda errors", () => {
@@ -424,17 +543,30 @@ describe("alarms", () => {
   });
 
   test.each([["workerCount false", switchedOff]])("without the function (%s), only the MWAA alarms", (_case, doc) => {
-    expect(Object.values(resources(doc, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name).sort()).toEqual(["dev-environment-not-running", "dev-queued-tasks-high", "dev-scheduler-heartbeat-missing"]);
+    expect(
+      Object.values(resources(doc, "aws_cloudwatch_metric_alarm"))
+        .map((a) => a.alarm_name)
+        .sort(),
+    ).toEqual(["dev-environment-not-running", "dev-queued-tasks-high", "dev-scheduler-heartbeat-missing"]);
   });
 
   test("notify the SNS topic on alarm and on recovery when one is given", () => {
-    const notifying = Object.values(resources(custom, "aws_cloudwatch_metric_alarm")).filter((a) => a.alarm_actions !== undefined);
-    expect(notifying.map((a) => a.alarm_name).sort()).toEqual(["analytics-prod-queued-tasks-high", "analytics-prod-worker-count-function-failing", "analytics-prod-workers-at-maximum"]);
+    const notifying = Object.values(resources(custom, "aws_cloudwatch_metric_alarm")).filter(
+      (a) => a.alarm_actions !== undefined,
+    );
+    expect(notifying.map((a) => a.alarm_name).sort()).toEqual([
+      "analytics-prod-queued-tasks-high",
+      "analytics-prod-worker-count-function-failing",
+      "analytics-prod-workers-at-maximum",
+    ]);
     for (const a of notifying) expect(a).toMatchObject({ alarm_actions: [TOPIC_ARN], ok_actions: [TOPIC_ARN] });
   });
 
   test("have no actions without a topic", () => {
-    const alarms = [...Object.values(resources(defaults, "aws_cloudwatch_metric_alarm")), ...Object.values(resources(defaults, "aws_cloudwatch_composite_alarm"))];
+    const alarms = [
+      ...Object.values(resources(defaults, "aws_cloudwatch_metric_alarm")),
+      ...Object.values(resources(defaults, "aws_cloudwatch_composite_alarm")),
+    ];
     expect(alarms).toHaveLength(8);
     for (const a of alarms) {
       expect(a).not.toHaveProperty("alarm_actions");
@@ -444,14 +576,27 @@ describe("alarms", () => {
 });
 
 describe("monitoring validation", () => {
-  const lines = (monitoring: object) => configErrorLines(() => parseEnvironment(minimalEnvironment({ monitoring }), "dev"));
+  const lines = (monitoring: object) =>
+    configErrorLines(() => parseEnvironment(minimalEnvironment({ monitoring }), "dev"));
 
   test.each([
-    ["logRetentionDays", 45, /^dev: monitoring\.logRetentionDays: one of CloudWatch's retention values: 1, 3, 5, .*, 3653 \(got 45\)$/],
+    [
+      "logRetentionDays",
+      45,
+      /^dev: monitoring\.logRetentionDays: one of CloudWatch's retention values: 1, 3, 5, .*, 3653 \(got 45\)$/,
+    ],
     ["logRetentionDays", 0, /^dev: monitoring\.logRetentionDays: one of CloudWatch's retention values: .* \(got 0\)$/],
     ["alarmTopicArn", QUEUE_ARN, /^dev: monitoring\.alarmTopicArn: an SNS topic ARN \(got ".+"\)$/],
-    ["onFailureDestinationArn", "arn:aws:lambda:eu-west-1:123456789012:function:x", /^dev: monitoring\.onFailureDestinationArn: an SQS queue or SNS topic ARN \(got ".+"\)$/],
-    ["metricNamespace", "AWS/MWAA", /^dev: monitoring\.metricNamespace: a CloudWatch namespace not starting with "AWS\/" \(got "AWS\/MWAA"\)$/],
+    [
+      "onFailureDestinationArn",
+      "arn:aws:lambda:eu-west-1:123456789012:function:x",
+      /^dev: monitoring\.onFailureDestinationArn: an SQS queue or SNS topic ARN \(got ".+"\)$/,
+    ],
+    [
+      "metricNamespace",
+      "AWS/MWAA",
+      /^dev: monitoring\.metricNamespace: a CloudWatch namespace not starting with "AWS\/" \(got "AWS\/MWAA"\)$/,
+    ],
   ])("%s = %p is refused with the path and what is allowed", (field, value, message) => {
     const errors = lines({ [field]: value });
     expect(errors).toHaveLength(1);
@@ -459,6 +604,8 @@ describe("monitoring validation", () => {
   });
 
   test.each([1, 3653])("logRetentionDays %p (CloudWatch's minimum and maximum) is accepted", (days) => {
-    expect(parseEnvironment(minimalEnvironment({ monitoring: { logRetentionDays: days } })).monitoring.logRetentionDays).toBe(days);
+    expect(
+      parseEnvironment(minimalEnvironment({ monitoring: { logRetentionDays: days } })).monitoring.logRetentionDays,
+    ).toBe(days);
   });
 });

@@ -33,11 +33,19 @@ describe("load balancer and target group names", () => {
   });
 
   test("the ALB and target groups of two long environments never collide", () => {
-    const access = { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9", allowedCidrs: ["10.0.0.0/8"] };
-    const names = ["analytics-platform-production-eu-team-one", "analytics-platform-production-eu-team-two"].map((name) => {
-      const doc = synthStack(minimalEnvironment({ name, access, monitoring: { workerCount: false } }));
-      return [...Object.values(resources(doc, "aws_lb")), ...Object.values(resources(doc, "aws_lb_target_group"))].map((r) => r.name as string);
-    });
+    const access = {
+      certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+      allowedCidrs: ["10.0.0.0/8"],
+    };
+    const names = ["analytics-platform-production-eu-team-one", "analytics-platform-production-eu-team-two"].map(
+      (name) => {
+        const doc = synthStack(minimalEnvironment({ name, access, monitoring: { workerCount: false } }));
+        return [
+          ...Object.values(resources(doc, "aws_lb")),
+          ...Object.values(resources(doc, "aws_lb_target_group")),
+        ].map((r) => r.name as string);
+      },
+    );
     for (const name of names.flat()) expect(name).toMatch(ELB_NAME);
     expect(names[0].filter((n) => names[1].includes(n))).toEqual([]);
   });

@@ -1,12 +1,48 @@
-import { type Block, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack } from "./helpers";
+import {
+  type Block,
+  PRIVATE_SUBNET_IDS,
+  VPC_ID,
+  blockAt,
+  dataSources,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthStack,
+} from "./helpers";
 
 /** The nine interface endpoints AWS documents for MWAA without a NAT path, besides the S3 gateway endpoint. */
-const INTERFACE_SERVICES = ["monitoring", "ecr.dkr", "ecr.api", "logs", "sqs", "kms", "airflow.api", "airflow.env", "airflow.ops"];
+const INTERFACE_SERVICES = [
+  "monitoring",
+  "ecr.dkr",
+  "ecr.api",
+  "logs",
+  "sqs",
+  "kms",
+  "airflow.api",
+  "airflow.env",
+  "airflow.ops",
+];
 
 const created = (natGateways: number, serviceEndpoints?: string[]) =>
-  synthStack(minimalEnvironment({ network: { create: { cidr: "10.20.0.0/16", natGateways }, ...(serviceEndpoints ? { serviceEndpoints: serviceEndpoints as never } : {}) } }));
+  synthStack(
+    minimalEnvironment({
+      network: {
+        create: { cidr: "10.20.0.0/16", natGateways },
+        ...(serviceEndpoints ? { serviceEndpoints: serviceEndpoints as never } : {}),
+      },
+    }),
+  );
 const existing = (serviceEndpoints?: string[]) =>
-  synthStack(minimalEnvironment({ network: { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS], ...(serviceEndpoints ? { serviceEndpoints: serviceEndpoints as never } : {}) } }));
+  synthStack(
+    minimalEnvironment({
+      network: {
+        vpcId: VPC_ID,
+        privateSubnetIds: [...PRIVATE_SUBNET_IDS],
+        ...(serviceEndpoints ? { serviceEndpoints: serviceEndpoints as never } : {}),
+      },
+    }),
+  );
 
 // Each distinct config is synthesized once and shared by the tests below.
 const existingVpc = existing();
@@ -16,22 +52,36 @@ const noNat = created(0);
 // A subset without NAT needs the network team's endpoints reached some other way: here through a transit gateway.
 const noNatSubset = synthStack(
   minimalEnvironment({
-    network: { create: { cidr: "10.20.0.0/16", natGateways: 0 }, serviceEndpoints: ["s3", "logs", "sqs"], transitGateway: { transitGatewayId: "tgw-0a1b2c3d4e5f60718", routedCidrs: ["10.0.0.0/8"] } },
+    network: {
+      create: { cidr: "10.20.0.0/16", natGateways: 0 },
+      serviceEndpoints: ["s3", "logs", "sqs"],
+      transitGateway: { transitGatewayId: "tgw-0a1b2c3d4e5f60718", routedCidrs: ["10.0.0.0/8"] },
+    },
   }),
 );
 const existingWithEndpoints = existing(["s3", "kms"]);
 const existingInterfaceOnly = existing(["kms"]);
 
 const environment = (doc: typeof noNat) => blockAt(doc, "aws_mwaa_environment", "Mwaa_Environment");
-const endpointServices = (doc: typeof noNat) => Object.values(resources(doc, "aws_vpc_endpoint")).map((e) => e.service_name as string);
-const privateRoutes = (doc: typeof noNat) => Object.entries(resources(doc, "aws_route")).filter(([name]) => name.startsWith("Mwaa_Network_PrivateDefaultRoute"));
+const endpointServices = (doc: typeof noNat) =>
+  Object.values(resources(doc, "aws_vpc_endpoint")).map((e) => e.service_name as string);
+const privateRoutes = (doc: typeof noNat) =>
+  Object.entries(resources(doc, "aws_route")).filter(([name]) => name.startsWith("Mwaa_Network_PrivateDefaultRoute"));
 
 describe("existing VPC", () => {
   test("creates no VPC, subnet, route, gateway or service endpoint", () => {
     // GIVEN an environment on an existing VPC and subnets (no serviceEndpoints)
     // WHEN synthesized
     // THEN the network part of the stack is empty
-    for (const type of ["aws_vpc", "aws_subnet", "aws_route_table", "aws_route", "aws_internet_gateway", "aws_nat_gateway", "aws_eip"]) {
+    for (const type of [
+      "aws_vpc",
+      "aws_subnet",
+      "aws_route_table",
+      "aws_route",
+      "aws_internet_gateway",
+      "aws_nat_gateway",
+      "aws_eip",
+    ]) {
       expect(resources(existingVpc, type)).toEqual({});
     }
     expect(dataSources(existingVpc, "aws_vpc")).toEqual({});
@@ -54,7 +104,11 @@ describe("created VPC", () => {
   test("a VPC with DNS support and the configured CIDR", () => {
     // GIVEN create with 10.20.0.0/16
     // THEN the VPC has that CIDR and DNS support and hostnames (needed by private DNS endpoints)
-    expect(blockAt(oneNat, "aws_vpc", "Mwaa_Network_Vpc")).toMatchObject({ cidr_block: "10.20.0.0/16", enable_dns_hostnames: true, enable_dns_support: true });
+    expect(blockAt(oneNat, "aws_vpc", "Mwaa_Network_Vpc")).toMatchObject({
+      cidr_block: "10.20.0.0/16",
+      enable_dns_hostnames: true,
+      enable_dns_support: true,
+    });
   });
 
   test("two private and two public subnets in two AZs, carved from the CIDR", () => {
@@ -97,7 +151,9 @@ describe("created VPC", () => {
     // GIVEN a created VPC
     // THEN the public route table has a default route to the IGW and both public subnets use it
     const publicTable = ref(oneNat, "aws_route_table", "Mwaa_Network_PublicRouteTable", "id");
-    expect(blockAt(oneNat, "aws_internet_gateway", "Mwaa_Network_InternetGateway").vpc_id).toBe(ref(oneNat, "aws_vpc", "Mwaa_Network_Vpc", "id"));
+    expect(blockAt(oneNat, "aws_internet_gateway", "Mwaa_Network_InternetGateway").vpc_id).toBe(
+      ref(oneNat, "aws_vpc", "Mwaa_Network_Vpc", "id"),
+    );
     expect(blockAt(oneNat, "aws_route", "Mwaa_Network_PublicDefaultRoute")).toMatchObject({
       route_table_id: publicTable,
       destination_cidr_block: "0.0.0.0/0",
@@ -170,14 +226,18 @@ describe("NAT gateways", () => {
     expect(resources(noNat, "aws_eip")).toEqual({});
     expect(privateRoutes(noNat)).toEqual([]);
     const privateTables = [1, 2].map((i) => ref(noNat, "aws_route_table", `Mwaa_Network_PrivateRouteTable${i}`, "id"));
-    const routesInPrivateTables = Object.values(resources(noNat, "aws_route")).filter((r) => privateTables.includes(r.route_table_id));
+    const routesInPrivateTables = Object.values(resources(noNat, "aws_route")).filter((r) =>
+      privateTables.includes(r.route_table_id),
+    );
     expect(routesInPrivateTables).toEqual([]);
   });
 });
 
 describe("private routing endpoints (0 NAT gateways)", () => {
   const interfaceEndpoints = (doc: typeof noNat): Block[] =>
-    Object.values(resources(doc, "aws_vpc_endpoint")).filter((e) => String(e.service_name).startsWith("com.amazonaws.") && e.vpc_endpoint_type === "Interface");
+    Object.values(resources(doc, "aws_vpc_endpoint")).filter(
+      (e) => String(e.service_name).startsWith("com.amazonaws.") && e.vpc_endpoint_type === "Interface",
+    );
 
   test("an S3 gateway endpoint on both private route tables", () => {
     // GIVEN natGateways 0 and no serviceEndpoints
@@ -196,28 +256,43 @@ describe("private routing endpoints (0 NAT gateways)", () => {
     const sg = ref(noNat, "aws_security_group", "Mwaa_Network_ServiceEndpointsSecurityGroup", "id");
     // THEN exactly these nine, each in both private subnets with the endpoints' security group
     const endpoints = interfaceEndpoints(noNat);
-    expect(endpoints.map((e) => e.service_name).sort()).toEqual(INTERFACE_SERVICES.map((s) => `com.amazonaws.eu-west-1.${s}`).sort());
+    expect(endpoints.map((e) => e.service_name).sort()).toEqual(
+      INTERFACE_SERVICES.map((s) => `com.amazonaws.eu-west-1.${s}`).sort(),
+    );
     for (const e of endpoints) {
-      expect(e).toMatchObject({ vpc_id: ref(noNat, "aws_vpc", "Mwaa_Network_Vpc", "id"), private_dns_enabled: true, subnet_ids: subnets, security_group_ids: [sg] });
+      expect(e).toMatchObject({
+        vpc_id: ref(noNat, "aws_vpc", "Mwaa_Network_Vpc", "id"),
+        private_dns_enabled: true,
+        subnet_ids: subnets,
+        security_group_ids: [sg],
+      });
     }
   });
 
   test("the endpoints' security group takes HTTPS from the VPC CIDR", () => {
-    expect(blockAt(noNat, "aws_vpc_security_group_ingress_rule", "Mwaa_Network_ServiceEndpointsHttpsFromVpc")).toMatchObject({
+    expect(
+      blockAt(noNat, "aws_vpc_security_group_ingress_rule", "Mwaa_Network_ServiceEndpointsHttpsFromVpc"),
+    ).toMatchObject({
       security_group_id: ref(noNat, "aws_security_group", "Mwaa_Network_ServiceEndpointsSecurityGroup", "id"),
       ip_protocol: "tcp",
       from_port: 443,
       to_port: 443,
       cidr_ipv4: ref(noNat, "aws_vpc", "Mwaa_Network_Vpc", "cidr_block"),
     });
-    expect(blockAt(noNat, "aws_security_group", "Mwaa_Network_ServiceEndpointsSecurityGroup").vpc_id).toBe(ref(noNat, "aws_vpc", "Mwaa_Network_Vpc", "id"));
+    expect(blockAt(noNat, "aws_security_group", "Mwaa_Network_ServiceEndpointsSecurityGroup").vpc_id).toBe(
+      ref(noNat, "aws_vpc", "Mwaa_Network_Vpc", "id"),
+    );
   });
 
   test("endpoints are keyed by service name", () => {
     // GIVEN the endpoint of one service
     // THEN its address is derived from the service, e.g. airflow.api -> AirflowApiEndpoint
-    expect(blockAt(noNat, "aws_vpc_endpoint", "Mwaa_Network_AirflowApiEndpoint").service_name).toBe("com.amazonaws.eu-west-1.airflow.api");
-    expect(blockAt(noNat, "aws_vpc_endpoint", "Mwaa_Network_EcrDkrEndpoint").service_name).toBe("com.amazonaws.eu-west-1.ecr.dkr");
+    expect(blockAt(noNat, "aws_vpc_endpoint", "Mwaa_Network_AirflowApiEndpoint").service_name).toBe(
+      "com.amazonaws.eu-west-1.airflow.api",
+    );
+    expect(blockAt(noNat, "aws_vpc_endpoint", "Mwaa_Network_EcrDkrEndpoint").service_name).toBe(
+      "com.amazonaws.eu-west-1.ecr.dkr",
+    );
   });
 });
 
@@ -225,9 +300,11 @@ describe("serviceEndpoints", () => {
   test("a subset creates only those endpoints", () => {
     // GIVEN natGateways 0 and serviceEndpoints s3, logs, sqs (the network team made the others, reached through a transit gateway)
     // THEN exactly those three service endpoints exist
-    expect(endpointServices(noNatSubset).filter((s) => s.startsWith("com.amazonaws.")).sort()).toEqual(
-      ["com.amazonaws.eu-west-1.logs", "com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.sqs"],
-    );
+    expect(
+      endpointServices(noNatSubset)
+        .filter((s) => s.startsWith("com.amazonaws."))
+        .sort(),
+    ).toEqual(["com.amazonaws.eu-west-1.logs", "com.amazonaws.eu-west-1.s3", "com.amazonaws.eu-west-1.sqs"]);
   });
 
   test("removing a service leaves the other endpoints' addresses alone", () => {
@@ -242,8 +319,12 @@ describe("serviceEndpoints", () => {
     // GIVEN an existing VPC with serviceEndpoints s3 and kms
     // THEN data sources read the VPC (for the CIDR) and each private subnet's route table
     expect(blockAt(existingWithEndpoints, "data.aws_vpc", "Mwaa_Network_Vpc")).toEqual({ id: VPC_ID });
-    expect(blockAt(existingWithEndpoints, "data.aws_route_table", "Mwaa_Network_PrivateRouteTable1")).toEqual({ subnet_id: PRIVATE_SUBNET_IDS[0] });
-    expect(blockAt(existingWithEndpoints, "data.aws_route_table", "Mwaa_Network_PrivateRouteTable2")).toEqual({ subnet_id: PRIVATE_SUBNET_IDS[1] });
+    expect(blockAt(existingWithEndpoints, "data.aws_route_table", "Mwaa_Network_PrivateRouteTable1")).toEqual({
+      subnet_id: PRIVATE_SUBNET_IDS[0],
+    });
+    expect(blockAt(existingWithEndpoints, "data.aws_route_table", "Mwaa_Network_PrivateRouteTable2")).toEqual({
+      subnet_id: PRIVATE_SUBNET_IDS[1],
+    });
     expect(resources(existingWithEndpoints, "aws_vpc")).toEqual({});
     expect(resources(existingWithEndpoints, "aws_route_table")).toEqual({});
   });
@@ -262,14 +343,22 @@ describe("serviceEndpoints", () => {
       private_dns_enabled: true,
       subnet_ids: [...PRIVATE_SUBNET_IDS],
     });
-    expect(blockAt(doc, "aws_vpc_security_group_ingress_rule", "Mwaa_Network_ServiceEndpointsHttpsFromVpc").cidr_ipv4).toBe(ref(doc, "data.aws_vpc", "Mwaa_Network_Vpc", "cidr_block"));
-    expect(endpointServices(doc).filter((s) => s.startsWith("com.amazonaws.")).sort()).toEqual(["com.amazonaws.eu-west-1.kms", "com.amazonaws.eu-west-1.s3"]);
+    expect(
+      blockAt(doc, "aws_vpc_security_group_ingress_rule", "Mwaa_Network_ServiceEndpointsHttpsFromVpc").cidr_ipv4,
+    ).toBe(ref(doc, "data.aws_vpc", "Mwaa_Network_Vpc", "cidr_block"));
+    expect(
+      endpointServices(doc)
+        .filter((s) => s.startsWith("com.amazonaws."))
+        .sort(),
+    ).toEqual(["com.amazonaws.eu-west-1.kms", "com.amazonaws.eu-west-1.s3"]);
   });
 
   test("with an existing VPC and no s3 endpoint, no route table is looked up", () => {
     // GIVEN an existing VPC with serviceEndpoints kms only
     // THEN route tables are not read (only the S3 gateway endpoint needs them)
     expect(dataSources(existingInterfaceOnly, "aws_route_table")).toEqual({});
-    expect(endpointServices(existingInterfaceOnly).filter((s) => s.startsWith("com.amazonaws."))).toEqual(["com.amazonaws.eu-west-1.kms"]);
+    expect(endpointServices(existingInterfaceOnly).filter((s) => s.startsWith("com.amazonaws."))).toEqual([
+      "com.amazonaws.eu-west-1.kms",
+    ]);
   });
 });

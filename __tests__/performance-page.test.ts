@@ -15,7 +15,10 @@ describe("docs/performance.md", () => {
   test("has the block bench writes, holding a table with the rows bench measures", () => {
     // GIVEN the page WHEN its generated block is read THEN each row label is one bench.ts writes
     const block = page.slice(page.indexOf(BEGIN) + BEGIN.length, page.indexOf(END));
-    const labels = block.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| measurement")).map((l) => l.split(" | ")[0]?.slice(2));
+    const labels = block
+      .split("\n")
+      .filter((l) => l.startsWith("| ") && !l.startsWith("| measurement"))
+      .map((l) => l.split(" | ")[0]?.slice(2));
     expect(labels).toHaveLength(4);
     for (const label of labels) expect(bench).toContain(`"${label}`);
   });

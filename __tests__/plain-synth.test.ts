@@ -15,7 +15,13 @@ import { PLAIN_ENV, plainSynthRequested } from "../app/synth";
  */
 
 const ROOT = path.resolve(__dirname, "..");
-const CONFIGS = ["config/example.json", ...fs.readdirSync(path.join(ROOT, "config/examples")).filter((f) => f.endsWith(".json")).map((f) => `config/examples/${f}`)];
+const CONFIGS = [
+  "config/example.json",
+  ...fs
+    .readdirSync(path.join(ROOT, "config/examples"))
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => `config/examples/${f}`),
+];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mwaa-plain-synth-test-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -61,7 +67,8 @@ describe("MWAA_PLAIN_SYNTH", () => {
 });
 
 describe("token stack traces off (app/stack-traces.ts)", () => {
-  const creationStack = () => (Lazy.anyValue({ produce: () => "x" }) as unknown as { creationStack?: string[] }).creationStack;
+  const creationStack = () =>
+    (Lazy.anyValue({ produce: () => "x" }) as unknown as { creationStack?: string[] }).creationStack;
   const original = Error.captureStackTrace;
 
   test("on the verified cdktf release: tokens record no stack while it is on, and the original is back after", () => {

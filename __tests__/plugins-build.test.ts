@@ -5,12 +5,29 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { unzipSync } from "fflate";
 import { removeStaleStaging } from "../util/cache";
-import { buildPlugins, checkResolution, ZIP_ENTRY_TIME, ZIP_FILE_MODE, type PluginsBuild, type PluginsInput } from "../plugins";
+import {
+  buildPlugins,
+  checkResolution,
+  ZIP_ENTRY_TIME,
+  ZIP_FILE_MODE,
+  type PluginsBuild,
+  type PluginsInput,
+} from "../plugins";
 import { buildWheel, wheelFileName, type WheelSpec } from "../plugins/wheel";
 import { readZipDirectory } from "./zip-reader";
 import { resolvePython, runPipPhases } from "../plugins/pip";
@@ -106,13 +123,20 @@ function buildInChild(inputs: readonly PluginsInput[]): Promise<ChildBuild[]> {
     // The inputs go on the command line: stdin would reach its end only when this process's event loop
     // runs, which the synchronous build here blocks.
     const args = JSON.stringify(inputs.map(({ log: _log, ...input }) => input));
-    const child = spawn(process.execPath, ["-r", "tsx/cjs", "-e", CHILD_BUILDS, args], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["-r", "tsx/cjs", "-e", CHILD_BUILDS, args], {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(JSON.parse(stdout) as ChildBuild[]) : reject(new Error(`child build exited ${code}: ${stderr}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(JSON.parse(stdout) as ChildBuild[])
+        : reject(new Error(`child build exited ${code}: ${stderr}`)),
+    );
   });
 }
 
@@ -161,7 +185,13 @@ beforeAll(() => {
   elsewhere = buildInChild([
     { ...inputFor(projectB, wheelhouseB, join(root, "cache-b")), pythonExecutable: python },
     { ...inputFor(projectB, join(root, "wheelhouse-changed"), join(root, "cache-b")), pythonExecutable: python },
-    { requirementsFile: join(missing, "requirements.txt"), pythonVersion: "3.11", wheelhouse, cacheDir: join(root, "cache-missing"), pythonExecutable: python },
+    {
+      requirementsFile: join(missing, "requirements.txt"),
+      pythonVersion: "3.11",
+      wheelhouse,
+      cacheDir: join(root, "cache-missing"),
+      pythonExecutable: python,
+    },
   ]);
   elsewhere.catch(() => undefined); // awaited by the tests; not an unhandled rejection meanwhile
 
@@ -182,7 +212,9 @@ describe("checkResolution", () => {
     for (const name of [APP_A, LIBX_1]) cpSync(join(wheelhouse, name), join(wheels, name));
     const requirements = `--find-links ${wheels}\n--no-index\napp-a==1.0\nfoo\n`;
     // WHEN checked THEN PluginsError says MWAA would fail and what to do
-    expect(() => checkResolution({ label: "requirements.txt", requirements, wheelsDir: wheels, pythonVersion: "3.11" })).toThrow(
+    expect(() =>
+      checkResolution({ label: "requirements.txt", requirements, wheelsDir: wheels, pythonVersion: "3.11" }),
+    ).toThrow(
       'requirements.txt: "foo" does not resolve from the wheels in plugins.zip; MWAA would fail the update. Add its wheel or remove the line.',
     );
   });
@@ -215,43 +247,56 @@ describe("runPipPhases", () => {
   it.each([
     ["forked from one start-up", true],
     ["as separate processes", false],
-  ])("runs pip's jobs %s: statuses and output in job order, links wheels first, and runs no phase after a failed one", (_how, fork) => {
-    // GIVEN a stand-in pip first on the Python path, two wheel folders that share a name, and three phases
-    const dir = mkdtempSync(join(root, "runner-"));
-    for (const [path, content] of Object.entries(FAKE_PIP)) {
-      mkdirSync(dirname(join(dir, "fake", path)), { recursive: true });
-      writeFileSync(join(dir, "fake", path), content);
-    }
-    for (const [path, content] of Object.entries({ "a/x.whl": "from a", "a/notes.txt": "not a wheel", "b/x.whl": "from b", "b/y.whl": "only in b" })) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), content);
-    }
-    const job = (last: string) => ({ args: ["download", last], cwd: join(dir, "a") });
-    const phases = [
-      { jobs: [job("0")] },
-      { linkWheels: { from: [join(dir, "a"), join(dir, "b")], to: join(dir, "linked") }, jobs: [job("0"), job("3"), job("exit"), job("exit4"), job("raise")] },
-      { jobs: [job("0")] },
-    ];
-    const saved = process.env.PYTHONPATH;
-    process.env.PYTHONPATH = join(dir, "fake");
-    let results;
-    try {
-      // WHEN run
-      results = runPipPhases("python3", phases, { fork });
-    } finally {
-      if (saved === undefined) delete process.env.PYTHONPATH;
-      else process.env.PYTHONPATH = saved;
-    }
-    // THEN each job got pip's options and its folder, and reports its own status and both streams
-    expect(results.map((phase) => phase.results.map((result) => result.status))).toEqual([[0], [0, 3, 1, 4, 1]]);
-    const [, second] = results;
-    expect(second.results[1].output).toBe(`args --disable-pip-version-check --no-input --no-color download 3 in ${join(dir, "a")}\nto stderr\n`);
-    expect(second.results[2].output).toContain("stopped by SystemExit");
-    expect(second.results[4].output).toContain("RuntimeError: crashed");
-    // AND the wheels were linked before the jobs, the first folder winning a name; the third phase did not run
-    expect(readdirSync(join(dir, "linked")).sort()).toEqual(["x.whl", "y.whl"]);
-    expect(readFileSync(join(dir, "linked", "x.whl"), "utf8")).toBe("from a");
-  });
+  ])(
+    "runs pip's jobs %s: statuses and output in job order, links wheels first, and runs no phase after a failed one",
+    (_how, fork) => {
+      // GIVEN a stand-in pip first on the Python path, two wheel folders that share a name, and three phases
+      const dir = mkdtempSync(join(root, "runner-"));
+      for (const [path, content] of Object.entries(FAKE_PIP)) {
+        mkdirSync(dirname(join(dir, "fake", path)), { recursive: true });
+        writeFileSync(join(dir, "fake", path), content);
+      }
+      for (const [path, content] of Object.entries({
+        "a/x.whl": "from a",
+        "a/notes.txt": "not a wheel",
+        "b/x.whl": "from b",
+        "b/y.whl": "only in b",
+      })) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), content);
+      }
+      const job = (last: string) => ({ args: ["download", last], cwd: join(dir, "a") });
+      const phases = [
+        { jobs: [job("0")] },
+        {
+          linkWheels: { from: [join(dir, "a"), join(dir, "b")], to: join(dir, "linked") },
+          jobs: [job("0"), job("3"), job("exit"), job("exit4"), job("raise")],
+        },
+        { jobs: [job("0")] },
+      ];
+      const saved = process.env.PYTHONPATH;
+      process.env.PYTHONPATH = join(dir, "fake");
+      let results;
+      try {
+        // WHEN run
+        results = runPipPhases("python3", phases, { fork });
+      } finally {
+        if (saved === undefined) delete process.env.PYTHONPATH;
+        else process.env.PYTHONPATH = saved;
+      }
+      // THEN each job got pip's options and its folder, and reports its own status and both streams
+      expect(results.map((phase) => phase.results.map((result) => result.status))).toEqual([[0], [0, 3, 1, 4, 1]]);
+      const [, second] = results;
+      expect(second.results[1].output).toBe(
+        `args --disable-pip-version-check --no-input --no-color download 3 in ${join(dir, "a")}\nto stderr\n`,
+      );
+      expect(second.results[2].output).toContain("stopped by SystemExit");
+      expect(second.results[4].output).toContain("RuntimeError: crashed");
+      // AND the wheels were linked before the jobs, the first folder winning a name; the third phase did not run
+      expect(readdirSync(join(dir, "linked")).sort()).toEqual(["x.whl", "y.whl"]);
+      expect(readFileSync(join(dir, "linked", "x.whl"), "utf8")).toBe("from a");
+    },
+  );
 });
 
 describe("buildPlugins", () => {
@@ -302,7 +347,9 @@ describe("buildPlugins", () => {
     expect(first.zipSize).toBe(bytes.length);
     expect(relative(join(root, "cache-a"), first.zipPath)).toMatch(/^zips\/[0-9a-f]{64}\/plugins\.zip$/);
     // AND no staging folder or half-written file is left behind
-    const leftovers = allFiles(join(root, "cache-a")).filter((path) => path.endsWith(".tmp") || relative(join(root, "cache-a"), path).startsWith("tmp/"));
+    const leftovers = allFiles(join(root, "cache-a")).filter(
+      (path) => path.endsWith(".tmp") || relative(join(root, "cache-a"), path).startsWith("tmp/"),
+    );
     expect(leftovers).toEqual([]);
   });
 
@@ -311,16 +358,24 @@ describe("buildPlugins", () => {
     const lines = first.requirementsContent.split("\n");
     // THEN the header comes first, the constraints shipped in the zip are referenced, user lines follow
     expect(lines[0]).toMatch(/^# Generated from requirements\.txt/);
-    expect(lines.slice(2, 5)).toEqual(["--find-links /usr/local/airflow/plugins", "--no-index", "--constraint /usr/local/airflow/plugins/constraints.txt"]);
+    expect(lines.slice(2, 5)).toEqual([
+      "--find-links /usr/local/airflow/plugins",
+      "--no-index",
+      "--constraint /usr/local/airflow/plugins/constraints.txt",
+    ]);
     expect(lines).toContain("# Airflow's set");
     expect(lines).toContain("app-a==1.0");
-    expect(lines).toContain("# removed by the plugins.zip pipeline (no internet in MWAA): --index-url https://***@pypi.example.com/simple");
+    expect(lines).toContain(
+      "# removed by the plugins.zip pipeline (no internet in MWAA): --index-url https://***@pypi.example.com/simple",
+    );
     expect(first.requirementsContent).not.toContain("t0ken");
   });
 
   it("logs each set's download, the offline check and the build", () => {
     // GIVEN the first (cold) build's log THEN it says what ran
-    expect(firstLog.join("\n")).toMatch(/requirements\.txt: cache miss, pip download for Python 3\.11 manylinux x86_64/);
+    expect(firstLog.join("\n")).toMatch(
+      /requirements\.txt: cache miss, pip download for Python 3\.11 manylinux x86_64/,
+    );
     expect(firstLog.join("\n")).toMatch(/startup-requirements\.txt: downloaded 3 wheels/);
     expect(firstLog.join("\n")).toMatch(/requirements\.txt: resolves offline from the zip's wheels \(3 to install/);
     expect(firstLog.join("\n")).toMatch(/built plugins\.zip: 5 wheels, 3 plugin files/);
@@ -333,7 +388,10 @@ describe("buildPlugins", () => {
     const log: string[] = [];
     // WHEN built again
     const started = process.hrtime.bigint();
-    const again = buildPlugins({ ...inputFor(projectA, wheelhouse, join(root, "cache-a"), log), pythonExecutable: join(root, "no-such-python") });
+    const again = buildPlugins({
+      ...inputFor(projectA, wheelhouse, join(root, "cache-a"), log),
+      pythonExecutable: join(root, "no-such-python"),
+    });
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     // THEN the same zip comes back at once from the cache
     expect(again.cacheHit).toBe(true);
@@ -351,7 +409,10 @@ describe("buildPlugins", () => {
     writeFileSync(join(projectC, "plugins", "acme", "sub", "mod.py"), "VALUE = 2\n");
     const log: string[] = [];
     // WHEN built
-    const edited = buildPlugins({ ...inputFor(projectC, wheelhouse, join(root, "cache-a"), log), pythonExecutable: join(root, "no-such-python") });
+    const edited = buildPlugins({
+      ...inputFor(projectC, wheelhouse, join(root, "cache-a"), log),
+      pythonExecutable: join(root, "no-such-python"),
+    });
     // THEN a new zip is made with the same wheels, the wheel sets and the offline check coming from the cache
     expect(edited.cacheHit).toBe(false);
     expect(edited.zipSha256).not.toBe(first.zipSha256);
@@ -366,7 +427,9 @@ describe("buildPlugins", () => {
     // WHEN built (in the child) THEN PluginsError names the file, the requirement and the platform, and quotes pip
     const { error } = (await elsewhere)[2];
     expect(error?.isPluginsError).toBe(true);
-    expect(error?.message).toMatch(/requirements\.txt: no wheel for "foo==1\.2" for Python 3\.11 manylinux x86_64 in the wheelhouse .*\(pip: .*No matching distribution found for foo==1\.2\)/);
+    expect(error?.message).toMatch(
+      /requirements\.txt: no wheel for "foo==1\.2" for Python 3\.11 manylinux x86_64 in the wheelhouse .*\(pip: .*No matching distribution found for foo==1\.2\)/,
+    );
     // AND nothing was cached for the failed set
     expect(() => readdirSync(join(root, "cache-missing", "wheels"))).toThrow();
   });
@@ -391,15 +454,25 @@ describe("buildPlugins", () => {
     expect(changed.wheels).toEqual(first.wheels);
     expect(changed.zipSha256).not.toBe(first.zipSha256);
     expect(changed.zipPath).not.toBe(built(fromB).zipPath);
-    expect(Buffer.from(unzipSync(readFileSync(changed.zipPath))[LIBX_2]).equals(readFileSync(join(root, "wheelhouse-changed", LIBX_2)))).toBe(true);
+    expect(
+      Buffer.from(unzipSync(readFileSync(changed.zipPath))[LIBX_2]).equals(
+        readFileSync(join(root, "wheelhouse-changed", LIBX_2)),
+      ),
+    ).toBe(true);
   });
 
   it("rejects relative paths and a malformed Python version before running anything", () => {
     // GIVEN bad inputs WHEN built THEN PluginsError names the field
     const input = inputFor(projectA, wheelhouse, join(root, "cache-a"));
-    expect(() => buildPlugins({ ...input, requirementsFile: "airflow/requirements.txt" })).toThrow("requirementsFile must be an absolute path");
-    expect(() => buildPlugins({ ...input, pythonVersion: "311" })).toThrow('pythonVersion must look like "3.11" (got "311")');
-    expect(() => buildPlugins({ ...input, requirementsFile: join(root, "nope.txt") })).toThrow(`requirementsFile ${join(root, "nope.txt")} cannot be read (ENOENT)`);
+    expect(() => buildPlugins({ ...input, requirementsFile: "airflow/requirements.txt" })).toThrow(
+      "requirementsFile must be an absolute path",
+    );
+    expect(() => buildPlugins({ ...input, pythonVersion: "311" })).toThrow(
+      'pythonVersion must look like "3.11" (got "311")',
+    );
+    expect(() => buildPlugins({ ...input, requirementsFile: join(root, "nope.txt") })).toThrow(
+      `requirementsFile ${join(root, "nope.txt")} cannot be read (ENOENT)`,
+    );
   });
 });
 

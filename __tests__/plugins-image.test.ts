@@ -26,7 +26,11 @@ beforeAll(() => {
     { name: "psycopg2", version: "2.9.12" },
     { name: "psycopg2", version: "2.9.10" },
   ];
-  for (const { name, version } of wheels) writeFileSync(join(wheelhouse, wheelFileName(name, version)), buildWheel({ name, version, files: { [`${name.replace(/-/g, "_")}/__init__.py`]: "" } }));
+  for (const { name, version } of wheels)
+    writeFileSync(
+      join(wheelhouse, wheelFileName(name, version)),
+      buildWheel({ name, version, files: { [`${name.replace(/-/g, "_")}/__init__.py`]: "" } }),
+    );
 });
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -38,7 +42,14 @@ function requirements(name: string, lines: string[]): string {
 }
 
 const check = (file: string, extra: { constraintsFile?: string; airflowVersion?: string } = {}) =>
-  checkRequirements({ requirementsFile: file, wheelhouse, cacheDir, pythonVersion: "3.12", airflowVersion: "3.3.1", ...extra });
+  checkRequirements({
+    requirementsFile: file,
+    wheelhouse,
+    cacheDir,
+    pythonVersion: "3.12",
+    airflowVersion: "3.3.1",
+    ...extra,
+  });
 
 describe("the requirements check against the MWAA image", () => {
   test("a requirement that conflicts with the image's Airflow constraints names the pin and its file", () => {
@@ -53,7 +64,9 @@ describe("the requirements check against the MWAA image", () => {
     // GIVEN the same line and a constraints file of the user's WHEN checked THEN it resolves from its wheel
     const file = requirements("own.txt", ["apache-airflow-providers-amazon==8.0.0"]);
     const constraintsFile = requirements("own-constraints.txt", ["apache-airflow-providers-amazon==8.0.0"]);
-    expect(check(file, { constraintsFile }).installs).toEqual([wheelFileName("apache-airflow-providers-amazon", "8.0.0")]);
+    expect(check(file, { constraintsFile }).installs).toEqual([
+      wheelFileName("apache-airflow-providers-amazon", "8.0.0"),
+    ]);
   });
 
   test("a requirement that would replace a critical package is refused, naming it", () => {
@@ -69,18 +82,25 @@ describe("the requirements check against the MWAA image", () => {
     // GIVEN flask (installed and pinned in the image), not in the wheelhouse WHEN checked THEN it resolves from the image
     const result = check(requirements("installed.txt", ["flask", "acme-airflow-helpers==1.0.0"]));
     expect(result.fromImage).toEqual([wheelFileName("flask", "3.1.3")]);
-    expect(result.installs).toEqual([wheelFileName("acme-airflow-helpers", "1.0.0"), wheelFileName("acme-common", "1.0.0")]);
+    expect(result.installs).toEqual([
+      wheelFileName("acme-airflow-helpers", "1.0.0"),
+      wheelFileName("acme-common", "1.0.0"),
+    ]);
   });
 
   test("a requirement whose wheel plugins.zip lacks does not resolve", () => {
     const file = requirements("missing.txt", ["acme-airflow-helpers==1.0.0", "acme-absent==1.0"]);
-    expect(() => check(file)).toThrow(/"acme-absent==1.0" does not resolve from the wheels in plugins.zip; MWAA would fail the update/);
+    expect(() => check(file)).toThrow(
+      /"acme-absent==1.0" does not resolve from the wheels in plugins.zip; MWAA would fail the update/,
+    );
   });
 
   test("a version whose image is not public says so and checks the wheels alone", () => {
     const result = check(join(root, "airflow", "requirements.txt"), { airflowVersion: "2.8.1" });
     expect(result.againstImage).toBe(false);
-    expect(result.warning).toMatch(/NOT checked against the MWAA image: aws\/amazon-mwaa-docker-images has no image for Airflow 2.8.1/);
+    expect(result.warning).toMatch(
+      /NOT checked against the MWAA image: aws\/amazon-mwaa-docker-images has no image for Airflow 2.8.1/,
+    );
   });
 });
 
@@ -90,11 +110,24 @@ describe("plugins.zip on the MWAA image", () => {
     const startup = join(root, "airflow", "startup-requirements.txt");
     const log: string[] = [];
     const build = (lines: string[]) =>
-      buildPlugins({ requirementsFile: requirements(`zip-${lines.length}.txt`, lines), startupRequirementsFile: startup, wheelhouse, cacheDir, pythonVersion: "3.12", airflowVersion: "3.3.1", log: (l) => log.push(l) });
+      buildPlugins({
+        requirementsFile: requirements(`zip-${lines.length}.txt`, lines),
+        startupRequirementsFile: startup,
+        wheelhouse,
+        cacheDir,
+        pythonVersion: "3.12",
+        airflowVersion: "3.3.1",
+        log: (l) => log.push(l),
+      });
     const same = build(["acme-airflow-helpers==1.0.0", "psycopg2==2.9.12"]);
     // THEN psycopg2 2.9.12 is not zipped (the image has it), both acme-common versions are
     expect(same.wheels).toEqual(
-      [wheelFileName("acme-airflow-helpers", "1.0.0"), wheelFileName("acme-common", "1.0.0"), wheelFileName("acme-common", "2.0.0"), wheelFileName("acme-dbt-runner", "1.0.0")].sort(),
+      [
+        wheelFileName("acme-airflow-helpers", "1.0.0"),
+        wheelFileName("acme-common", "1.0.0"),
+        wheelFileName("acme-common", "2.0.0"),
+        wheelFileName("acme-dbt-runner", "1.0.0"),
+      ].sort(),
     );
     expect(log.join("\n")).toMatch(/1 packages already in the MWAA 3.3.1 image, left out of plugins.zip/);
     // AND pinning another version of it ships that wheel

@@ -51,7 +51,10 @@ describe("renderRequirements", () => {
 
   it("references the shipped constraints file when one is given", () => {
     // GIVEN a constraints path WHEN rendered THEN pip inside MWAA reads it from the plugins folder
-    const rendered = renderRequirements("libx\n", { ...upload, constraintsPath: `${MWAA_PLUGINS_DIR}/constraints.txt` });
+    const rendered = renderRequirements("libx\n", {
+      ...upload,
+      constraintsPath: `${MWAA_PLUGINS_DIR}/constraints.txt`,
+    });
     expect(rendered.split("\n")[4]).toBe("--constraint /usr/local/airflow/plugins/constraints.txt");
   });
 
@@ -64,17 +67,26 @@ describe("renderRequirements", () => {
 
   it("keeps continuation lines together", () => {
     // GIVEN a requirement split with a backslash and an index option split the same way
-    const rendered = renderRequirements("libx==1.0 \\\n    --hash=sha256:abc\n--index-url \\\n  https://x.example/simple\n", upload);
+    const rendered = renderRequirements(
+      "libx==1.0 \\\n    --hash=sha256:abc\n--index-url \\\n  https://x.example/simple\n",
+      upload,
+    );
     // THEN the requirement's lines are kept and the option is removed as one line
     expect(rendered).toContain("libx==1.0 \\\n    --hash=sha256:abc\n");
-    expect(rendered).toContain("# removed by the plugins.zip pipeline (no internet in MWAA): --index-url   https://x.example/simple\n");
+    expect(rendered).toContain(
+      "# removed by the plugins.zip pipeline (no internet in MWAA): --index-url   https://x.example/simple\n",
+    );
     expect(rendered).not.toMatch(/^\s*https:/m);
   });
 
   it.each([
     ["-r other.txt", "line 2", "inline the lines"],
     ["--requirement=other.txt", "line 2", "inline the lines"],
-    ["-c https://raw.githubusercontent.com/apache/airflow/constraints-2.10.3/constraints-3.11.txt", "line 2", "constraints input"],
+    [
+      "-c https://raw.githubusercontent.com/apache/airflow/constraints-2.10.3/constraints-3.11.txt",
+      "line 2",
+      "constraints input",
+    ],
     ["--constraint constraints.txt", "line 2", "constraints input"],
     ["-e ./my-project", "line 2", "build a wheel"],
     ["mypkg @ https://example.com/mypkg-1.0-py3-none-any.whl", "line 2", "URL or path"],
@@ -96,7 +108,9 @@ describe("renderRequirements", () => {
 
   it("hands pip download the user's lines without index options", () => {
     // GIVEN an index line WHEN prepared for download THEN it is a comment and the requirements stay
-    expect(requirementsForDownload("--index-url https://x/simple\nlibx==1\n")).toBe("# removed by the plugins.zip pipeline (no internet in MWAA): --index-url https://x/simple\nlibx==1\n");
+    expect(requirementsForDownload("--index-url https://x/simple\nlibx==1\n")).toBe(
+      "# removed by the plugins.zip pipeline (no internet in MWAA): --index-url https://x/simple\nlibx==1\n",
+    );
   });
 });
 
@@ -122,8 +136,11 @@ describe("parsePipFailure", () => {
 
   it("reads why the index was unreachable, without the repeated retry warnings", () => {
     // GIVEN pip's output when the index host does not resolve
-    const retry = "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a new connection: [Errno -2] Name or service not known')': /simple/foo/";
-    const failure = parsePipFailure(`${retry}\n${retry}\nERROR: Could not find a version that satisfies the requirement foo==1 (from versions: none)\nERROR: No matching distribution found for foo==1\n`);
+    const retry =
+      "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by 'NewConnectionError('<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f>: Failed to establish a new connection: [Errno -2] Name or service not known')': /simple/foo/";
+    const failure = parsePipFailure(
+      `${retry}\n${retry}\nERROR: Could not find a version that satisfies the requirement foo==1 (from versions: none)\nERROR: No matching distribution found for foo==1\n`,
+    );
     // THEN the cause is extracted and the tail keeps only pip's conclusions
     expect(failure.unreachable).toBe("Failed to establish a new connection: [Errno -2] Name or service not known");
     expect(failure.tail).not.toContain("Retrying");

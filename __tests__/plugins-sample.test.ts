@@ -13,13 +13,18 @@ const airflow = join(__dirname, "..", "airflow");
 describe("airflow/wheelhouse", () => {
   it("holds exactly the wheels scripts/sample-wheelhouse.ts generates, byte for byte", () => {
     // GIVEN the committed sample wheels WHEN compared with a fresh build of their specs
-    const committed = readdirSync(join(airflow, "wheelhouse")).filter((name) => name.endsWith(".whl")).sort();
+    const committed = readdirSync(join(airflow, "wheelhouse"))
+      .filter((name) => name.endsWith(".whl"))
+      .sort();
     const expected = SAMPLE_WHEELS.map((spec) => wheelFileName(spec.name, spec.version)).sort();
     // THEN the names match and every file is identical (regenerate with the script if not)
     expect(committed).toEqual(expected);
     for (const spec of SAMPLE_WHEELS) {
       const name = wheelFileName(spec.name, spec.version);
-      expect({ name, same: buildWheel(spec).equals(readFileSync(join(airflow, "wheelhouse", name))) }).toEqual({ name, same: true });
+      expect({ name, same: buildWheel(spec).equals(readFileSync(join(airflow, "wheelhouse", name))) }).toEqual({
+        name,
+        same: true,
+      });
     }
   });
 });
@@ -76,7 +81,10 @@ describe("airflow/startup.sh", () => {
     // GIVEN a wrapper that sources the script the way MWAA's does, on the web server
     const wrapper = `source "${script}"; echo "venv=$DBT_VENV_PATH flags=$-"`;
     // WHEN it runs
-    const run = spawnSync("bash", ["--norc", "-c", wrapper], { encoding: "utf8", env: { PATH: process.env.PATH, AIRFLOW_HOME: "/usr/local/airflow", MWAA_AIRFLOW_COMPONENT: "webserver" } });
+    const run = spawnSync("bash", ["--norc", "-c", wrapper], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, AIRFLOW_HOME: "/usr/local/airflow", MWAA_AIRFLOW_COMPONENT: "webserver" },
+    });
     // THEN the wrapper goes on, sees the variable, and has neither errexit (e) nor nounset (u)
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^venv=\/usr\/local\/airflow\/dbt_venv flags=[^eu]*$/m);

@@ -53,7 +53,8 @@ describe("deterministicZip", () => {
   it("keeps the contents readable by a standard unzip", () => {
     // GIVEN a zip WHEN fflate reads it back THEN every entry has its original bytes
     const files = unzipSync(deterministicZip(entries));
-    for (const entry of entries) expect(Buffer.from(files[entry.name]).toString()).toBe(Buffer.from(entry.data).toString());
+    for (const entry of entries)
+      expect(Buffer.from(files[entry.name]).toString()).toBe(Buffer.from(entry.data).toString());
   });
 
   it.each([["../escape.py"], ["/abs.py"], ["a//b.py"], ["123"]])("rejects the entry name %s", (name) => {
@@ -82,7 +83,11 @@ describe("buildWheel", () => {
     expect(wheelFileName(spec.name, spec.version)).toBe("acme_tool_kit-1.2.0-py3-none-any.whl");
     const names = Object.keys(unzipSync(buildWheel(spec)));
     expect(names).toEqual(
-      expect.arrayContaining(["acme_tool_kit-1.2.0.dist-info/METADATA", "acme_tool_kit-1.2.0.dist-info/WHEEL", "acme_tool_kit-1.2.0.dist-info/RECORD"]),
+      expect.arrayContaining([
+        "acme_tool_kit-1.2.0.dist-info/METADATA",
+        "acme_tool_kit-1.2.0.dist-info/WHEEL",
+        "acme_tool_kit-1.2.0.dist-info/RECORD",
+      ]),
     );
   });
 
@@ -96,7 +101,10 @@ describe("buildWheel", () => {
     const recorded = record.map((line) => line.split(",")[0]);
     expect(recorded.sort()).toEqual(Object.keys(files).sort());
     const init = record.find((line) => line.startsWith("acme_toolkit/__init__.py,"));
-    const expected = require("node:crypto").createHash("sha256").update(files["acme_toolkit/__init__.py"]).digest("base64url");
+    const expected = require("node:crypto")
+      .createHash("sha256")
+      .update(files["acme_toolkit/__init__.py"])
+      .digest("base64url");
     expect(init).toBe(`acme_toolkit/__init__.py,sha256=${expected},${files["acme_toolkit/__init__.py"].length}`);
     expect(record).toContain("acme_tool_kit-1.2.0.dist-info/RECORD,,");
   });
@@ -113,20 +121,46 @@ describe("buildWheel", () => {
     const dir = mkdtempSync(join(tmpdir(), "plugins-wheel-"));
     try {
       writeFileSync(join(dir, wheelFileName(spec.name, spec.version)), buildWheel(spec));
-      writeFileSync(join(dir, wheelFileName("libx", "1.0")), buildWheel({ name: "libx", version: "1.0", files: { "libx/__init__.py": "" } }));
+      writeFileSync(
+        join(dir, wheelFileName("libx", "1.0")),
+        buildWheel({ name: "libx", version: "1.0", files: { "libx/__init__.py": "" } }),
+      );
       // WHEN pip installs it with --no-index --find-links
       const python = resolvePython("python3");
       const target = join(dir, "target");
-      const install = spawnSync(python, ["-m", "pip", "install", "--quiet", "--root-user-action=ignore", "--disable-pip-version-check", "--no-index", "--find-links", dir, "--target", target, "acme-tool-kit==1.2.0"], {
-        env: isolatedPipEnv(),
-        encoding: "utf8",
-      });
+      const install = spawnSync(
+        python,
+        [
+          "-m",
+          "pip",
+          "install",
+          "--quiet",
+          "--root-user-action=ignore",
+          "--disable-pip-version-check",
+          "--no-index",
+          "--find-links",
+          dir,
+          "--target",
+          target,
+          "acme-tool-kit==1.2.0",
+        ],
+        {
+          env: isolatedPipEnv(),
+          encoding: "utf8",
+        },
+      );
       expect(install.stderr).toBe("");
       expect(install.status).toBe(0);
       // THEN the package, its dependency and the generated script are there and import
-      const run = spawnSync(join(target, "bin", "acme-tool"), [], { env: { ...process.env, PYTHONPATH: target }, encoding: "utf8" });
+      const run = spawnSync(join(target, "bin", "acme-tool"), [], {
+        env: { ...process.env, PYTHONPATH: target },
+        encoding: "utf8",
+      });
       expect(run.stdout).toBe("acme ok\n");
-      const imported = spawnSync(python, ["-c", "import libx, acme_toolkit"], { env: { ...process.env, PYTHONPATH: target }, encoding: "utf8" });
+      const imported = spawnSync(python, ["-c", "import libx, acme_toolkit"], {
+        env: { ...process.env, PYTHONPATH: target },
+        encoding: "utf8",
+      });
       expect(imported.status).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });

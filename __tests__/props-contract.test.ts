@@ -14,12 +14,19 @@ import type { PrivateMwaaEnvironmentProps } from "../constructs/private-mwaa-env
 type Input = z.input<typeof environmentSchema>;
 type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Every field made required, recursively: equal shapes means the same field names everywhere. */
-type Fields<T> = T extends readonly (infer U)[] ? Fields<U>[] : T extends object ? { [K in keyof T]-?: Fields<Exclude<T[K], undefined>> } : T;
+type Fields<T> = T extends readonly (infer U)[]
+  ? Fields<U>[]
+  : T extends object
+    ? { [K in keyof T]-?: Fields<Exclude<T[K], undefined>> }
+    : T;
 
 // Compile-time checks: each line fails `tsc -b` (npm test) when the interface and the schema disagree.
 const assignableBothWays: Mutual<EnvironmentProps, Input> = true;
 const sameFieldsEverywhere: Mutual<Fields<EnvironmentProps>, Fields<Input>> = true;
-const constructPropsAreTheConfigEntry: Mutual<Omit<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode">, EnvironmentProps> = true;
+const constructPropsAreTheConfigEntry: Mutual<
+  Omit<PrivateMwaaEnvironmentProps, "artifactFiles" | "workerCountCode" | "signInCode">,
+  EnvironmentProps
+> = true;
 
 describe("PrivateMwaaEnvironmentProps and the config schema", () => {
   const source = fs.readFileSync(path.join(__dirname, "..", "model", "environment-props.ts"), "utf8");
@@ -32,7 +39,9 @@ describe("PrivateMwaaEnvironmentProps and the config schema", () => {
     // GIVEN each field declaration and the doc comment just above it
     const fields = [...source.matchAll(/\/\*\*\n((?:\s+\*.*\n)+?)\s+\*\/\n\s+readonly (\w+)(\??):/g)];
     expect(fields.length).toBeGreaterThan(100);
-    const missing = fields.filter(([, doc, , optional]) => optional === "?" && !/@default \S/.test(doc)).map(([, , name]) => name);
+    const missing = fields
+      .filter(([, doc, , optional]) => optional === "?" && !/@default \S/.test(doc))
+      .map(([, , name]) => name);
     expect(missing).toEqual([]);
     const undescribed = fields.filter(([, doc]) => !/\*\s+[^@\s]/.test(doc)).map(([, , name]) => name);
     expect(undescribed).toEqual([]);

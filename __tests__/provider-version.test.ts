@@ -11,13 +11,21 @@ const ROOT = path.resolve(__dirname, "..");
 describe("the hashicorp/aws version, from @cdktf/provider-aws (terraform-check/provider-aws.ts)", () => {
   test("the README and docs/ name the pinned version wherever they name the version users get", () => {
     // GIVEN every "hashicorp/aws <version>" in the README and the docs pages
-    const pages = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
+    const pages = [
+      "README.md",
+      ...fs
+        .readdirSync(path.join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => path.join("docs", f)),
+    ];
     const readme = pages.map((p) => fs.readFileSync(path.join(ROOT, p), "utf8")).join("\n");
     const pinned = pinnedAwsVersion();
     const [major, minor] = pinned.split(".");
     // Other versions on purpose: the offline provider mirror of the development machines, and CDK Terrain's provider.
     const others = ["5.100.0", "6.66.0"];
-    const named = [...readme.matchAll(/(?:hashicorp\/aws`?(?: provider)?|the pinned) (\d+\.\d+(?:\.\d+)?)/g)].map((m) => m[1] as string).filter((v) => !others.includes(v));
+    const named = [...readme.matchAll(/(?:hashicorp\/aws`?(?: provider)?|the pinned) (\d+\.\d+(?:\.\d+)?)/g)]
+      .map((m) => m[1] as string)
+      .filter((v) => !others.includes(v));
     // THEN each is the pinned version (or its major.minor), and there is at least one
     expect(named.length).toBeGreaterThan(3);
     expect(named.filter((v) => v !== pinned && v !== `${major}.${minor}`)).toEqual([]);

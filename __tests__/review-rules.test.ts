@@ -35,8 +35,15 @@ describe("the replacement table", () => {
         if (type !== undefined) imported.add(type);
       }
     }
-    const golden = JSON.parse(fs.readFileSync(path.join(__dirname, "golden", "example-addresses.json"), "utf8")) as Record<string, string[]>;
-    const synthesized = new Set(Object.values(golden).flat().filter((a) => !a.startsWith("data.")).map((a) => a.split(".")[0] as string));
+    const golden = JSON.parse(
+      fs.readFileSync(path.join(__dirname, "golden", "example-addresses.json"), "utf8"),
+    ) as Record<string, string[]>;
+    const synthesized = new Set(
+      Object.values(golden)
+        .flat()
+        .filter((a) => !a.startsWith("data."))
+        .map((a) => a.split(".")[0] as string),
+    );
     // WHEN looked up in the table
     const missing = [...new Set([...imported, ...synthesized])].filter((t) => REPLACE_RULES[t] === undefined).sort();
     // THEN none is missing (the import scan cannot pass vacuously: it finds the environment and the ALB)
@@ -50,7 +57,8 @@ describe("the replacement table", () => {
     expect(PROVIDER_ARGUMENTS_VERSION).toBe(pinnedAwsVersion());
     // WHEN each type's argument list is compared with its binding
     // THEN they are the same, and every type with a rule has one
-    for (const type of Object.keys(REPLACE_RULES)) expect([type, [...(PROVIDER_ARGUMENTS[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
+    for (const type of Object.keys(REPLACE_RULES))
+      expect([type, [...(PROVIDER_ARGUMENTS[type] ?? [])].sort()]).toEqual([type, bindingArguments(type)]);
   });
 
   test("names only attributes the pinned provider has, each with the provider file it comes from", () => {
@@ -58,7 +66,12 @@ describe("the replacement table", () => {
     for (const [type, rule] of Object.entries(REPLACE_RULES)) {
       // WHEN its attribute paths are compared with the type's arguments in the pinned provider
       const args = PROVIDER_ARGUMENTS[type] ?? [];
-      const strangers = [...rule.forceNew, ...(rule.unverified ?? []), ...Object.keys(rule.forceNewIf ?? {}), ...Object.keys(rule.askAws ?? {})].filter((p) => !args.includes(p.split(".")[0] as string));
+      const strangers = [
+        ...rule.forceNew,
+        ...(rule.unverified ?? []),
+        ...Object.keys(rule.forceNewIf ?? {}),
+        ...Object.keys(rule.askAws ?? {}),
+      ].filter((p) => !args.includes(p.split(".")[0] as string));
       // THEN there are none it does not have (the IPAM subnet fields, dns_options.* and target_id_prefix came later)
       expect([type, strangers]).toEqual([type, []]);
       expect(rule.source).toMatch(/^hashicorp\/terraform-provider-aws internal\/service\/[a-z0-9]+\/[a-z0-9_]+\.go/);
@@ -69,8 +82,10 @@ describe("the replacement table", () => {
 });
 
 /** A one-stack document from resources given as { type: { name: body } }. */
-const docOf = (resource: Record<string, Record<string, Record<string, unknown>>>, data: Record<string, Record<string, Record<string, unknown>>> = {}): TerraformDoc =>
-  ({ resource, data }) as unknown as TerraformDoc;
+const docOf = (
+  resource: Record<string, Record<string, Record<string, unknown>>>,
+  data: Record<string, Record<string, Record<string, unknown>>> = {},
+): TerraformDoc => ({ resource, data }) as unknown as TerraformDoc;
 const only = (r: Review) => r.stacks[0] as Review["stacks"][number];
 const changeOf = (r: Review, address: string) => only(r).changes.find((c) => c.address === address);
 
@@ -92,7 +107,10 @@ describe("what the review says about a change", () => {
 
   test("an argument the pinned provider does not have, or one the rule did not read, is not known either", () => {
     // GIVEN a subnet with an IPAM argument from a later provider, and a NAT gateway with an argument newer than its rule's source
-    const base = docOf({ aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24" } }, aws_nat_gateway: { Nat: { subnet_id: "subnet-1" } } });
+    const base = docOf({
+      aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24" } },
+      aws_nat_gateway: { Nat: { subnet_id: "subnet-1" } },
+    });
     const head = docOf({
       aws_subnet: { A: { vpc_id: "vpc-1", cidr_block: "10.0.0.0/24", ipv4_ipam_pool_id: "ipam-pool-1" } },
       aws_nat_gateway: { Nat: { subnet_id: "subnet-1", availability_mode: "regional" } },
@@ -100,8 +118,14 @@ describe("what the review says about a change", () => {
     // WHEN reviewed
     const r = diffStacks({ dev: base }, { dev: head });
     // THEN both are unknown, with the reason on the attribute
-    expect(changeOf(r, "aws_subnet.A")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringContaining(`in hashicorp/aws ${pinnedAwsVersion()}`) }] });
-    expect(changeOf(r, "aws_nat_gateway.Nat")).toMatchObject({ action: "unknown", attributes: [{ unknown: expect.stringMatching(/not read/) }] });
+    expect(changeOf(r, "aws_subnet.A")).toMatchObject({
+      action: "unknown",
+      attributes: [{ unknown: expect.stringContaining(`in hashicorp/aws ${pinnedAwsVersion()}`) }],
+    });
+    expect(changeOf(r, "aws_nat_gateway.Nat")).toMatchObject({
+      action: "unknown",
+      attributes: [{ unknown: expect.stringMatching(/not read/) }],
+    });
   });
 
   test("the replacements the pinned provider makes that the table missed are replacements", () => {
@@ -126,7 +150,9 @@ describe("what the review says about a change", () => {
     // WHEN reviewed
     const r = diffStacks({ dev: base }, { dev: head });
     // THEN each is replaced
-    expect(only(r).changes.map((c) => [c.address, c.action])).toEqual(only(r).changes.map((c) => [c.address, "replace"]));
+    expect(only(r).changes.map((c) => [c.address, c.action])).toEqual(
+      only(r).changes.map((c) => [c.address, "replace"]),
+    );
     expect(only(r).counts.replaced).toBe(6);
   });
 
@@ -140,7 +166,11 @@ describe("what the review says about a change", () => {
     // WHEN reviewed
     const r = diffStacks({ dev: docOf({ aws_lb: lb(true), ...rest }) }, { dev: docOf({ aws_lb: lb(false), ...rest }) });
     // THEN all three are replaced, the rule because its listener is
-    expect(only(r).changes.map((c) => [c.address, c.action]).sort()).toEqual([
+    expect(
+      only(r)
+        .changes.map((c) => [c.address, c.action])
+        .sort(),
+    ).toEqual([
       ["aws_lb.Alb", "replace"],
       ["aws_lb_listener.Https", "replace"],
       ["aws_lb_listener_rule.Login", "replace"],
@@ -149,13 +179,26 @@ describe("what the review says about a change", () => {
 
   test("what references a resource of unknown fate may be replaced: not known, never replaced or updated", () => {
     // GIVEN an unknown-type resource changed, referenced by a ForceNew attribute of a known type
-    const base = docOf({ aws_sns_topic: { T: { name: "a" } }, aws_lambda_permission: { P: { function_name: "f", action: "lambda:InvokeFunction", principal: "sns.amazonaws.com", source_arn: "${aws_sns_topic.T.arn}" } } });
+    const base = docOf({
+      aws_sns_topic: { T: { name: "a" } },
+      aws_lambda_permission: {
+        P: {
+          function_name: "f",
+          action: "lambda:InvokeFunction",
+          principal: "sns.amazonaws.com",
+          source_arn: "${aws_sns_topic.T.arn}",
+        },
+      },
+    });
     const head = JSON.parse(JSON.stringify(base)) as { resource: { aws_sns_topic: { T: { name: string } } } };
     head.resource.aws_sns_topic.T.name = "b";
     // WHEN reviewed
     const r = diffStacks({ dev: base }, { dev: head as unknown as TerraformDoc });
     // THEN the permission is unknown too ("it may be replaced")
-    expect(changeOf(r, "aws_lambda_permission.P")).toMatchObject({ action: "unknown", attributes: [{ path: "source_arn", unknown: expect.stringMatching(/may be replaced/) }] });
+    expect(changeOf(r, "aws_lambda_permission.P")).toMatchObject({
+      action: "unknown",
+      attributes: [{ path: "source_arn", unknown: expect.stringMatching(/may be replaced/) }],
+    });
   });
 });
 
@@ -175,9 +218,20 @@ describe("the types of the access host, transit gateway and peering examples", (
   const base = {
     aws_instance: { Host: instance },
     aws_iam_instance_profile: { Profile: { role: "${aws_iam_role.Host.name}", tags: { team: "data" } } },
-    aws_iam_role_policy_attachment: { Ssm: { policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", role: "${aws_iam_role.Host.name}" } },
-    aws_ec2_transit_gateway_vpc_attachment: { Tgw: { subnet_ids: ["subnet-1", "subnet-2"], tags: { Name: "tgw" }, transit_gateway_id: "tgw-0a1b2c3d4e5f60718", vpc_id: "vpc-1" } },
-    aws_vpc_peering_connection: { Peering: { auto_accept: true, peer_vpc_id: "vpc-0a1b2c3d4e5f60718", tags: { Name: "peering" }, vpc_id: "vpc-1" } },
+    aws_iam_role_policy_attachment: {
+      Ssm: { policy_arn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", role: "${aws_iam_role.Host.name}" },
+    },
+    aws_ec2_transit_gateway_vpc_attachment: {
+      Tgw: {
+        subnet_ids: ["subnet-1", "subnet-2"],
+        tags: { Name: "tgw" },
+        transit_gateway_id: "tgw-0a1b2c3d4e5f60718",
+        vpc_id: "vpc-1",
+      },
+    },
+    aws_vpc_peering_connection: {
+      Peering: { auto_accept: true, peer_vpc_id: "vpc-0a1b2c3d4e5f60718", tags: { Name: "peering" }, vpc_id: "vpc-1" },
+    },
   };
   /** The action the review gives one resource when only `change` is applied to its body. */
   const actionOf = (type: keyof typeof base, name: string, change: Record<string, unknown>) => {
@@ -218,12 +272,18 @@ describe("the types of the access host, transit gateway and peering examples", (
   });
 
   test("an instance type change is not known: the provider asks EC2 whether the architectures differ", () => {
-    expect(actionOf("aws_instance", "Host", { instance_type: "t3.nano" })).toMatchObject({ action: "unknown", attributes: [{ path: "instance_type", unknown: expect.stringMatching(/asks EC2/) }] });
+    expect(actionOf("aws_instance", "Host", { instance_type: "t3.nano" })).toMatchObject({
+      action: "unknown",
+      attributes: [{ path: "instance_type", unknown: expect.stringMatching(/asks EC2/) }],
+    });
   });
 
   test("arguments 6.25.0 has and the revisions read do not are not known", () => {
     expect(actionOf("aws_instance", "Host", { force_destroy: true })?.action).toBe("unknown");
-    expect(actionOf("aws_ec2_transit_gateway_vpc_attachment", "Tgw", { security_group_referencing_support: "enable" })?.action).toBe("unknown");
+    expect(
+      actionOf("aws_ec2_transit_gateway_vpc_attachment", "Tgw", { security_group_referencing_support: "enable" })
+        ?.action,
+    ).toBe("unknown");
   });
 });
 
@@ -231,7 +291,8 @@ describe("the summary table and the sections", () => {
   /** Per stack: the table's numbers and the numbers in the stack's section headings. */
   function countsIn(markdown: string): Record<string, { table: number[]; sections: number[] }> {
     const out: Record<string, { table: number[]; sections: number[] }> = {};
-    const heading = (title: RegExp, text: string) => Number(new RegExp(`^#### ${title.source} \\((\\d+)`, "m").exec(text)?.[1] ?? 0);
+    const heading = (title: RegExp, text: string) =>
+      Number(new RegExp(`^#### ${title.source} \\((\\d+)`, "m").exec(text)?.[1] ?? 0);
     for (const row of markdown.matchAll(/^\| `([^`]+)` \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \| (\d+) \| (\d+) \|$/gm)) {
       const name = row[1] as string;
       const start = markdown.indexOf(`### Stack \`${name}\``);
@@ -239,7 +300,13 @@ describe("the summary table and the sections", () => {
       const section = markdown.slice(start, next < 0 ? undefined : next);
       out[name] = {
         table: row.slice(2, 7).map(Number),
-        sections: [heading(/Added/, section), heading(/Changed/, section), heading(/Removed/, section), heading(/⚠️ REPLACES/, section), heading(/❓ Not known/, section)],
+        sections: [
+          heading(/Added/, section),
+          heading(/Changed/, section),
+          heading(/Removed/, section),
+          heading(/⚠️ REPLACES/, section),
+          heading(/❓ Not known/, section),
+        ],
       };
     }
     return out;
@@ -278,22 +345,44 @@ describe("the summary table and the sections", () => {
 describe("changes that reach a resource only through what may not change", () => {
   // A data source whose own arguments change (a filter added) may return the same values; what
   // reads it, and what reads that, may change or may not: "not known", never "replaced" or "updated".
-  const stack = (zones: Record<string, unknown>, cidr = "10.0.0.0/24"): TerraformDoc => ({
-    data: {
-      aws_availability_zones: { Z: zones },
-      aws_network_interface: { N: { id: "${element(tolist(aws_vpc_endpoint.E.network_interface_ids), 0)}" } },
-    },
-    resource: {
-      aws_subnet: { S: { vpc_id: "vpc-1", cidr_block: cidr, availability_zone: "${element(data.aws_availability_zones.Z.names, 0)}" } },
-      aws_vpc_endpoint: { E: { vpc_id: "vpc-1", service_name: "com.amazonaws.eu-west-1.s3", vpc_endpoint_type: "Interface", subnet_ids: ["${aws_subnet.S.id}"] } },
-      aws_lb_target_group_attachment: { A: { target_group_arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/1", target_id: "${data.aws_network_interface.N.private_ip}" } },
-    },
-  } as unknown as TerraformDoc);
+  const stack = (zones: Record<string, unknown>, cidr = "10.0.0.0/24"): TerraformDoc =>
+    ({
+      data: {
+        aws_availability_zones: { Z: zones },
+        aws_network_interface: { N: { id: "${element(tolist(aws_vpc_endpoint.E.network_interface_ids), 0)}" } },
+      },
+      resource: {
+        aws_subnet: {
+          S: {
+            vpc_id: "vpc-1",
+            cidr_block: cidr,
+            availability_zone: "${element(data.aws_availability_zones.Z.names, 0)}",
+          },
+        },
+        aws_vpc_endpoint: {
+          E: {
+            vpc_id: "vpc-1",
+            service_name: "com.amazonaws.eu-west-1.s3",
+            vpc_endpoint_type: "Interface",
+            subnet_ids: ["${aws_subnet.S.id}"],
+          },
+        },
+        aws_lb_target_group_attachment: {
+          A: {
+            target_group_arn: "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/t/1",
+            target_id: "${data.aws_network_interface.N.private_ip}",
+          },
+        },
+      },
+    }) as unknown as TerraformDoc;
   const actions = (review: Review) => Object.fromEntries(review.stacks[0].changes.map((c) => [c.address, c.action]));
   const base = stack({ state: "available" });
 
   test("a filter added to the zones: the subnet and the attachment may be replaced (not known), nothing is called replaced", () => {
-    const review = diffStacks({ s: base }, { s: stack({ state: "available", filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }) });
+    const review = diffStacks(
+      { s: base },
+      { s: stack({ state: "available", filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }) },
+    );
     expect(actions(review)).toMatchObject({ "aws_subnet.S": "unknown", "aws_lb_target_group_attachment.A": "unknown" });
     expect(Object.values(actions(review))).not.toContain("replace");
   });

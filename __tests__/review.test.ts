@@ -12,7 +12,14 @@ import * as path from "node:path";
 import { PRIVATE_SUBNET_IDS, minimalEnvironment, synthStack } from "./helpers";
 import type { EnvironmentInput } from "../model/schema";
 import type { MwaaArtifactFiles } from "../constructs/artifact-uploads";
-import { deepDiff, diffStacks, type ResourceChange, type Review, type StackReview, type TerraformDoc } from "../review/diff";
+import {
+  deepDiff,
+  diffStacks,
+  type ResourceChange,
+  type Review,
+  type StackReview,
+  type TerraformDoc,
+} from "../review/diff";
 import { MARKER, renderMarkdown } from "../review/render";
 import { REPLACE_RULES, forcesReplacement } from "../review/rules";
 import { ReviewError, readSynthFolder, synthesize } from "../review/sources";
@@ -23,7 +30,11 @@ const FIXTURES = path.join(__dirname, "fixtures", "review");
 const ENV = "aws_mwaa_environment";
 
 const doc = (environment: EnvironmentInput, artifacts?: MwaaArtifactFiles): TerraformDoc =>
-  synthStack(environment, undefined, artifacts === undefined ? undefined : { artifactFiles: artifacts }) as unknown as TerraformDoc;
+  synthStack(
+    environment,
+    undefined,
+    artifacts === undefined ? undefined : { artifactFiles: artifacts },
+  ) as unknown as TerraformDoc;
 
 function stack(review: Review, name: string): StackReview {
   const s = review.stacks.find((x) => x.name === name);
@@ -40,15 +51,29 @@ function loudEnvironmentLines(markdown: string): string[] {
   return markdown.split("\n").filter((l) => l.includes(ENV) && /replace|destroy/i.test(l));
 }
 
-function review(base: Record<string, TerraformDoc>, head: Record<string, TerraformDoc>): { review: Review; markdown: string } {
+function review(
+  base: Record<string, TerraformDoc>,
+  head: Record<string, TerraformDoc>,
+): { review: Review; markdown: string } {
   const r = diffStacks(base, head);
   return { review: r, markdown: renderMarkdown(r, { base: "main", head: "working tree" }) };
 }
 
 // One synth per distinct config, shared by the tests below.
-const baseline = doc(minimalEnvironment({ tags: { team: "data" }, airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } } }));
+const baseline = doc(
+  minimalEnvironment({
+    tags: { team: "data" },
+    airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } },
+  }),
+);
 const withAirflow = (airflow: Record<string, unknown>, overrides: Partial<EnvironmentInput> = {}) =>
-  doc(minimalEnvironment({ tags: { team: "data" }, airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" }, ...airflow }, ...overrides }));
+  doc(
+    minimalEnvironment({
+      tags: { team: "data" },
+      airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" }, ...airflow },
+      ...overrides,
+    }),
+  );
 
 describe("a synth compared with itself", () => {
   const { review: r, markdown } = review({ dev: baseline }, { dev: baseline });
@@ -86,14 +111,21 @@ describe("renaming an environment", () => {
     // and the environment of the removed stack counts as a protected resource at risk
     expect(loudEnvironmentLines(markdown).some((l) => /replace/.test(l) && l.includes("`prod`"))).toBe(true);
     expect(markdown).toMatch(/Nothing destroys its \d+ resources/);
-    expect(r.protectedAtRisk).toEqual(expect.arrayContaining([expect.objectContaining({ stack: "dev", action: "stack-removed", address: expect.stringMatching(/^aws_mwaa_environment\./) })]));
+    expect(r.protectedAtRisk).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          stack: "dev",
+          action: "stack-removed",
+          address: expect.stringMatching(/^aws_mwaa_environment\./),
+        }),
+      ]),
+    );
   });
 });
 
 describe("removing an environment", () => {
   const staging = withAirflow({}, { name: "stg" });
   const { review: r, markdown } = review({ dev: baseline, stg: staging }, { dev: baseline });
-
 
   test("reports the stack as removed, loudly, without calling it a rename", () => {
     // GIVEN a config with environments dev and stg, then only dev
@@ -110,7 +142,16 @@ describe("removing an environment", () => {
 });
 
 describe("changing the private subnets of an existing network", () => {
-  const moved = doc(minimalEnvironment({ tags: { team: "data" }, airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } }, network: { vpcId: "vpc-0a1b2c3d4e5f60718", privateSubnetIds: [PRIVATE_SUBNET_IDS[0], "subnet-0a1b2c3d4e5f60733"] } }));
+  const moved = doc(
+    minimalEnvironment({
+      tags: { team: "data" },
+      airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } },
+      network: {
+        vpcId: "vpc-0a1b2c3d4e5f60718",
+        privateSubnetIds: [PRIVATE_SUBNET_IDS[0], "subnet-0a1b2c3d4e5f60733"],
+      },
+    }),
+  );
   const { review: r, markdown } = review({ dev: baseline }, { dev: moved });
 
   test("replaces the environment because of network_configuration.subnet_ids", () => {
@@ -120,8 +161,12 @@ describe("changing the private subnets of an existing network", () => {
     const env = environmentChange(stack(r, "dev"));
     expect(env?.action).toBe("replace");
     expect(env?.attributes.find((a) => a.path === "network_configuration.subnet_ids")?.replaces).toBeDefined();
-    expect(r.protectedAtRisk).toEqual(expect.arrayContaining([expect.objectContaining({ action: "replace", address: env?.address })]));
-    expect(loudEnvironmentLines(markdown).some((l) => /replaced/.test(l) && l.includes("network_configuration.subnet_ids"))).toBe(true);
+    expect(r.protectedAtRisk).toEqual(
+      expect.arrayContaining([expect.objectContaining({ action: "replace", address: env?.address })]),
+    );
+    expect(
+      loudEnvironmentLines(markdown).some((l) => /replaced/.test(l) && l.includes("network_configuration.subnet_ids")),
+    ).toBe(true);
   });
 
   test("puts the replacement under REPLACES, with the old and new subnet lists", () => {
@@ -135,7 +180,13 @@ describe("changing the private subnets of an existing network", () => {
 
   test("a reordered subnet list is no change (the attribute is a set)", () => {
     // GIVEN the same subnets in the other order
-    const reordered = doc(minimalEnvironment({ tags: { team: "data" }, airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } }, network: { vpcId: "vpc-0a1b2c3d4e5f60718", privateSubnetIds: [PRIVATE_SUBNET_IDS[1], PRIVATE_SUBNET_IDS[0]] } }));
+    const reordered = doc(
+      minimalEnvironment({
+        tags: { team: "data" },
+        airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } },
+        network: { vpcId: "vpc-0a1b2c3d4e5f60718", privateSubnetIds: [PRIVATE_SUBNET_IDS[1], PRIVATE_SUBNET_IDS[0]] },
+      }),
+    );
     // WHEN reviewed
     const { review: same } = review({ dev: baseline }, { dev: reordered });
     // THEN the environment does not change
@@ -144,7 +195,10 @@ describe("changing the private subnets of an existing network", () => {
 });
 
 describe("setting a KMS key", () => {
-  const encrypted = withAirflow({}, { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" });
+  const encrypted = withAirflow(
+    {},
+    { kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555" },
+  );
   const { review: r, markdown } = review({ dev: baseline }, { dev: encrypted });
 
   test("replaces the environment", () => {
@@ -153,7 +207,10 @@ describe("setting a KMS key", () => {
     // THEN kms_key forces a replacement, reported on a loud line
     const env = environmentChange(stack(r, "dev"));
     expect(env?.action).toBe("replace");
-    expect(env?.attributes.find((a) => a.path === "kms_key")).toMatchObject({ before: undefined, replaces: expect.any(String) });
+    expect(env?.attributes.find((a) => a.path === "kms_key")).toMatchObject({
+      before: undefined,
+      replaces: expect.any(String),
+    });
     expect(loudEnvironmentLines(markdown).length).toBeGreaterThan(0);
   });
 });
@@ -168,7 +225,9 @@ describe("changing the worker count", () => {
     // THEN the environment is updated in place (long update) and nothing is replaced
     const env = environmentChange(stack(r, "dev"));
     expect(env).toMatchObject({ action: "update", longUpdate: true });
-    expect(env?.attributes).toEqual(expect.arrayContaining([expect.objectContaining({ path: "max_workers", before: 10, after: 12 })]));
+    expect(env?.attributes).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: "max_workers", before: 10, after: 12 })]),
+    );
     expect(stack(r, "dev").counts.replaced).toBe(0);
     expect(r.protectedAtRisk).toEqual([]);
   });
@@ -196,7 +255,11 @@ describe("changing the Airflow version", () => {
     const up = review({ dev: v2103 }, { dev: v2112 });
     const down = review({ dev: baseline }, { dev: v321 });
     // THEN both are long updates, explained as minor changes, and nothing is refused
-    expect(environmentChange(stack(up.review, "dev"))).toMatchObject({ action: "update", longUpdate: true, versionChange: { kind: "minor", inPlace: true } });
+    expect(environmentChange(stack(up.review, "dev"))).toMatchObject({
+      action: "update",
+      longUpdate: true,
+      versionChange: { kind: "minor", inPlace: true },
+    });
     expect(up.markdown).toMatch(/Airflow version: a minor upgrade \(2\.10\.3 to 2\.11\.2\): MWAA changes it in place/);
     expect(down.markdown).toMatch(/a minor downgrade \(3\.3\.1 to 3\.2\.1\)/);
     expect(up.markdown + down.markdown).not.toMatch(/refused/);
@@ -210,8 +273,12 @@ describe("changing the Airflow version", () => {
     expect(env?.action).toBe("replace");
     expect(env?.attributes.find((a) => a.path === "airflow_version")?.replaces).toMatch(/major/);
     expect(env?.versionChange).toMatchObject({ kind: "major-up", inPlace: false });
-    expect(markdown).toMatch(/> \*\*Airflow version change refused\*\* for `aws_mwaa_environment\.[^`]+` in `dev`: a major upgrade \(2\.11\.2 to 3\.3\.1\): Terraform would \*\*replace\*\* the environment/);
-    expect(markdown).toContain("set airflow.majorUpgradeInPlace to true beside airflow.version 3.3.1 in this change (Terraform then ignores airflow_version), deploy it, then run `npm run upgrade -- --config FILE --environment dev`");
+    expect(markdown).toMatch(
+      /> \*\*Airflow version change refused\*\* for `aws_mwaa_environment\.[^`]+` in `dev`: a major upgrade \(2\.11\.2 to 3\.3\.1\): Terraform would \*\*replace\*\* the environment/,
+    );
+    expect(markdown).toContain(
+      "set airflow.majorUpgradeInPlace to true beside airflow.version 3.3.1 in this change (Terraform then ignores airflow_version), deploy it, then run `npm run upgrade -- --config FILE --environment dev`",
+    );
   });
 
   test("3.x goes down in place to 2.11.x only; further down is refused naming 2.11.x", () => {
@@ -219,9 +286,15 @@ describe("changing the Airflow version", () => {
     const ok = review({ dev: baseline }, { dev: v2112 });
     const refused = review({ dev: baseline }, { dev: v2103 });
     // THEN the first is a long update; the second is refused with the allowed target
-    expect(environmentChange(stack(ok.review, "dev"))).toMatchObject({ action: "update", versionChange: { kind: "major-down", inPlace: true } });
+    expect(environmentChange(stack(ok.review, "dev"))).toMatchObject({
+      action: "update",
+      versionChange: { kind: "major-down", inPlace: true },
+    });
     expect(ok.markdown).toContain("a major downgrade (3.3.1 to 2.11.2): in place, keeps the metadata, long update");
-    expect(environmentChange(stack(refused.review, "dev"))?.versionChange).toMatchObject({ kind: "major-down", inPlace: false });
+    expect(environmentChange(stack(refused.review, "dev"))?.versionChange).toMatchObject({
+      kind: "major-down",
+      inPlace: false,
+    });
     expect(refused.markdown).toMatch(/Airflow version change refused.*from 3\.x it goes down to 2\.11\.x only/);
   });
 
@@ -251,7 +324,9 @@ describe("changing the Airflow version", () => {
       // THEN exit 2 both times, naming the refused change; the allowed change exits 0
       expect(run(["--base", base, "--head", head], ROOT)).toBe(2);
       expect(run(["--base", base, "--head", head, "--fail-on-protected-replace"], ROOT)).toBe(2);
-      expect(err.mock.calls.map((c) => String(c[0])).join("")).toMatch(/1 Airflow version change\(s\) MWAA does not make in place \(refused\)/);
+      expect(err.mock.calls.map((c) => String(c[0])).join("")).toMatch(
+        /1 Airflow version change\(s\) MWAA does not make in place \(refused\)/,
+      );
       expect(run(["--base", base, "--head", base], ROOT)).toBe(0);
     } finally {
       out.mockRestore();
@@ -262,7 +337,13 @@ describe("changing the Airflow version", () => {
 });
 
 describe("changing airflow_configuration_options", () => {
-  const options = withAirflow({ configurationOptions: { "core.default_timezone": "europe/berlin", "celery.worker_autoscale": "5,5", "secrets.backend_kwargs": "{\"token\": \"x\"}" } });
+  const options = withAirflow({
+    configurationOptions: {
+      "core.default_timezone": "europe/berlin",
+      "celery.worker_autoscale": "5,5",
+      "secrets.backend_kwargs": '{"token": "x"}',
+    },
+  });
   const { review: r, markdown } = review({ dev: baseline }, { dev: options });
 
   test("lists the changed option keys with their values, which terraform plan hides", () => {
@@ -274,7 +355,7 @@ describe("changing airflow_configuration_options", () => {
     expect(env?.options).toEqual([
       { key: "celery.worker_autoscale", before: undefined, after: "5,5" },
       { key: "core.default_timezone", before: "utc", after: "europe/berlin" },
-      { key: "secrets.backend_kwargs", before: undefined, after: "{\"token\": \"x\"}" },
+      { key: "secrets.backend_kwargs", before: undefined, after: '{"token": "x"}' },
     ]);
     expect(markdown).toContain("changed `core.default_timezone`: `utc` → `europe/berlin`");
     expect(markdown).toContain("added `celery.worker_autoscale` = `5,5`");
@@ -284,7 +365,12 @@ describe("changing airflow_configuration_options", () => {
 });
 
 describe("changing tags only", () => {
-  const retagged = doc(minimalEnvironment({ tags: { team: "platform" }, airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } } }));
+  const retagged = doc(
+    minimalEnvironment({
+      tags: { team: "platform" },
+      airflow: { maxWorkers: 10, configurationOptions: { "core.default_timezone": "utc" } },
+    }),
+  );
   const { review: r, markdown } = review({ dev: baseline }, { dev: retagged });
 
   test("tags the environment without a long update", () => {
@@ -307,7 +393,10 @@ describe("artifacts: DAGs, plugins.zip and requirements.txt", () => {
     fs.writeFileSync(p, content);
     return { path: p, sha256: crypto.createHash("sha256").update(content).digest("hex") };
   };
-  const requirements = (content: string) => ({ content, sha256: crypto.createHash("sha256").update(content).digest("hex") });
+  const requirements = (content: string) => ({
+    content,
+    sha256: crypto.createHash("sha256").update(content).digest("hex"),
+  });
   const hello = file("hello.py", "print('hello')\n");
   const helloV2 = file("hello-v2.py", "print('hello again')\n");
   const extra = file("extra.py", "print('extra')\n");
@@ -320,7 +409,11 @@ describe("artifacts: DAGs, plugins.zip and requirements.txt", () => {
 
   test("a changed DAG changes its object only; the environment is not updated", () => {
     // GIVEN hello.py with new content
-    const after = doc(env, { dags: { "hello.py": helloV2 }, plugins: pluginsV1, requirements: requirements("boto3\n") });
+    const after = doc(env, {
+      dags: { "hello.py": helloV2 },
+      plugins: pluginsV1,
+      requirements: requirements("boto3\n"),
+    });
     // WHEN reviewed
     const { review: r, markdown } = review({ dev: before }, { dev: after });
     // THEN only the DAG object changes (its source_hash), and there is no LONG UPDATE
@@ -335,7 +428,11 @@ describe("artifacts: DAGs, plugins.zip and requirements.txt", () => {
 
   test("a new DAG adds an object; the environment's depends_on changes in Terraform only", () => {
     // GIVEN a second DAG file
-    const after = doc(env, { dags: { "hello.py": hello, "extra.py": extra }, plugins: pluginsV1, requirements: requirements("boto3\n") });
+    const after = doc(env, {
+      dags: { "hello.py": hello, "extra.py": extra },
+      plugins: pluginsV1,
+      requirements: requirements("boto3\n"),
+    });
     // WHEN reviewed
     const { review: r, markdown } = review({ dev: before }, { dev: after });
     // THEN one object is added, and the environment changes only in depends_on: no update in AWS
@@ -364,7 +461,11 @@ describe("artifacts: DAGs, plugins.zip and requirements.txt", () => {
 
   test("a new requirements.txt updates the environment the same way", () => {
     // GIVEN requirements.txt with one more package (its content is inline in the JSON)
-    const after = doc(env, { dags: { "hello.py": hello }, plugins: pluginsV1, requirements: requirements("boto3\npandas\n") });
+    const after = doc(env, {
+      dags: { "hello.py": hello },
+      plugins: pluginsV1,
+      requirements: requirements("boto3\npandas\n"),
+    });
     // WHEN reviewed
     const { review: r } = review({ dev: before }, { dev: after });
     // THEN the environment gets a long update because of requirements.txt
@@ -385,10 +486,15 @@ describe("hand-written documents", () => {
     const { review: r, markdown } = review({ dev: base }, { dev: head });
     // THEN it is one replacement with the address change, a protected resource at risk, and said loudly
     const env = environmentChange(stack(r, "dev"));
-    expect(env).toMatchObject({ action: "replace", addressChange: { from: ENV_ADDRESS, to: "aws_mwaa_environment.Mwaa_Airflow_0F0F0F0F" } });
+    expect(env).toMatchObject({
+      action: "replace",
+      addressChange: { from: ENV_ADDRESS, to: "aws_mwaa_environment.Mwaa_Airflow_0F0F0F0F" },
+    });
     expect(stack(r, "dev").counts).toMatchObject({ added: 0, removed: 0, replaced: 1 });
     expect(r.protectedAtRisk).toEqual([{ stack: "dev", address: ENV_ADDRESS, action: "address-change" }]);
-    expect(loudEnvironmentLines(markdown).some((l) => l.includes("destroy and create") && /replaced/.test(l))).toBe(true);
+    expect(loudEnvironmentLines(markdown).some((l) => l.includes("destroy and create") && /replaced/.test(l))).toBe(
+      true,
+    );
   });
 
   test("a changed security group list is an update, not a replacement", () => {
@@ -411,7 +517,10 @@ describe("hand-written documents", () => {
     expect(s.changes.find((c) => c.type === "aws_security_group")?.action).toBe("replace");
     const env = environmentChange(s);
     expect(env).toMatchObject({ action: "update", longUpdate: true });
-    expect(env?.attributes[0]).toMatchObject({ path: "network_configuration.security_group_ids", indirect: expect.stringMatching(/is replaced/) });
+    expect(env?.attributes[0]).toMatchObject({
+      path: "network_configuration.security_group_ids",
+      indirect: expect.stringMatching(/is replaced/),
+    });
   });
 
   test("sections come in order: REPLACES, LONG UPDATE, added, removed, changed", () => {
@@ -419,7 +528,11 @@ describe("hand-written documents", () => {
     const head = clone();
     head.resource.aws_s3_bucket.Mwaa_Bucket_83671CFE.bucket_prefix = "airflow-dev2-";
     head.resource[ENV].Mwaa_Environment_3A36485A.max_workers = 6;
-    head.resource.aws_s3_object["Mwaa_Artifacts_Dag-newpy_11111111"] = { ...head.resource.aws_s3_object["Mwaa_Artifacts_Dag-hellopy_40A9F772"], key: "dags/new.py", source_hash: "ab" };
+    head.resource.aws_s3_object["Mwaa_Artifacts_Dag-newpy_11111111"] = {
+      ...head.resource.aws_s3_object["Mwaa_Artifacts_Dag-hellopy_40A9F772"],
+      key: "dags/new.py",
+      source_hash: "ab",
+    };
     head.resource.aws_security_group.Mwaa_SecurityGroup_3D9F837A.tags = { team: "platform" };
     const { review: r, markdown } = review({ dev: base }, { dev: head });
     // WHEN the Markdown is read in order
@@ -429,7 +542,9 @@ describe("hand-written documents", () => {
     expect(at("#### ⚠️ REPLACES")).toBeLessThan(at("#### ⏳ LONG UPDATE"));
     expect(at("#### ⏳ LONG UPDATE")).toBeLessThan(at("#### Added"));
     expect(at("#### Added")).toBeLessThan(at("#### Changed"));
-    expect(r.protectedAtRisk).toEqual([{ stack: "dev", address: "aws_s3_bucket.Mwaa_Bucket_83671CFE", action: "replace" }]);
+    expect(r.protectedAtRisk).toEqual([
+      { stack: "dev", address: "aws_s3_bucket.Mwaa_Bucket_83671CFE", action: "replace" },
+    ]);
     // AND with a removal too, Removed sits between Added and Changed
     delete head.resource.aws_s3_object["Mwaa_Artifacts_Dag-hellopy_40A9F772"];
     const withRemoval = renderMarkdown(diffStacks({ dev: base }, { dev: head }));
@@ -450,11 +565,24 @@ describe("hand-written documents", () => {
 
   test("deepDiff ignores cdktf's // metadata and shows nested paths", () => {
     // GIVEN two blocks that differ in metadata and in one nested value
-    const a = { "//": { metadata: { path: "a" } }, network_configuration: { subnet_ids: ["s-1", "s-2"], security_group_ids: ["sg-1"] } };
-    const b = { "//": { metadata: { path: "b" } }, network_configuration: { subnet_ids: ["s-2", "s-3"], security_group_ids: ["sg-1"] } };
+    const a = {
+      "//": { metadata: { path: "a" } },
+      network_configuration: { subnet_ids: ["s-1", "s-2"], security_group_ids: ["sg-1"] },
+    };
+    const b = {
+      "//": { metadata: { path: "b" } },
+      network_configuration: { subnet_ids: ["s-2", "s-3"], security_group_ids: ["sg-1"] },
+    };
     // WHEN diffed
     // THEN only the nested subnet list is reported, at its dotted path
-    expect(deepDiff(a, b)).toEqual([{ path: "network_configuration.subnet_ids", rulePath: "network_configuration.subnet_ids", before: ["s-1", "s-2"], after: ["s-2", "s-3"] }]);
+    expect(deepDiff(a, b)).toEqual([
+      {
+        path: "network_configuration.subnet_ids",
+        rulePath: "network_configuration.subnet_ids",
+        before: ["s-1", "s-2"],
+        after: ["s-2", "s-3"],
+      },
+    ]);
   });
 });
 
@@ -463,9 +591,16 @@ describe("the replacement rules", () => {
     // GIVEN the rules table
     // WHEN asked about the environment's attributes
     // THEN name, kms_key, endpoint_management, subnet_ids and a major upgrade replace; the rest does not
-    for (const p of ["name", "kms_key", "endpoint_management", "network_configuration.subnet_ids"]) expect(forcesReplacement(ENV, p, "a", "b")).toBeDefined();
+    for (const p of ["name", "kms_key", "endpoint_management", "network_configuration.subnet_ids"])
+      expect(forcesReplacement(ENV, p, "a", "b")).toBeDefined();
     expect(forcesReplacement(ENV, "airflow_version", "2.10.3", "3.0.6")).toBeDefined();
-    for (const [p, b, a] of [["airflow_version", "2.9.2", "2.10.3"], ["network_configuration.security_group_ids", "a", "b"], ["max_workers", 1, 2], ["plugins_s3_object_version", "a", "b"], ["tags.team", "a", "b"]] as const) {
+    for (const [p, b, a] of [
+      ["airflow_version", "2.9.2", "2.10.3"],
+      ["network_configuration.security_group_ids", "a", "b"],
+      ["max_workers", 1, 2],
+      ["plugins_s3_object_version", "a", "b"],
+      ["tags.team", "a", "b"],
+    ] as const) {
       expect(forcesReplacement(ENV, p, b, a)).toBeUndefined();
     }
     expect(REPLACE_RULES[ENV]?.source).toMatch(/internal\/service\/mwaa\/environment\.go/);
@@ -479,7 +614,9 @@ describe("the CLI", () => {
     // THEN each throws a ReviewError (the CLI prints it as one line and exits 1)
     expect(() => run([], ROOT)).toThrow(/--base is required/);
     expect(() => run(["--base", "x", "--bogus"], ROOT)).toThrow(ReviewError);
-    expect(() => run(["--base", "no-such-ref-or-folder-0x1f"], ROOT)).toThrow(/not a git ref|not inside a git repository/);
+    expect(() => run(["--base", "no-such-ref-or-folder-0x1f"], ROOT)).toThrow(
+      /not a git ref|not inside a git repository/,
+    );
   });
 
   test("a failed synth is reported with its stderr lines", () => {
@@ -506,7 +643,22 @@ describe("the CLI", () => {
     const out = path.join(dir, "review.md");
     try {
       // WHEN the real CLI runs
-      const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "review/cli.ts", "--base", path.join(FIXTURES, "base"), "--head", path.join(FIXTURES, "head-kms"), "--markdown", out, "--fail-on-protected-replace"], { cwd: ROOT, encoding: "utf8" });
+      const r = spawnSync(
+        process.execPath,
+        [
+          "-r",
+          "tsx/cjs",
+          "review/cli.ts",
+          "--base",
+          path.join(FIXTURES, "base"),
+          "--head",
+          path.join(FIXTURES, "head-kms"),
+          "--markdown",
+          out,
+          "--fail-on-protected-replace",
+        ],
+        { cwd: ROOT, encoding: "utf8" },
+      );
       // THEN it exits 2, prints the review, writes the same Markdown, and says why on stderr
       expect(r.status).toBe(2);
       expect(r.stdout.startsWith(MARKER)).toBe(true);
@@ -521,7 +673,20 @@ describe("the CLI", () => {
   test("exits 0 on an unchanged synth and prints no loud line", () => {
     // GIVEN the same folder as base and head
     // WHEN the real CLI runs with --fail-on-protected-replace
-    const r = spawnSync(process.execPath, ["-r", "tsx/cjs", "review/cli.ts", "--base", path.join(FIXTURES, "base"), "--head", path.join(FIXTURES, "base"), "--fail-on-protected-replace"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [
+        "-r",
+        "tsx/cjs",
+        "review/cli.ts",
+        "--base",
+        path.join(FIXTURES, "base"),
+        "--head",
+        path.join(FIXTURES, "base"),
+        "--fail-on-protected-replace",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
     // THEN it exits 0 and prints "No changes." without any line about replacing the environment
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("No changes.");

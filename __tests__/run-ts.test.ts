@@ -18,7 +18,11 @@ function project(name: string, files: Record<string, string>): string {
   const dir = path.join(tmp, name);
   fs.mkdirSync(dir, { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
-  for (const [rel, text] of Object.entries({ "package.json": "{}\n", "cdktf.json": '{"app": "node run-ts.js app.ts"}\n', ...files })) {
+  for (const [rel, text] of Object.entries({
+    "package.json": "{}\n",
+    "cdktf.json": '{"app": "node run-ts.js app.ts"}\n',
+    ...files,
+  })) {
     fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
     fs.writeFileSync(path.join(dir, rel), text);
   }
@@ -26,14 +30,21 @@ function project(name: string, files: Record<string, string>): string {
 }
 
 function run(dir: string, entry = "app.ts", nodeArgs: string[] = []) {
-  const result = spawnSync(process.execPath, [...nodeArgs, RUNNER, entry], { cwd: dir, encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(process.execPath, [...nodeArgs, RUNNER, entry], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 const bundles = (dir: string) => fs.readdirSync(path.join(dir, ".cache", "run-ts")).filter((f) => f.endsWith(".js"));
 
 describe("the bundle cache", () => {
-  const dir = project("cache", { "app.ts": 'import { value } from "./lib/value";\nconsole.log(value);\n', "lib/value.ts": "export const value = 1;\n" });
+  const dir = project("cache", {
+    "app.ts": 'import { value } from "./lib/value";\nconsole.log(value);\n',
+    "lib/value.ts": "export const value = 1;\n",
+  });
   const value = path.join(dir, "lib", "value.ts");
 
   test("a run with unchanged sources reuses the bundle; a changed source rebuilds it", () => {
@@ -74,7 +85,10 @@ describe("the bundle cache", () => {
 
 describe("a source saved during the build", () => {
   test("the manifest holds what esbuild read: the next run rebuilds instead of serving the old bundle", () => {
-    const dir = project("race", { "app.ts": 'import { value } from "./lib/value";\nconsole.log(value);\n', "lib/value.ts": "export const value = 1;\n" });
+    const dir = project("race", {
+      "app.ts": 'import { value } from "./lib/value";\nconsole.log(value);\n',
+      "lib/value.ts": "export const value = 1;\n",
+    });
     // Preloaded into the runner: once esbuild has read the sources (its build resolved) and before
     // the runner writes its manifest, the file is saved again, deterministically. esbuild's exports
     // are getters, so require("esbuild") itself is wrapped.
@@ -135,7 +149,9 @@ describe("cdktf in a bundle", () => {
     const result = run(dir);
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("archiver not loaded\n");
-    const tf = JSON.parse(fs.readFileSync(path.join(dir, "out", "stacks", "s", "cdk.tf.json"), "utf8")) as { output: { p: { value: string } } };
+    const tf = JSON.parse(fs.readFileSync(path.join(dir, "out", "stacks", "s", "cdk.tf.json"), "utf8")) as {
+      output: { p: { value: string } };
+    };
     const zip = fs.readFileSync(path.join(dir, "out", "stacks", "s", tf.output.p.value));
     expect(zip.subarray(0, 4).toString("latin1")).toBe("PK\x03\x04");
     expect(zip.includes(Buffer.from("hello.txt"))).toBe(true);

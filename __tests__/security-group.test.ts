@@ -41,16 +41,27 @@ describe("MWAA security group", () => {
   test("no other ingress into the group without an ALB", () => {
     // GIVEN no access block
     // THEN the only rules into the MWAA group are the two self rules
-    const into = Object.keys(resources(doc, "aws_vpc_security_group_ingress_rule")).filter((name) => resources(doc, "aws_vpc_security_group_ingress_rule")[name].security_group_id === sgId);
-    expect(into.map((name) => name.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([`${SG}_SelfHttps`, `${SG}_SelfPostgres`]);
+    const into = Object.keys(resources(doc, "aws_vpc_security_group_ingress_rule")).filter(
+      (name) => resources(doc, "aws_vpc_security_group_ingress_rule")[name].security_group_id === sgId,
+    );
+    expect(into.map((name) => name.replace(/_[0-9A-F]{8}$/, "")).sort()).toEqual([
+      `${SG}_SelfHttps`,
+      `${SG}_SelfPostgres`,
+    ]);
   });
 
   test("egress to AWS services is open (through NAT or VPC endpoints)", () => {
-    expect(blockAt(doc, "aws_vpc_security_group_egress_rule", `${SG}_AllEgress`)).toMatchObject({ security_group_id: sgId, ip_protocol: "-1", cidr_ipv4: "0.0.0.0/0" });
+    expect(blockAt(doc, "aws_vpc_security_group_egress_rule", `${SG}_AllEgress`)).toMatchObject({
+      security_group_id: sgId,
+      ip_protocol: "-1",
+      cidr_ipv4: "0.0.0.0/0",
+    });
   });
 
   test("is attached to the environment and to both customer endpoints", () => {
-    expect(blockAt(doc, "aws_mwaa_environment", "Mwaa_Environment").network_configuration.security_group_ids).toEqual([sgId]);
+    expect(blockAt(doc, "aws_mwaa_environment", "Mwaa_Environment").network_configuration.security_group_ids).toEqual([
+      sgId,
+    ]);
     expect(blockAt(doc, "aws_vpc_endpoint", "Mwaa_CustomerEndpoints_Database").security_group_ids).toEqual([sgId]);
     expect(blockAt(doc, "aws_vpc_endpoint", "Mwaa_CustomerEndpoints_Webserver").security_group_ids).toEqual([sgId]);
   });

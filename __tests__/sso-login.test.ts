@@ -6,8 +6,26 @@ import { strToU8, zipSync } from "fflate";
 import { parseConfig } from "../model/parse";
 import type { EnvironmentInput } from "../model/schema";
 import { shippedLambdaCode } from "../lambda/shipped";
-import { ASSUME_TOKEN_ROLE_ACTIONS, ENV_VARS, LOGIN_TIMEOUT_SECONDS, MAX_CONDITION_VALUES_PER_RULE } from "../lambda/login/contract";
-import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC as OIDC_PROVIDER } from "./helpers";
+import {
+  ASSUME_TOKEN_ROLE_ACTIONS,
+  ENV_VARS,
+  LOGIN_TIMEOUT_SECONDS,
+  MAX_CONDITION_VALUES_PER_RULE,
+} from "../lambda/login/contract";
+import {
+  type Block,
+  type TerraformJson,
+  addresses,
+  blockAt,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthStack,
+  configErrorLines,
+  COGNITO,
+  OIDC as OIDC_PROVIDER,
+} from "./helpers";
 
 // Issue "Sign in to Airflow": the ALB authenticates, a login Lambda maps groups to an Airflow role
 // and signs the person in with an MWAA web login token from that role's token role.
@@ -15,7 +33,10 @@ import { type Block, type TerraformJson, addresses, blockAt, minimalEnvironment,
 // A small real bundle, so no esbuild run is needed.
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sso-login-test-"));
 const zipPath = path.join(tmp, "sign-in.zip");
-const zip = zipSync({ "index.js": strToU8("exports.handler = async () => ({ statusCode: 200 });\n") }, { mtime: new Date("2000-01-01T00:00:00Z") });
+const zip = zipSync(
+  { "index.js": strToU8("exports.handler = async () => ({ statusCode: 200 });\n") },
+  { mtime: new Date("2000-01-01T00:00:00Z") },
+);
 fs.writeFileSync(zipPath, zip);
 const signInCode = { zipPath, sha256Base64: createHash("sha256").update(zip).digest("base64") };
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -35,7 +56,12 @@ const env = (overrides: Record<string, unknown>) => minimalEnvironment(overrides
 /** Airflow 2, OIDC with a logout URL, no default role. */
 const af2Env = env({
   airflow: { version: "2.10.3" },
-  access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"], sso: { type: "oidc", oidc: OIDC, roleMapping: AF2_MAPPING } },
+  access: {
+    domainName: "airflow.example.com",
+    hostedZoneName: "example.com",
+    allowedCidrs: ["10.0.0.0/8"],
+    sso: { type: "oidc", oidc: OIDC, roleMapping: AF2_MAPPING },
+  },
 });
 /** Airflow 3, Cognito (domain prefix), a default role, its own groups claim, another environment name. */
 const af3Env = env({
@@ -45,7 +71,13 @@ const af3Env = env({
     domainName: "airflow3.example.com",
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     allowedCidrs: ["10.0.0.0/8"],
-    sso: { type: "cognito", cognito: COGNITO, groupsClaim: "cognito:groups", roleMapping: AF3_MAPPING, defaultRole: "Viewer" },
+    sso: {
+      type: "cognito",
+      cognito: COGNITO,
+      groupsClaim: "cognito:groups",
+      roleMapping: AF3_MAPPING,
+      defaultRole: "Viewer",
+    },
   },
 });
 
@@ -54,7 +86,14 @@ const af2 = synthStack(af2Env, undefined, { signInCode });
 const af3 = synthStack(af3Env, undefined, { signInCode });
 /** ALB authentication without sso, and every bundle handed in: the sign-in bundle must go unused. */
 const noSso = synthStack(
-  env({ access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"], authentication: { type: "oidc", oidc: OIDC } } }),
+  env({
+    access: {
+      domainName: "airflow.example.com",
+      hostedZoneName: "example.com",
+      allowedCidrs: ["10.0.0.0/8"],
+      authentication: { type: "oidc", oidc: OIDC },
+    },
+  }),
   undefined,
   { signInCode, workerCountCode: signInCode },
 );
@@ -92,7 +131,11 @@ describe.each(CASES)("listener rules, %s", (_what, doc, major) => {
   // The paths people and the web server use, written out (not read from the contract the construct
   // itself reads), so a changed path table shows up here as a changed behaviour.
   const paths = {
-    "2": { passThrough: ["/aws_mwaa/aws-console-sso"], login: ["/aws_mwaa/aws-console-sso", "/login", "/login/"], logout: ["/logout", "/logout/"] },
+    "2": {
+      passThrough: ["/aws_mwaa/aws-console-sso"],
+      login: ["/aws_mwaa/aws-console-sso", "/login", "/login/"],
+      logout: ["/logout", "/logout/"],
+    },
     "3": {
       passThrough: ["/pluginsv2/aws_mwaa/aws-console-sso", "/aws_mwaa/aws-console-sso"],
       login: ["/pluginsv2/aws_mwaa/aws-console-sso", "/aws_mwaa/aws-console-sso", "/auth/login", "/auth/login/"],
@@ -112,14 +155,20 @@ describe.each(CASES)("listener rules, %s", (_what, doc, major) => {
   test("pass-through: the web login URL (login=true) authenticates and goes to the web server, not back to the Lambda", () => {
     // GIVEN the Lambda redirects to <pass-through path>?login=true#<token>
     const r = rule(doc, "PassThroughRule");
-    expect(r.condition).toEqual([{ path_pattern: { values: paths.passThrough } }, { query_string: [{ key: "login", value: "true" }] }]);
+    expect(r.condition).toEqual([
+      { path_pattern: { values: paths.passThrough } },
+      { query_string: [{ key: "login", value: "true" }] },
+    ]);
     // THEN authenticate (order 1), then forward to the web server target group (order 2)
     expect(r.action).toEqual([authenticate(), { type: "forward", order: 2, target_group_arn: webTg(doc) }]);
   });
 
   test("login: GET on the version's login paths authenticates, then forwards to the Lambda target group", () => {
     const r = rule(doc, "LoginRule");
-    expect(r.condition).toEqual([{ path_pattern: { values: paths.login } }, { http_request_method: { values: ["GET"] } }]);
+    expect(r.condition).toEqual([
+      { path_pattern: { values: paths.login } },
+      { http_request_method: { values: ["GET"] } },
+    ]);
     expect(r.action).toEqual([authenticate(), { type: "forward", order: 2, target_group_arn: lambdaTg(doc) }]);
     expect(r.action[0].order).toBe(1);
   });
@@ -132,7 +181,14 @@ describe.each(CASES)("listener rules, %s", (_what, doc, major) => {
 
   test("every rule stays within the ALB's condition values per rule", () => {
     for (const id of ["PassThroughRule", "LoginRule", "LogoutRule"]) {
-      const count = rule(doc, id).condition.reduce((n: number, c: Block) => n + (c.path_pattern?.values.length ?? 0) + (c.http_request_method?.values.length ?? 0) + (c.query_string?.length ?? 0), 0);
+      const count = rule(doc, id).condition.reduce(
+        (n: number, c: Block) =>
+          n +
+          (c.path_pattern?.values.length ?? 0) +
+          (c.http_request_method?.values.length ?? 0) +
+          (c.query_string?.length ?? 0),
+        0,
+      );
       expect(count).toBeLessThanOrEqual(MAX_CONDITION_VALUES_PER_RULE);
     }
   });
@@ -148,12 +204,20 @@ describe.each(CASES)("listener rules, %s", (_what, doc, major) => {
 test("the two versions route different login paths (Airflow 3's /auth/login/ only on Airflow 3)", () => {
   expect(rule(af3, "LoginRule").condition[0].path_pattern.values).toContain("/auth/login/");
   expect(rule(af2, "LoginRule").condition[0].path_pattern.values).not.toContain("/auth/login/");
-  expect(rule(af3, "PassThroughRule").condition[0].path_pattern.values).toContain("/pluginsv2/aws_mwaa/aws-console-sso");
+  expect(rule(af3, "PassThroughRule").condition[0].path_pattern.values).toContain(
+    "/pluginsv2/aws_mwaa/aws-console-sso",
+  );
 });
 
 test("the identity provider in the rules: OIDC reads its client secret by reference, Cognito uses the user pool", () => {
-  expect(rule(af2, "LoginRule").action[0].authenticate_oidc.client_secret).toBe(ref(af2, "data.aws_ssm_parameter", "Mwaa_WebAccess_OidcClientSecret", "value"));
-  expect(rule(af3, "LoginRule").action[0].authenticate_cognito).toMatchObject({ user_pool_arn: COGNITO.userPoolArn, user_pool_client_id: COGNITO.userPoolClientId, user_pool_domain: COGNITO.userPoolDomain });
+  expect(rule(af2, "LoginRule").action[0].authenticate_oidc.client_secret).toBe(
+    ref(af2, "data.aws_ssm_parameter", "Mwaa_WebAccess_OidcClientSecret", "value"),
+  );
+  expect(rule(af3, "LoginRule").action[0].authenticate_cognito).toMatchObject({
+    user_pool_arn: COGNITO.userPoolArn,
+    user_pool_client_id: COGNITO.userPoolClientId,
+    user_pool_domain: COGNITO.userPoolDomain,
+  });
 });
 
 describe("the Lambda behind the ALB", () => {
@@ -181,7 +245,11 @@ describe("the Lambda behind the ALB", () => {
   });
 
   test("the function runs the given bundle with the login timeout", () => {
-    expect(fn(af2)).toMatchObject({ source_code_hash: signInCode.sha256Base64, timeout: LOGIN_TIMEOUT_SECONDS, role: ref(af2, "aws_iam_role", `${S}_Function_Role`, "arn") });
+    expect(fn(af2)).toMatchObject({
+      source_code_hash: signInCode.sha256Base64,
+      timeout: LOGIN_TIMEOUT_SECONDS,
+      role: ref(af2, "aws_iam_role", `${S}_Function_Role`, "arn"),
+    });
   });
 });
 
@@ -193,17 +261,22 @@ describe("token roles", () => {
     expect(Object.keys(tokenRoles(doc)).sort()).toEqual([...roles]);
   });
 
-  test.each(CASES)("%s: each trusts only the login Lambda's role, for AssumeRole and SetSourceIdentity", (_what, doc) => {
-    const lambdaRole = ref(doc, "aws_iam_role", `${S}_Function_Role`, "arn");
-    for (const role of roleNames(doc)) {
-      expect(blockAt(doc, "aws_iam_role", `${S}_${role}TokenRole`).assume_role_policy).toBe(ref(doc, "data.aws_iam_policy_document", `${S}_${role}TokenRoleTrust`, "json"));
-      const statements = policyDoc(doc, `${S}_${role}TokenRoleTrust`).statement;
-      expect(statements).toHaveLength(1);
-      expect(statements[0].effect ?? "Allow").toBe("Allow");
-      expect([...statements[0].actions].sort()).toEqual([...ASSUME_TOKEN_ROLE_ACTIONS].sort());
-      expect(statements[0].principals).toEqual([{ type: "AWS", identifiers: [lambdaRole] }]);
-    }
-  });
+  test.each(CASES)(
+    "%s: each trusts only the login Lambda's role, for AssumeRole and SetSourceIdentity",
+    (_what, doc) => {
+      const lambdaRole = ref(doc, "aws_iam_role", `${S}_Function_Role`, "arn");
+      for (const role of roleNames(doc)) {
+        expect(blockAt(doc, "aws_iam_role", `${S}_${role}TokenRole`).assume_role_policy).toBe(
+          ref(doc, "data.aws_iam_policy_document", `${S}_${role}TokenRoleTrust`, "json"),
+        );
+        const statements = policyDoc(doc, `${S}_${role}TokenRoleTrust`).statement;
+        expect(statements).toHaveLength(1);
+        expect(statements[0].effect ?? "Allow").toBe("Allow");
+        expect([...statements[0].actions].sort()).toEqual([...ASSUME_TOKEN_ROLE_ACTIONS].sort());
+        expect(statements[0].principals).toEqual([{ type: "AWS", identifiers: [lambdaRole] }]);
+      }
+    },
+  );
 
   test.each([
     ["Airflow 2", af2, "dev"],
@@ -216,7 +289,10 @@ describe("token roles", () => {
       expect(policy.policy).toBe(ref(doc, "data.aws_iam_policy_document", `${S}_${role}TokenPolicy`, "json"));
       // THEN one action on exactly arn:<partition>:airflow:<region>:<account>:role/<env>/<Role>
       expect(policyDoc(doc, `${S}_${role}TokenPolicy`).statement).toEqual([
-        { actions: ["airflow:CreateWebLoginToken"], resources: [`arn:${partition(doc)}:airflow:eu-west-1:${account(doc)}:role/${envName}/${role}`] },
+        {
+          actions: ["airflow:CreateWebLoginToken"],
+          resources: [`arn:${partition(doc)}:airflow:eu-west-1:${account(doc)}:role/${envName}/${role}`],
+        },
       ]);
     }
   });
@@ -225,7 +301,9 @@ describe("token roles", () => {
     const policy = blockAt(doc, "aws_iam_role_policy", `${S}_Function_Policy`);
     expect(policy.role).toBe(ref(doc, "aws_iam_role", `${S}_Function_Role`, "id"));
     expect(policy.policy).toBe(ref(doc, "data.aws_iam_policy_document", `${S}_Function_PolicyDocument`, "json"));
-    const assume = policyDoc(doc, `${S}_Function_PolicyDocument`).statement.filter((s: Block) => s.actions.some((a: string) => a.startsWith("sts:")));
+    const assume = policyDoc(doc, `${S}_Function_PolicyDocument`).statement.filter((s: Block) =>
+      s.actions.some((a: string) => a.startsWith("sts:")),
+    );
     expect(assume).toHaveLength(1);
     expect([...assume[0].actions].sort()).toEqual([...ASSUME_TOKEN_ROLE_ACTIONS].sort());
     const names = Object.values(tokenRoles(doc)).map((r) => r.name as string);
@@ -244,7 +322,11 @@ describe("token role names are account-global", () => {
     for (const n of [...names(af2), ...names(usEast)]) expect(n).toMatch(/^[\w+=,.@-]{1,64}$/);
     // AND the Lambda names the roles of its own Region
     const arns = JSON.parse(variables(usEast)[ENV_VARS.tokenRoleArns]) as Record<string, string>;
-    expect(Object.values(arns).map((a) => a.split("/").pop()).sort()).toEqual([...names(usEast)].sort());
+    expect(
+      Object.values(arns)
+        .map((a) => a.split("/").pop())
+        .sort(),
+    ).toEqual([...names(usEast)].sort());
   });
 });
 
@@ -268,7 +350,10 @@ describe("the Lambda's environment", () => {
   test("the ALB header's client and iss are checked against the listener: OIDC clientId and issuer; Cognito app client and user pool id", () => {
     expect(variables(af2)).toMatchObject({ [ENV_VARS.clientId]: OIDC.clientId, [ENV_VARS.issuer]: OIDC.issuer });
     expect(variables(af2)).not.toHaveProperty(ENV_VARS.cognitoUserPoolId);
-    expect(variables(af3)).toMatchObject({ [ENV_VARS.clientId]: COGNITO.userPoolClientId, [ENV_VARS.cognitoUserPoolId]: COGNITO.userPoolArn.split("/")[1] });
+    expect(variables(af3)).toMatchObject({
+      [ENV_VARS.clientId]: COGNITO.userPoolClientId,
+      [ENV_VARS.cognitoUserPoolId]: COGNITO.userPoolArn.split("/")[1],
+    });
     expect(variables(af3)).not.toHaveProperty(ENV_VARS.issuer);
   });
 
@@ -300,7 +385,9 @@ describe("without sso", () => {
     expect(Object.values(resources(noSso, "aws_lb_target_group")).map((tg) => tg.target_type)).toEqual(["ip"]);
     expect(Object.keys(tokenRoles(noSso))).toEqual([]);
     // THEN the only function is the worker-count one
-    expect(Object.keys(resources(noSso, "aws_lambda_function"))).toEqual([nameOf(noSso, "aws_lambda_function", "Mwaa_WorkerCount_Function")]);
+    expect(Object.keys(resources(noSso, "aws_lambda_function"))).toEqual([
+      nameOf(noSso, "aws_lambda_function", "Mwaa_WorkerCount_Function"),
+    ]);
   });
 
   test("sso without a sign-in bundle from the app uses the one shipped with the package", () => {
@@ -316,7 +403,9 @@ describe("sso validation", () => {
   const FILE = "config/test.json";
   const BASE = { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] };
   const SSO = { type: "oidc", oidc: OIDC, roleMapping: [{ group: "airflow-admins", airflowRole: "Admin" }] };
-  const config = (access: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ environments: [env({ access, ...more })] });
+  const config = (access: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
+    environments: [env({ access, ...more })],
+  });
   const withSso = (sso: Record<string, unknown>) => config({ ...BASE, sso: { ...SSO, ...sso } });
   const errorLines = (c: unknown) => configErrorLines(() => parseConfig(JSON.stringify(c), FILE));
   const A = "environments[0].access";
@@ -329,29 +418,63 @@ describe("sso validation", () => {
   const INVALID: [string, unknown, string, string][] = [
     [
       "sso without domainName",
-      config({ certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9", allowedCidrs: ["10.0.0.0/8"], sso: SSO }),
+      config({
+        certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+        allowedCidrs: ["10.0.0.0/8"],
+        sso: SSO,
+      }),
       `${A}.domainName`,
       "required with sso (the IdP callback is https://<domainName>/oauth2/idpresponse)",
     ],
-    ["sso together with authentication", config({ ...BASE, sso: SSO, authentication: { type: "oidc", oidc: OIDC } }), `${A}.authentication`, "authentication or sso, not both (sso authenticates too)"],
+    [
+      "sso together with authentication",
+      config({ ...BASE, sso: SSO, authentication: { type: "oidc", oidc: OIDC } }),
+      `${A}.authentication`,
+      "authentication or sso, not both (sso authenticates too)",
+    ],
     ["an empty roleMapping", withSso({ roleMapping: [] }), `${A}.sso.roleMapping`, "at least one {group, airflowRole}"],
     [
       "a group mapped twice",
-      withSso({ roleMapping: [{ group: "a", airflowRole: "Admin" }, { group: "a", airflowRole: "User" }] }),
+      withSso({
+        roleMapping: [
+          { group: "a", airflowRole: "Admin" },
+          { group: "a", airflowRole: "User" },
+        ],
+      }),
       `${A}.sso.roleMapping[1].group`,
       "each group once (the first match wins, so a repeat never applies)",
     ],
-    ["an unknown airflowRole", withSso({ roleMapping: [{ group: "a", airflowRole: "admin" }] }), `${A}.sso.roleMapping[0].airflowRole`, ROLES],
+    [
+      "an unknown airflowRole",
+      withSso({ roleMapping: [{ group: "a", airflowRole: "admin" }] }),
+      `${A}.sso.roleMapping[0].airflowRole`,
+      ROLES,
+    ],
     ["an unknown defaultRole", withSso({ defaultRole: "Superuser" }), `${A}.sso.defaultRole`, ROLES],
-    ["type cognito without the cognito block", withSso({ type: "cognito", oidc: undefined }), `${A}.sso.cognito`, 'required when type is "cognito"'],
-    ["a cognito block without userPoolDomain", withSso({ type: "cognito", oidc: undefined, cognito: { ...COGNITO, userPoolDomain: undefined } }), `${A}.sso.cognito.userPoolDomain`, "required"],
+    [
+      "type cognito without the cognito block",
+      withSso({ type: "cognito", oidc: undefined }),
+      `${A}.sso.cognito`,
+      'required when type is "cognito"',
+    ],
+    [
+      "a cognito block without userPoolDomain",
+      withSso({ type: "cognito", oidc: undefined, cognito: { ...COGNITO, userPoolDomain: undefined } }),
+      `${A}.sso.cognito.userPoolDomain`,
+      "required",
+    ],
     [
       "a client secret that is an SSM ARN, not a Secrets Manager ARN",
       withSso({ oidc: { ...OIDC, clientSecret: { secretArn: "arn:aws:ssm:eu-west-1:123456789012:parameter/x" } } }),
       `${A}.sso.oidc.clientSecret.secretArn`,
       "a Secrets Manager secret ARN",
     ],
-    ["a parameter name with a space", withSso({ oidc: { ...OIDC, clientSecret: { ssmParameter: "my secret" } } }), `${A}.sso.oidc.clientSecret.ssmParameter`, "an SSM parameter name like /mwaa/oidc/client-secret"],
+    [
+      "a parameter name with a space",
+      withSso({ oidc: { ...OIDC, clientSecret: { ssmParameter: "my secret" } } }),
+      `${A}.sso.oidc.clientSecret.ssmParameter`,
+      "an SSM parameter name like /mwaa/oidc/client-secret",
+    ],
     [
       "sso with endpoints.createdBy vpc-owner",
       config({ ...BASE, sso: SSO }, { endpoints: { createdBy: "vpc-owner" } }),
@@ -364,7 +487,12 @@ describe("sso validation", () => {
       `${A}.sso.roleMapping[0].group`,
       "a group name: 1 to 256 characters, no control characters, no leading or trailing spaces",
     ],
-    ["a group name with a line break", withSso({ roleMapping: [{ group: "a\nb", airflowRole: "Admin" }] }), `${A}.sso.roleMapping[0].group`, "a group name: 1 to 256"],
+    [
+      "a group name with a line break",
+      withSso({ roleMapping: [{ group: "a\nb", airflowRole: "Admin" }] }),
+      `${A}.sso.roleMapping[0].group`,
+      "a group name: 1 to 256",
+    ],
     [
       "Cognito with a groups claim of its own (a user attribute)",
       withSso({ type: "cognito", oidc: undefined, cognito: COGNITO, groupsClaim: "custom:groups" }),
@@ -380,7 +508,9 @@ describe("sso validation", () => {
   ];
 
   test("a group name with inner spaces is valid", () => {
-    expect(() => parseConfig(JSON.stringify(withSso({ roleMapping: [{ group: "Data Engineers", airflowRole: "Op" }] })), FILE)).not.toThrow();
+    expect(() =>
+      parseConfig(JSON.stringify(withSso({ roleMapping: [{ group: "Data Engineers", airflowRole: "Op" }] })), FILE),
+    ).not.toThrow();
   });
 
   test.each(INVALID)("%s", (_what, c, fieldPath, message) => {

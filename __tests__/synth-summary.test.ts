@@ -15,7 +15,10 @@ describe("synth summary", () => {
     };
     const manifest = {
       stacks: {
-        dev: stack("dev", { resource: { aws_s3_bucket: { A: {}, B: {} }, aws_vpc: { V: {} } }, data: { aws_partition: { P: {} } } }),
+        dev: stack("dev", {
+          resource: { aws_s3_bucket: { A: {}, B: {} }, aws_vpc: { V: {} } },
+          data: { aws_partition: { P: {} } },
+        }),
         "dev-endpoints": stack("dev-endpoints", { resource: { aws_vpc_endpoint: { E: {} } } }),
       },
     };
@@ -25,8 +28,18 @@ describe("synth summary", () => {
 
   test("counts the resources and data sources each stack's JSON holds, with its file relative to the working directory", () => {
     expect(summarizeOutput(path.join(dir, "out"), dir)).toEqual([
-      expect.objectContaining({ name: "dev", file: path.join("out", "stacks", "dev", "cdk.tf.json"), resources: 3, dataSources: 1 }),
-      expect.objectContaining({ name: "dev-endpoints", file: path.join("out", "stacks", "dev-endpoints", "cdk.tf.json"), resources: 1, dataSources: 0 }),
+      expect.objectContaining({
+        name: "dev",
+        file: path.join("out", "stacks", "dev", "cdk.tf.json"),
+        resources: 3,
+        dataSources: 1,
+      }),
+      expect.objectContaining({
+        name: "dev-endpoints",
+        file: path.join("out", "stacks", "dev-endpoints", "cdk.tf.json"),
+        resources: 1,
+        dataSources: 0,
+      }),
     ]);
   });
 
@@ -44,10 +57,12 @@ describe("synth summary", () => {
 
   test("writes each stack's Infracost usage file beside its JSON when given the config's cost block", () => {
     // GIVEN the output folder WHEN summarized with a cost block per stack
-    summarizeOutput(path.join(dir, "out"), dir, () => ({ metadataDatabaseGb: 7 }))
+    summarizeOutput(path.join(dir, "out"), dir, () => ({ metadataDatabaseGb: 7 }));
     // THEN infracost-usage.yml is beside each cdk.tf.json (no environment here: empty resource_usage)
     for (const stack of ["dev", "dev-endpoints"]) {
-      expect(fs.readFileSync(path.join(dir, "out", "stacks", stack, "infracost-usage.yml"), "utf8")).toMatch(/^version: 0\.1\nresource_usage: \{\}$/m);
+      expect(fs.readFileSync(path.join(dir, "out", "stacks", stack, "infracost-usage.yml"), "utf8")).toMatch(
+        /^version: 0\.1\nresource_usage: \{\}$/m,
+      );
     }
   });
 

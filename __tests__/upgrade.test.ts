@@ -1,7 +1,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EnvironmentStatus, GetEnvironmentCommand, MWAAClient, UpdateEnvironmentCommand, type Environment } from "@aws-sdk/client-mwaa";
+import {
+  EnvironmentStatus,
+  GetEnvironmentCommand,
+  MWAAClient,
+  UpdateEnvironmentCommand,
+  type Environment,
+} from "@aws-sdk/client-mwaa";
 import { mockClient } from "aws-sdk-client-mock";
 import { main, pluginsCheck } from "../operations/upgrade";
 import { LATEST_2_11, NEWEST_3, majorUpgradeRefusal } from "../operations/upgrade/plan";
@@ -16,7 +22,14 @@ afterAll(() => mwaa.restore());
 beforeEach(() => mwaa.reset());
 
 const env = (Status: string, AirflowVersion: string, error?: { ErrorCode: string; ErrorMessage: string }) =>
-  ({ Environment: { Name: "analytics", Status, AirflowVersion, ...(error !== undefined ? { LastUpdate: { Status: "FAILED", Error: error } } : {}) } as Environment }) as never;
+  ({
+    Environment: {
+      Name: "analytics",
+      Status,
+      AirflowVersion,
+      ...(error !== undefined ? { LastUpdate: { Status: "FAILED", Error: error } } : {}),
+    } as Environment,
+  }) as never;
 
 /** GetEnvironment answers these, in order, then the last one again. */
 function statuses(...answers: never[]) {
@@ -40,8 +53,15 @@ function deps(check: { ok: boolean; messages: string[] } = { ok: true, messages:
   return { d, lines, checks };
 }
 
-const request = { environmentName: "analytics", target: "3.3.1", requirementsFile: "airflow/requirements.txt", pollSeconds: 1, maxWaitMinutes: 1 };
-const updates = () => mwaa.commandCalls(Update).map((c) => (c as unknown as { args: [{ input: unknown }] }).args[0].input);
+const request = {
+  environmentName: "analytics",
+  target: "3.3.1",
+  requirementsFile: "airflow/requirements.txt",
+  pollSeconds: 1,
+  maxWaitMinutes: 1,
+};
+const updates = () =>
+  mwaa.commandCalls(Update).map((c) => (c as unknown as { args: [{ input: unknown }] }).args[0].input);
 
 describe("statuses", () => {
   test("GIVEN the SDK's EnvironmentStatus enum THEN the command describes every status it has, and no other", () => {
@@ -53,7 +73,13 @@ describe("what MWAA refuses, refused before any call that changes something", ()
   test.each([
     ["2.10.3", "3.3.1", /from 2\.10\.3 or older .* side-by-side migration/],
     ["2.9.2", "3.3.1", /from 2\.10\.3 or older/],
-    ["2.11.0", "3.3.1", new RegExp(`not the latest 2\\.11\\.x \\(${LATEST_2_11.replace(/\./g, "\\.")}\\).*first set airflow\\.version to ${LATEST_2_11.replace(/\./g, "\\.")}`)],
+    [
+      "2.11.0",
+      "3.3.1",
+      new RegExp(
+        `not the latest 2\\.11\\.x \\(${LATEST_2_11.replace(/\./g, "\\.")}\\).*first set airflow\\.version to ${LATEST_2_11.replace(/\./g, "\\.")}`,
+      ),
+    ],
     ["3.0.6", "3.3.1", /already runs Airflow 3\.0\.6: a change within 3\.x is a minor one/],
     [LATEST_2_11, "2.11.0", /not an Airflow 3 version this project lists/],
     [LATEST_2_11, "3.9.9", /not an Airflow 3 version this project lists/],
@@ -83,31 +109,57 @@ describe("what MWAA refuses, refused before any call that changes something", ()
     const out = await runUpgrade(request, d);
     expect(checks).toEqual([["airflow/requirements.txt", "3.3.1"]]);
     expect(out).toMatchObject({ exitCode: 1, kind: "refused" });
-    expect(out.message).toContain("does not fit Airflow 3.3.1:\n  apache-airflow-providers-foo==1.0: needs apache-airflow<3");
+    expect(out.message).toContain(
+      "does not fit Airflow 3.3.1:\n  apache-airflow-providers-foo==1.0: needs apache-airflow<3",
+    );
     expect(updates()).toEqual([]);
   });
 });
 
 describe("every status path", () => {
   test("GIVEN the latest 2.11.x WHEN upgraded THEN UpdateEnvironment names only the version, every status is shown, and the end says what to change in the config", async () => {
-    statuses(env("AVAILABLE", LATEST_2_11), env("UPDATING", LATEST_2_11), env("CREATING_SNAPSHOT", LATEST_2_11), env("UPDATING", LATEST_2_11), env("AVAILABLE", "3.3.1"));
+    statuses(
+      env("AVAILABLE", LATEST_2_11),
+      env("UPDATING", LATEST_2_11),
+      env("CREATING_SNAPSHOT", LATEST_2_11),
+      env("UPDATING", LATEST_2_11),
+      env("AVAILABLE", "3.3.1"),
+    );
     const { d, lines } = deps();
     const out = await runUpgrade(request, d);
     expect(updates()).toEqual([{ Name: "analytics", AirflowVersion: "3.3.1" }]);
     const shown = lines.filter((l) => /^\d{4}-/.test(l)).map((l) => l.split(" ")[1]);
     expect(shown).toEqual(["UPDATING:", "CREATING_SNAPSHOT:", "UPDATING:", "AVAILABLE:"]);
     expect(out).toMatchObject({ exitCode: 0, kind: "upgraded" });
-    expect(out.message).toMatch(/runs Airflow 3\.3\.1, metadata kept\. Next: remove airflow\.majorUpgradeInPlace from the config in a later change; .* that plan shows no change to it/);
+    expect(out.message).toMatch(
+      /runs Airflow 3\.3\.1, metadata kept\. Next: remove airflow\.majorUpgradeInPlace from the config in a later change; .* that plan shows no change to it/,
+    );
   });
 
   test("GIVEN MWAA rolls back WHEN it ends UPDATE_FAILED THEN exit 2, rolled back, with MWAA's error and the advice to keep the config", async () => {
-    statuses(env("AVAILABLE", LATEST_2_11), env("UPDATING", LATEST_2_11), env("ROLLING_BACK", LATEST_2_11), env("UPDATE_FAILED", LATEST_2_11, { ErrorCode: "INCORRECT_CONFIGURATION", ErrorMessage: "requirements failed to install" }));
+    statuses(
+      env("AVAILABLE", LATEST_2_11),
+      env("UPDATING", LATEST_2_11),
+      env("ROLLING_BACK", LATEST_2_11),
+      env("UPDATE_FAILED", LATEST_2_11, {
+        ErrorCode: "INCORRECT_CONFIGURATION",
+        ErrorMessage: "requirements failed to install",
+      }),
+    );
     const { d, lines } = deps();
     const out = await runUpgrade(request, d);
-    expect(lines.some((l) => l.includes("ROLLING_BACK: the change failed; MWAA is restoring the environment from the snapshot"))).toBe(true);
+    expect(
+      lines.some((l) =>
+        l.includes("ROLLING_BACK: the change failed; MWAA is restoring the environment from the snapshot"),
+      ),
+    ).toBe(true);
     expect(out).toMatchObject({ exitCode: 2, kind: "rolled-back" });
-    expect(out.message).toContain(`failed (UPDATE_FAILED): restored to Airflow ${LATEST_2_11} and ready to use. MWAA says: INCORRECT_CONFIGURATION: requirements failed to install`);
-    expect(out.message).toContain(`Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version)`);
+    expect(out.message).toContain(
+      `failed (UPDATE_FAILED): restored to Airflow ${LATEST_2_11} and ready to use. MWAA says: INCORRECT_CONFIGURATION: requirements failed to install`,
+    );
+    expect(out.message).toContain(
+      `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version)`,
+    );
     expect(out.message).toContain(`or set airflow.version back to ${LATEST_2_11} and then remove the field`);
   });
 
@@ -115,7 +167,9 @@ describe("every status path", () => {
     statuses(env("AVAILABLE", LATEST_2_11), env("UPDATING", LATEST_2_11), env("UNAVAILABLE", LATEST_2_11));
     const out = await runUpgrade(request, deps().d);
     expect(out).toMatchObject({ exitCode: 2, kind: "failed" });
-    expect(out.message).toMatch(/failed \(UNAVAILABLE\): the change failed and the environment did not return to a stable state/);
+    expect(out.message).toMatch(
+      /failed \(UNAVAILABLE\): the change failed and the environment did not return to a stable state/,
+    );
   });
 
   test("GIVEN it ends AVAILABLE at the old version after rolling back THEN exit 2, not success", async () => {
@@ -141,7 +195,13 @@ describe("every status path", () => {
   });
 
   test("GIVEN another change in progress WHEN it ends well at the old version THEN the upgrade starts after it", async () => {
-    statuses(env("UPDATING", LATEST_2_11), env("AVAILABLE", LATEST_2_11), env("AVAILABLE", LATEST_2_11), env("UPDATING", LATEST_2_11), env("AVAILABLE", "3.3.1"));
+    statuses(
+      env("UPDATING", LATEST_2_11),
+      env("AVAILABLE", LATEST_2_11),
+      env("AVAILABLE", LATEST_2_11),
+      env("UPDATING", LATEST_2_11),
+      env("AVAILABLE", "3.3.1"),
+    );
     const out = await runUpgrade(request, deps().d);
     expect(updates()).toEqual([{ Name: "analytics", AirflowVersion: "3.3.1" }]);
     expect(out.kind).toBe("upgraded");
@@ -165,13 +225,19 @@ describe("every status path", () => {
 
 describe("the command line", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-"));
-  const example = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "config", "examples", "migrate-to-airflow3.json"), "utf8"));
+  const example = JSON.parse(
+    fs.readFileSync(path.join(__dirname, "..", "config", "examples", "migrate-to-airflow3.json"), "utf8"),
+  );
   delete example.$schema;
   // c.json: the migration example as it ships (no guard); guarded.json: the PR of the in-place
   // upgrade, the environment's and the candidate's version at 3.x with majorUpgradeInPlace.
   fs.writeFileSync(path.join(dir, "c.json"), JSON.stringify(example));
   const guarded = structuredClone(example);
-  Object.assign(guarded.environments[0].airflow, { version: "3.3.1", majorUpgradeInPlace: true, configurationOptions: { "core.default_timezone": "utc" } });
+  Object.assign(guarded.environments[0].airflow, {
+    version: "3.3.1",
+    majorUpgradeInPlace: true,
+    configurationOptions: { "core.default_timezone": "utc" },
+  });
   Object.assign(guarded.environments[0].migration.candidate.airflow, { version: "3.2.1", majorUpgradeInPlace: true });
   fs.writeFileSync(path.join(dir, "guarded.json"), JSON.stringify(guarded));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -194,7 +260,7 @@ describe("the command line", () => {
     const { code, lines } = await run("--config", "c.json", "--environment", "analytics", "--target", "3.3.1");
     expect(code).toBe(1);
     expect(lines).toEqual([
-      'refused: c.json does not set airflow.majorUpgradeInPlace for analytics. First set airflow.version to the 3.x target and airflow.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (docs/upgrades.md)',
+      "refused: c.json does not set airflow.majorUpgradeInPlace for analytics. First set airflow.version to the 3.x target and airflow.majorUpgradeInPlace to true, review and deploy that (Terraform then ignores airflow_version), then run this command (docs/upgrades.md)",
     ]);
     expect(mwaa.calls()).toHaveLength(0);
   });
@@ -202,7 +268,9 @@ describe("the command line", () => {
   test("GIVEN --target other than the config's version THEN exit 1, naming both", async () => {
     const { code, lines } = await run("--config", "guarded.json", "--environment", "analytics", "--target", "3.2.1");
     expect(code).toBe(1);
-    expect(lines).toEqual(["--target 3.2.1: guarded.json sets airflow.version to 3.3.1; the command goes to the config's version (leave --target out, or change the config first)"]);
+    expect(lines).toEqual([
+      "--target 3.2.1: guarded.json sets airflow.version to 3.3.1; the command goes to the config's version (leave --target out, or change the config first)",
+    ]);
     expect(mwaa.calls()).toHaveLength(0);
   });
 
@@ -212,15 +280,23 @@ describe("the command line", () => {
     expect(code).toBe(0);
     const candidate = example.environments[0].migration.candidate;
     expect(updates()).toEqual([{ Name: candidate.environmentName, AirflowVersion: "3.2.1" }]);
-    expect(checks.map((c) => c[0])).toEqual(candidate.artifacts?.requirements !== undefined ? [path.join(dir, candidate.artifacts.requirements)] : []);
+    expect(checks.map((c) => c[0])).toEqual(
+      candidate.artifacts?.requirements !== undefined ? [path.join(dir, candidate.artifacts.requirements)] : [],
+    );
   });
 
   test.each([
     [["--environment", "analytics"], /--config is required/],
     [["--config", "c.json"], /--environment is required/],
-    [["--config", "c.json", "--environment", "nope"], /--environment nope: no such environment in c\.json \(analytics\)/],
+    [
+      ["--config", "c.json", "--environment", "nope"],
+      /--environment nope: no such environment in c\.json \(analytics\)/,
+    ],
     [["--config", "missing.json", "--environment", "a"], /--config missing\.json: cannot read it \(ENOENT\)/],
-    [["--config", "guarded.json", "--environment", "analytics", "--poll-seconds", "0"], /--poll-seconds 0: a whole number of at least 1/],
+    [
+      ["--config", "guarded.json", "--environment", "analytics", "--poll-seconds", "0"],
+      /--poll-seconds 0: a whole number of at least 1/,
+    ],
     [["--bogus"], /Unknown option '--bogus'/],
   ])("GIVEN %j THEN exit 1 with one line", async (argv, message) => {
     const { code, lines } = await run(...(argv as string[]));
@@ -248,6 +324,9 @@ if (a[2].endsWith("bad.txt")) { console.log("foo==1.0: needs apache-airflow<3 (t
   test("GIVEN requirements that fit THEN ok; GIVEN a mismatch THEN its messages, naming the target", async () => {
     const check = pluginsCheck(root);
     expect(await check("good.txt", "3.3.1")).toEqual({ ok: true, messages: [] });
-    expect(await check("bad.txt", "3.3.1")).toEqual({ ok: false, messages: ["foo==1.0: needs apache-airflow<3 (target 3.3.1)"] });
+    expect(await check("bad.txt", "3.3.1")).toEqual({
+      ok: false,
+      messages: ["foo==1.0: needs apache-airflow<3 (target 3.3.1)"],
+    });
   });
 });

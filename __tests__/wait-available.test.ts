@@ -22,8 +22,14 @@ function wait(replies: string[]): { status: number | null; stdout: string; stder
       "",
     ].join("\n");
     fs.writeFileSync(path.join(dir, "aws"), fake, { mode: 0o755 });
-    const run = spawnSync("sh", [SCRIPT, "my-env", "eu-west-1"], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, MWAA_WAIT_SECONDS: "0" }, encoding: "utf8", timeout: 10_000 });
-    const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+    const run = spawnSync("sh", [SCRIPT, "my-env", "eu-west-1"], {
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, MWAA_WAIT_SECONDS: "0" },
+      encoding: "utf8",
+      timeout: 10_000,
+    });
+    const calls = fs.existsSync(path.join(dir, "calls"))
+      ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n")
+      : [];
     return { status: run.status, stdout: run.stdout, stderr: run.stderr, calls };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -36,27 +42,41 @@ describe("operations/wait-available.sh", () => {
     const run = wait(["ok PENDING", "ok CREATING", "ok AVAILABLE"]);
     // THEN exit 0 after three calls, each for the name and Region given
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/my-env: PENDING, checking again.*\nmy-env: CREATING, checking again.*\nmy-env: AVAILABLE\n$/);
+    expect(run.stdout).toMatch(
+      /my-env: PENDING, checking again.*\nmy-env: CREATING, checking again.*\nmy-env: AVAILABLE\n$/,
+    );
     expect(run.calls).toHaveLength(3);
-    expect(run.calls[0]).toBe("mwaa get-environment --name my-env --region eu-west-1 --query Environment.Status --output text");
+    expect(run.calls[0]).toBe(
+      "mwaa get-environment --name my-env --region eu-west-1 --query Environment.Status --output text",
+    );
   });
 
   test.each(["CREATE_FAILED", "UPDATE_FAILED", "UNAVAILABLE", "DELETED"])("stops at %s and prints why", (status) => {
     // GIVEN a failed environment whose last update recorded an error
-    const run = wait(["ok CREATING", `ok ${status}`, "ok INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable"]);
+    const run = wait([
+      "ok CREATING",
+      `ok ${status}`,
+      "ok INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable",
+    ]);
     // THEN exit 1 with the status and the error code and message
     expect(run.status).toBe(1);
-    expect(run.stderr).toBe(`wait-available: my-env is ${status}: INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable (docs/troubleshooting.md)\n`);
+    expect(run.stderr).toBe(
+      `wait-available: my-env is ${status}: INCORRECT_CONFIGURATION\tThe web server endpoint was not reachable (docs/troubleshooting.md)\n`,
+    );
     expect(run.calls[2]).toMatch(/--query Environment\.LastUpdate\.Error\.\[ErrorCode, ErrorMessage\]/);
   });
 
   test("stops on an AWS CLI error and prints it", () => {
     // GIVEN a CLI that fails (a wrong name, expired credentials)
-    const run = wait(["err An error occurred (ResourceNotFoundException) when calling the GetEnvironment operation: Environment my-env not found"]);
+    const run = wait([
+      "err An error occurred (ResourceNotFoundException) when calling the GetEnvironment operation: Environment my-env not found",
+    ]);
     // THEN exit 1 at once, with the CLI's message
     expect(run.status).toBe(1);
     expect(run.calls).toHaveLength(1);
-    expect(run.stderr).toBe("wait-available: the AWS CLI failed for my-env in eu-west-1: An error occurred (ResourceNotFoundException) when calling the GetEnvironment operation: Environment my-env not found\n");
+    expect(run.stderr).toBe(
+      "wait-available: the AWS CLI failed for my-env in eu-west-1: An error occurred (ResourceNotFoundException) when calling the GetEnvironment operation: Environment my-env not found\n",
+    );
   });
 
   test("without arguments: the usage, and no AWS call", () => {

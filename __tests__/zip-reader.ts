@@ -10,7 +10,14 @@ export interface ZipDirectoryEntry {
   /** 0 = stored, 8 = deflate. */
   readonly method: number;
   /** The DOS timestamp fields as stored (no time zone involved). */
-  readonly time: { readonly year: number; readonly month: number; readonly day: number; readonly hour: number; readonly minute: number; readonly second: number };
+  readonly time: {
+    readonly year: number;
+    readonly month: number;
+    readonly day: number;
+    readonly hour: number;
+    readonly minute: number;
+    readonly second: number;
+  };
 }
 
 /** Lists a zip's central directory in archive order (for tests and diagnostics; no zip64). */
@@ -35,7 +42,14 @@ export function readZipDirectory(zip: Uint8Array): ZipDirectoryEntry[] {
       madeBy: view.getUint8(offset + 5),
       unixMode: view.getUint32(offset + 38, true) >>> 16,
       method: view.getUint16(offset + 10, true),
-      time: { year: 1980 + (date >> 9), month: (date >> 5) & 15, day: date & 31, hour: time >> 11, minute: (time >> 5) & 63, second: (time & 31) * 2 },
+      time: {
+        year: 1980 + (date >> 9),
+        month: (date >> 5) & 15,
+        day: date & 31,
+        hour: time >> 11,
+        minute: (time >> 5) & 63,
+        second: (time & 31) * 2,
+      },
     });
     offset += 46 + nameLength + extraLength + commentLength;
   }

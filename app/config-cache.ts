@@ -19,7 +19,9 @@ export const BUNDLE_ENV = "RUN_TS_BUNDLE";
  * Undefined when unreadable: no cache then.
  */
 function zodVersion(): string | undefined {
-  const file = (require.resolve.paths("zod") ?? []).map((dir) => path.join(dir, "zod", "package.json")).find((f) => fs.existsSync(f));
+  const file = (require.resolve.paths("zod") ?? [])
+    .map((dir) => path.join(dir, "zod", "package.json"))
+    .find((f) => fs.existsSync(f));
   try {
     const { version } = JSON.parse(fs.readFileSync(file ?? "", "utf8")) as { version?: unknown };
     return typeof version === "string" ? version : undefined;

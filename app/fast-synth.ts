@@ -12,7 +12,12 @@ import type { IConstruct } from "constructs";
  */
 export const VERIFIED_CDKTF = "0.21.0";
 
-type Session = { readonly manifest: { readonly outdir: string; forStack(stack: TerraformStack): { readonly synthesizedStackPath: string } } };
+type Session = {
+  readonly manifest: {
+    readonly outdir: string;
+    forStack(stack: TerraformStack): { readonly synthesizedStackPath: string };
+  };
+};
 /** What TerraformAsset keeps private (terraform-asset.js): the asset's stack and source. */
 interface AssetInternals {
   readonly stack: TerraformStack;
@@ -67,7 +72,9 @@ export function synthApp(app: App): void {
   referencePrototype.resolve = function (this: ReferenceInternals, context) {
     const here = TerraformStack.of(context.scope);
     if (this.originStack !== undefined && this.originStack !== here) {
-      throw new Error(`synthApp: stack "${here.node.id}" refers to a resource of stack "${this.originStack.node.id}"; pass the value through the other stack's outputs and a remote state (as MwaaEndpointsStack does)`);
+      throw new Error(
+        `synthApp: stack "${here.node.id}" refers to a resource of stack "${this.originStack.node.id}"; pass the value through the other stack's outputs and a remote state (as MwaaEndpointsStack does)`,
+      );
     }
     return resolveReference.call(this, context);
   };
@@ -82,7 +89,11 @@ export function synthApp(app: App): void {
     copySteps.push([synthesis, copy]);
     synthesis.onSynthesize = (session) => {
       if (asset.type === AssetType.FILE) {
-        const stackDir = path.join(session.manifest.outdir, session.manifest.forStack(asset.stack).synthesizedStackPath, "..");
+        const stackDir = path.join(
+          session.manifest.outdir,
+          session.manifest.forStack(asset.stack).synthesizedStackPath,
+          "..",
+        );
         if (singleSameFile(stackDir, asset.path, asset.sourcePath)) return;
       }
       copy(session);
@@ -95,7 +106,10 @@ export function synthApp(app: App): void {
     referencePrototype.resolve = resolveReference;
     for (const [synthesis, copy] of copySteps) synthesis.onSynthesize = copy;
   }
-  if (app.node.findAll().length !== all.length) throw new Error("synthApp: a construct was added while the stacks were written (a Lazy value with side effects); add it before synth");
+  if (app.node.findAll().length !== all.length)
+    throw new Error(
+      "synthApp: a construct was added while the stacks were written (a Lazy value with side effects); add it before synth",
+    );
   removeLeftovers(all, stacksDir);
 }
 
@@ -109,7 +123,11 @@ function singleSameFile(stackDir: string, assetPath: string, sourcePath: string)
       return names.length === 1 && names[0] === name;
     };
     const folder = path.join(stackDir, assets, id);
-    return only(folder, hash) && only(path.join(folder, hash), file) && fs.readFileSync(path.join(folder, hash, file)).equals(fs.readFileSync(sourcePath));
+    return (
+      only(folder, hash) &&
+      only(path.join(folder, hash), file) &&
+      fs.readFileSync(path.join(folder, hash, file)).equals(fs.readFileSync(sourcePath))
+    );
   } catch {
     return false;
   }
@@ -142,8 +160,11 @@ function removeLeftovers(all: readonly IConstruct[], stacksDir: string): void {
       remove(dir);
       continue;
     }
-    for (const entry of fs.readdirSync(dir)) if (entry !== "cdk.tf.json" && !isTerraformOwned(entry) && (entry !== "assets" || assets.size === 0)) remove(path.join(dir, entry));
+    for (const entry of fs.readdirSync(dir))
+      if (entry !== "cdk.tf.json" && !isTerraformOwned(entry) && (entry !== "assets" || assets.size === 0))
+        remove(path.join(dir, entry));
     if (!fs.existsSync(path.join(dir, "assets"))) continue;
-    for (const entry of fs.readdirSync(path.join(dir, "assets"))) if (!assets.has(entry)) remove(path.join(dir, "assets", entry));
+    for (const entry of fs.readdirSync(path.join(dir, "assets")))
+      if (!assets.has(entry)) remove(path.join(dir, "assets", entry));
   }
 }

@@ -50,9 +50,12 @@ export function loadApp(options: LoadOptions): LoadedApp {
   try {
     text = fs.readFileSync(configFile, "utf8");
   } catch (e) {
-    throw new ConfigError([`${configFile}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    throw new ConfigError([
+      `${configFile}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    ]);
   }
-  const config = options.plain === true ? plainValidation().parseConfig(text, configFile) : loadConfig(text, configFile, root);
+  const config =
+    options.plain === true ? plainValidation().parseConfig(text, configFile) : loadConfig(text, configFile, root);
   return { config, assets: prepareAssets(config, options) };
 }
 
@@ -71,9 +74,16 @@ export function synthStacks({ config, assets }: LoadedApp, outdir: string, plain
     outdir,
     (app: App) => {
       config.environments.forEach((environment, i) => {
-        const stack = new MwaaStack(app, environment.name, { environment: { ...environment, ...assets[i] }, backend: config.backend });
+        const stack = new MwaaStack(app, environment.name, {
+          environment: { ...environment, ...assets[i] },
+          backend: config.backend,
+        });
         if (environment.endpoints.createdBy === "vpc-owner") {
-          new MwaaEndpointsStack(app, `${environment.name}-endpoints`, { environment, environmentStack: stack, backend: config.backend });
+          new MwaaEndpointsStack(app, `${environment.name}-endpoints`, {
+            environment,
+            environmentStack: stack,
+            backend: config.backend,
+          });
         }
       });
     },
@@ -89,19 +99,45 @@ function prepareAssets(config: Config, { configFile, root, python, log }: LoadOp
   const errors: string[] = [];
   const lambdaCache = path.join(root, ".cache", "lambda");
   const workerCountCode = config.environments.some((env) => env.monitoring.workerCount)
-    ? bundleLambda({ entry: path.join(root, "lambda", "worker-count", "handler.ts"), cacheDir: lambdaCache, name: "worker-count" })
+    ? bundleLambda({
+        entry: path.join(root, "lambda", "worker-count", "handler.ts"),
+        cacheDir: lambdaCache,
+        name: "worker-count",
+      })
     : undefined;
   const signInCode = config.environments.some((env) => env.access?.sso !== undefined)
     ? bundleLambda({ entry: path.join(root, "lambda", "login", "handler.ts"), cacheDir: lambdaCache, name: "login" })
     : undefined;
-  const bundleIf = (needed: boolean, name: string) => (needed ? bundleLambda({ entry: path.join(root, "lambda", name, "handler.ts"), cacheDir: lambdaCache, name }) : undefined);
-  const airflowApplyCode = bundleIf(config.environments.some((env) => (env.airflowState?.pools.length ?? 0) + (env.airflowState?.variables.length ?? 0) > 0), "airflow-apply");
-  const airflowBackupCode = bundleIf(config.environments.some((env) => env.airflowState?.backup !== undefined), "airflow-backup");
-  const prepare = (artifacts: NonNullable<Config["environments"][number]["artifacts"]>, version: keyof typeof AIRFLOW_VERSIONS, field: string): MwaaArtifactFiles | undefined => {
+  const bundleIf = (needed: boolean, name: string) =>
+    needed
+      ? bundleLambda({ entry: path.join(root, "lambda", name, "handler.ts"), cacheDir: lambdaCache, name })
+      : undefined;
+  const airflowApplyCode = bundleIf(
+    config.environments.some(
+      (env) => (env.airflowState?.pools.length ?? 0) + (env.airflowState?.variables.length ?? 0) > 0,
+    ),
+    "airflow-apply",
+  );
+  const airflowBackupCode = bundleIf(
+    config.environments.some((env) => env.airflowState?.backup !== undefined),
+    "airflow-backup",
+  );
+  const prepare = (
+    artifacts: NonNullable<Config["environments"][number]["artifacts"]>,
+    version: keyof typeof AIRFLOW_VERSIONS,
+    field: string,
+  ): MwaaArtifactFiles | undefined => {
     try {
       // Wheels for the Python of that environment's Airflow version.
       const pythonVersion = AIRFLOW_VERSIONS[version].python;
-      return prepareArtifacts(artifacts, { pythonVersion, airflowVersion: version, root, cacheDir: path.join(root, ".cache", "plugins"), pythonExecutable: python, log });
+      return prepareArtifacts(artifacts, {
+        pythonVersion,
+        airflowVersion: version,
+        root,
+        cacheDir: path.join(root, ".cache", "plugins"),
+        pythonExecutable: python,
+        log,
+      });
     } catch (e) {
       if (!(e instanceof ArtifactError)) throw e;
       errors.push(`${configFile}: ${field}.${e.field}: ${e.message}`);
@@ -115,8 +151,18 @@ function prepareAssets(config: Config, { configFile, root, python, log }: LoadOp
       signInCode,
       ...(airflowApplyCode !== undefined ? { airflowApplyCode } : {}),
       ...(airflowBackupCode !== undefined ? { airflowBackupCode } : {}),
-      ...(env.artifacts !== undefined ? { artifactFiles: prepare(env.artifacts, env.airflow.version, `environments[${i}].artifacts`) } : {}),
-      ...(candidate?.artifacts !== undefined ? { candidateArtifactFiles: prepare(candidate.artifacts, candidate.airflow.version, `environments[${i}].migration.candidate.artifacts`) } : {}),
+      ...(env.artifacts !== undefined
+        ? { artifactFiles: prepare(env.artifacts, env.airflow.version, `environments[${i}].artifacts`) }
+        : {}),
+      ...(candidate?.artifacts !== undefined
+        ? {
+            candidateArtifactFiles: prepare(
+              candidate.artifacts,
+              candidate.airflow.version,
+              `environments[${i}].migration.candidate.artifacts`,
+            ),
+          }
+        : {}),
     };
   });
   if (errors.length > 0) throw new ConfigError(errors);

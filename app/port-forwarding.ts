@@ -9,14 +9,20 @@ export interface AccessHostSummary {
   readonly domain?: string;
 }
 
-type StackJson = { provider?: { aws?: { region?: string; alias?: string }[] }; output?: Record<string, { value?: unknown }> };
+type StackJson = {
+  provider?: { aws?: { region?: string; alias?: string }[] };
+  output?: Record<string, { value?: unknown }>;
+};
 
 /** The evaluation host of a synthesized stack, or undefined without one. */
 export function accessHostOf(json: StackJson): AccessHostSummary | undefined {
   if (json.output?.[ACCESS_HOST_INSTANCE_ID_OUTPUT] === undefined) return undefined;
   const region = (json.provider?.aws ?? []).find((p) => p.alias === undefined)?.region ?? "<region>";
   const url = json.output?.mwaa_webserver_url?.value;
-  const domain = typeof url === "string" && url.startsWith("https://") && !url.includes("${") ? url.slice("https://".length) : undefined;
+  const domain =
+    typeof url === "string" && url.startsWith("https://") && !url.includes("${")
+      ? url.slice("https://".length)
+      : undefined;
   return { region, domain };
 }
 

@@ -37,7 +37,10 @@ const sha256 = (data) => crypto.createHash("sha256").update(data).digest("hex");
 function signature(file) {
   try {
     const s = fs.statSync(file, { bigint: true });
-    return { sig: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, changedMs: Number(s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs) / 1e6 };
+    return {
+      sig: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`,
+      changedMs: Number(s.ctimeNs > s.mtimeNs ? s.ctimeNs : s.mtimeNs) / 1e6,
+    };
   } catch {
     return { sig: "missing", changedMs: 0 };
   }
@@ -66,7 +69,13 @@ function contentHash(file) {
 function manifestEntry(root, rel, kind, now, loaded) {
   const abs = path.resolve(root, rel);
   const { sig, changedMs } = loaded ?? signature(abs);
-  return { path: rel, kind, sig, trusted: changedMs < now - RACY_MS, sha: kind === "file" ? (loaded?.sha ?? contentHash(abs)) : undefined };
+  return {
+    path: rel,
+    kind,
+    sig,
+    trusted: changedMs < now - RACY_MS,
+    sha: kind === "file" ? (loaded?.sha ?? contentHash(abs)) : undefined,
+  };
 }
 
 /**
@@ -119,7 +128,9 @@ const cdktfPrivateFs = {
   setup(build) {
     /** @param {string} file */
     const isCdktfFs = (file) => /[\\/]cdktf[\\/]lib[\\/]private[\\/]fs\.js$/.test(file);
-    build.onResolve({ filter: /^archiver$/ }, (args) => (isCdktfFs(args.importer) ? { path: args.importer, namespace: "lazy-archiver" } : undefined));
+    build.onResolve({ filter: /^archiver$/ }, (args) =>
+      isCdktfFs(args.importer) ? { path: args.importer, namespace: "lazy-archiver" } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: "lazy-archiver" }, (args) => ({
       loader: "js",
       contents: `let real;
@@ -151,7 +162,17 @@ function projectFilter(root) {
 }
 
 /** @type {Record<string, import("esbuild").Loader | undefined>} */
-const LOADERS = { ".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx", ".js": "js", ".cjs": "js", ".mjs": "js", ".jsx": "jsx", ".json": "json" };
+const LOADERS = {
+  ".ts": "ts",
+  ".mts": "ts",
+  ".cts": "ts",
+  ".tsx": "tsx",
+  ".js": "js",
+  ".cjs": "js",
+  ".mjs": "js",
+  ".jsx": "jsx",
+  ".json": "json",
+};
 
 /**
  * Loads the project's own files as esbuild would (the same bytes and its default loader), keeping
@@ -219,11 +240,21 @@ async function build(root, entry, dir, name) {
   // packages by the lock files (npm rewrites node_modules/.package-lock.json on every install).
   const files = Object.keys(result.metafile.inputs)
     .filter((rel) => !rel.includes(":") && !rel.split("/").includes("node_modules"))
-    .concat(["package.json", "package-lock.json", "tsconfig.json", "node_modules/.package-lock.json", path.relative(root, __filename)]);
+    .concat([
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "node_modules/.package-lock.json",
+      path.relative(root, __filename),
+    ]);
   // Folders, for a new file that would change how an import resolves; not the root (cdktf.out and
   // state files come and go there) nor node_modules (the lock files stand for it).
-  const dirs = [...new Set(files.map((rel) => path.dirname(rel)))].filter((rel) => rel !== "." && !rel.split("/").includes("node_modules"));
-  const entries = [...new Set(files)].map((rel) => manifestEntry(root, rel, "file", started, loaded.get(rel))).concat(dirs.map((rel) => manifestEntry(root, rel, "dir", started)));
+  const dirs = [...new Set(files.map((rel) => path.dirname(rel)))].filter(
+    (rel) => rel !== "." && !rel.split("/").includes("node_modules"),
+  );
+  const entries = [...new Set(files)]
+    .map((rel) => manifestEntry(root, rel, "file", started, loaded.get(rel)))
+    .concat(dirs.map((rel) => manifestEntry(root, rel, "dir", started)));
   return { format: FORMAT, root, entry, bundle, entries };
 }
 
@@ -244,7 +275,14 @@ function freshBundle(root, entry) {
     data = undefined;
   }
   // The bundle holds absolute paths (the lazy archiver): a moved checkout builds again.
-  if (data && data.format === FORMAT && data.root === root && data.entry === entry && fs.existsSync(path.join(dir, data.bundle)) && stillFresh(root, { file: manifestFile, data })) {
+  if (
+    data &&
+    data.format === FORMAT &&
+    data.root === root &&
+    data.entry === entry &&
+    fs.existsSync(path.join(dir, data.bundle)) &&
+    stillFresh(root, { file: manifestFile, data })
+  ) {
     return path.join(dir, data.bundle);
   }
   return undefined;
@@ -263,7 +301,8 @@ async function rebuild(root, entry) {
   // Older bundles of this entry go; never the one just written (another synth may be loading it).
   for (const old of fs.readdirSync(dir)) {
     const bundleOfEntry = /^(.*)-[0-9a-f]{16}\.js(\.v8cache)?$/.exec(old);
-    if (bundleOfEntry !== null && bundleOfEntry[1] === name && !old.startsWith(manifest.bundle)) fs.rmSync(path.join(dir, old), { force: true });
+    if (bundleOfEntry !== null && bundleOfEntry[1] === name && !old.startsWith(manifest.bundle))
+      fs.rmSync(path.join(dir, old), { force: true });
   }
   return path.join(dir, manifest.bundle);
 }
@@ -293,7 +332,9 @@ function runWithCodeCache(file) {
   const mod = new Module(file, module);
   mod.filename = file;
   // Node's own lookup of node_modules folders, as for any module loaded from that file (undocumented).
-  mod.paths = /** @type {{ _nodeModulePaths(dir: string): string[] }} */ (/** @type {unknown} */ (Module))._nodeModulePaths(path.dirname(file));
+  mod.paths = /** @type {{ _nodeModulePaths(dir: string): string[] }} */ (
+    /** @type {unknown} */ (Module)
+  )._nodeModulePaths(path.dirname(file));
   const compiled = script.runInThisContext();
   // The cache is written after the run, so it holds the functions the synth compiled too.
   const writeCache = cachedData === undefined || script.cachedDataRejected;
@@ -342,11 +383,16 @@ function runFast(entry) {
   // listener ran (next tick), and not when one of them started more work (a handle besides
   // stdout/stderr, a request, a timer): then the loop goes on and this runs again at its end.
   // Node's undocumented handle lists (typed loosely here).
-  const internals = /** @type {{ _getActiveHandles(): unknown[], _getActiveRequests(): unknown[] }} */ (/** @type {unknown} */ (process));
+  const internals = /** @type {{ _getActiveHandles(): unknown[], _getActiveRequests(): unknown[] }} */ (
+    /** @type {unknown} */ (process)
+  );
   process.on("beforeExit", () =>
     process.nextTick(() => {
       const handles = internals._getActiveHandles().filter((h) => h !== process.stdout && h !== process.stderr);
-      const idle = handles.length === 0 && internals._getActiveRequests().length === 0 && !process.getActiveResourcesInfo().some((r) => r === "Timeout" || r === "Immediate");
+      const idle =
+        handles.length === 0 &&
+        internals._getActiveRequests().length === 0 &&
+        !process.getActiveResourcesInfo().some((r) => r === "Timeout" || r === "Immediate");
       if (idle) process.exit();
     }),
   );

@@ -31,13 +31,20 @@ const count = (blocks: Blocks) => Object.values(blocks ?? {}).reduce((n, byName)
  * blocks. With `cost` (stack name -> the config's `cost` block) it also
  * writes each stack's Infracost usage file beside its cdk.tf.json.
  */
-export function summarizeOutput(outdir: string, cwd = process.cwd(), cost?: (stack: string) => CostAssumptions): StackSummary[] {
+export function summarizeOutput(
+  outdir: string,
+  cwd = process.cwd(),
+  cost?: (stack: string) => CostAssumptions,
+): StackSummary[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as Manifest;
   return Object.values(manifest.stacks).map((stack) => {
     const file = path.join(outdir, stack.synthesizedStackPath);
-    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { resource?: Blocks; data?: Blocks } & Parameters<typeof accessHostOf>[0];
+    const json = JSON.parse(fs.readFileSync(file, "utf8")) as { resource?: Blocks; data?: Blocks } & Parameters<
+      typeof accessHostOf
+    >[0];
     const doc = json as Parameters<typeof billableUnits>[0];
-    if (cost !== undefined) fs.writeFileSync(path.join(path.dirname(file), USAGE_FILE), usageFileText(doc, cost(stack.name)));
+    if (cost !== undefined)
+      fs.writeFileSync(path.join(path.dirname(file), USAGE_FILE), usageFileText(doc, cost(stack.name)));
     const accessHost = accessHostOf(json);
     const secrets = airflowStateSecrets(json.resource);
     return {
@@ -75,7 +82,8 @@ export function summaryLines(stacks: readonly StackSummary[], underCdktfCli: boo
       `  ${" ".repeat(width)}  billed by the hour: ${unitsLine(s.units)}`,
     ]),
   ];
-  for (const s of stacks) if (s.accessHost !== undefined) lines.push(...portForwardingLines(s.name, s.file, s.accessHost));
+  for (const s of stacks)
+    if (s.accessHost !== undefined) lines.push(...portForwardingLines(s.name, s.file, s.accessHost));
   for (const s of stacks) {
     if (s.secrets === undefined) continue;
     lines.push(
@@ -84,7 +92,9 @@ export function summaryLines(stacks: readonly StackSummary[], underCdktfCli: boo
   }
   if (!underCdktfCli && stacks.length > 0) {
     const first = stacks[0].name;
-    lines.push(`next: npm run diff -- ${first} (AWS credentials needed), then npm run deploy -- ${first}; README "First deploy" walks through it`);
+    lines.push(
+      `next: npm run diff -- ${first} (AWS credentials needed), then npm run deploy -- ${first}; README "First deploy" walks through it`,
+    );
   }
   return lines;
 }

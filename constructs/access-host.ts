@@ -53,21 +53,35 @@ export class AccessHost extends Construct {
   constructor(scope: Construct, id: string, props: AccessHostProps) {
     super(scope, id);
     const arch = ACCESS_HOST_INSTANCE_TYPES[props.instanceType];
-    if (arch === undefined) throw new Error(`${id}: instanceType: one of ${Object.keys(ACCESS_HOST_INSTANCE_TYPES).join(", ")} (got ${props.instanceType})`);
+    if (arch === undefined)
+      throw new Error(
+        `${id}: instanceType: one of ${Object.keys(ACCESS_HOST_INSTANCE_TYPES).join(", ")} (got ${props.instanceType})`,
+      );
     this.props = props;
     const tags = props.tags ?? {};
     const hostName = `${props.name}-access-host`;
 
     // Amazon Linux 2023 comes with SSM Agent; AWS publishes its latest AMI id under this public parameter
     // (Amazon Linux 2023 User Guide, "Launching AL2023 using the SSM parameter and AWS CLI").
-    const ami = new DataAwsSsmParameter(this, "Ami", { name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}` });
-    const trust = new DataAwsIamPolicyDocument(this, "TrustPolicy", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] }],
+    const ami = new DataAwsSsmParameter(this, "Ami", {
+      name: `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arch}`,
     });
-    const role = new IamRole(this, "Role", { assumeRolePolicy: trust.json, description: `Session Manager host of MWAA ${props.name}`, tags });
+    const trust = new DataAwsIamPolicyDocument(this, "TrustPolicy", {
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }] },
+      ],
+    });
+    const role = new IamRole(this, "Role", {
+      assumeRolePolicy: trust.json,
+      description: `Session Manager host of MWAA ${props.name}`,
+      tags,
+    });
     // The managed policy AWS documents for Session Manager's instance profile (AWS Systems Manager User
     // Guide, "Configure instance permissions required for Systems Manager").
-    new IamRolePolicyAttachment(this, "SessionManager", { role: role.name, policyArn: `arn:${props.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` });
+    new IamRolePolicyAttachment(this, "SessionManager", {
+      role: role.name,
+      policyArn: `arn:${props.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    });
     const profile = new IamInstanceProfile(this, "Profile", { role: role.name, tags });
 
     this.securityGroup = new SecurityGroup(this, "SecurityGroup", {

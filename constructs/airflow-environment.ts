@@ -90,14 +90,29 @@ export function addAirflowEnvironment(scope: Construct, props: AirflowEnvironmen
     extraStatements: config.executionRolePolicyStatements,
     tags,
   });
-  const securityGroup = new MwaaSecurityGroup(scope, "SecurityGroup", { environmentName: name, vpcId: props.network.vpcId, tags });
-  const logGroups = new MwaaLogGroups(scope, "LogGroups", { environmentName: name, retentionDays: monitoring.logRetentionDays, kmsKeyArn: config.kmsKeyArn, tags });
+  const securityGroup = new MwaaSecurityGroup(scope, "SecurityGroup", {
+    environmentName: name,
+    vpcId: props.network.vpcId,
+    tags,
+  });
+  const logGroups = new MwaaLogGroups(scope, "LogGroups", {
+    environmentName: name,
+    retentionDays: monitoring.logRetentionDays,
+    kmsKeyArn: config.kmsKeyArn,
+    tags,
+  });
   const dependsOn: ITerraformDependable[] = [executionRole.policy, ...logGroups.groups];
   const { bucket } = props;
   if (bucket.versioning !== undefined) dependsOn.push(bucket.versioning);
   let uploads: ArtifactUploads | undefined;
   if (props.artifactFiles !== undefined) {
-    uploads = new ArtifactUploads(scope, "Artifacts", { bucketName: bucket.bucketName, files: props.artifactFiles, bucketVersioning: bucket.versioning, keyPrefix: props.keyPrefix, tags });
+    uploads = new ArtifactUploads(scope, "Artifacts", {
+      bucketName: bucket.bucketName,
+      files: props.artifactFiles,
+      bucketVersioning: bucket.versioning,
+      keyPrefix: props.keyPrefix,
+      tags,
+    });
     // DAGs are read from the prefix, not pinned: wait for them so a first start finds them.
     dependsOn.push(...uploads.objects);
   }
@@ -109,7 +124,9 @@ export function addAirflowEnvironment(scope: Construct, props: AirflowEnvironmen
     sourceBucketArn: bucket.bucketArn,
     subnetIds: props.network.privateSubnetIds,
     // Read at synth: addSecurityGroup may add groups after construction.
-    securityGroupIds: Lazy.listValue({ produce: () => [securityGroup.securityGroupId, ...(props.extraSecurityGroupIds ?? [])] }),
+    securityGroupIds: Lazy.listValue({
+      produce: () => [securityGroup.securityGroupId, ...(props.extraSecurityGroupIds ?? [])],
+    }),
     kmsKeyArn: config.kmsKeyArn,
     dagsS3Path: uploads?.dagsS3Path,
     plugins: uploads?.plugins,

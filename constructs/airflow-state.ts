@@ -58,7 +58,10 @@ export function secretsBackendOptions(state: AirflowState | undefined): Record<s
   // [secrets] backend and backend_kwargs (JSON), same names in Airflow 2 and 3 (amazon provider docs, "AWS Secrets Manager Backend").
   return {
     "secrets.backend": SECRETS_MANAGER_BACKEND,
-    "secrets.backend_kwargs": JSON.stringify({ connections_prefix: backend.connectionsPrefix, variables_prefix: backend.variablesPrefix }),
+    "secrets.backend_kwargs": JSON.stringify({
+      connections_prefix: backend.connectionsPrefix,
+      variables_prefix: backend.variablesPrefix,
+    }),
   };
 }
 
@@ -88,16 +91,42 @@ export class AirflowStateManager extends Construct {
       namePrefix: `${props.environmentName}-airflow-state-`,
       description: `Airflow state Lambdas of MWAA ${props.environmentName}: HTTPS out to the MWAA API`,
       vpcId: props.vpcId,
-      egress: [{ fromPort: 443, toPort: 443, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"], description: "MWAA API (NAT or airflow.env endpoint)" }],
+      egress: [
+        {
+          fromPort: 443,
+          toPort: 443,
+          protocol: "tcp",
+          cidrBlocks: ["0.0.0.0/0"],
+          description: "MWAA API (NAT or airflow.env endpoint)",
+        },
+      ],
       tags: withName(tags, `${props.environmentName}-airflow-state`),
     });
     const vpcConfig = { subnetIds: props.subnetIds, securityGroupIds: [securityGroup.id] };
     // Per the MWAA guide's access policies: the resource is the Airflow role, never the environment ARN.
     const invoke: DataAwsIamPolicyDocumentStatement[] = [
-      { sid: "InvokeRestApiAsOp", actions: ["airflow:InvokeRestApi"], resources: [`arn:${props.partition}:airflow:${props.region}:${props.accountId}:role/${props.environmentName}/${AIRFLOW_STATE_ROLE}`] },
-      { sid: "ReadEnvironmentStatus", actions: ["airflow:GetEnvironment"], resources: [`arn:${props.partition}:airflow:${props.region}:${props.accountId}:environment/${props.environmentName}`] },
+      {
+        sid: "InvokeRestApiAsOp",
+        actions: ["airflow:InvokeRestApi"],
+        resources: [
+          `arn:${props.partition}:airflow:${props.region}:${props.accountId}:role/${props.environmentName}/${AIRFLOW_STATE_ROLE}`,
+        ],
+      },
+      {
+        sid: "ReadEnvironmentStatus",
+        actions: ["airflow:GetEnvironment"],
+        resources: [
+          `arn:${props.partition}:airflow:${props.region}:${props.accountId}:environment/${props.environmentName}`,
+        ],
+      },
     ];
-    const common = { environment: { [ENV_VARS.environmentName]: props.environmentName }, logRetentionDays: props.logRetentionDays, logKmsKeyArn: props.logKmsKeyArn, tags, vpcConfig };
+    const common = {
+      environment: { [ENV_VARS.environmentName]: props.environmentName },
+      logRetentionDays: props.logRetentionDays,
+      logKmsKeyArn: props.logKmsKeyArn,
+      tags,
+      vpcConfig,
+    };
     if (state.pools.length > 0 || state.variables.length > 0) {
       const fn = new BundledFunction(this, "ApplyFunction", {
         ...common,
@@ -120,7 +149,11 @@ export class AirflowStateManager extends Construct {
     if (state.backup !== undefined) this.addBackup(props, state.backup, { ...common, statements: invoke });
   }
 
-  private addBackup(props: AirflowStateProps, backup: NonNullable<AirflowState["backup"]>, common: Omit<ConstructorParameters<typeof BundledFunction>[2], "functionName" | "description" | "code">): void {
+  private addBackup(
+    props: AirflowStateProps,
+    backup: NonNullable<AirflowState["backup"]>,
+    common: Omit<ConstructorParameters<typeof BundledFunction>[2], "functionName" | "description" | "code">,
+  ): void {
     const tags = props.tags ?? {};
     const name = `${props.environmentName}-airflow-backup`.slice(0, 64);
     const fn = new BundledFunction(this, "BackupFunction", {
@@ -128,12 +161,24 @@ export class AirflowStateManager extends Construct {
       functionName: name,
       description: `Backs up variables, pools, connections and DAG state of MWAA ${props.environmentName}`,
       code: props.backupCode!,
-      environment: { ...common.environment, [ENV_VARS.bucket]: props.bucketName, [ENV_VARS.prefix]: backup.prefix, [ENV_VARS.namespace]: props.namespace },
+      environment: {
+        ...common.environment,
+        [ENV_VARS.bucket]: props.bucketName,
+        [ENV_VARS.prefix]: backup.prefix,
+        [ENV_VARS.namespace]: props.namespace,
+      },
       statements: [
         ...common.statements,
         { sid: "WriteBackups", actions: ["s3:PutObject"], resources: [`${props.bucketArn}/${backup.prefix}*`] },
-        ...(props.bucketKmsKeyArn !== undefined ? [{ sid: "EncryptBackups", actions: ["kms:GenerateDataKey"], resources: [props.bucketKmsKeyArn] }] : []),
-        { sid: "PublishSuccess", actions: ["cloudwatch:PutMetricData"], resources: ["*"], condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }] },
+        ...(props.bucketKmsKeyArn !== undefined
+          ? [{ sid: "EncryptBackups", actions: ["kms:GenerateDataKey"], resources: [props.bucketKmsKeyArn] }]
+          : []),
+        {
+          sid: "PublishSuccess",
+          actions: ["cloudwatch:PutMetricData"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }],
+        },
       ],
       timeoutSeconds: 900,
       memoryMb: 512,

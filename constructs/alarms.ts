@@ -1,6 +1,9 @@
 import { Construct } from "constructs";
 import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { WORKER_COUNT_LAG_MINUTES, WORKER_COUNT_METRIC } from "./worker-count";
 
 export interface MwaaAlarmsProps {
@@ -45,7 +48,12 @@ export class MwaaAlarms extends Construct {
     const env = props.environmentName;
     const actions = props.topicArn !== undefined ? { alarmActions: [props.topicArn], okActions: [props.topicArn] } : {};
     const alarm = (alarmId: string, config: Omit<CloudwatchMetricAlarmConfig, "alarmName">, notify = true) => {
-      const created = new CloudwatchMetricAlarm(this, alarmId, { alarmName: `${env}-${kebab(alarmId)}`, ...(notify ? actions : {}), tags: props.tags, ...config });
+      const created = new CloudwatchMetricAlarm(this, alarmId, {
+        alarmName: `${env}-${kebab(alarmId)}`,
+        ...(notify ? actions : {}),
+        tags: props.tags,
+        ...config,
+      });
       this.alarms.push(created);
       return created;
     };

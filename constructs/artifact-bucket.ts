@@ -2,7 +2,10 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsS3Bucket } from "@cdktf/provider-aws/lib/data-aws-s3-bucket";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import {
+  S3BucketLifecycleConfiguration,
+  type S3BucketLifecycleConfigurationRule,
+} from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -64,13 +67,18 @@ export class ArtifactBucket extends Construct {
     this.bucket = bucket;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    this.versioning = new S3BucketVersioningA(this, "Versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+    this.versioning = new S3BucketVersioningA(this, "Versioning", {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
     new S3BucketServerSideEncryptionConfigurationA(this, "Encryption", {
       bucket: bucket.id,
       rule: [
         {
           applyServerSideEncryptionByDefault:
-            props.kmsKeyArn !== undefined ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn } : { sseAlgorithm: "AES256" },
+            props.kmsKeyArn !== undefined
+              ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
+              : { sseAlgorithm: "AES256" },
           bucketKeyEnabled: props.kmsKeyArn !== undefined,
         },
       ],
@@ -82,7 +90,10 @@ export class ArtifactBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketOwnershipControls(this, "OwnershipControls", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketOwnershipControls(this, "OwnershipControls", {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
     const tlsOnly = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
       statement: [
         {
@@ -116,7 +127,11 @@ export class ArtifactBucket extends Construct {
       noncurrentVersionExpiration: [{ noncurrentDays: rule.days }],
     });
     // Rules on older versions want versioning on first (the provider doc's versioned example).
-    this.lifecycleConfiguration ??= new S3BucketLifecycleConfiguration(this, "Lifecycle", { bucket: this.bucket.id, rule: [], dependsOn: this.versioning !== undefined ? [this.versioning] : undefined });
+    this.lifecycleConfiguration ??= new S3BucketLifecycleConfiguration(this, "Lifecycle", {
+      bucket: this.bucket.id,
+      rule: [],
+      dependsOn: this.versioning !== undefined ? [this.versioning] : undefined,
+    });
     this.lifecycleConfiguration.putRule([...this.expirations]);
     return true;
   }

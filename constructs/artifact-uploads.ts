@@ -41,7 +41,9 @@ export class ArtifactUploads extends Construct {
       const dagId = `Dag-${relative.replace(/\//g, "--")}`;
       const clash = ids.get(dagId);
       if (clash !== undefined) {
-        throw new ConfigError([`${this.node.path}: artifacts.dagsDir: "${clash}" and "${relative}" map to the same resource id ${dagId}; rename one of them`]);
+        throw new ConfigError([
+          `${this.node.path}: artifacts.dagsDir: "${clash}" and "${relative}" map to the same resource id ${dagId}; rename one of them`,
+        ]);
       }
       ids.set(dagId, relative);
       this.upload(dagId, `${this.dagsS3Path}${relative}`, file, props);
@@ -59,8 +61,10 @@ export class ArtifactUploads extends Construct {
       this.objects.push(object);
       this.requirements = { key: object.key, versionId: object.versionId };
     }
-    if (files.startupScript !== undefined) this.startupScript = this.upload("StartupScript", `${prefix}startup.sh`, files.startupScript, props);
-    if (files.plugins !== undefined) this.plugins = this.upload("Plugins", `${prefix}plugins.zip`, files.plugins, props);
+    if (files.startupScript !== undefined)
+      this.startupScript = this.upload("StartupScript", `${prefix}startup.sh`, files.startupScript, props);
+    if (files.plugins !== undefined)
+      this.plugins = this.upload("Plugins", `${prefix}plugins.zip`, files.plugins, props);
   }
 
   private upload(id: string, key: string, file: ArtifactFile, props: ArtifactUploadsProps): VersionedObject {

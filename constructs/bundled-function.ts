@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import { AssetType, TerraformAsset } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
@@ -50,18 +53,41 @@ export class BundledFunction extends Construct {
       tags,
     });
     const trust = new DataAwsIamPolicyDocument(this, "TrustPolicy", {
-      statement: [{ actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }],
+      statement: [
+        { actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] },
+      ],
     });
     // Role names are global to the account: a prefix keeps regions apart.
-    this.role = new IamRole(this, "Role", { namePrefix: `${props.functionName.slice(0, 30)}-`, assumeRolePolicy: trust.json, tags });
+    this.role = new IamRole(this, "Role", {
+      namePrefix: `${props.functionName.slice(0, 30)}-`,
+      assumeRolePolicy: trust.json,
+      tags,
+    });
     const policy = new DataAwsIamPolicyDocument(this, "PolicyDocument", {
       statement: [
-        { sid: "OwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${this.logGroup.arn}:*`] },
+        {
+          sid: "OwnLogs",
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          resources: [`${this.logGroup.arn}:*`],
+        },
         ...props.statements,
         // The ec2 actions of the AWSLambdaVPCAccessExecutionRole managed policy, v3 of 2024-01-05
         // (AWS Managed Policy reference), for the function's network interfaces; logs are granted above.
         ...(props.vpcConfig !== undefined
-          ? [{ sid: "VpcNetworkInterfaces", actions: ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], resources: ["*"] }]
+          ? [
+              {
+                sid: "VpcNetworkInterfaces",
+                actions: [
+                  "ec2:CreateNetworkInterface",
+                  "ec2:DescribeNetworkInterfaces",
+                  "ec2:DescribeSubnets",
+                  "ec2:DeleteNetworkInterface",
+                  "ec2:AssignPrivateIpAddresses",
+                  "ec2:UnassignPrivateIpAddresses",
+                ],
+                resources: ["*"],
+              },
+            ]
           : []),
       ],
     });

@@ -40,7 +40,10 @@ export class CustomerEndpoints extends Construct {
         privateDnsEnabled: false,
         provider: props.provider,
         // The endpoints role's policy only lets it change resources with this tag.
-        tags: { ...withName(props.tags ?? {}, `${props.environmentName}-mwaa-${what}`), [ENDPOINT_TAG_KEY]: props.environmentName },
+        tags: {
+          ...withName(props.tags ?? {}, `${props.environmentName}-mwaa-${what}`),
+          [ENDPOINT_TAG_KEY]: props.environmentName,
+        },
       });
     this.database = endpoint("Database", props.databaseServiceName, "database");
     this.webserver = endpoint("Webserver", props.webserverServiceName, "webserver");

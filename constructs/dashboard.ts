@@ -5,7 +5,9 @@ import { mwaaLogGroupName } from "./private/naming";
 import { LOG_MODULES } from "../model/versions";
 
 /** The dashboard body as typed data (CloudWatch dashboard body structure), serialized once. */
-export type MetricRow = (string | { label?: string; stat?: string; expression?: string; id?: string; period?: number })[];
+export type MetricRow = (
+  string | { label?: string; stat?: string; expression?: string; id?: string; period?: number }
+)[];
 
 export interface MetricWidget {
   readonly type: "metric";
@@ -59,7 +61,16 @@ export function dashboardBody(props: MwaaDashboardProps): DashboardBody {
       y: Math.floor(i / 2) * 6,
       width: 12,
       height: 6,
-      properties: { title, region: props.region, view: "timeSeries", stacked, period: 60, stat, metrics, yAxis: { left: { min: 0 } } },
+      properties: {
+        title,
+        region: props.region,
+        view: "timeSeries",
+        stacked,
+        period: 60,
+        stat,
+        metrics,
+        yAxis: { left: { min: 0 } },
+      },
     });
   };
   const ns = props.workerCountNamespace;
@@ -72,19 +83,49 @@ export function dashboardBody(props: MwaaDashboardProps): DashboardBody {
           [ns, ADDITIONAL_WORKER_COUNT_METRIC, "Environment", env, { label: "Additional workers (average)" }],
         ]),
     // AWS's own count, charted beside ours for comparison (docs/monitoring.md).
-    [{ expression: `SEARCH('{AWS/MWAA,Cluster,Environment} MetricName="NumAdditionalWorkers" Environment="${env}"', 'Maximum', 60)`, id: "native", label: "AWS/MWAA NumAdditionalWorkers" }],
+    [
+      {
+        expression: `SEARCH('{AWS/MWAA,Cluster,Environment} MetricName="NumAdditionalWorkers" Environment="${env}"', 'Maximum', 60)`,
+        id: "native",
+        label: "AWS/MWAA NumAdditionalWorkers",
+      },
+    ],
   ]);
   add("Tasks: running and queued", "Maximum", [
     ["AmazonMWAA", "RunningTasks", "Environment", env, "Function", "Executor", { label: "Running" }],
     ["AmazonMWAA", "QueuedTasks", "Environment", env, "Function", "Executor", { label: "Queued" }],
   ]);
-  add("CPU utilization per cluster (%)", "Average", CLUSTERS.map((c) => ["AWS/MWAA", "CPUUtilization", "Cluster", c, "Environment", env, { label: c }]));
-  add("Memory utilization per cluster (%)", "Average", CLUSTERS.map((c) => ["AWS/MWAA", "MemoryUtilization", "Cluster", c, "Environment", env, { label: c }]));
-  add("Tasks killed externally", "Sum", [["AmazonMWAA", "TasksKilledExternally", "Environment", env, "Function", "Scheduler", { label: "Killed externally" }]]);
+  add(
+    "CPU utilization per cluster (%)",
+    "Average",
+    CLUSTERS.map((c) => ["AWS/MWAA", "CPUUtilization", "Cluster", c, "Environment", env, { label: c }]),
+  );
+  add(
+    "Memory utilization per cluster (%)",
+    "Average",
+    CLUSTERS.map((c) => ["AWS/MWAA", "MemoryUtilization", "Cluster", c, "Environment", env, { label: c }]),
+  );
+  add("Tasks killed externally", "Sum", [
+    [
+      "AmazonMWAA",
+      "TasksKilledExternally",
+      "Environment",
+      env,
+      "Function",
+      "Scheduler",
+      { label: "Killed externally" },
+    ],
+  ]);
   add(
     "Log volume per module (bytes)",
     "Sum",
-    LOG_MODULES.map((m) => ["AWS/Logs", "IncomingBytes", "LogGroupName", mwaaLogGroupName(env, m.group), { label: m.group }]),
+    LOG_MODULES.map((m) => [
+      "AWS/Logs",
+      "IncomingBytes",
+      "LogGroupName",
+      mwaaLogGroupName(env, m.group),
+      { label: m.group },
+    ]),
     true,
   );
   return { widgets };
@@ -96,6 +137,9 @@ export class MwaaDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: MwaaDashboardProps) {
     super(scope, id);
-    this.dashboard = new CloudwatchDashboard(this, "Resource", { dashboardName: `mwaa-${props.environmentName}`, dashboardBody: JSON.stringify(dashboardBody(props)) });
+    this.dashboard = new CloudwatchDashboard(this, "Resource", {
+      dashboardName: `mwaa-${props.environmentName}`,
+      dashboardBody: JSON.stringify(dashboardBody(props)),
+    });
   }
 }

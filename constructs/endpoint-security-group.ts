@@ -34,7 +34,10 @@ export class EndpointSecurityGroup extends Construct {
       description: `Customer managed endpoints of MWAA ${props.environmentName}`,
       vpcId: props.vpcId,
       provider: props.provider,
-      tags: { ...withName(props.tags ?? {}, `${props.environmentName}-mwaa-endpoints`), [ENDPOINT_TAG_KEY]: props.environmentName },
+      tags: {
+        ...withName(props.tags ?? {}, `${props.environmentName}-mwaa-endpoints`),
+        [ENDPOINT_TAG_KEY]: props.environmentName,
+      },
     });
     this.securityGroupId = sg.id;
     for (const [ruleId, port, what] of [

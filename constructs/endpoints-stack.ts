@@ -53,8 +53,14 @@ export class MwaaEndpointsStack extends TerraformStack {
       webserverServiceName: core.getString("mwaa_webserver_vpc_endpoint_service"),
       tags: env.tags,
     });
-    new TerraformOutput(this, "mwaa_database_vpc_endpoint_id", { value: this.endpoints.database.id, description: "Customer managed endpoint of the metadata database" });
-    new TerraformOutput(this, "mwaa_webserver_vpc_endpoint_id", { value: this.endpoints.webserver.id, description: "Customer managed endpoint of the web server" });
+    new TerraformOutput(this, "mwaa_database_vpc_endpoint_id", {
+      value: this.endpoints.database.id,
+      description: "Customer managed endpoint of the metadata database",
+    });
+    new TerraformOutput(this, "mwaa_webserver_vpc_endpoint_id", {
+      value: this.endpoints.webserver.id,
+      description: "Customer managed endpoint of the web server",
+    });
 
     if (env.access === undefined) return;
     // The ALB's targets are interfaces in the owner's account: it lives here, after the endpoints.

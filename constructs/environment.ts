@@ -47,8 +47,11 @@ export class MwaaEnvironment extends Construct {
   constructor(scope: Construct, id: string, props: MwaaEnvironmentProps) {
     super(scope, id);
     const { airflow } = props;
-    const level = (module: (typeof LOG_MODULES)[number]["key"]) => (typeof airflow.logLevel === "string" ? airflow.logLevel : (airflow.logLevel[module] ?? "INFO"));
-    const logging = Object.fromEntries(LOG_MODULES.map((m) => [camel(m.block), { enabled: true, logLevel: level(m.key) }]));
+    const level = (module: (typeof LOG_MODULES)[number]["key"]) =>
+      typeof airflow.logLevel === "string" ? airflow.logLevel : (airflow.logLevel[module] ?? "INFO");
+    const logging = Object.fromEntries(
+      LOG_MODULES.map((m) => [camel(m.block), { enabled: true, logLevel: level(m.key) }]),
+    );
     const versioned = (prefix: "plugins" | "requirements" | "startupScript", o?: VersionedObject) =>
       o === undefined ? {} : { [`${prefix}S3Path`]: o.key, [`${prefix}S3ObjectVersion`]: o.versionId };
     this.resource = new MwaaEnvironmentResource(this, "Resource", {
@@ -61,7 +64,9 @@ export class MwaaEnvironment extends Construct {
       minWebservers: airflow.minWebservers,
       maxWebservers: airflow.maxWebservers,
       weeklyMaintenanceWindowStart: airflow.weeklyMaintenanceWindowStart,
-      ...(airflow.workerReplacementStrategy !== undefined ? { workerReplacementStrategy: airflow.workerReplacementStrategy } : {}),
+      ...(airflow.workerReplacementStrategy !== undefined
+        ? { workerReplacementStrategy: airflow.workerReplacementStrategy }
+        : {}),
       airflowConfigurationOptions: props.configurationOptions,
       webserverAccessMode: "PRIVATE_ONLY",
       endpointManagement: "CUSTOMER",
@@ -78,7 +83,10 @@ export class MwaaEnvironment extends Construct {
       dependsOn: props.dependsOn,
       // While `npm run upgrade` makes the major upgrade in place: hashicorp/aws would replace the
       // environment for it (CustomizeDiff ForceNewIf airflow_version, old major < new major).
-      lifecycle: { preventDestroy: props.protectFromDestroy, ...(airflow.majorUpgradeInPlace ? { ignoreChanges: [AIRFLOW_VERSION] } : {}) },
+      lifecycle: {
+        preventDestroy: props.protectFromDestroy,
+        ...(airflow.majorUpgradeInPlace ? { ignoreChanges: [AIRFLOW_VERSION] } : {}),
+      },
     });
   }
 

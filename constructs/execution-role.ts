@@ -1,5 +1,8 @@
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import {
+  DataAwsIamPolicyDocument,
+  type DataAwsIamPolicyDocumentStatement,
+} from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import type { Environment } from "../model/schema";
@@ -59,7 +62,12 @@ export class ExecutionRole extends Construct {
     });
     const statements: DataAwsIamPolicyDocumentStatement[] = [
       { sid: "PublishMetrics", actions: ["airflow:PublishMetrics"], resources: [environmentArn] },
-      { sid: "DenyListAllBuckets", effect: "Deny", actions: ["s3:ListAllMyBuckets"], resources: [props.bucketArn, `${props.bucketArn}/*`] },
+      {
+        sid: "DenyListAllBuckets",
+        effect: "Deny",
+        actions: ["s3:ListAllMyBuckets"],
+        resources: [props.bucketArn, `${props.bucketArn}/*`],
+      },
       {
         // The S3 actions of AWS's documented execution-role policy, which MWAA is tested against
         // (https://docs.aws.amazon.com/mwaa/latest/userguide/mwaa-create-role.html), on this bucket only.
@@ -70,7 +78,15 @@ export class ExecutionRole extends Construct {
       { sid: "CheckAccountPublicAccessBlock", actions: ["s3:GetAccountPublicAccessBlock"], resources: ["*"] },
       {
         sid: "WriteOwnLogs",
-        actions: ["logs:CreateLogStream", "logs:CreateLogGroup", "logs:PutLogEvents", "logs:GetLogEvents", "logs:GetLogRecord", "logs:GetLogGroupFields", "logs:GetQueryResults"],
+        actions: [
+          "logs:CreateLogStream",
+          "logs:CreateLogGroup",
+          "logs:PutLogEvents",
+          "logs:GetLogEvents",
+          "logs:GetLogRecord",
+          "logs:GetLogGroupFields",
+          "logs:GetQueryResults",
+        ],
         resources: [`arn:${partition}:logs:${region}:${accountId}:log-group:airflow-${name}-*`],
       },
       { sid: "DescribeLogGroups", actions: ["logs:DescribeLogGroups"], resources: ["*"] },
@@ -78,7 +94,14 @@ export class ExecutionRole extends Construct {
       { sid: "PutMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"] },
       {
         sid: "CeleryQueues",
-        actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:SendMessage"],
+        actions: [
+          "sqs:ChangeMessageVisibility",
+          "sqs:DeleteMessage",
+          "sqs:GetQueueAttributes",
+          "sqs:GetQueueUrl",
+          "sqs:ReceiveMessage",
+          "sqs:SendMessage",
+        ],
         resources: [`arn:${partition}:sqs:${region}:*:airflow-celery-*`],
       },
       props.kmsKeyArn === undefined
@@ -93,19 +116,31 @@ export class ExecutionRole extends Construct {
             sid: "CustomerManagedKey",
             actions: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey*", "kms:Encrypt"],
             resources: [props.kmsKeyArn],
-            condition: [{ test: "StringLike", variable: "kms:ViaService", values: [`sqs.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`] }],
+            condition: [
+              {
+                test: "StringLike",
+                variable: "kms:ViaService",
+                values: [`sqs.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`],
+              },
+            ],
           },
       ...(props.extraStatements ?? []).map((s) => ({
         sid: s.sid,
         effect: s.effect,
         actions: [...s.actions],
         resources: [...s.resources],
-        ...(s.conditions.length > 0 ? { condition: s.conditions.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) } : {}),
+        ...(s.conditions.length > 0
+          ? { condition: s.conditions.map((c) => ({ test: c.test, variable: c.variable, values: [...c.values] })) }
+          : {}),
       })),
     ];
     this.statements = statements;
     this.document = new DataAwsIamPolicyDocument(this, "PolicyDocument", { statement: statements });
-    this.policy = new IamRolePolicy(this, "Policy", { name: "mwaa-execution", role: role.id, policy: this.document.json });
+    this.policy = new IamRolePolicy(this, "Policy", {
+      name: "mwaa-execution",
+      role: role.id,
+      policy: this.document.json,
+    });
     this.role = role;
     this.roleArn = role.arn;
     this.roleName = role.name;

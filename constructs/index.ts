@@ -10,12 +10,27 @@ export { MwaaEndpointsStack, type MwaaEndpointsStackProps } from "./endpoints-st
 // The config: parsing, its error, and its types (generated props interfaces included).
 export { parseConfig, parseEnvironment, configJsonSchema } from "../model/parse";
 export { ConfigError } from "../model/errors";
-export type { Config, ConfigInput, Environment, EnvironmentInput, Backend, Artifacts, Monitoring, Migration } from "../model/schema";
+export type {
+  Config,
+  ConfigInput,
+  Environment,
+  EnvironmentInput,
+  Backend,
+  Artifacts,
+  Monitoring,
+  Migration,
+} from "../model/schema";
 export type * from "../model/environment-props";
 export type { LambdaCode, MwaaArtifactFiles, ArtifactFile } from "../model/prepared";
 
 // What MWAA accepts: versions, classes and Regions.
-export { AIRFLOW_VERSIONS, DEFAULT_AIRFLOW_VERSION, ENVIRONMENT_CLASSES, type AirflowVersion, type EnvironmentClass } from "../model/versions";
+export {
+  AIRFLOW_VERSIONS,
+  DEFAULT_AIRFLOW_VERSION,
+  ENVIRONMENT_CLASSES,
+  type AirflowVersion,
+  type EnvironmentClass,
+} from "../model/versions";
 export { MWAA_REGIONS, type MwaaPartition } from "../model/regions";
 
 // The composite's members, by type.

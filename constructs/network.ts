@@ -59,11 +59,23 @@ export class MwaaNetwork extends Construct {
         state: "available",
         filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
       });
-      const vpc = new Vpc(this, "Vpc", { cidrBlock: cidr, enableDnsHostnames: true, enableDnsSupport: true, tags: withName(tags, props.name) });
+      const vpc = new Vpc(this, "Vpc", {
+        cidrBlock: cidr,
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        tags: withName(tags, props.name),
+      });
       const cidrs = subnetCidrs(cidr);
       const igw = new InternetGateway(this, "InternetGateway", { vpcId: vpc.id, tags: withName(tags, props.name) });
-      const publicTable = new RouteTable(this, "PublicRouteTable", { vpcId: vpc.id, tags: withName(tags, `${props.name}-public`) });
-      new Route(this, "PublicDefaultRoute", { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id });
+      const publicTable = new RouteTable(this, "PublicRouteTable", {
+        vpcId: vpc.id,
+        tags: withName(tags, `${props.name}-public`),
+      });
+      new Route(this, "PublicDefaultRoute", {
+        routeTableId: publicTable.id,
+        destinationCidrBlock: "0.0.0.0/0",
+        gatewayId: igw.id,
+      });
       const azs = [0, 1];
       const publicSubnets = azs.map((i) => {
         const subnet = new Subnet(this, `PublicSubnet${i + 1}`, {
@@ -72,11 +84,17 @@ export class MwaaNetwork extends Construct {
           availabilityZone: Fn.element(zones.names, i),
           tags: withName(tags, `${props.name}-public-${i + 1}`),
         });
-        new RouteTableAssociation(this, `PublicSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: publicTable.id });
+        new RouteTableAssociation(this, `PublicSubnet${i + 1}RouteTable`, {
+          subnetId: subnet.id,
+          routeTableId: publicTable.id,
+        });
         return subnet;
       });
       const nats = Array.from({ length: natGateways }, (_, i) => {
-        const eip = new Eip(this, `NatEip${i + 1}`, { domain: "vpc", tags: withName(tags, `${props.name}-nat-${i + 1}`) });
+        const eip = new Eip(this, `NatEip${i + 1}`, {
+          domain: "vpc",
+          tags: withName(tags, `${props.name}-nat-${i + 1}`),
+        });
         return new NatGateway(this, `NatGateway${i + 1}`, {
           allocationId: eip.id,
           subnetId: publicSubnets[i].id,
@@ -84,7 +102,13 @@ export class MwaaNetwork extends Construct {
           dependsOn: [igw],
         });
       });
-      const privateTables = azs.map((i) => new RouteTable(this, `PrivateRouteTable${i + 1}`, { vpcId: vpc.id, tags: withName(tags, `${props.name}-private-${i + 1}`) }));
+      const privateTables = azs.map(
+        (i) =>
+          new RouteTable(this, `PrivateRouteTable${i + 1}`, {
+            vpcId: vpc.id,
+            tags: withName(tags, `${props.name}-private-${i + 1}`),
+          }),
+      );
       const privateSubnets = azs.map((i) => {
         const subnet = new Subnet(this, `PrivateSubnet${i + 1}`, {
           vpcId: vpc.id,
@@ -92,10 +116,17 @@ export class MwaaNetwork extends Construct {
           availabilityZone: Fn.element(zones.names, i),
           tags: withName(tags, `${props.name}-private-${i + 1}`),
         });
-        new RouteTableAssociation(this, `PrivateSubnet${i + 1}RouteTable`, { subnetId: subnet.id, routeTableId: privateTables[i].id });
+        new RouteTableAssociation(this, `PrivateSubnet${i + 1}RouteTable`, {
+          subnetId: subnet.id,
+          routeTableId: privateTables[i].id,
+        });
         if (nats.length > 0) {
           // With one NAT gateway both AZs share it; with two each AZ keeps its own.
-          new Route(this, `PrivateDefaultRoute${i + 1}`, { routeTableId: privateTables[i].id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nats[Math.min(i, nats.length - 1)].id });
+          new Route(this, `PrivateDefaultRoute${i + 1}`, {
+            routeTableId: privateTables[i].id,
+            destinationCidrBlock: "0.0.0.0/0",
+            natGatewayId: nats[Math.min(i, nats.length - 1)].id,
+          });
         }
         return subnet;
       });
@@ -112,16 +143,24 @@ export class MwaaNetwork extends Construct {
       const lookupNeeded = network.serviceEndpoints.length > 0;
       vpcCidr = lookupNeeded ? new DataAwsVpc(this, "Vpc", { id: this.vpcId }).cidrBlock : "";
       privateRouteTableIds = network.serviceEndpoints.includes("s3")
-        ? this.privateSubnetIds.map((subnetId, i) => new DataAwsRouteTable(this, `PrivateRouteTable${i + 1}`, { subnetId }).id)
+        ? this.privateSubnetIds.map(
+            (subnetId, i) => new DataAwsRouteTable(this, `PrivateRouteTable${i + 1}`, { subnetId }).id,
+          )
         : [];
     }
 
     this.privateRouteTableIds = privateRouteTableIds;
-    if (network.serviceEndpoints.length > 0) this.addServiceEndpoints(props, network.serviceEndpoints, vpcCidr, privateRouteTableIds);
+    if (network.serviceEndpoints.length > 0)
+      this.addServiceEndpoints(props, network.serviceEndpoints, vpcCidr, privateRouteTableIds);
   }
 
   /** One endpoint per service, keyed by service name so adding or removing one leaves the others alone. */
-  private addServiceEndpoints(props: MwaaNetworkProps, services: readonly ServiceEndpoint[], vpcCidr: string, routeTableIds: string[]) {
+  private addServiceEndpoints(
+    props: MwaaNetworkProps,
+    services: readonly ServiceEndpoint[],
+    vpcCidr: string,
+    routeTableIds: string[],
+  ) {
     const tags = props.tags ?? {};
     const interfaces = services.filter((s) => s !== "s3");
     let securityGroupIds: string[] = [];

@@ -44,13 +44,18 @@ import type { LambdaCode, MwaaArtifactFiles } from "../model/prepared";
  */
 function lambdaCode(id: string, field: string, given: LambdaCode | undefined, name: ShippedLambda): LambdaCode {
   if (given !== undefined) {
-    if (!bundleExists(given)) throw new ConfigError([`${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`]);
+    if (!bundleExists(given))
+      throw new ConfigError([
+        `${id} props: ${field}.zipPath: no file at ${given.zipPath} (bundleLambda from "mwaa-private-cdktf/lambda-bundle" writes one)`,
+      ]);
     return given;
   }
   try {
     return shippedLambdaCode(name);
   } catch (e) {
-    throw new ConfigError([`${id} props: ${field}: ${(e as Error).message}; pass your own bundle (bundleLambda from "mwaa-private-cdktf/lambda-bundle")`]);
+    throw new ConfigError([
+      `${id} props: ${field}: ${(e as Error).message}; pass your own bundle (bundleLambda from "mwaa-private-cdktf/lambda-bundle")`,
+    ]);
   }
 }
 
@@ -129,19 +134,38 @@ export class PrivateMwaaEnvironment extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivateMwaaEnvironmentProps) {
     super(scope, id);
-    const { artifactFiles, candidateArtifactFiles, workerCountCode, signInCode, airflowApplyCode, airflowBackupCode, ...environmentProps } = props;
+    const {
+      artifactFiles,
+      candidateArtifactFiles,
+      workerCountCode,
+      signInCode,
+      airflowApplyCode,
+      airflowBackupCode,
+      ...environmentProps
+    } = props;
     const config = parseEnvironment(environmentProps, `${id} props`);
     if (config.artifacts !== undefined && artifactFiles === undefined) {
-      throw new ConfigError([`${id} props: artifactFiles: required with artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
+      throw new ConfigError([
+        `${id} props: artifactFiles: required with artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`,
+      ]);
     }
     if (config.migration?.candidate.artifacts !== undefined && candidateArtifactFiles === undefined) {
-      throw new ConfigError([`${id} props: candidateArtifactFiles: required with migration.candidate.artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`]);
+      throw new ConfigError([
+        `${id} props: candidateArtifactFiles: required with migration.candidate.artifacts (prepareArtifacts from "mwaa-private-cdktf/artifacts" builds them)`,
+      ]);
     }
     const codes = {
-      workerCount: config.monitoring.workerCount ? lambdaCode(id, "workerCountCode", workerCountCode, "worker-count") : undefined,
+      workerCount: config.monitoring.workerCount
+        ? lambdaCode(id, "workerCountCode", workerCountCode, "worker-count")
+        : undefined,
       signIn: config.access?.sso !== undefined ? lambdaCode(id, "signInCode", signInCode, "login") : undefined,
-      airflowApply: hasApply(config) ? lambdaCode(id, "airflowApplyCode", airflowApplyCode, "airflow-apply") : undefined,
-      airflowBackup: config.airflowState?.backup !== undefined ? lambdaCode(id, "airflowBackupCode", airflowBackupCode, "airflow-backup") : undefined,
+      airflowApply: hasApply(config)
+        ? lambdaCode(id, "airflowApplyCode", airflowApplyCode, "airflow-apply")
+        : undefined,
+      airflowBackup:
+        config.airflowState?.backup !== undefined
+          ? lambdaCode(id, "airflowBackupCode", airflowBackupCode, "airflow-backup")
+          : undefined,
     };
     this.config = config;
     const { name, tags } = config;
@@ -187,7 +211,12 @@ export class PrivateMwaaEnvironment extends Construct {
             region: role.region,
             assumeRole: [{ roleArn: role.roleArn, externalId: role.externalId, sessionName: role.sessionName }],
           });
-    const add = (envName: string, airflow: Environment["airflow"], files: MwaaArtifactFiles | undefined, configurationOptions: Record<string, string>) => {
+    const add = (
+      envName: string,
+      airflow: Environment["airflow"],
+      files: MwaaArtifactFiles | undefined,
+      configurationOptions: Record<string, string>,
+    ) => {
       // The environment named like the stack keeps the addresses it always had.
       const own = envName === name ? this : new Construct(this, envName);
       return addAirflowEnvironment(own, {
@@ -207,18 +236,44 @@ export class PrivateMwaaEnvironment extends Construct {
     };
     const migration = config.migration;
     const hosts = webHosts(config);
-    const current = add(config.environmentName ?? name, config.airflow, artifactFiles, baseUrlOption(config.airflow, config.access?.domainName, config.airflowState));
+    const current = add(
+      config.environmentName ?? name,
+      config.airflow,
+      artifactFiles,
+      baseUrlOption(config.airflow, config.access?.domainName, config.airflowState),
+    );
     // Each environment's base URL is the host it is served at: the candidate's moves to the domain on cutover.
     const candidate =
       migration === undefined
         ? undefined
-        : add(migration.candidate.environmentName, migration.candidate.airflow, candidateArtifactFiles, baseUrlOption(migration.candidate.airflow, migration.serve === "candidate" ? hosts?.domain : hosts?.candidate, config.airflowState));
-    ({ executionRole: this.executionRole, securityGroup: this.securityGroup, environment: this.environment, endpoints: this.endpoints, logGroups: this.logGroups, uploads: this.uploads } = current);
+        : add(
+            migration.candidate.environmentName,
+            migration.candidate.airflow,
+            candidateArtifactFiles,
+            baseUrlOption(
+              migration.candidate.airflow,
+              migration.serve === "candidate" ? hosts?.domain : hosts?.candidate,
+              config.airflowState,
+            ),
+          );
+    ({
+      executionRole: this.executionRole,
+      securityGroup: this.securityGroup,
+      environment: this.environment,
+      endpoints: this.endpoints,
+      logGroups: this.logGroups,
+      uploads: this.uploads,
+    } = current);
 
-    const web = config.access !== undefined && config.endpoints.createdBy !== "vpc-owner" ? this.addWebAccess(config.access, current, candidate, endpointsProvider) : undefined;
+    const web =
+      config.access !== undefined && config.endpoints.createdBy !== "vpc-owner"
+        ? this.addWebAccess(config.access, current, candidate, endpointsProvider)
+        : undefined;
     this.webAccess = web?.webAccess;
     const signIn = (env: BaseEnvironment, role: EnvironmentRole): SsoLogin | undefined =>
-      web === undefined || codes.signIn === undefined ? undefined : this.addSignIn(env, role, web, codes.signIn, account, partition);
+      web === undefined || codes.signIn === undefined
+        ? undefined
+        : this.addSignIn(env, role, web, codes.signIn, account, partition);
     const complete = (env: BaseEnvironment, role: EnvironmentRole): AirflowEnvironment => ({
       ...env,
       targetGroup: web?.targetGroups.get(env),
@@ -226,8 +281,16 @@ export class PrivateMwaaEnvironment extends Construct {
       ...this.addMonitoring(env, codes.workerCount),
     });
     this.current = complete(current, { kind: "current", legacy: current.scope === this });
-    this.candidate = candidate === undefined ? undefined : complete(candidate, { kind: "candidate", currentIsLegacy: current.scope === this });
-    ({ signIn: this.signIn, workerCount: this.workerCount, dashboard: this.dashboard, alarms: this.alarms } = this.current);
+    this.candidate =
+      candidate === undefined
+        ? undefined
+        : complete(candidate, { kind: "candidate", currentIsLegacy: current.scope === this });
+    ({
+      signIn: this.signIn,
+      workerCount: this.workerCount,
+      dashboard: this.dashboard,
+      alarms: this.alarms,
+    } = this.current);
     const evaluationHost = config.access?.evaluationHost;
     if (evaluationHost !== undefined && this.webAccess !== undefined) {
       this.accessHost = new AccessHost(this, "AccessHost", {
@@ -248,14 +311,25 @@ export class PrivateMwaaEnvironment extends Construct {
       // The stack's, at an address no migration step moves: both environments read the same secrets.
       const backend = state.secretsBackend;
       if (backend !== undefined) {
-        this.airflowSecrets = new AirflowSecrets(this, "AirflowSecrets", { stackName: name, region: config.region, accountId: account.accountId, partition: partition.partition, backend, tags });
+        this.airflowSecrets = new AirflowSecrets(this, "AirflowSecrets", {
+          stackName: name,
+          region: config.region,
+          accountId: account.accountId,
+          partition: partition.partition,
+          backend,
+          tags,
+        });
         for (const env of envs) this.airflowSecrets.grantRead(env.executionRole);
       }
       for (const env of envs) {
         const manager = this.addAirflowState(env, state, codes, account.accountId, partition.partition);
         // One lifecycle configuration per bucket (the bucket's), a rule per environment's backups.
         if (manager.backupPrefix !== undefined && state.backup !== undefined) {
-          this.bucket.expireUnder({ id: `airflow-state-backups-${env.name}`, prefix: manager.backupPrefix, days: state.backup.retentionDays });
+          this.bucket.expireUnder({
+            id: `airflow-state-backups-${env.name}`,
+            prefix: manager.backupPrefix,
+            days: state.backup.retentionDays,
+          });
         }
       }
     }
@@ -292,7 +366,12 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The ALB, a target group per environment, the domain on the served one and the candidate's second host name. */
-  private addWebAccess(access: NonNullable<Environment["access"]>, current: BaseEnvironment, candidate: BaseEnvironment | undefined, interfaceProvider: AwsProvider | undefined): WebRouting {
+  private addWebAccess(
+    access: NonNullable<Environment["access"]>,
+    current: BaseEnvironment,
+    candidate: BaseEnvironment | undefined,
+    interfaceProvider: AwsProvider | undefined,
+  ): WebRouting {
     const { config } = this;
     const subnetCount = this.network.privateSubnetIds.length;
     const envs = candidate === undefined ? [current] : [current, candidate];
@@ -319,9 +398,21 @@ export class PrivateMwaaEnvironment extends Construct {
     });
     const targetGroups = new Map<BaseEnvironment, LbTargetGroup>();
     for (const env of envs) {
-      targetGroups.set(env, env === legacy && webAccess.targetGroup !== undefined ? webAccess.targetGroup : webAccess.addWebserverTarget(env.scope, target(env)));
-      if (env.endpointSecurityGroup !== undefined) env.endpointSecurityGroup.allow("HttpsFromAlb", 443, webAccess.securityGroupId, "ALB to the web server endpoint");
-      else env.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
+      targetGroups.set(
+        env,
+        env === legacy && webAccess.targetGroup !== undefined
+          ? webAccess.targetGroup
+          : webAccess.addWebserverTarget(env.scope, target(env)),
+      );
+      if (env.endpointSecurityGroup !== undefined)
+        env.endpointSecurityGroup.allow(
+          "HttpsFromAlb",
+          443,
+          webAccess.securityGroupId,
+          "ALB to the web server endpoint",
+        );
+      else
+        env.securityGroup.allowHttpsFrom("HttpsFromAlb", webAccess.securityGroupId, "ALB to the web server endpoint");
     }
     const routing: WebRouting = { webAccess, targetGroups, cutover: undefined };
     const migration = config.migration;
@@ -349,11 +440,19 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** Sign-in through the identity provider in front of the ALB, for one environment. */
-  private addSignIn(env: BaseEnvironment, role: EnvironmentRole, web: WebRouting, signInCode: LambdaCode, account: DataAwsCallerIdentity, partition: DataAwsPartition): SsoLogin | undefined {
+  private addSignIn(
+    env: BaseEnvironment,
+    role: EnvironmentRole,
+    web: WebRouting,
+    signInCode: LambdaCode,
+    account: DataAwsCallerIdentity,
+    partition: DataAwsPartition,
+  ): SsoLogin | undefined {
     const { config } = this;
     const access = config.access;
     const webTargetGroup = web.targetGroups.get(env);
-    if (access?.sso === undefined || web.webAccess.authenticate === undefined || webTargetGroup === undefined) return undefined;
+    if (access?.sso === undefined || web.webAccess.authenticate === undefined || webTargetGroup === undefined)
+      return undefined;
     const route = signInRoute(config, role);
     return new SsoLogin(env.scope, "SignIn", {
       environmentName: env.name,
@@ -378,7 +477,10 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The worker-count metric (when on), the dashboard and the alarms of one environment. */
-  private addMonitoring(env: BaseEnvironment, workerCountCode: LambdaCode | undefined): Pick<AirflowEnvironment, "workerCount" | "dashboard" | "alarms"> {
+  private addMonitoring(
+    env: BaseEnvironment,
+    workerCountCode: LambdaCode | undefined,
+  ): Pick<AirflowEnvironment, "workerCount" | "dashboard" | "alarms"> {
     const { config } = this;
     const { tags, monitoring } = config;
     const workerCount =
@@ -395,7 +497,12 @@ export class PrivateMwaaEnvironment extends Construct {
         : undefined;
     const workerCountNamespace = workerCount !== undefined ? monitoring.metricNamespace : undefined;
     const dashboard = monitoring.dashboard
-      ? new MwaaDashboard(env.scope, "Dashboard", { environmentName: env.name, region: config.region, workerCountNamespace, maxWorkers: env.airflow.maxWorkers })
+      ? new MwaaDashboard(env.scope, "Dashboard", {
+          environmentName: env.name,
+          region: config.region,
+          workerCountNamespace,
+          maxWorkers: env.airflow.maxWorkers,
+        })
       : undefined;
     const alarms = new MwaaAlarms(env.scope, "Alarms", {
       environmentName: env.name,
@@ -413,7 +520,13 @@ export class PrivateMwaaEnvironment extends Construct {
   }
 
   /** The apply invocation and the backup of what lives inside one environment. */
-  private addAirflowState(env: AirflowEnvironment, state: NonNullable<Environment["airflowState"]>, codes: { airflowApply?: LambdaCode; airflowBackup?: LambdaCode }, accountId: string, partition: string): AirflowStateManager {
+  private addAirflowState(
+    env: AirflowEnvironment,
+    state: NonNullable<Environment["airflowState"]>,
+    codes: { airflowApply?: LambdaCode; airflowBackup?: LambdaCode },
+    accountId: string,
+    partition: string,
+  ): AirflowStateManager {
     const { config } = this;
     return new AirflowStateManager(env.scope, "AirflowState", {
       environmentName: env.name,
@@ -471,7 +584,11 @@ interface WebRouting {
  * Without a domain nothing is set: the ALB's `*.elb.amazonaws.com` name is not one a public
  * certificate can name (ACM issues only for domains you control), so it is not the name people open.
  */
-function baseUrlOption(airflow: Environment["airflow"], webHost: string | undefined, state?: Environment["airflowState"]): Record<string, string> {
+function baseUrlOption(
+  airflow: Environment["airflow"],
+  webHost: string | undefined,
+  state?: Environment["airflowState"],
+): Record<string, string> {
   const options = { ...secretsBackendOptions(state), ...airflow.configurationOptions };
   if (webHost !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = webHost;
   return options;

@@ -42,7 +42,11 @@ export class SecondHost extends Construct {
       tags: props.tags,
     });
     // An existing certificate of the domain must cover hostName itself (a SAN or a wildcard).
-    if (!shared) new LbListenerCertificate(this, "ListenerCertificate", { listenerArn: props.httpsListenerArn, certificateArn: domain.certificateArn });
+    if (!shared)
+      new LbListenerCertificate(this, "ListenerCertificate", {
+        listenerArn: props.httpsListenerArn,
+        certificateArn: domain.certificateArn,
+      });
     domain.addAlias(props.loadBalancer, access.ipAddressType === "dualstack");
     this.rule = new LbListenerRule(this, "Rule", {
       listenerArn: props.httpsListenerArn,

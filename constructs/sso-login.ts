@@ -4,7 +4,11 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { LbListenerRule, type LbListenerRuleAction, type LbListenerRuleCondition } from "@cdktf/provider-aws/lib/lb-listener-rule";
+import {
+  LbListenerRule,
+  type LbListenerRuleAction,
+  type LbListenerRuleCondition,
+} from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { LbTargetGroupAttachment } from "@cdktf/provider-aws/lib/lb-target-group-attachment";
 import {
@@ -72,8 +76,14 @@ export class SsoLogin extends Construct {
     const { sso, environmentName: env } = props;
     const tags = props.tags ?? {};
     const paths = AIRFLOW_WEB_PATHS[String(props.airflowMajor) as "2" | "3"];
-    const airflowRoles = [...new Set([...sso.roleMapping.map((m) => m.airflowRole), ...(sso.defaultRole !== undefined ? [sso.defaultRole] : [])])].sort();
-    const tokenRoleArn = (role: string) => `arn:${props.partition}:iam::${props.accountId}:role/${tokenRoleName(env, props.region, role)}`;
+    const airflowRoles = [
+      ...new Set([
+        ...sso.roleMapping.map((m) => m.airflowRole),
+        ...(sso.defaultRole !== undefined ? [sso.defaultRole] : []),
+      ]),
+    ].sort();
+    const tokenRoleArn = (role: string) =>
+      `arn:${props.partition}:iam::${props.accountId}:role/${tokenRoleName(env, props.region, role)}`;
 
     this.function = new BundledFunction(this, "Function", {
       functionName: `${env}-airflow-sign-in`.slice(0, 64),
@@ -91,7 +101,9 @@ export class SsoLogin extends Construct {
         [ENV_VARS.webHostname]: props.domainName,
         ...logoutUrlVariable(props),
       },
-      statements: [{ sid: "AssumeTokenRoles", actions: [...ASSUME_TOKEN_ROLE_ACTIONS], resources: airflowRoles.map(tokenRoleArn) }],
+      statements: [
+        { sid: "AssumeTokenRoles", actions: [...ASSUME_TOKEN_ROLE_ACTIONS], resources: airflowRoles.map(tokenRoleArn) },
+      ],
       logRetentionDays: props.logRetentionDays,
       logKmsKeyArn: props.logKmsKeyArn,
       timeoutSeconds: LOGIN_TIMEOUT_SECONDS,
@@ -100,7 +112,12 @@ export class SsoLogin extends Construct {
 
     for (const role of airflowRoles) {
       const trust = new DataAwsIamPolicyDocument(this, `${role}TokenRoleTrust`, {
-        statement: [{ actions: [...ASSUME_TOKEN_ROLE_ACTIONS], principals: [{ type: "AWS", identifiers: [this.function.role.arn] }] }],
+        statement: [
+          {
+            actions: [...ASSUME_TOKEN_ROLE_ACTIONS],
+            principals: [{ type: "AWS", identifiers: [this.function.role.arn] }],
+          },
+        ],
       });
       const tokenRole = new IamRole(this, `${role}TokenRole`, {
         name: tokenRoleName(env, props.region, role),
@@ -116,7 +133,11 @@ export class SsoLogin extends Construct {
           },
         ],
       });
-      new IamRolePolicy(this, `${role}TokenRolePolicy`, { name: "create-web-login-token", role: tokenRole.id, policy: policy.json });
+      new IamRolePolicy(this, `${role}TokenRolePolicy`, {
+        name: "create-web-login-token",
+        role: tokenRole.id,
+        policy: policy.json,
+      });
       this.tokenRoles[role] = tokenRole;
     }
 
@@ -133,17 +154,42 @@ export class SsoLogin extends Construct {
       principal: "elasticloadbalancing.amazonaws.com",
       sourceArn: this.targetGroup.arn,
     });
-    new LbTargetGroupAttachment(this, "Target", { targetGroupArn: this.targetGroup.arn, targetId: this.function.function.arn, dependsOn: [permission] });
+    new LbTargetGroupAttachment(this, "Target", {
+      targetGroupArn: this.targetGroup.arn,
+      targetId: this.function.function.arn,
+      dependsOn: [permission],
+    });
 
-    const forward = (targetGroupArn: string, order: number): LbListenerRuleAction => ({ type: "forward", order, targetGroupArn });
+    const forward = (targetGroupArn: string, order: number): LbListenerRuleAction => ({
+      type: "forward",
+      order,
+      targetGroupArn,
+    });
     const kinds: RuleKind[] = [
       // Order matters: the web login URL (login=true) must reach the web server, not loop back here.
-      { kind: "PassThrough", action: [props.authenticate, forward(props.webTargetGroupArn, 2)], paths: paths.passThroughPathPatterns, others: [{ queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] }] },
-      { kind: "Login", action: [props.authenticate, forward(this.targetGroup.arn, 2)], paths: paths.loginPathPatterns, others: [{ httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } }] },
+      {
+        kind: "PassThrough",
+        action: [props.authenticate, forward(props.webTargetGroupArn, 2)],
+        paths: paths.passThroughPathPatterns,
+        others: [{ queryString: [{ key: PASS_THROUGH_QUERY.key, value: PASS_THROUGH_QUERY.value }] }],
+      },
+      {
+        kind: "Login",
+        action: [props.authenticate, forward(this.targetGroup.arn, 2)],
+        paths: paths.loginPathPatterns,
+        others: [{ httpRequestMethod: { values: [...LOGIN_HTTP_METHODS] } }],
+      },
       { kind: "Logout", action: [forward(this.targetGroup.arn, 1)], paths: paths.logoutPathPatterns, others: [] },
     ];
     for (const r of signInRules(props.rules ?? { hosts: "every" }, kinds)) {
-      new LbListenerRule(this, r.id, { listenerArn: props.httpsListenerArn, priority: r.priority, action: [...r.action], condition: r.condition, tags, dependsOn: props.rulesDependOn });
+      new LbListenerRule(this, r.id, {
+        listenerArn: props.httpsListenerArn,
+        priority: r.priority,
+        action: [...r.action],
+        condition: r.condition,
+        tags,
+        dependsOn: props.rulesDependOn,
+      });
     }
   }
 }
@@ -161,10 +207,24 @@ interface RuleKind {
  * rules as it takes. The legacy ids and priorities (PassThroughRule 10, LoginRule 20, LogoutRule 30)
  * stay those of deployed stacks; a legacy kind's second rule takes the next number.
  */
-function signInRules(rules: SignInRules, kinds: readonly RuleKind[]): { id: string; priority: number; action: readonly LbListenerRuleAction[]; condition: LbListenerRuleCondition[] }[] {
-  const out: { id: string; priority: number; action: readonly LbListenerRuleAction[]; condition: LbListenerRuleCondition[] }[] = [];
+function signInRules(
+  rules: SignInRules,
+  kinds: readonly RuleKind[],
+): { id: string; priority: number; action: readonly LbListenerRuleAction[]; condition: LbListenerRuleCondition[] }[] {
+  const out: {
+    id: string;
+    priority: number;
+    action: readonly LbListenerRuleAction[];
+    condition: LbListenerRuleCondition[];
+  }[] = [];
   if (rules.hosts === "every") {
-    for (const k of kinds) out.push({ id: `${k.kind}Rule`, priority: LISTENER_RULE_PRIORITIES.signIn.legacy[k.kind], action: k.action, condition: [{ pathPattern: { values: [...k.paths] } }, ...k.others] });
+    for (const k of kinds)
+      out.push({
+        id: `${k.kind}Rule`,
+        priority: LISTENER_RULE_PRIORITIES.signIn.legacy[k.kind],
+        action: k.action,
+        condition: [{ pathPattern: { values: [...k.paths] } }, ...k.others],
+      });
     return out;
   }
   const hosts = rules.hosts;
@@ -172,7 +232,11 @@ function signInRules(rules: SignInRules, kinds: readonly RuleKind[]): { id: stri
   const band = rules.band;
   let next = band === "legacy" ? 0 : LISTENER_RULE_PRIORITIES.signIn[band];
   for (const k of kinds) {
-    const others = k.others.reduce((n, c) => n + (c.httpRequestMethod?.values.length ?? 0) + (Array.isArray(c.queryString) ? c.queryString.length : 0), 0);
+    const others = k.others.reduce(
+      (n, c) =>
+        n + (c.httpRequestMethod?.values.length ?? 0) + (Array.isArray(c.queryString) ? c.queryString.length : 0),
+      0,
+    );
     const per = MAX_CONDITION_VALUES_PER_RULE - others - hosts.length;
     for (let i = 0; i * per < k.paths.length; i++) {
       const legacy = band === "legacy";
@@ -180,7 +244,11 @@ function signInRules(rules: SignInRules, kinds: readonly RuleKind[]): { id: stri
         id: legacy && i === 0 ? `${k.kind}Rule` : `${k.kind}Rule${i + 1}`,
         priority: legacy ? LISTENER_RULE_PRIORITIES.signIn.legacy[k.kind] + i : next++,
         action: k.action,
-        condition: [{ hostHeader: { values: [...hosts] } }, { pathPattern: { values: k.paths.slice(i * per, (i + 1) * per) } }, ...k.others],
+        condition: [
+          { hostHeader: { values: [...hosts] } },
+          { pathPattern: { values: k.paths.slice(i * per, (i + 1) * per) } },
+          ...k.others,
+        ],
       });
     }
   }
@@ -193,7 +261,10 @@ function tokenRoleName(environment: string, region: string, airflowRole: string)
   // the Region: "IAM user, group, role, and policy names must be unique within the account" (IAM
   // API Reference, CreateRole RoleName), while an environment's name is unique per Region (its ARN
   // carries the Region), so one name in two Regions of an account would otherwise collide.
-  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${shortHash(`${region}/${environment}`)}`.slice(0, 64);
+  return `${environment.slice(0, 40)}-airflow-${airflowRole.toLowerCase()}-${shortHash(`${region}/${environment}`)}`.slice(
+    0,
+    64,
+  );
 }
 
 /**
@@ -202,14 +273,24 @@ function tokenRoleName(environment: string, region: string, airflowRole: string)
  */
 function identityProviderEnvironment(sso: Sso): Record<string, string> {
   const { oidc, cognito } = identityProvider(sso);
-  if (oidc !== undefined) return { [ENV_VARS.groupsClaim]: sso.groupsClaim, [ENV_VARS.clientId]: oidc.clientId, [ENV_VARS.issuer]: oidc.issuer };
+  if (oidc !== undefined)
+    return {
+      [ENV_VARS.groupsClaim]: sso.groupsClaim,
+      [ENV_VARS.clientId]: oidc.clientId,
+      [ENV_VARS.issuer]: oidc.issuer,
+    };
   // The pool id is the ARN's last segment (arn:...:userpool/<region>_<id>); the ARN may be a reference.
-  const poolId = Token.isUnresolved(cognito.userPoolArn) ? Fn.element(Fn.split("/", cognito.userPoolArn), 1) : (cognito.userPoolArn.split("/")[1] ?? cognito.userPoolArn);
+  const poolId = Token.isUnresolved(cognito.userPoolArn)
+    ? Fn.element(Fn.split("/", cognito.userPoolArn), 1)
+    : (cognito.userPoolArn.split("/")[1] ?? cognito.userPoolArn);
   return { [ENV_VARS.clientId]: cognito.userPoolClientId, [ENV_VARS.cognitoUserPoolId]: poolId };
 }
 
 /** The block of `sso.type` (the schema requires it: checkIdentityProvider in model-access.ts). */
-function identityProvider(sso: Sso): { oidc: NonNullable<Sso["oidc"]>; cognito?: undefined } | { oidc?: undefined; cognito: NonNullable<Sso["cognito"]> } {
+function identityProvider(
+  sso: Sso,
+):
+  { oidc: NonNullable<Sso["oidc"]>; cognito?: undefined } | { oidc?: undefined; cognito: NonNullable<Sso["cognito"]> } {
   if (sso.type === "oidc" && sso.oidc !== undefined) return { oidc: sso.oidc };
   if (sso.type === "cognito" && sso.cognito !== undefined) return { cognito: sso.cognito };
   throw new Error(`access.sso.${sso.type}: required with type ${sso.type}`);
@@ -218,6 +299,10 @@ function identityProvider(sso: Sso): { oidc: NonNullable<Sso["oidc"]>; cognito?:
 function logoutUrlVariable(props: SsoLoginProps): Record<string, string> {
   const { oidc, cognito: c } = identityProvider(props.sso);
   if (oidc !== undefined) return oidc.logoutUrl !== undefined ? { [ENV_VARS.logoutUrl]: oidc.logoutUrl } : {};
-  const domain = c.userPoolDomain.includes(".") ? c.userPoolDomain : `${c.userPoolDomain}.auth.${props.region}.amazoncognito.com`;
-  return { [ENV_VARS.logoutUrl]: `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}` };
+  const domain = c.userPoolDomain.includes(".")
+    ? c.userPoolDomain
+    : `${c.userPoolDomain}.auth.${props.region}.amazoncognito.com`;
+  return {
+    [ENV_VARS.logoutUrl]: `https://${domain}/logout?client_id=${c.userPoolClientId}&logout_uri=${encodeURIComponent(`https://${props.domainName}/`)}`,
+  };
 }

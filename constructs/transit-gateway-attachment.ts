@@ -42,7 +42,12 @@ export class TransitGatewayAttachment extends Construct {
     props.privateRouteTableIds.forEach((routeTableId, i) => {
       for (const cidr of props.routedCidrs) {
         // Keyed by route table and CIDR, so editing one CIDR leaves the other routes alone.
-        new Route(this, `Private${i + 1}To${cidrKey(cidr)}`, { routeTableId, destinationCidrBlock: cidr, transitGatewayId: props.transitGatewayId, dependsOn: [this.attachment] });
+        new Route(this, `Private${i + 1}To${cidrKey(cidr)}`, {
+          routeTableId,
+          destinationCidrBlock: cidr,
+          transitGatewayId: props.transitGatewayId,
+          dependsOn: [this.attachment],
+        });
       }
     });
   }

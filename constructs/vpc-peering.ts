@@ -43,12 +43,20 @@ export class VpcPeering extends Construct {
     const vpcPeeringConnectionId = this.connection.id;
     props.privateRouteTableIds.forEach((routeTableId, i) => {
       for (const cidr of props.peerCidrs) {
-        new Route(this, `Private${i + 1}To${cidrKey(cidr)}`, { routeTableId, destinationCidrBlock: cidr, vpcPeeringConnectionId });
+        new Route(this, `Private${i + 1}To${cidrKey(cidr)}`, {
+          routeTableId,
+          destinationCidrBlock: cidr,
+          vpcPeeringConnectionId,
+        });
       }
     });
     for (const routeTableId of props.peerRouteTableIds) {
       // Keyed by the peer's route table id, so adding one leaves the others alone.
-      new Route(this, `Peer${cidrKey(routeTableId)}`, { routeTableId, destinationCidrBlock: props.vpcCidr, vpcPeeringConnectionId });
+      new Route(this, `Peer${cidrKey(routeTableId)}`, {
+        routeTableId,
+        destinationCidrBlock: props.vpcCidr,
+        vpcPeeringConnectionId,
+      });
     }
   }
 }

@@ -90,13 +90,25 @@ export class WebAccess extends Construct {
       dropInvalidHeaderFields: true,
       enableDeletionProtection: props.deletionProtection,
       idleTimeout: access.idleTimeoutSeconds,
-      ...(access.accessLogs !== undefined ? { accessLogs: { bucket: access.accessLogs.bucket, prefix: access.accessLogs.prefix, enabled: true } } : {}),
+      ...(access.accessLogs !== undefined
+        ? { accessLogs: { bucket: access.accessLogs.bucket, prefix: access.accessLogs.prefix, enabled: true } }
+        : {}),
       tags: withName(tags, `${name}-mwaa`),
     });
 
     const { endpointSecurityGroupId, webserverEndpointInterfaceIds, webserverEndpointSubnetCount } = props;
-    if (endpointSecurityGroupId !== undefined && webserverEndpointInterfaceIds !== undefined && webserverEndpointSubnetCount !== undefined) {
-      this.targetGroup = this.addWebserverTarget(this, { environmentName: name, endpointSecurityGroupId, webserverEndpointInterfaceIds, webserverEndpointSubnetCount, interfaceProvider: props.interfaceProvider });
+    if (
+      endpointSecurityGroupId !== undefined &&
+      webserverEndpointInterfaceIds !== undefined &&
+      webserverEndpointSubnetCount !== undefined
+    ) {
+      this.targetGroup = this.addWebserverTarget(this, {
+        environmentName: name,
+        endpointSecurityGroupId,
+        webserverEndpointInterfaceIds,
+        webserverEndpointSubnetCount,
+        interfaceProvider: props.interfaceProvider,
+      });
     }
 
     // With sso every request is authenticated too; the sign-in rules sit in front of this default.
@@ -155,14 +167,29 @@ export class WebAccess extends Construct {
       port: 443,
       vpcId: this.vpcId,
       // The endpoint answers 302 to / (the login redirect).
-      healthCheck: { protocol: "HTTPS", path: "/", matcher: "200,302", interval: 30, timeout: 10, healthyThreshold: 2, unhealthyThreshold: 3 },
+      healthCheck: {
+        protocol: "HTTPS",
+        path: "/",
+        matcher: "200,302",
+        interval: 30,
+        timeout: 10,
+        healthyThreshold: 2,
+        unhealthyThreshold: 3,
+      },
       tags: withName(this.tags, `${props.environmentName}-mwaa-web`),
     });
     // The provider reads the set as tolist(...); sorted, an index is stable across plans.
     const sortedInterfaces = Fn.sort(props.webserverEndpointInterfaceIds);
     for (let i = 0; i < props.webserverEndpointSubnetCount; i++) {
-      const eni = new DataAwsNetworkInterface(scope, `WebserverInterface${i + 1}`, { id: Fn.element(sortedInterfaces, i), provider: props.interfaceProvider });
-      new LbTargetGroupAttachment(scope, `WebserverTarget${i + 1}`, { targetGroupArn: targetGroup.arn, targetId: eni.privateIp, port: 443 });
+      const eni = new DataAwsNetworkInterface(scope, `WebserverInterface${i + 1}`, {
+        id: Fn.element(sortedInterfaces, i),
+        provider: props.interfaceProvider,
+      });
+      new LbTargetGroupAttachment(scope, `WebserverTarget${i + 1}`, {
+        targetGroupArn: targetGroup.arn,
+        targetId: eni.privateIp,
+        port: 443,
+      });
     }
     return targetGroup;
   }
@@ -174,7 +201,8 @@ export class WebAccess extends Construct {
   serve(targetGroupArn: string | undefined, after?: ITerraformDependable[]): void {
     this.servedTargetGroupArn = targetGroupArn;
     this.httpsListener.putDefaultAction(this.forwardTo(targetGroupArn));
-    if (after !== undefined) this.httpsListener.dependsOn = [...(this.httpsListener.dependsOn ?? []), ...after.map(dependable)];
+    if (after !== undefined)
+      this.httpsListener.dependsOn = [...(this.httpsListener.dependsOn ?? []), ...after.map(dependable)];
   }
 
   /** Authenticate (when an identity provider is set), then forward; a 503 without a target group. */
@@ -182,16 +210,34 @@ export class WebAccess extends Construct {
     const forward =
       targetGroupArn !== undefined
         ? { type: "forward", targetGroupArn }
-        : { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "503", messageBody: "No Airflow environment is served here." } };
+        : {
+            type: "fixed-response",
+            fixedResponse: {
+              contentType: "text/plain",
+              statusCode: "503",
+              messageBody: "No Airflow environment is served here.",
+            },
+          };
     return this.authenticate !== undefined ? [this.authenticate, { ...forward, order: 2 }] : [forward];
   }
 
   /** 443 and 80 (for the redirect) from every allowed source, one rule per source and port. */
   private allowClients(securityGroupId: string, access: Access): void {
-    const sources: [string, { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string; referencedSecurityGroupId?: string }][] = [
-      ...access.allowedCidrs.map((c) => [c, c.includes(":") ? { cidrIpv6: c } : { cidrIpv4: c }] as [string, { cidrIpv4?: string; cidrIpv6?: string }]),
+    const sources: [
+      string,
+      { cidrIpv4?: string; cidrIpv6?: string; prefixListId?: string; referencedSecurityGroupId?: string },
+    ][] = [
+      ...access.allowedCidrs.map(
+        (c) =>
+          [c, c.includes(":") ? { cidrIpv6: c } : { cidrIpv4: c }] as [
+            string,
+            { cidrIpv4?: string; cidrIpv6?: string },
+          ],
+      ),
       ...access.allowedPrefixListIds.map((p) => [p, { prefixListId: p }] as [string, { prefixListId: string }]),
-      ...access.allowedSecurityGroupIds.map((g) => [g, { referencedSecurityGroupId: g }] as [string, { referencedSecurityGroupId: string }]),
+      ...access.allowedSecurityGroupIds.map(
+        (g) => [g, { referencedSecurityGroupId: g }] as [string, { referencedSecurityGroupId: string }],
+      ),
     ];
     for (const [source, rule] of sources) {
       for (const port of [443, 80]) {
@@ -211,10 +257,22 @@ export class WebAccess extends Construct {
 
 /** The outputs of web access, the same in whichever stack the ALB lives. */
 export function webAccessOutputs(stack: TerraformStack, webAccess: WebAccess): void {
-  new TerraformOutput(stack, "mwaa_webserver_url", { value: webAccess.url, description: "URL of the Airflow UI behind the ALB" });
-  new TerraformOutput(stack, "mwaa_alb_dns_name", { value: webAccess.loadBalancer.dnsName, description: "DNS name of the ALB" });
-  new TerraformOutput(stack, "mwaa_alb_security_group_id", { value: webAccess.securityGroupId, description: "Security group of the ALB: clients are admitted here" });
+  new TerraformOutput(stack, "mwaa_webserver_url", {
+    value: webAccess.url,
+    description: "URL of the Airflow UI behind the ALB",
+  });
+  new TerraformOutput(stack, "mwaa_alb_dns_name", {
+    value: webAccess.loadBalancer.dnsName,
+    description: "DNS name of the ALB",
+  });
+  new TerraformOutput(stack, "mwaa_alb_security_group_id", {
+    value: webAccess.securityGroupId,
+    description: "Security group of the ALB: clients are admitted here",
+  });
   if (webAccess.servedTargetGroupArn !== undefined) {
-    new TerraformOutput(stack, "mwaa_alb_target_group_arn", { value: webAccess.servedTargetGroupArn, description: "Target group of the web server endpoint's IPs" });
+    new TerraformOutput(stack, "mwaa_alb_target_group_arn", {
+      value: webAccess.servedTargetGroupArn,
+      description: "Target group of the web server endpoint's IPs",
+    });
   }
 }

@@ -6,7 +6,13 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import { isUnresolvedToken } from "../model/tokens";
 
-import { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_LAG_MINUTES, ENV_VARS, WORKER_COUNT_METRIC_NAME, WORKER_COUNT_TIMEOUT_SECONDS } from "../lambda/worker-count/contract";
+import {
+  ADDITIONAL_WORKER_COUNT_METRIC_NAME,
+  DEFAULT_LAG_MINUTES,
+  ENV_VARS,
+  WORKER_COUNT_METRIC_NAME,
+  WORKER_COUNT_TIMEOUT_SECONDS,
+} from "../lambda/worker-count/contract";
 
 /** Metric names the worker-count Lambda publishes, from the handler's own contract. */
 export const WORKER_COUNT_METRIC = WORKER_COUNT_METRIC_NAME;
@@ -58,7 +64,13 @@ export class WorkerCountMetric extends Construct {
           condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }],
         },
         ...(props.onFailureDestinationArn !== undefined
-          ? [{ sid: "OnFailureDestination", actions: destinationActions(props.onFailureDestinationArn), resources: [props.onFailureDestinationArn] }]
+          ? [
+              {
+                sid: "OnFailureDestination",
+                actions: destinationActions(props.onFailureDestinationArn),
+                resources: [props.onFailureDestinationArn],
+              },
+            ]
           : []),
       ],
       logRetentionDays: props.logRetentionDays,
@@ -73,7 +85,11 @@ export class WorkerCountMetric extends Construct {
       scheduleExpression: "rate(1 minute)",
       tags: props.tags,
     });
-    new CloudwatchEventTarget(this, "Target", { rule: schedule.name, arn: fn.arn, retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 300 } });
+    new CloudwatchEventTarget(this, "Target", {
+      rule: schedule.name,
+      arn: fn.arn,
+      retryPolicy: { maximumRetryAttempts: 2, maximumEventAgeInSeconds: 300 },
+    });
     new LambdaPermission(this, "InvokeFromSchedule", {
       statementId: "AllowEventBridgeSchedule",
       action: "lambda:InvokeFunction",
@@ -86,7 +102,9 @@ export class WorkerCountMetric extends Construct {
       // Each run publishes its minute once; a retry after a partial failure could send a second value.
       maximumRetryAttempts: 0,
       maximumEventAgeInSeconds: 120,
-      ...(props.onFailureDestinationArn !== undefined ? { destinationConfig: { onFailure: { destination: props.onFailureDestinationArn } } } : {}),
+      ...(props.onFailureDestinationArn !== undefined
+        ? { destinationConfig: { onFailure: { destination: props.onFailureDestinationArn } } }
+        : {}),
     });
   }
 }

@@ -51,7 +51,10 @@ export function mwaaUsage(stack: StackJson, cost: CostAssumptions): Record<strin
     const limits = (ENVIRONMENT_CLASSES as Record<string, ClassLimits>)[env.environmentClass];
     const includedSchedulers = limits?.schedulers[0] ?? 2;
     out[env.address] = {
-      additional_workers: Math.max(0, Math.min(env.maxWorkers, Math.max(env.minWorkers, cost.averageWorkers ?? env.minWorkers)) - 1),
+      additional_workers: Math.max(
+        0,
+        Math.min(env.maxWorkers, Math.max(env.minWorkers, cost.averageWorkers ?? env.minWorkers)) - 1,
+      ),
       additional_schedulers: Math.max(0, env.schedulers - includedSchedulers),
       meta_database_gb: cost.metadataDatabaseGb,
     };
@@ -65,7 +68,7 @@ export function usageFileText(stack: StackJson, cost: CostAssumptions): string {
   const envs = new Map(billableUnits(stack).environments.map((e) => [e.address, e]));
   const lines = [
     "# Infracost usage file, written by `npm run synth` from the config: change the config's `cost` block, not this file.",
-    "# infracost breakdown --path cdk.tf.json --usage-file infracost-usage.yml (README, \"What it costs\")",
+    '# infracost breakdown --path cdk.tf.json --usage-file infracost-usage.yml (README, "What it costs")',
     `version: ${INFRACOST_USAGE_VERSION}`,
   ];
   if (Object.keys(usage).length === 0) {

@@ -67,7 +67,8 @@ export function billableUnits(stack: StackJson): BillableUnits {
   const environments = ofType(stack, "aws_mwaa_environment")
     .map(([name, body]): EnvironmentUnits => {
       const environmentClass = typeof body.environment_class === "string" ? body.environment_class : DEFAULT_CLASS;
-      const limits = (ENVIRONMENT_CLASSES as Record<string, ClassLimits>)[environmentClass] ?? ENVIRONMENT_CLASSES[DEFAULT_CLASS];
+      const limits =
+        (ENVIRONMENT_CLASSES as Record<string, ClassLimits>)[environmentClass] ?? ENVIRONMENT_CLASSES[DEFAULT_CLASS];
       return {
         address: `aws_mwaa_environment.${name}`,
         environmentClass,
@@ -85,14 +86,19 @@ export function billableUnits(stack: StackJson): BillableUnits {
     if (body.vpc_endpoint_type !== "Interface") continue;
     interfaceEndpoints += instances(body);
     const subnets = body.subnet_ids;
-    endpointAzs = Array.isArray(subnets) && endpointAzs !== undefined ? endpointAzs + subnets.length * instances(body) : undefined;
+    endpointAzs =
+      Array.isArray(subnets) && endpointAzs !== undefined ? endpointAzs + subnets.length * instances(body) : undefined;
   }
   return {
     environments,
     interfaceEndpoints,
     endpointAzs,
     // `load_balancer_type` defaults to "application" (hashicorp/aws aws_lb).
-    loadBalancers: total(stack, "aws_lb", (b) => b.load_balancer_type === undefined || b.load_balancer_type === "application"),
+    loadBalancers: total(
+      stack,
+      "aws_lb",
+      (b) => b.load_balancer_type === undefined || b.load_balancer_type === "application",
+    ),
     natGateways: total(stack, "aws_nat_gateway"),
     accessHosts: total(stack, "aws_instance"),
   };
@@ -108,7 +114,9 @@ function environmentText(e: EnvironmentUnits): string {
 /** One line: "mw1.small, 2 schedulers, 1-5 workers, 2 web servers; 22 endpoint-AZs (11 interface endpoints); 1 ALB; 0 NAT gateways; 0 access hosts". */
 export function unitsLine(u: BillableUnits): string {
   const parts = [
-    ...u.environments.map((e) => (u.environments.length > 1 ? `${e.address}: ${environmentText(e)}` : environmentText(e))),
+    ...u.environments.map((e) =>
+      u.environments.length > 1 ? `${e.address}: ${environmentText(e)}` : environmentText(e),
+    ),
     `${u.endpointAzs === undefined ? "?" : u.endpointAzs} endpoint-AZs (${plural(u.interfaceEndpoints, "interface endpoint")})`,
     plural(u.loadBalancers, "ALB"),
     plural(u.natGateways, "NAT gateway"),
@@ -118,7 +126,14 @@ export function unitsLine(u: BillableUnits): string {
   return parts.join("; ");
 }
 
-const EMPTY: BillableUnits = { environments: [], interfaceEndpoints: 0, endpointAzs: 0, loadBalancers: 0, natGateways: 0, accessHosts: 0 };
+const EMPTY: BillableUnits = {
+  environments: [],
+  interfaceEndpoints: 0,
+  endpointAzs: 0,
+  loadBalancers: 0,
+  natGateways: 0,
+  accessHosts: 0,
+};
 
 function signed(n: number, one: string, many = `${one}s`): string {
   return `${n > 0 ? "+" : "-"}${plural(Math.abs(n), one, many)}`;
@@ -137,20 +152,29 @@ export function unitChanges(before: BillableUnits | undefined, after: BillableUn
   const afterEnvs = new Map(a.environments.map((e) => [e.address, e]));
   const several = new Set([...beforeEnvs.keys(), ...afterEnvs.keys()]).size > 1;
   const who = (e: EnvironmentUnits) => (several ? ` (${e.address})` : "");
-  for (const [address, x] of beforeEnvs) if (!afterEnvs.has(address)) out.push(`-1 MWAA environment${several ? ` ${address}` : ""} (${environmentText(x)})`);
+  for (const [address, x] of beforeEnvs)
+    if (!afterEnvs.has(address)) out.push(`-1 MWAA environment${several ? ` ${address}` : ""} (${environmentText(x)})`);
   for (const [address, y] of afterEnvs) {
     const x = beforeEnvs.get(address);
     if (x === undefined) {
       out.push(`+1 MWAA environment${several ? ` ${address}` : ""} (${environmentText(y)})`);
       continue;
     }
-    if (x.environmentClass !== y.environmentClass) out.push(`environment class ${x.environmentClass} -> ${y.environmentClass}${who(y)}`);
+    if (x.environmentClass !== y.environmentClass)
+      out.push(`environment class ${x.environmentClass} -> ${y.environmentClass}${who(y)}`);
     if (x.schedulers !== y.schedulers) out.push(`schedulers ${x.schedulers} -> ${y.schedulers}${who(y)}`);
-    if (x.minWorkers !== y.minWorkers || x.maxWorkers !== y.maxWorkers) out.push(`workers ${range(x.minWorkers, x.maxWorkers)} -> ${range(y.minWorkers, y.maxWorkers)}${who(y)}`);
-    if (x.minWebservers !== y.minWebservers || x.maxWebservers !== y.maxWebservers) out.push(`web servers ${range(x.minWebservers, x.maxWebservers)} -> ${range(y.minWebservers, y.maxWebservers)}${who(y)}`);
+    if (x.minWorkers !== y.minWorkers || x.maxWorkers !== y.maxWorkers)
+      out.push(`workers ${range(x.minWorkers, x.maxWorkers)} -> ${range(y.minWorkers, y.maxWorkers)}${who(y)}`);
+    if (x.minWebservers !== y.minWebservers || x.maxWebservers !== y.maxWebservers)
+      out.push(
+        `web servers ${range(x.minWebservers, x.maxWebservers)} -> ${range(y.minWebservers, y.maxWebservers)}${who(y)}`,
+      );
   }
   if (b.endpointAzs === undefined || a.endpointAzs === undefined) {
-    if (b.interfaceEndpoints !== a.interfaceEndpoints) out.push(`${signed(a.interfaceEndpoints - b.interfaceEndpoints, "interface endpoint")} (endpoint-AZs known at apply time)`);
+    if (b.interfaceEndpoints !== a.interfaceEndpoints)
+      out.push(
+        `${signed(a.interfaceEndpoints - b.interfaceEndpoints, "interface endpoint")} (endpoint-AZs known at apply time)`,
+      );
   } else if (a.endpointAzs !== b.endpointAzs) out.push(`${signed(a.endpointAzs - b.endpointAzs, "endpoint-AZ hour")}`);
   if (a.loadBalancers !== b.loadBalancers) out.push(signed(a.loadBalancers - b.loadBalancers, "ALB"));
   if (a.natGateways !== b.natGateways) out.push(signed(a.natGateways - b.natGateways, "NAT gateway"));

@@ -111,7 +111,16 @@ function cacheKey(root: string, entryRel: string, inputs: readonly string[]): st
   field("fflate", packageVersion("fflate", root));
   field("build", JSON.stringify(BUILD_OPTIONS));
   // The same value as before the zip writer was shared (os 3 = Unix), so existing caches stay valid.
-  field("zip", JSON.stringify({ entry: ZIP_ENTRY, mtime: [ZIP_ENTRY_TIME.year, ZIP_ENTRY_TIME.month, ZIP_ENTRY_TIME.day], os: 3, attrs: ZIP_FILE_MODE * 0x10000, level: ZIP_LEVEL }));
+  field(
+    "zip",
+    JSON.stringify({
+      entry: ZIP_ENTRY,
+      mtime: [ZIP_ENTRY_TIME.year, ZIP_ENTRY_TIME.month, ZIP_ENTRY_TIME.day],
+      os: 3,
+      attrs: ZIP_FILE_MODE * 0x10000,
+      level: ZIP_LEVEL,
+    }),
+  );
   field("entry", entryRel);
   // esbuild reads tsconfig.json for some TypeScript semantics without listing it in the metafile.
   const tsconfig = path.join(root, "tsconfig.json");
@@ -131,7 +140,12 @@ function cacheKey(root: string, entryRel: string, inputs: readonly string[]): st
 function readManifest(file: string): Manifest | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
-    return m.format === CACHE_FORMAT && Array.isArray(m.inputs) && typeof m.key === "string" && typeof m.zipFile === "string" ? m : undefined;
+    return m.format === CACHE_FORMAT &&
+      Array.isArray(m.inputs) &&
+      typeof m.key === "string" &&
+      typeof m.zipFile === "string"
+      ? m
+      : undefined;
   } catch {
     return undefined;
   }
@@ -145,7 +159,8 @@ function result(zipPath: string, zip: Uint8Array): LambdaBundle {
 export function bundleLambda(opts: BundleLambdaOptions): LambdaBundle {
   const { entry, cacheDir, name } = opts;
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`bundleLambda: invalid name "${name}"`);
-  if (!path.isAbsolute(entry) || !path.isAbsolute(cacheDir)) throw new Error("bundleLambda: entry and cacheDir must be absolute paths");
+  if (!path.isAbsolute(entry) || !path.isAbsolute(cacheDir))
+    throw new Error("bundleLambda: entry and cacheDir must be absolute paths");
   if (!fs.existsSync(entry)) throw new Error(`bundleLambda: entry ${entry} does not exist`);
 
   const root = projectRoot(entry);
@@ -182,7 +197,8 @@ export function bundleLambda(opts: BundleLambdaOptions): LambdaBundle {
   }
   const code = output.text;
   for (const leaked of new Set([root, cacheDir])) {
-    if (leaked.length > 1 && code.includes(leaked)) throw new Error(`bundleLambda: output of ${entryRel} contains the absolute path ${leaked}`);
+    if (leaked.length > 1 && code.includes(leaked))
+      throw new Error(`bundleLambda: output of ${entryRel} contains the absolute path ${leaked}`);
   }
   const inputs = Object.keys(built.metafile.inputs).map(toPosix).sort();
   if (inputs.some((rel) => rel.startsWith("../") || path.isAbsolute(rel) || rel.includes(":"))) {

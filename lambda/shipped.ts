@@ -29,7 +29,8 @@ export function findLambdaCode(dir: string, name: string): LambdaCode {
   const zipPath = path.join(dir, `${name}.zip`);
   if (fs.existsSync(zipPath)) return { zipPath, sha256Base64: sha256Base64(fs.readFileSync(zipPath)) };
   const entry = path.join(dir, name, "handler.ts");
-  if (!fs.existsSync(entry)) throw new Error(`no ${name} Lambda bundle shipped with the package (${zipPath} is missing; npm pack builds it)`);
+  if (!fs.existsSync(entry))
+    throw new Error(`no ${name} Lambda bundle shipped with the package (${zipPath} is missing; npm pack builds it)`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { bundleLambda } = require("./bundle") as typeof import("./bundle");
   return bundleLambda({ entry, cacheDir: path.join(dir, "..", ".cache", "lambda"), name });

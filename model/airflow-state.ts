@@ -20,7 +20,9 @@ const prefix = (example: string) =>
     .string({ error: `a Secrets Manager name prefix like ${example}` })
     .regex(SECRET_PATH, { error: `a Secrets Manager name prefix like ${example} (letters, digits, /_+=.@-)` })
     // The execution role may read <prefix>/*: a prefix without a name of its own would open every secret.
-    .refine((p) => p.replace(/\//g, "").length >= 3 && !p.startsWith("/"), { error: `a prefix like ${example}: this one would let the execution role read every secret in the account` })
+    .refine((p) => p.replace(/\//g, "").length >= 3 && !p.startsWith("/"), {
+      error: `a prefix like ${example}: this one would let the execution role read every secret in the account`,
+    })
     .default(example);
 
 const secretRef = (what: string) =>
@@ -31,18 +33,38 @@ const secretRef = (what: string) =>
       .string()
       .regex(SECRET_ARN, { error: "a Secrets Manager secret ARN" })
       .optional()
-      .describe("Use this existing secret instead of creating one (its name must be <prefix>/<name> for the backend to find it). @default - a secret is created, without a value"),
+      .describe(
+        "Use this existing secret instead of creating one (its name must be <prefix>/<name> for the backend to find it). @default - a secret is created, without a value",
+      ),
   });
 
 export const airflowStateSchema = z
   .strictObject({
     secretsBackend: z
       .strictObject({
-        connectionsPrefix: prefix("airflow/connections").describe('Secret name prefix of connections. @default "airflow/connections"'),
-        variablesPrefix: prefix("airflow/variables").describe('Secret name prefix of variables. @default "airflow/variables"'),
-        kmsKeyArn: z.string().regex(KMS_KEY_ARN, { error: "a KMS key ARN" }).optional().describe("Customer managed key of the secrets; the execution role may decrypt with it through Secrets Manager. @default - aws/secretsmanager"),
-        connections: z.array(secretRef("Connection")).default([]).describe("Connections kept as secrets. Values are set outside Terraform (docs/airflow-state.md). @default []"),
-        variables: z.array(secretRef("Variable")).default([]).describe("Secret variables. Values are set outside Terraform (docs/airflow-state.md). @default []"),
+        connectionsPrefix: prefix("airflow/connections").describe(
+          'Secret name prefix of connections. @default "airflow/connections"',
+        ),
+        variablesPrefix: prefix("airflow/variables").describe(
+          'Secret name prefix of variables. @default "airflow/variables"',
+        ),
+        kmsKeyArn: z
+          .string()
+          .regex(KMS_KEY_ARN, { error: "a KMS key ARN" })
+          .optional()
+          .describe(
+            "Customer managed key of the secrets; the execution role may decrypt with it through Secrets Manager. @default - aws/secretsmanager",
+          ),
+        connections: z
+          .array(secretRef("Connection"))
+          .default([])
+          .describe(
+            "Connections kept as secrets. Values are set outside Terraform (docs/airflow-state.md). @default []",
+          ),
+        variables: z
+          .array(secretRef("Variable"))
+          .default([])
+          .describe("Secret variables. Values are set outside Terraform (docs/airflow-state.md). @default []"),
       })
       .optional()
       .describe("Airflow's Secrets Manager backend. @default - none"),
@@ -50,9 +72,16 @@ export const airflowStateSchema = z
       .array(
         z.strictObject({
           name: z.string().regex(KEY, { error: KEY_RULE }).describe("Pool name."),
-          slots: z.number({ error: "a whole number of slots, 0 or more" }).int({ error: "a whole number of slots, 0 or more" }).min(0, { error: "a whole number of slots, 0 or more" }).describe("Slots."),
+          slots: z
+            .number({ error: "a whole number of slots, 0 or more" })
+            .int({ error: "a whole number of slots, 0 or more" })
+            .min(0, { error: "a whole number of slots, 0 or more" })
+            .describe("Slots."),
           description: z.string().optional().describe('Description. @default ""'),
-          includeDeferred: z.boolean().optional().describe("Deferred tasks take slots (Airflow 2.7 and later). @default false"),
+          includeDeferred: z
+            .boolean()
+            .optional()
+            .describe("Deferred tasks take slots (Airflow 2.7 and later). @default false"),
         }),
       )
       .default([])
@@ -61,7 +90,9 @@ export const airflowStateSchema = z
       .array(
         z.strictObject({
           key: z.string().regex(KEY, { error: KEY_RULE }).describe("Variable key."),
-          value: z.string({ error: "a string (not a secret: those go in secretsBackend.variables)" }).describe("Value, in the config and the state: nothing secret."),
+          value: z
+            .string({ error: "a string (not a secret: those go in secretsBackend.variables)" })
+            .describe("Value, in the config and the state: nothing secret."),
           description: z.string().optional().describe('Description. @default ""'),
         }),
       )
@@ -69,9 +100,29 @@ export const airflowStateSchema = z
       .describe("Plain variables applied through InvokeRestApi. @default []"),
     backup: z
       .strictObject({
-        everyHours: z.number().int().min(1, { error: "an integer from 1 to 24" }).max(24, { error: "an integer from 1 to 24" }).default(24).describe("Hours between backups. @default 24"),
-        prefix: z.string().regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, { error: 'an S3 key prefix ending in "/", e.g. airflow-state/' }).default("airflow-state/").describe('Key prefix in the environment bucket. @default "airflow-state/"'),
-        retentionDays: z.number().int().min(1, { error: "an integer from 1 to 3650" }).max(3650, { error: "an integer from 1 to 3650" }).default(90).describe("Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, \"What lives inside the environment\"). @default 90"),
+        everyHours: z
+          .number()
+          .int()
+          .min(1, { error: "an integer from 1 to 24" })
+          .max(24, { error: "an integer from 1 to 24" })
+          .default(24)
+          .describe("Hours between backups. @default 24"),
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, {
+            error: 'an S3 key prefix ending in "/", e.g. airflow-state/',
+          })
+          .default("airflow-state/")
+          .describe('Key prefix in the environment bucket. @default "airflow-state/"'),
+        retentionDays: z
+          .number()
+          .int()
+          .min(1, { error: "an integer from 1 to 3650" })
+          .max(3650, { error: "an integer from 1 to 3650" })
+          .default(90)
+          .describe(
+            "Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, \"What lives inside the environment\"). @default 90",
+          ),
       })
       .optional()
       .describe("Scheduled backup to the environment bucket. @default - none"),
@@ -81,29 +132,66 @@ export const airflowStateSchema = z
       const seen = new Map<string, number>();
       names.forEach((n, i) => {
         const first = seen.get(n);
-        if (first !== undefined) ctx.addIssue({ code: "custom", path: [at, i, what], message: `"${n}" is declared twice (also at ${at}[${first}])` });
+        if (first !== undefined)
+          ctx.addIssue({
+            code: "custom",
+            path: [at, i, what],
+            message: `"${n}" is declared twice (also at ${at}[${first}])`,
+          });
         else seen.set(n, i);
       });
     };
     if (s.pools !== undefined) {
-      unique(s.pools.map((p) => p.name), "pools", "name");
+      unique(
+        s.pools.map((p) => p.name),
+        "pools",
+        "name",
+      );
       s.pools.forEach((p, i) => {
-        if (p.name === DEFAULT_POOL) ctx.addIssue({ code: "custom", path: ["pools", i, "name"], message: `${DEFAULT_POOL} is Airflow's own pool: change its slots in Airflow, not here` });
+        if (p.name === DEFAULT_POOL)
+          ctx.addIssue({
+            code: "custom",
+            path: ["pools", i, "name"],
+            message: `${DEFAULT_POOL} is Airflow's own pool: change its slots in Airflow, not here`,
+          });
       });
     }
-    if (s.variables !== undefined) unique(s.variables.map((v) => v.key), "variables", "key");
+    if (s.variables !== undefined)
+      unique(
+        s.variables.map((v) => v.key),
+        "variables",
+        "key",
+      );
     const backend = s.secretsBackend;
     if (backend === undefined) return;
-    if (backend.connections !== undefined) unique(backend.connections.map((c) => c.name), "secretsBackend.connections", "name");
+    if (backend.connections !== undefined)
+      unique(
+        backend.connections.map((c) => c.name),
+        "secretsBackend.connections",
+        "name",
+      );
     if (backend.variables !== undefined) {
-      unique(backend.variables.map((v) => v.name), "secretsBackend.variables", "name");
+      unique(
+        backend.variables.map((v) => v.name),
+        "secretsBackend.variables",
+        "name",
+      );
       const secret = new Set(backend.variables.map((v) => v.name));
       (s.variables ?? []).forEach((v, i) => {
-        if (secret.has(v.key)) ctx.addIssue({ code: "custom", path: ["variables", i, "key"], message: `"${v.key}" is also declared in secretsBackend.variables: declare it once (the secret wins in Airflow)` });
+        if (secret.has(v.key))
+          ctx.addIssue({
+            code: "custom",
+            path: ["variables", i, "key"],
+            message: `"${v.key}" is also declared in secretsBackend.variables: declare it once (the secret wins in Airflow)`,
+          });
       });
     }
     if (backend.connectionsPrefix !== undefined && backend.connectionsPrefix === backend.variablesPrefix) {
-      ctx.addIssue({ code: "custom", path: ["secretsBackend", "variablesPrefix"], message: "must differ from connectionsPrefix" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["secretsBackend", "variablesPrefix"],
+        message: "must differ from connectionsPrefix",
+      });
     }
   });
 

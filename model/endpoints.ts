@@ -18,10 +18,24 @@ export const endpointsSchema = z
       ),
     role: z
       .strictObject({
-        roleArn: ref(ROLE_ARN, "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints").describe("The role the endpoints provider assumes."),
-        externalId: z.string().regex(EXTERNAL_ID, { error: "2 to 1224 characters: letters, digits and +=,.@:/-_" }).optional().describe("External id the role's trust policy asks for. @default - none"),
-        sessionName: z.string().regex(SESSION_NAME, { error: "2 to 64 characters: letters, digits and +=,.@-_" }).default("mwaa-endpoints").describe('Session name of the assumed role. @default "mwaa-endpoints"'),
-        region: z.string().regex(REGION, { error: "an AWS region like eu-west-1" }).optional().describe("Region of the endpoints provider; must be the environment's. @default - the environment's region"),
+        roleArn: ref(ROLE_ARN, "an IAM role ARN like arn:aws:iam::210987654321:role/network-endpoints").describe(
+          "The role the endpoints provider assumes.",
+        ),
+        externalId: z
+          .string()
+          .regex(EXTERNAL_ID, { error: "2 to 1224 characters: letters, digits and +=,.@:/-_" })
+          .optional()
+          .describe("External id the role's trust policy asks for. @default - none"),
+        sessionName: z
+          .string()
+          .regex(SESSION_NAME, { error: "2 to 64 characters: letters, digits and +=,.@-_" })
+          .default("mwaa-endpoints")
+          .describe('Session name of the assumed role. @default "mwaa-endpoints"'),
+        region: z
+          .string()
+          .regex(REGION, { error: "an AWS region like eu-west-1" })
+          .optional()
+          .describe("Region of the endpoints provider; must be the environment's. @default - the environment's region"),
         ownSecurityGroup: z
           .boolean()
           .default(true)
@@ -37,20 +51,48 @@ export const endpointsSchema = z
 export type Endpoints = z.output<typeof endpointsSchema>;
 
 /** Cross-field rules of `endpoints` that need the rest of the environment. */
-export function checkEndpoints(env: { region: string; endpoints: Endpoints; network: { create?: unknown }; access?: { domainName?: string; sso?: unknown } }, ctx: z.RefinementCtx) {
+export function checkEndpoints(
+  env: {
+    region: string;
+    endpoints: Endpoints;
+    network: { create?: unknown };
+    access?: { domainName?: string; sso?: unknown };
+  },
+  ctx: z.RefinementCtx,
+) {
   const e = env.endpoints;
-  if (e.createdBy === "role" && e.role === undefined) ctx.addIssue({ code: "custom", path: ["endpoints", "role"], message: 'required when createdBy is "role"' });
-  if (e.createdBy !== "role" && e.role !== undefined) ctx.addIssue({ code: "custom", path: ["endpoints", "role"], message: 'only allowed when createdBy is "role"' });
+  if (e.createdBy === "role" && e.role === undefined)
+    ctx.addIssue({ code: "custom", path: ["endpoints", "role"], message: 'required when createdBy is "role"' });
+  if (e.createdBy !== "role" && e.role !== undefined)
+    ctx.addIssue({ code: "custom", path: ["endpoints", "role"], message: 'only allowed when createdBy is "role"' });
   if (e.role?.region !== undefined && e.role.region !== env.region) {
-    ctx.addIssue({ code: "custom", path: ["endpoints", "role", "region"], message: `the environment's region ${env.region} (endpoints live in the environment's VPC)` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["endpoints", "role", "region"],
+      message: `the environment's region ${env.region} (endpoints live in the environment's VPC)`,
+    });
   }
   if (e.createdBy === "vpc-owner" && env.network.create !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["endpoints", "createdBy"], message: 'vpc-owner needs an existing, shared network (vpcId and privateSubnetIds), not network.create' });
+    ctx.addIssue({
+      code: "custom",
+      path: ["endpoints", "createdBy"],
+      message: "vpc-owner needs an existing, shared network (vpcId and privateSubnetIds), not network.create",
+    });
   }
   if (e.createdBy === "vpc-owner" && env.access !== undefined && env.access.domainName === undefined) {
-    ctx.addIssue({ code: "custom", path: ["access", "domainName"], message: "required with endpoints.createdBy vpc-owner (the ALB lives in the endpoints stack, after the environment)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["access", "domainName"],
+      message:
+        "required with endpoints.createdBy vpc-owner (the ALB lives in the endpoints stack, after the environment)",
+    });
   }
   if (e.createdBy === "vpc-owner" && env.access?.sso !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["access", "sso"], message: "not supported with endpoints.createdBy vpc-owner yet (the ALB is the VPC owner's); use access.authentication" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["access", "sso"],
+      message:
+        "not supported with endpoints.createdBy vpc-owner yet (the ALB is the VPC owner's); use access.authentication",
+    });
   }
 }

@@ -38,7 +38,11 @@ function distance(a: string, b: string): number {
     let diag = row[0];
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      const next = Math.min(
+        row[j] + 1,
+        row[j - 1] + 1,
+        diag + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1),
+      );
       diag = row[j];
       row[j] = next;
     }
@@ -49,34 +53,52 @@ function distance(a: string, b: string): number {
 /** ` (did you mean "x"?)` when one of `known` is close to `key`, else "". */
 export function suggestion(key: string, known: readonly string[]): string {
   const best = known.map((k) => [k, distance(key, k)] as const).sort((x, y) => x[1] - y[1])[0];
-  return best !== undefined && best[1] <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean "${best[0]}"?)` : "";
+  return best !== undefined && best[1] <= Math.max(2, Math.floor(key.length / 4))
+    ? ` (did you mean "${best[0]}"?)`
+    : "";
 }
 
 /** One line per zod issue. `knownKeys` lists the keys of the object at a path, for suggestions. */
-export function formatIssues(file: string, input: unknown, issues: readonly z.core.$ZodIssue[], knownKeys: (path: readonly PropertyKey[]) => readonly string[]): string[] {
+export function formatIssues(
+  file: string,
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  knownKeys: (path: readonly PropertyKey[]) => readonly string[],
+): string[] {
   const lines: string[] = [];
   for (const issue of issues) {
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
-        lines.push(`${file}: ${joinPath([...issue.path, key])}: unknown key${suggestion(key, knownKeys(issue.path))} (got ${render(valueAt(input, [...issue.path, key]))})`);
+        lines.push(
+          `${file}: ${joinPath([...issue.path, key])}: unknown key${suggestion(key, knownKeys(issue.path))} (got ${render(valueAt(input, [...issue.path, key]))})`,
+        );
       }
       continue;
     }
     if (issue.code === "invalid_key") {
       // A record key broke its rule: report the rule's own message for that key.
       const key = issue.path[issue.path.length - 1];
-      for (const inner of issue.issues) lines.push(`${file}: ${joinPath(issue.path)}: ${inner.message} (got ${render(String(key))})`);
+      for (const inner of issue.issues)
+        lines.push(`${file}: ${joinPath(issue.path)}: ${inner.message} (got ${render(String(key))})`);
       continue;
     }
     if (issue.code === "invalid_union" && issue.errors.length > 0 && issue.message.startsWith("Invalid input")) {
       // zod's default union message says nothing; the first branch's issues do.
-      lines.push(...formatIssues(file, input, issue.errors[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] })), knownKeys));
+      lines.push(
+        ...formatIssues(
+          file,
+          input,
+          issue.errors[0].map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+          knownKeys,
+        ),
+      );
       continue;
     }
     const path = joinPath(issue.path);
     // A secret pasted into the config must not end up in CI logs.
     const value = /secret/i.test(path) ? "***" : valueAt(input, issue.path);
-    const allowed = issue.message.startsWith("Invalid input: expected") && value === undefined ? "required" : issue.message;
+    const allowed =
+      issue.message.startsWith("Invalid input: expected") && value === undefined ? "required" : issue.message;
     lines.push(`${file}: ${path === "" ? "(top level)" : path}: ${allowed} (got ${render(value)})`);
   }
   return [...new Set(lines)];

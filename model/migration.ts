@@ -7,7 +7,10 @@ export function checkMigration(
     environmentName?: unknown;
     access?: { domainName?: string; hostedZoneId?: string; hostedZoneName?: string };
     endpoints?: { createdBy?: string };
-    migration?: { candidate?: { environmentName?: unknown; airflow?: { configurationOptions?: Record<string, string> } }; hostName?: string };
+    migration?: {
+      candidate?: { environmentName?: unknown; airflow?: { configurationOptions?: Record<string, string> } };
+      hostName?: string;
+    };
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -15,13 +18,30 @@ export function checkMigration(
   const current = typeof env.environmentName === "string" ? env.environmentName : env.name;
   const candidate = m.candidate?.environmentName;
   const at = (...p: string[]) => ["migration", ...p];
-  if (typeof candidate === "string" && typeof current === "string" && candidate.toLowerCase() === current.toLowerCase()) {
-    ctx.addIssue({ code: "custom", path: at("candidate", "environmentName"), message: `a name other than the current environment's ("${current}"): two MWAA environments cannot share a name` });
+  if (
+    typeof candidate === "string" &&
+    typeof current === "string" &&
+    candidate.toLowerCase() === current.toLowerCase()
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: at("candidate", "environmentName"),
+      message: `a name other than the current environment's ("${current}"): two MWAA environments cannot share a name`,
+    });
   }
   // The environment named like the stack keeps the addresses it always had; a candidate with that
   // name would need them while the current one still holds them.
-  if (typeof candidate === "string" && typeof env.name === "string" && candidate.toLowerCase() === env.name.toLowerCase() && current !== env.name) {
-    ctx.addIssue({ code: "custom", path: at("candidate", "environmentName"), message: `a name other than the stack's ("${env.name}")` });
+  if (
+    typeof candidate === "string" &&
+    typeof env.name === "string" &&
+    candidate.toLowerCase() === env.name.toLowerCase() &&
+    current !== env.name
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: at("candidate", "environmentName"),
+      message: `a name other than the stack's ("${env.name}")`,
+    });
   }
   // Both schedulers run from the start: a DAG unpaused in the candidate would run twice (docs/upgrades.md, "Cutover").
   const paused = m.candidate?.airflow?.configurationOptions?.[CANDIDATE_PAUSED_OPTION];
@@ -33,18 +53,39 @@ export function checkMigration(
     });
   }
   if (env.access?.domainName === undefined) {
-    ctx.addIssue({ code: "custom", path: ["access", "domainName"], message: "required with migration: the domain serves one environment and a second host name the candidate" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["access", "domainName"],
+      message: "required with migration: the domain serves one environment and a second host name the candidate",
+    });
   } else if (m.hostName !== undefined && m.hostName === env.access.domainName) {
-    ctx.addIssue({ code: "custom", path: at("hostName"), message: `a host name other than access.domainName ("${env.access.domainName}")` });
+    ctx.addIssue({
+      code: "custom",
+      path: at("hostName"),
+      message: `a host name other than access.domainName ("${env.access.domainName}")`,
+    });
   } else if (env.access.hostedZoneId === undefined && env.access.hostedZoneName === undefined) {
-    ctx.addIssue({ code: "custom", path: ["access", "hostedZoneId"], message: "hostedZoneId or hostedZoneName is required with migration (the second host name's alias record)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["access", "hostedZoneId"],
+      message: "hostedZoneId or hostedZoneName is required with migration (the second host name's alias record)",
+    });
   } else {
     const zone = env.access.hostedZoneName;
     const host = candidateHostName(m, env.access.domainName);
-    if (zone !== undefined && !host.endsWith(`.${zone}`)) ctx.addIssue({ code: "custom", path: at("hostName"), message: `a name inside the hosted zone ${zone} (got "${host}")` });
+    if (zone !== undefined && !host.endsWith(`.${zone}`))
+      ctx.addIssue({
+        code: "custom",
+        path: at("hostName"),
+        message: `a name inside the hosted zone ${zone} (got "${host}")`,
+      });
   }
   if (env.endpoints?.createdBy === "vpc-owner") {
-    ctx.addIssue({ code: "custom", path: ["endpoints", "createdBy"], message: 'stack or role with migration: the "vpc-owner" endpoints stack serves one environment' });
+    ctx.addIssue({
+      code: "custom",
+      path: ["endpoints", "createdBy"],
+      message: 'stack or role with migration: the "vpc-owner" endpoints stack serves one environment',
+    });
   }
 }
 

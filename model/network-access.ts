@@ -15,7 +15,9 @@ const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/;
 // zod's own IPv4 CIDR format (z.cidrv4, https://zod.dev/api, "IP blocks (CIDR)").
 const IPV4_CIDR = z.cidrv4();
 const isIpv4 = (c: unknown): c is string => typeof c === "string" && IPV4_CIDR.safeParse(c).success;
-const ipv4Cidr = z.string({ error: "an IPv4 CIDR like 10.0.0.0/8" }).refine(isIpv4, { error: "an IPv4 CIDR like 10.0.0.0/8" });
+const ipv4Cidr = z
+  .string({ error: "an IPv4 CIDR like 10.0.0.0/8" })
+  .refine(isIpv4, { error: "an IPv4 CIDR like 10.0.0.0/8" });
 
 export const transitGatewaySchema = z.strictObject({
   transitGatewayId: ref(TGW_ID, "a transit gateway id like tgw-0a1b2c3d4e5f60718").describe(
@@ -24,19 +26,27 @@ export const transitGatewaySchema = z.strictObject({
   routedCidrs: z
     .array(ipv4Cidr, { error: "a list of IPv4 CIDRs" })
     .min(1, { error: "at least one CIDR (the networks your users are in)" })
-    .describe("Destinations the private route tables send through the transit gateway: the networks people and clients reach the ALB from."),
+    .describe(
+      "Destinations the private route tables send through the transit gateway: the networks people and clients reach the ALB from.",
+    ),
 });
 
 export const peeringSchema = z.strictObject({
-  peerVpcId: ref(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f60718").describe("An existing VPC in the same account and Region to peer the created VPC with."),
+  peerVpcId: ref(VPC_ID, "a VPC id like vpc-0a1b2c3d4e5f60718").describe(
+    "An existing VPC in the same account and Region to peer the created VPC with.",
+  ),
   peerCidrs: z
     .array(ipv4Cidr, { error: "a list of IPv4 CIDRs" })
     .min(1, { error: "at least one CIDR (the peer VPC's)" })
-    .describe("The peer VPC's IPv4 CIDRs: routed from the private route tables; they must not overlap network.create.cidr."),
+    .describe(
+      "The peer VPC's IPv4 CIDRs: routed from the private route tables; they must not overlap network.create.cidr.",
+    ),
   peerRouteTableIds: z
     .array(ref(ROUTE_TABLE_ID, "a route table id like rtb-0a1b2c3d4e5f60718"), { error: "a list of route table ids" })
     .default([])
-    .describe("Route tables of the peer VPC that this stack gives a route back to the created VPC. @default [] - none: the outputs name the route the peer's owner adds"),
+    .describe(
+      "Route tables of the peer VPC that this stack gives a route back to the created VPC. @default [] - none: the outputs name the route the peer's owner adds",
+    ),
 });
 
 /**
@@ -69,29 +79,47 @@ export function defaultServiceEndpoints(network: NetworkView, access: AccessView
 }
 
 /** Cross-field rules of the ways in, and of a created VPC without NAT. */
-export function checkNetworkAccess(env: { network: NetworkView; access?: AccessView; endpoints?: { createdBy?: string } }, ctx: z.RefinementCtx): void {
+export function checkNetworkAccess(
+  env: { network: NetworkView; access?: AccessView; endpoints?: { createdBy?: string } },
+  ctx: z.RefinementCtx,
+): void {
   const { network: n, access } = env;
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
   for (const key of ["transitGateway", "peering"] as const) {
-    if (n[key] !== undefined && n.create === undefined) issue(["network", key], "only with network.create: the routes of an existing VPC belong to its owner, who attaches or peers it");
+    if (n[key] !== undefined && n.create === undefined)
+      issue(
+        ["network", key],
+        "only with network.create: the routes of an existing VPC belong to its owner, who attaches or peers it",
+      );
   }
   const host = access?.evaluationHost;
   if (host !== undefined && access?.scheme === "internet-facing") {
-    issue(["access", "evaluationHost"], 'only with access.scheme "internal": an internet-facing ALB is reached without a host in the VPC');
+    issue(
+      ["access", "evaluationHost"],
+      'only with access.scheme "internal": an internet-facing ALB is reached without a host in the VPC',
+    );
   }
-  if (host !== undefined && env.endpoints?.createdBy === "vpc-owner") issue(["access", "evaluationHost"], "not with endpoints.createdBy vpc-owner: the ALB lives in the VPC owner's endpoints stack");
+  if (host !== undefined && env.endpoints?.createdBy === "vpc-owner")
+    issue(
+      ["access", "evaluationHost"],
+      "not with endpoints.createdBy vpc-owner: the ALB lives in the VPC owner's endpoints stack",
+    );
   const vpcCidr = n.create?.cidr;
   if (!isIpv4(vpcCidr)) return;
 
   // Every destination of the private route tables once, and none the VPC's local route already covers.
   const routes = new Map<string, string>();
-  if (typeof n.create?.natGateways === "number" && n.create.natGateways > 0) routes.set("0.0.0.0/0", "network.create.natGateways (the NAT route)");
+  if (typeof n.create?.natGateways === "number" && n.create.natGateways > 0)
+    routes.set("0.0.0.0/0", "network.create.natGateways (the NAT route)");
   n.peering?.peerCidrs?.forEach((c, i) => {
     if (!isIpv4(c)) return;
     if (cidrsOverlap(c, vpcCidr)) {
       // "Ensure that the VPCs do not have overlapping IPv4 CIDR blocks. If they overlap, the status of the
       // VPC peering connection immediately goes to failed" (https://docs.aws.amazon.com/vpc/latest/peering/create-vpc-peering-connection.html).
-      issue(["network", "peering", "peerCidrs", i], `overlaps network.create.cidr ${vpcCidr}: AWS cannot peer VPCs whose IPv4 CIDRs overlap`);
+      issue(
+        ["network", "peering", "peerCidrs", i],
+        `overlaps network.create.cidr ${vpcCidr}: AWS cannot peer VPCs whose IPv4 CIDRs overlap`,
+      );
       return;
     }
     const other = routes.get(c);
@@ -101,17 +129,26 @@ export function checkNetworkAccess(env: { network: NetworkView; access?: AccessV
   n.transitGateway?.routedCidrs?.forEach((c, i) => {
     if (!isIpv4(c)) return;
     if (cidrContains(vpcCidr, c)) {
-      issue(["network", "transitGateway", "routedCidrs", i], `inside network.create.cidr ${vpcCidr}: that is the VPC itself (its local route)`);
+      issue(
+        ["network", "transitGateway", "routedCidrs", i],
+        `inside network.create.cidr ${vpcCidr}: that is the VPC itself (its local route)`,
+      );
       return;
     }
     const other = routes.get(c);
-    if (other !== undefined) issue(["network", "transitGateway", "routedCidrs", i], `routed twice: ${other} has it too`);
+    if (other !== undefined)
+      issue(["network", "transitGateway", "routedCidrs", i], `routed twice: ${other} has it too`);
     routes.set(c, `network.transitGateway.routedCidrs[${i}]`);
   });
 
   // A new VPC without NAT has no other way to AWS services, unless a network team's endpoints are
   // reached through the transit gateway or the peer (centralized endpoints).
-  if (n.create?.natGateways === 0 && n.serviceEndpoints !== undefined && n.transitGateway === undefined && n.peering === undefined) {
+  if (
+    n.create?.natGateways === 0 &&
+    n.serviceEndpoints !== undefined &&
+    n.transitGateway === undefined &&
+    n.peering === undefined
+  ) {
     const needed = [...PRIVATE_ROUTING_SERVICES, ...(host !== undefined ? SESSION_MANAGER_SERVICES : [])];
     const missing = needed.filter((s) => !n.serviceEndpoints!.includes(s));
     if (missing.length > 0) {

@@ -19,7 +19,14 @@ const validated = new Map<string, Environment>();
  * serializer carries unchanged (key order and keys set to undefined included).
  */
 export function isPlainData(value: unknown): boolean {
-  if (value === null || value === undefined || typeof value === "string" || typeof value === "boolean" || typeof value === "number") return true;
+  if (
+    value === null ||
+    value === undefined ||
+    typeof value === "string" ||
+    typeof value === "boolean" ||
+    typeof value === "number"
+  )
+    return true;
   if (Array.isArray(value)) return value.every(isPlainData);
   if (typeof value !== "object") return false;
   // A plain object of any realm: its prototype is null or a root prototype (Object.prototype).
@@ -37,7 +44,8 @@ const keyOf = (value: unknown) => serialize(value).toString("latin1");
  */
 export function rememberValidated(config: Config, constructViews: readonly Environment[]): void {
   config.environments.forEach((environment, i) => {
-    if (isPlainData(environment) && isPlainData(constructViews[i])) validated.set(keyOf(environment), constructViews[i]);
+    if (isPlainData(environment) && isPlainData(constructViews[i]))
+      validated.set(keyOf(environment), constructViews[i]);
   });
 }
 

@@ -33,7 +33,8 @@ export interface MwaaArtifactFiles {
 }
 
 /** The optional files and folders of the config's `artifacts` block. */
-export type OptionalArtifactField = "requirements" | "startupScript" | "startupRequirements" | "pluginsDir" | "constraints" | "wheelhouse";
+export type OptionalArtifactField =
+  "requirements" | "startupScript" | "startupRequirements" | "pluginsDir" | "constraints" | "wheelhouse";
 
 /** The config's `artifacts` block: paths relative to the project root (validated by the config schema). */
 export type ArtifactPaths = { readonly dagsDir: string } & { readonly [K in OptionalArtifactField]?: string };

@@ -2,7 +2,13 @@ import { z } from "zod";
 import { ConfigError, formatIssues } from "./errors";
 import { configSchema, environmentSchema, type Config, type Environment, type EnvironmentInput } from "./schema";
 
-type JsonSchema = { properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean };
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
+};
 
 /** The JSON Schema for editors, generated from the same zod schema that validates. */
 export function configJsonSchema(): object {
@@ -15,12 +21,18 @@ export function environmentJsonSchema(): object {
 }
 
 function keysAt(schema: JsonSchema, path: readonly PropertyKey[]): string[] {
-  const branches = (s: JsonSchema): JsonSchema[] => [s, ...(s.anyOf ?? []).flatMap(branches), ...(s.oneOf ?? []).flatMap(branches)];
+  const branches = (s: JsonSchema): JsonSchema[] => [
+    s,
+    ...(s.anyOf ?? []).flatMap(branches),
+    ...(s.oneOf ?? []).flatMap(branches),
+  ];
   let level = [schema];
   for (const key of path) {
     level = level.flatMap(branches).flatMap((s) => {
       if (typeof key === "number") return s.items ? [s.items] : [];
-      const child = s.properties?.[key as string] ?? (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
+      const child =
+        s.properties?.[key as string] ??
+        (typeof s.additionalProperties === "object" ? s.additionalProperties : undefined);
       return child ? [child] : [];
     });
   }

@@ -76,7 +76,13 @@ export function versionChange(from: string, to: string): VersionChange | undefin
   const i = b.findIndex((n, k) => n !== a[k]);
   const up = i >= 0 && b[i] > (a[i] ?? -1);
   if (direction === "minor") {
-    return { from, to, kind: "minor", inPlace: true, explanation: `a minor ${up ? "upgrade" : "downgrade"} (${from} to ${to}): MWAA changes it in place, keeping the metadata database (a long update)` };
+    return {
+      from,
+      to,
+      kind: "minor",
+      inPlace: true,
+      explanation: `a minor ${up ? "upgrade" : "downgrade"} (${from} to ${to}): MWAA changes it in place, keeping the metadata database (a long update)`,
+    };
   }
   if (direction === "major-up") {
     return {
@@ -89,8 +95,20 @@ export function versionChange(from: string, to: string): VersionChange | undefin
   }
   const to211 = b[0] === 2 && b[1] === 11;
   return to211
-    ? { from, to, kind: "major-down", inPlace: true, explanation: `a major downgrade (${from} to ${to}): MWAA supports it in place to 2.11.x only, keeping the metadata database (a long update)` }
-    : { from, to, kind: "major-down", inPlace: false, explanation: `a downgrade from ${from} to ${to} is not supported by MWAA: from 3.x it goes down to 2.11.x only (2.11.0 or 2.11.2)` };
+    ? {
+        from,
+        to,
+        kind: "major-down",
+        inPlace: true,
+        explanation: `a major downgrade (${from} to ${to}): MWAA supports it in place to 2.11.x only, keeping the metadata database (a long update)`,
+      }
+    : {
+        from,
+        to,
+        kind: "major-down",
+        inPlace: false,
+        explanation: `a downgrade from ${from} to ${to} is not supported by MWAA: from 3.x it goes down to 2.11.x only (2.11.0 or 2.11.2)`,
+      };
 }
 
 export interface ClassLimits {

@@ -19,14 +19,24 @@ import { parseArgs } from "node:util";
 import { MWAAClient } from "@aws-sdk/client-mwaa";
 import { parseConfig } from "../model/parse";
 import { ConfigError } from "../model/errors";
-import { runUpgrade, type RequirementsCheck, type UpgradeDeps, type UpgradeOutcome, type UpgradeRequest } from "./upgrade/run";
+import {
+  runUpgrade,
+  type RequirementsCheck,
+  type UpgradeDeps,
+  type UpgradeOutcome,
+  type UpgradeRequest,
+} from "./upgrade/run";
 
-export const USAGE = "usage: npm run upgrade -- --config FILE --environment NAME [--candidate] [--target 3.x.y, the config's] [--dry-run] [--poll-seconds 30] [--max-wait-minutes 180]";
+export const USAGE =
+  "usage: npm run upgrade -- --config FILE --environment NAME [--candidate] [--target 3.x.y, the config's] [--dry-run] [--poll-seconds 30] [--max-wait-minutes 180]";
 
 class UsageError extends Error {}
 
 /** The request and the region for the arguments: which MWAA environment, which target, which requirements. */
-export function requestFromArgs(argv: readonly string[], cwd: string): { request: UpgradeRequest; region: string } | "help" {
+export function requestFromArgs(
+  argv: readonly string[],
+  cwd: string,
+): { request: UpgradeRequest; region: string } | "help" {
   let values;
   try {
     ({ values } = parseArgs({
@@ -49,20 +59,29 @@ export function requestFromArgs(argv: readonly string[], cwd: string): { request
   }
   if (values.help === true) return "help";
   if (values.config === undefined) throw new UsageError(`--config is required (${USAGE})`);
-  if (values.environment === undefined) throw new UsageError(`--environment is required: the environment's name in the config (${USAGE})`);
+  if (values.environment === undefined)
+    throw new UsageError(`--environment is required: the environment's name in the config (${USAGE})`);
   const file = path.resolve(cwd, values.config);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new UsageError(`--config ${values.config}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new UsageError(
+      `--config ${values.config}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const config = parseConfig(text, values.config);
-  const env = config.environments.find((e) => e.name === values.environment || e.environmentName === values.environment);
-  if (env === undefined) throw new UsageError(`--environment ${values.environment}: no such environment in ${values.config} (${config.environments.map((e) => e.name).join(", ")})`);
+  const env = config.environments.find(
+    (e) => e.name === values.environment || e.environmentName === values.environment,
+  );
+  if (env === undefined)
+    throw new UsageError(
+      `--environment ${values.environment}: no such environment in ${values.config} (${config.environments.map((e) => e.name).join(", ")})`,
+    );
   // The rehearsal upgrades the side-by-side candidate, a copy of the current environment.
   const candidate = values.candidate === true ? env.migration?.candidate : undefined;
-  if (values.candidate === true && candidate === undefined) throw new UsageError(`--candidate: environment ${env.name} has no migration.candidate in ${values.config}`);
+  if (values.candidate === true && candidate === undefined)
+    throw new UsageError(`--candidate: environment ${env.name} has no migration.candidate in ${values.config}`);
   const airflow = candidate?.airflow ?? env.airflow;
   const artifacts = candidate !== undefined ? candidate.artifacts : env.artifacts;
   const at = candidate !== undefined ? "migration.candidate.airflow" : "airflow";
@@ -75,7 +94,9 @@ export function requestFromArgs(argv: readonly string[], cwd: string): { request
   }
   const target = airflow.version;
   if (values.target !== undefined && values.target !== target) {
-    throw new UsageError(`--target ${values.target}: ${values.config} sets ${at}.version to ${target}; the command goes to the config's version (leave --target out, or change the config first)`);
+    throw new UsageError(
+      `--target ${values.target}: ${values.config} sets ${at}.version to ${target}; the command goes to the config's version (leave --target out, or change the config first)`,
+    );
   }
   const number = (flag: string, v: string | undefined) => {
     if (v === undefined) return undefined;
@@ -104,12 +125,33 @@ export function requestFromArgs(argv: readonly string[], cwd: string): { request
 export function pluginsCheck(root: string): UpgradeDeps["checkRequirements"] {
   return (requirementsFile, airflowVersion) =>
     new Promise<RequirementsCheck>((resolve) => {
-      const child = spawn(process.execPath, ["-r", "tsx/cjs", path.join(root, "plugins", "cli.ts"), "--check-only", "--requirements", requirementsFile, "--airflow-version", airflowVersion], { cwd: root });
+      const child = spawn(
+        process.execPath,
+        [
+          "-r",
+          "tsx/cjs",
+          path.join(root, "plugins", "cli.ts"),
+          "--check-only",
+          "--requirements",
+          requirementsFile,
+          "--airflow-version",
+          airflowVersion,
+        ],
+        { cwd: root },
+      );
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       child.stderr.on("data", (d: Buffer) => (out += d.toString()));
       child.on("error", (e) => resolve({ ok: false, messages: [`requirements check did not run: ${e.message}`] }));
-      child.on("close", (code) => resolve({ ok: code === 0, messages: out.split("\n").map((l) => l.trim()).filter((l) => l !== "") }));
+      child.on("close", (code) =>
+        resolve({
+          ok: code === 0,
+          messages: out
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== ""),
+        }),
+      );
     });
 }
 

@@ -48,12 +48,16 @@ function existing(field: keyof Artifacts, root: string, rel: string, kind: "file
   } catch {
     ok = false;
   }
-  if (!ok) throw new ArtifactError(field, `a ${kind} in the project (got "${rel}", which does not exist or is not a ${kind})`);
+  if (!ok)
+    throw new ArtifactError(field, `a ${kind} in the project (got "${rel}", which does not exist or is not a ${kind})`);
   // The config refuses paths outside the project; a symbolic link must not lead there either.
   const project = realpathSync(root);
   const target = realpathSync(path);
   if (target !== project && !target.startsWith(`${project}${sep}`)) {
-    throw new ArtifactError(field, `a ${kind} in the project (got "${rel}", a symbolic link to ${target}, outside the project)`);
+    throw new ArtifactError(
+      field,
+      `a ${kind} in the project (got "${rel}", a symbolic link to ${target}, outside the project)`,
+    );
   }
   return path;
 }
@@ -74,13 +78,17 @@ function filesOf(field: keyof Artifacts, dir: string, root: string): string[] {
  */
 export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions): MwaaArtifactFiles {
   const { root } = options;
-  const field = (name: keyof Artifacts, kind: "file" | "folder") => (artifacts[name] === undefined ? undefined : existing(name, root, artifacts[name]!, kind));
+  const field = (name: keyof Artifacts, kind: "file" | "folder") =>
+    artifacts[name] === undefined ? undefined : existing(name, root, artifacts[name]!, kind);
   const hashed = (path: string) => ({ path, sha256: sha256Hex(readFileSync(path)) });
   const dagsDir = existing("dagsDir", root, artifacts.dagsDir, "folder");
   const dags = Object.fromEntries(filesOf("dagsDir", dagsDir, root).map((rel) => [rel, hashed(join(dagsDir, rel))]));
   const startupPath = field("startupScript", "file");
   const startupScript = startupPath === undefined ? {} : { startupScript: hashed(startupPath) };
-  const needsZip = artifacts.requirements !== undefined || artifacts.startupRequirements !== undefined || artifacts.pluginsDir !== undefined;
+  const needsZip =
+    artifacts.requirements !== undefined ||
+    artifacts.startupRequirements !== undefined ||
+    artifacts.pluginsDir !== undefined;
   if (!needsZip) return { dags, ...startupScript };
   const requirementsFile = field("requirements", "file");
   const pluginModulesDir = field("pluginsDir", "folder");
@@ -107,7 +115,9 @@ export function prepareArtifacts(artifacts: Artifacts, options: PrepareOptions):
   return {
     dags,
     plugins: { path: build.zipPath, sha256: build.zipSha256 },
-    ...(requirementsFile !== undefined ? { requirements: { content: build.requirementsContent, sha256: sha256Hex(build.requirementsContent) } } : {}),
+    ...(requirementsFile !== undefined
+      ? { requirements: { content: build.requirementsContent, sha256: sha256Hex(build.requirementsContent) } }
+      : {}),
     ...startupScript,
   };
 }

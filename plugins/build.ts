@@ -1,14 +1,39 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { basename, isAbsolute, join, relative, sep } from "node:path";
-import { cacheKey, makeStagingDir, readJsonIfExists, removeStaleStaging, sha256Hex, writeFileAtomic } from "../util/cache";
+import {
+  cacheKey,
+  makeStagingDir,
+  readJsonIfExists,
+  removeStaleStaging,
+  sha256Hex,
+  writeFileAtomic,
+} from "../util/cache";
 import { PluginsError } from "./errors";
 import { collectPluginModules, type PluginModuleFile } from "./modules";
 import { runPipPhases, type PipPhase, type PipPhaseResult } from "./pip";
 import { discardChecks, planChecks, readCheckResults, type PlannedChecks, type ResolutionCheck } from "./resolve";
 import { imageConflict, imageConstraintFiles, mwaaImage, namesOwnConstraints } from "./image";
 import { missingImageData } from "./image-data";
-import { countRequirements, MWAA_PLUGINS_DIR, renderRequirements, ZIP_CONSTRAINTS_NAME, ZIP_STARTUP_REQUIREMENTS_NAME } from "./requirements";
-import { discardWheelSets, downloadJobs, finishWheelSets, fingerprintWheels, planWheelSets, wheelSetFolders, wheelSetKey, type WheelFingerprint, type ImageUse, type WheelSet, type WheelSetRequest } from "./wheels";
+import {
+  countRequirements,
+  MWAA_PLUGINS_DIR,
+  renderRequirements,
+  ZIP_CONSTRAINTS_NAME,
+  ZIP_STARTUP_REQUIREMENTS_NAME,
+} from "./requirements";
+import {
+  discardWheelSets,
+  downloadJobs,
+  finishWheelSets,
+  fingerprintWheels,
+  planWheelSets,
+  wheelSetFolders,
+  wheelSetKey,
+  type WheelFingerprint,
+  type ImageUse,
+  type WheelSet,
+  type WheelSetRequest,
+} from "./wheels";
 import { deterministicZip, type ZipEntry } from "../util/zip";
 
 export interface PluginsInput {
@@ -74,14 +99,17 @@ function displayPath(path: string): string {
 }
 
 function requireAbsolute(field: string, path: string | undefined): void {
-  if (path !== undefined && !isAbsolute(path)) throw new PluginsError(`plugins: ${field} must be an absolute path (got "${path}")`);
+  if (path !== undefined && !isAbsolute(path))
+    throw new PluginsError(`plugins: ${field} must be an absolute path (got "${path}")`);
 }
 
 function readInputFile(field: string, path: string): string {
   try {
     return readFileSync(path, "utf8");
   } catch (error) {
-    throw new PluginsError(`plugins: ${field} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new PluginsError(
+      `plugins: ${field} ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
 }
 
@@ -110,18 +138,26 @@ function imageUse(input: PluginsInput, requirementsContent: string, log: (line: 
   if (input.airflowVersion === undefined) return undefined;
   const image = mwaaImage(input.airflowVersion, input.cacheDir);
   if (image === undefined) {
-    log(`plugins: warning: ${displayPath(input.requirementsFile)} is NOT checked against the MWAA image: ${missingImageData(input.airflowVersion)}`);
+    log(
+      `plugins: warning: ${displayPath(input.requirementsFile)} is NOT checked against the MWAA image: ${missingImageData(input.airflowVersion)}`,
+    );
     return undefined;
   }
   // user_requirements.py reads the uploaded file: the pipeline's header names the constraints file when one is given.
-  const upload = renderRequirements(requirementsContent, { sourceName: basename(input.requirementsFile), findLinks: MWAA_PLUGINS_DIR, constraintsPath: input.constraintsFile === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}` });
+  const upload = renderRequirements(requirementsContent, {
+    sourceName: basename(input.requirementsFile),
+    findLinks: MWAA_PLUGINS_DIR,
+    constraintsPath: input.constraintsFile === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}`,
+  });
   const ownConstraints = namesOwnConstraints(upload);
   return { image, ownConstraints, constraintFiles: imageConstraintFiles(image, ownConstraints) };
 }
 
 function readInputs(input: PluginsInput): ReadInputs {
-  const constraintsContent = input.constraintsFile === undefined ? undefined : readInputFile("constraintsFile", input.constraintsFile);
-  const wheelhouse = input.wheelhouse === undefined ? undefined : { dir: input.wheelhouse, wheels: fingerprintWheels(input.wheelhouse) };
+  const constraintsContent =
+    input.constraintsFile === undefined ? undefined : readInputFile("constraintsFile", input.constraintsFile);
+  const wheelhouse =
+    input.wheelhouse === undefined ? undefined : { dir: input.wheelhouse, wheels: fingerprintWheels(input.wheelhouse) };
   const requirementsContent = readInputFile("requirementsFile", input.requirementsFile);
   const image = imageUse(input, requirementsContent, input.log ?? (() => undefined));
   const requirements: WheelSetRequest = {
@@ -155,22 +191,31 @@ function renderUpload(inputs: ReadInputs): string {
   return renderRequirements(inputs.requirements.requirementsContent, {
     sourceName: basename(inputs.requirements.requirementsFile),
     findLinks: MWAA_PLUGINS_DIR,
-    constraintsPath: inputs.constraintsContent === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}`,
+    constraintsPath:
+      inputs.constraintsContent === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}`,
   });
 }
 
 function renderStartup(startup: WheelSetRequest, findLinks: string): string {
-  return renderRequirements(startup.requirementsContent, { sourceName: basename(startup.requirementsFile), findLinks, purpose: "startup" });
+  return renderRequirements(startup.requirementsContent, {
+    sourceName: basename(startup.requirementsFile),
+    findLinks,
+    purpose: "startup",
+  });
 }
 
 /** One wheel per file name; a name in both sets is the same release, so it is kept once. */
-function unionOfWheels(sets: readonly WheelSet[], log: (line: string) => void): Map<string, { set: WheelSet; wheel: WheelFingerprint }> {
+function unionOfWheels(
+  sets: readonly WheelSet[],
+  log: (line: string) => void,
+): Map<string, { set: WheelSet; wheel: WheelFingerprint }> {
   const union = new Map<string, { set: WheelSet; wheel: WheelFingerprint }>();
   for (const set of sets) {
     for (const wheel of set.wheels) {
       const seen = union.get(wheel.name);
       if (seen === undefined) union.set(wheel.name, { set, wheel });
-      else if (seen.wheel.sha256 !== wheel.sha256) log(`plugins: warning: two different files are named ${wheel.name}; keeping the one from the requirements set`);
+      else if (seen.wheel.sha256 !== wheel.sha256)
+        log(`plugins: warning: two different files are named ${wheel.name}; keeping the one from the requirements set`);
     }
   }
   return union;
@@ -184,7 +229,9 @@ interface SetCheck {
 }
 
 /** The image's part of a set's check: its installed packages, its constraint files, its conflicts named. */
-function imageCheck(request: WheelSetRequest): Pick<ResolutionCheck, "extraFindLinks" | "constraintFiles" | "explainFailure"> {
+function imageCheck(
+  request: WheelSetRequest,
+): Pick<ResolutionCheck, "extraFindLinks" | "constraintFiles" | "explainFailure"> {
   const use = request.image;
   if (use === undefined) return {};
   return {
@@ -218,7 +265,12 @@ function setChecks(inputs: ReadInputs, wheelsDir: string): SetCheck[] {
     candidates.push({
       request: startup,
       index: 1,
-      check: { label: startup.label, wheelsDir, pythonVersion: startup.pythonVersion, requirements: renderStartup(startup, wheelsDir) },
+      check: {
+        label: startup.label,
+        wheelsDir,
+        pythonVersion: startup.pythonVersion,
+        requirements: renderStartup(startup, wheelsDir),
+      },
     });
   }
   return candidates.filter(({ request }) => countRequirements(request.requirementsContent, request.label) > 0);
@@ -229,7 +281,13 @@ function setChecks(inputs: ReadInputs, wheelsDir: string): SetCheck[] {
  * (another version from the other set) is reported: MWAA would install a release the download
  * did not choose.
  */
-function reportChecks(checks: readonly SetCheck[], planned: PlannedChecks, phase: PipPhaseResult, sets: readonly WheelSet[], log: (line: string) => void): void {
+function reportChecks(
+  checks: readonly SetCheck[],
+  planned: PlannedChecks,
+  phase: PipPhaseResult,
+  sets: readonly WheelSet[],
+  log: (line: string) => void,
+): void {
   const results = readCheckResults(planned, phase.results);
   const seconds = phase.seconds.toFixed(1);
   checks.forEach(({ request, index: setIndex }, index) => {
@@ -237,10 +295,17 @@ function reportChecks(checks: readonly SetCheck[], planned: PlannedChecks, phase
     const own = new Set(sets[setIndex].wheels.map((wheel) => wheel.name));
     const foreign = installs.filter((name) => !own.has(name));
     if (foreign.length > 0) {
-      log(`plugins: warning: ${request.label}: from plugins.zip pip would install ${foreign.join(", ")}, which its download did not choose; pin those versions in ${request.label}`);
+      log(
+        `plugins: warning: ${request.label}: from plugins.zip pip would install ${foreign.join(", ")}, which its download did not choose; pin those versions in ${request.label}`,
+      );
     }
-    const image = request.image === undefined ? "" : ` on the MWAA ${request.image.image.data.airflowVersion} image (${fromImage.length} already installed there)`;
-    log(`plugins: ${request.label}: resolves offline from the zip's wheels${image} (${installs.length} to install, ${seconds} s)`);
+    const image =
+      request.image === undefined
+        ? ""
+        : ` on the MWAA ${request.image.image.data.airflowVersion} image (${fromImage.length} already installed there)`;
+    log(
+      `plugins: ${request.label}: resolves offline from the zip's wheels${image} (${installs.length} to install, ${seconds} s)`,
+    );
   });
 }
 
@@ -249,7 +314,13 @@ function reportChecks(checks: readonly SetCheck[], planned: PlannedChecks, phase
  * sets, the offline check of both sets on exactly the union of their wheels. One runner does the
  * downloads and then the checks, so pip starts once per build. Returns the union, for the zip.
  */
-function wheelsForZip(inputs: ReadInputs, setKeys: readonly (string | null)[], cacheDir: string, python: string, log: (line: string) => void): ReturnType<typeof unionOfWheels> {
+function wheelsForZip(
+  inputs: ReadInputs,
+  setKeys: readonly (string | null)[],
+  cacheDir: string,
+  python: string,
+  log: (line: string) => void,
+): ReturnType<typeof unionOfWheels> {
   const requests = inputs.startup === undefined ? [inputs.requirements] : [inputs.requirements, inputs.startup];
   // The check depends only on the sets (their files' contents and wheels): done once per pair.
   const checkedMarker = join(cacheDir, "checked", cacheKey({ kind: "resolution-check", sets: setKeys }));
@@ -280,7 +351,9 @@ function wheelsForZip(inputs: ReadInputs, setKeys: readonly (string | null)[], c
       const linked = readdirSync(checkWheels).sort();
       const zipped = [...union.keys()].sort();
       if (linked.join("\n") !== zipped.join("\n")) {
-        throw new PluginsError(`plugins: the offline check saw ${linked.join(", ")} but plugins.zip gets ${zipped.join(", ")}; delete ${cacheDir} and build again`);
+        throw new PluginsError(
+          `plugins: the offline check saw ${linked.join(", ")} but plugins.zip gets ${zipped.join(", ")}; delete ${cacheDir} and build again`,
+        );
       }
       reportChecks(checks, planned, checked, sets, log);
     }
@@ -308,11 +381,17 @@ function zipEntries(inputs: ReadInputs, union: ReturnType<typeof unionOfWheels>)
     generated.add(ZIP_CONSTRAINTS_NAME);
   }
   if (inputs.startup !== undefined) {
-    entries.push({ name: ZIP_STARTUP_REQUIREMENTS_NAME, data: Buffer.from(renderStartup(inputs.startup, MWAA_PLUGINS_DIR)) });
+    entries.push({
+      name: ZIP_STARTUP_REQUIREMENTS_NAME,
+      data: Buffer.from(renderStartup(inputs.startup, MWAA_PLUGINS_DIR)),
+    });
     generated.add(ZIP_STARTUP_REQUIREMENTS_NAME);
   }
   for (const module of inputs.modules) {
-    if (generated.has(module.name)) throw new PluginsError(`plugin modules: ${module.name} collides with a file the pipeline puts in plugins.zip; rename it`);
+    if (generated.has(module.name))
+      throw new PluginsError(
+        `plugin modules: ${module.name} collides with a file the pipeline puts in plugins.zip; rename it`,
+      );
     entries.push(module);
   }
   return entries;
@@ -337,7 +416,8 @@ export function buildPlugins(input: PluginsInput): PluginsBuild {
     kind: "plugins-zip",
     sets: setKeys,
     constraints: inputs.constraintsContent === undefined ? null : sha256Hex(inputs.constraintsContent),
-    startupRequirements: inputs.startup === undefined ? null : sha256Hex(renderStartup(inputs.startup, MWAA_PLUGINS_DIR)),
+    startupRequirements:
+      inputs.startup === undefined ? null : sha256Hex(renderStartup(inputs.startup, MWAA_PLUGINS_DIR)),
     modules: inputs.modules.map((module) => [module.name, sha256Hex(module.data)]),
   });
   const zipDir = join(input.cacheDir, "zips", zipKey);
@@ -346,7 +426,14 @@ export function buildPlugins(input: PluginsInput): PluginsBuild {
   const record = readJsonIfExists<BuildRecord>(join(zipDir, BUILD_RECORD));
   if (record !== undefined && existsSync(zipPath) && statSync(zipPath).size === record.zipSize) {
     log(`plugins: plugins.zip up to date (cache hit, ${record.wheels.length} wheels)`);
-    return { zipPath, zipSha256: record.zipSha256, zipSize: record.zipSize, requirementsContent, wheels: record.wheels, cacheHit: true };
+    return {
+      zipPath,
+      zipSha256: record.zipSha256,
+      zipSize: record.zipSize,
+      requirementsContent,
+      wheels: record.wheels,
+      cacheHit: true,
+    };
   }
 
   removeStaleStaging(input.cacheDir);
@@ -356,6 +443,8 @@ export function buildPlugins(input: PluginsInput): PluginsBuild {
   mkdirSync(zipDir, { recursive: true });
   writeFileAtomic(zipPath, zip);
   writeFileAtomic(join(zipDir, BUILD_RECORD), JSON.stringify(built, null, 2));
-  log(`plugins: built plugins.zip: ${built.wheels.length} wheels, ${inputs.modules.length} plugin files, ${zip.length} bytes`);
+  log(
+    `plugins: built plugins.zip: ${built.wheels.length} wheels, ${inputs.modules.length} plugin files, ${zip.length} bytes`,
+  );
   return { zipPath, ...built, requirementsContent, cacheHit: false };
 }

@@ -44,7 +44,9 @@ export function checkRequirements(input: RequirementsCheckInput): RequirementsCh
     try {
       return readFileSync(path, "utf8");
     } catch (error) {
-      throw new PluginsError(`plugins: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      throw new PluginsError(
+        `plugins: ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      );
     }
   };
   const rel = relative(process.cwd(), input.requirementsFile);
@@ -52,8 +54,15 @@ export function checkRequirements(input: RequirementsCheckInput): RequirementsCh
   const content = read(input.requirementsFile);
   const constraints = input.constraintsFile === undefined ? undefined : read(input.constraintsFile);
   const image = mwaaImage(input.airflowVersion, input.cacheDir);
-  const warning = image === undefined ? `${label} is NOT checked against the MWAA image: ${missingImageData(input.airflowVersion)}` : undefined;
-  const upload = renderRequirements(content, { sourceName: label, findLinks: MWAA_PLUGINS_DIR, constraintsPath: input.constraintsFile === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}` });
+  const warning =
+    image === undefined
+      ? `${label} is NOT checked against the MWAA image: ${missingImageData(input.airflowVersion)}`
+      : undefined;
+  const upload = renderRequirements(content, {
+    sourceName: label,
+    findLinks: MWAA_PLUGINS_DIR,
+    constraintsPath: input.constraintsFile === undefined ? undefined : `${MWAA_PLUGINS_DIR}/${ZIP_CONSTRAINTS_NAME}`,
+  });
   const ownConstraints = namesOwnConstraints(upload);
   const key = cacheKey({
     kind: "requirements-check",
@@ -68,13 +77,18 @@ export function checkRequirements(input: RequirementsCheckInput): RequirementsCh
     const passed = JSON.parse(read(marker)) as { installs: string[]; fromImage: string[] };
     return { againstImage: image !== undefined, warning, ...passed, cacheHit: true };
   }
-  if (countRequirements(content, label) === 0) return { againstImage: image !== undefined, warning, installs: [], fromImage: [], cacheHit: false };
+  if (countRequirements(content, label) === 0)
+    return { againstImage: image !== undefined, warning, installs: [], fromImage: [], cacheHit: false };
   const result = checkResolution(
     {
       label,
       wheelsDir: input.wheelhouse,
       pythonVersion: input.pythonVersion,
-      requirements: renderRequirements(content, { sourceName: label, findLinks: input.wheelhouse, constraintsPath: input.constraintsFile }),
+      requirements: renderRequirements(content, {
+        sourceName: label,
+        findLinks: input.wheelhouse,
+        constraintsPath: input.constraintsFile,
+      }),
       ...(image === undefined
         ? {}
         : {
@@ -87,5 +101,11 @@ export function checkRequirements(input: RequirementsCheckInput): RequirementsCh
   );
   mkdirSync(join(input.cacheDir, "checked"), { recursive: true });
   writeFileAtomic(marker, JSON.stringify({ installs: result.installs, fromImage: result.fromImage }));
-  return { againstImage: image !== undefined, warning, installs: result.installs, fromImage: result.fromImage, cacheHit: false };
+  return {
+    againstImage: image !== undefined,
+    warning,
+    installs: result.installs,
+    fromImage: result.fromImage,
+    cacheHit: false,
+  };
 }

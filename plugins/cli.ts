@@ -56,7 +56,10 @@ function optionalPath(cwd: string, value: string | undefined, fallback: string, 
 }
 
 /** The build input for the arguments, or "help" when they ask for the help. */
-export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInput | { readonly checkOnly: RequirementsCheckInput } | "help" {
+export function inputFromArgs(
+  argv: readonly string[],
+  cwd: string,
+): PluginsInput | { readonly checkOnly: RequirementsCheckInput } | "help" {
   let values;
   try {
     ({ values } = parseArgs({
@@ -82,14 +85,20 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
   if (values.help === true) return "help";
   const airflow = resolve(cwd, "airflow");
   const airflowVersion = values["airflow-version"] ?? DEFAULT_AIRFLOW;
-  if (!/^\d+\.\d+\.\d+$/.test(airflowVersion)) throw new PluginsError(`--airflow-version must look like 3.3.1 (got "${airflowVersion}")\n${USAGE}`);
+  if (!/^\d+\.\d+\.\d+$/.test(airflowVersion))
+    throw new PluginsError(`--airflow-version must look like 3.3.1 (got "${airflowVersion}")\n${USAGE}`);
   const pythonVersion = values.python ?? AIRFLOW_PYTHON[airflowVersion];
   if (pythonVersion === undefined) {
-    throw new PluginsError(`--airflow-version ${airflowVersion} is not one of the Airflow versions this project knows (${Object.keys(AIRFLOW_PYTHON).join(", ")}), so its Python is not known: give --python too\n${USAGE}`);
+    throw new PluginsError(
+      `--airflow-version ${airflowVersion} is not one of the Airflow versions this project knows (${Object.keys(AIRFLOW_PYTHON).join(", ")}), so its Python is not known: give --python too\n${USAGE}`,
+    );
   }
   if (values["check-only"] === true) {
     const wheelhouse = optionalPath(cwd, values.wheelhouse, resolve(airflow, "wheelhouse"), "pypi");
-    if (wheelhouse === undefined) throw new PluginsError("--check-only resolves offline from a folder of wheels: give --wheelhouse DIR (the wheels plugins.zip will carry)");
+    if (wheelhouse === undefined)
+      throw new PluginsError(
+        "--check-only resolves offline from a folder of wheels: give --wheelhouse DIR (the wheels plugins.zip will carry)",
+      );
     return {
       checkOnly: {
         requirementsFile: resolve(cwd, values.requirements ?? "airflow/requirements.txt"),
@@ -105,7 +114,12 @@ export function inputFromArgs(argv: readonly string[], cwd: string): PluginsInpu
   return {
     airflowVersion,
     requirementsFile: resolve(cwd, values.requirements ?? "airflow/requirements.txt"),
-    startupRequirementsFile: optionalPath(cwd, values["startup-requirements"], resolve(airflow, "startup-requirements.txt"), "none"),
+    startupRequirementsFile: optionalPath(
+      cwd,
+      values["startup-requirements"],
+      resolve(airflow, "startup-requirements.txt"),
+      "none",
+    ),
     constraintsFile: values.constraints === undefined ? undefined : resolve(cwd, values.constraints),
     pluginModulesDir: optionalPath(cwd, values["plugins-dir"], resolve(airflow, "plugins"), "none"),
     pythonVersion,
@@ -130,14 +144,20 @@ export function main(argv: readonly string[]): void {
       const check = checkRequirements(input.checkOnly);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (check.warning !== undefined) process.stderr.write(`plugins: warning: ${check.warning}\n`);
-      const on = check.againstImage ? ` on the MWAA ${input.checkOnly.airflowVersion} image (${check.fromImage.length} packages already installed there)` : "";
-      process.stdout.write(`${basename(input.checkOnly.requirementsFile)}: MWAA would install it${on}: ${check.installs.length} wheels from plugins.zip; ${check.cacheHit ? "checked before" : "checked"} in ${ms.toFixed(0)} ms\n`);
+      const on = check.againstImage
+        ? ` on the MWAA ${input.checkOnly.airflowVersion} image (${check.fromImage.length} packages already installed there)`
+        : "";
+      process.stdout.write(
+        `${basename(input.checkOnly.requirementsFile)}: MWAA would install it${on}: ${check.installs.length} wheels from plugins.zip; ${check.cacheHit ? "checked before" : "checked"} in ${ms.toFixed(0)} ms\n`,
+      );
       return;
     }
     const build = buildPlugins(input);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     process.stdout.write(`${build.zipPath}\n`);
-    process.stdout.write(`size ${build.zipSize} bytes, sha256 ${build.zipSha256}, ${build.wheels.length} wheels, ${build.cacheHit ? "cached" : "built"} in ${ms.toFixed(0)} ms\n`);
+    process.stdout.write(
+      `size ${build.zipSize} bytes, sha256 ${build.zipSha256}, ${build.wheels.length} wheels, ${build.cacheHit ? "cached" : "built"} in ${ms.toFixed(0)} ms\n`,
+    );
   } catch (error) {
     if (!(error instanceof PluginsError)) throw error;
     process.stderr.write(`${error.message}\n`);

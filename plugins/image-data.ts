@@ -27,7 +27,9 @@ export interface ImageData {
 }
 
 /** The repository paths of a version's files (images/airflow/<v>/...). */
-export function imagePaths(version: string): Pick<ImageData["source"], "constraints" | "essentialConstraints" | "billOfMaterials"> {
+export function imagePaths(
+  version: string,
+): Pick<ImageData["source"], "constraints" | "essentialConstraints" | "billOfMaterials"> {
   const root = `images/airflow/${version}`;
   return {
     constraints: `${root}/etc/airflow_constraints.txt`,
@@ -74,7 +76,10 @@ export interface LoadedImageData {
 
 /** The data file of a version, from the source tree or, in the published package, beside dist/. */
 function dataFile(version: string): string | undefined {
-  const candidates = [join(IMAGE_DATA_DIR, `${version}.json`), join(__dirname, "..", "..", "plugins", "image-data", `${version}.json`)];
+  const candidates = [
+    join(IMAGE_DATA_DIR, `${version}.json`),
+    join(__dirname, "..", "..", "plugins", "image-data", `${version}.json`),
+  ];
   return candidates.find((path) => existsSync(path));
 }
 
@@ -92,7 +97,10 @@ export function loadImageData(version: string): LoadedImageData | undefined {
 
 /** Why a version's requirements cannot be checked against its image. */
 export function missingImageData(version: string): string {
-  return VERSIONS_WITHOUT_IMAGE_DATA[version] ?? `no image data for Airflow ${version} in plugins/image-data (regenerate it: npm run generate:image-data)`;
+  return (
+    VERSIONS_WITHOUT_IMAGE_DATA[version] ??
+    `no image data for Airflow ${version} in plugins/image-data (regenerate it: npm run generate:image-data)`
+  );
 }
 
 /** PEP 503 normalized name: how pip compares project names. */

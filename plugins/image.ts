@@ -36,7 +36,9 @@ export interface MwaaImage {
 const READY = "ready.json";
 
 function pinsFile(pins: Readonly<Record<string, string>>, source: string): string {
-  return `# ${source}\n${Object.entries(pins).map(([name, version]) => `${name}==${version}`).join("\n")}\n`;
+  return `# ${source}\n${Object.entries(pins)
+    .map(([name, version]) => `${name}==${version}`)
+    .join("\n")}\n`;
 }
 
 /** `name==version` as pip compares them, for wheel file names and installed packages alike. */
@@ -72,11 +74,20 @@ export function mwaaImage(airflowVersion: string, cacheDir: string): MwaaImage |
   const staging = makeStagingDir(cacheDir);
   try {
     const source = `${data.source.repository}@${data.source.commit}`;
-    writeFileSync(join(staging, "airflow_constraints.txt"), pinsFile(data.constraints, `${source} ${data.source.constraints}`));
-    writeFileSync(join(staging, "mwaa_essential_constraints.txt"), pinsFile(data.essentialConstraints, `${source} ${data.source.essentialConstraints}`));
+    writeFileSync(
+      join(staging, "airflow_constraints.txt"),
+      pinsFile(data.constraints, `${source} ${data.source.constraints}`),
+    );
+    writeFileSync(
+      join(staging, "mwaa_essential_constraints.txt"),
+      pinsFile(data.essentialConstraints, `${source} ${data.source.essentialConstraints}`),
+    );
     mkdirSync(join(staging, "stubs"));
     for (const [name, version] of Object.entries(data.installed)) {
-      writeFileSync(join(staging, "stubs", wheelFileName(name, version)), buildWheel({ name, version, files: {}, summary: `installed in the MWAA ${data.airflowVersion} image` }));
+      writeFileSync(
+        join(staging, "stubs", wheelFileName(name, version)),
+        buildWheel({ name, version, files: {}, summary: `installed in the MWAA ${data.airflowVersion} image` }),
+      );
     }
     writeFileSync(join(staging, READY), JSON.stringify({ source }));
     publishDir(staging, dir);
@@ -97,13 +108,26 @@ export function imageConstraintFiles(image: MwaaImage, ownConstraints: boolean):
 }
 
 /** Where a pin came from, for messages. */
-function pinSource(image: MwaaImage, name: string, ownConstraints: boolean): { version: string; critical: boolean; label: string } | undefined {
-  const key = Object.keys(image.data.essentialConstraints).find((pinned) => normalizeName(pinned) === normalizeName(name));
+function pinSource(
+  image: MwaaImage,
+  name: string,
+  ownConstraints: boolean,
+): { version: string; critical: boolean; label: string } | undefined {
+  const key = Object.keys(image.data.essentialConstraints).find(
+    (pinned) => normalizeName(pinned) === normalizeName(name),
+  );
   const { data } = image;
-  if (key !== undefined) return { version: data.essentialConstraints[key], critical: true, label: imageFileLabel(data, data.source.essentialConstraints) };
+  if (key !== undefined)
+    return {
+      version: data.essentialConstraints[key],
+      critical: true,
+      label: imageFileLabel(data, data.source.essentialConstraints),
+    };
   if (ownConstraints) return undefined;
   const pinned = Object.keys(data.constraints).find((candidate) => normalizeName(candidate) === normalizeName(name));
-  return pinned === undefined ? undefined : { version: data.constraints[pinned], critical: false, label: imageFileLabel(data, data.source.constraints) };
+  return pinned === undefined
+    ? undefined
+    : { version: data.constraints[pinned], critical: false, label: imageFileLabel(data, data.source.constraints) };
 }
 
 /** The project name a requirement string starts with. */
@@ -116,7 +140,12 @@ function projectOf(requirement: string): string {
  * image's Airflow constraints, or that would replace a critical package. Undefined when the
  * failure has nothing to do with the image's pins (the caller reports it as before).
  */
-export function imageConflict(label: string, output: string, image: MwaaImage, ownConstraints: boolean): PluginsError | undefined {
+export function imageConflict(
+  label: string,
+  output: string,
+  image: MwaaImage,
+  ownConstraints: boolean,
+): PluginsError | undefined {
   const failure = parsePipFailure(output);
   const airflow = image.data.airflowVersion;
   const describe = (requested: string, name: string): PluginsError | undefined => {
@@ -127,13 +156,19 @@ export function imageConflict(label: string, output: string, image: MwaaImage, o
         `${label}: ${requested} would replace ${projectOf(name)} ${pin.version}, a critical package of the MWAA ${airflow} image that requirements cannot override (${pin.label}); remove the line, or pin ${pin.version}`,
       );
     }
-    return new PluginsError(`${label}: ${requested} conflicts with ${pin.version} pinned by the Airflow ${airflow} constraints (${pin.label}); pin ${pin.version}, or pass constraints of your own`);
+    return new PluginsError(
+      `${label}: ${requested} conflicts with ${pin.version} pinned by the Airflow ${airflow} constraints (${pin.label}); pin ${pin.version}, or pass constraints of your own`,
+    );
   };
   if (failure.conflict !== undefined) {
-    const constrained = failure.conflict.map((line) => /^The user requested \(constraint\) (\S+)$/.exec(line)?.[1]).filter((pin): pin is string => pin !== undefined);
+    const constrained = failure.conflict
+      .map((line) => /^The user requested \(constraint\) (\S+)$/.exec(line)?.[1])
+      .filter((pin): pin is string => pin !== undefined);
     for (const pin of constrained) {
       const name = projectOf(pin);
-      const requested = failure.conflict.map((line) => /^(?:The user requested (?!\(constraint\))(\S+)|(\S+ \S+) depends on (\S+))$/.exec(line)).find((m) => m !== null && projectOf(m[1] ?? m[3]).toLowerCase() === name.toLowerCase());
+      const requested = failure.conflict
+        .map((line) => /^(?:The user requested (?!\(constraint\))(\S+)|(\S+ \S+) depends on (\S+))$/.exec(line))
+        .find((m) => m !== null && projectOf(m[1] ?? m[3]).toLowerCase() === name.toLowerCase());
       if (requested === undefined || requested === null) continue;
       const text = requested[1] ?? `${requested[3]} (needed by ${requested[2]})`;
       const error = describe(text, name);
@@ -142,8 +177,12 @@ export function imageConflict(label: string, output: string, image: MwaaImage, o
   }
   // "Could not find a version ... (from versions: 3.1.3)": when the pinned version was there, the pin is why.
   const offered = /\(from versions: ([^)]*)\)/.exec(output)?.[1].split(", ") ?? [];
-  if (failure.missing !== undefined && offered.includes(pinSource(image, projectOf(failure.missing), ownConstraints)?.version ?? "")) {
-    const text = failure.neededBy === undefined ? failure.missing : `${failure.missing} (needed by ${failure.neededBy})`;
+  if (
+    failure.missing !== undefined &&
+    offered.includes(pinSource(image, projectOf(failure.missing), ownConstraints)?.version ?? "")
+  ) {
+    const text =
+      failure.neededBy === undefined ? failure.missing : `${failure.missing} (needed by ${failure.neededBy})`;
     return describe(text, projectOf(failure.missing));
   }
   return undefined;

@@ -47,12 +47,19 @@ function checkLink(full: string, rel: string, project: string | undefined): void
   try {
     target = realpathSync(full);
   } catch {
-    throw new PluginsError(`files, or links to files (got "${rel}", a symbolic link to nothing: ${readlinkSync(full)})`);
+    throw new PluginsError(
+      `files, or links to files (got "${rel}", a symbolic link to nothing: ${readlinkSync(full)})`,
+    );
   }
   if (project !== undefined && target !== project && !target.startsWith(`${project}${sep}`)) {
-    throw new PluginsError(`files inside the project (got "${rel}", a symbolic link to ${target}, outside the project)`);
+    throw new PluginsError(
+      `files inside the project (got "${rel}", a symbolic link to ${target}, outside the project)`,
+    );
   }
-  if (!statSync(target).isFile()) throw new PluginsError(`files, or links to files; links to folders are not followed, they can loop (got "${rel}", a symbolic link to ${target})`);
+  if (!statSync(target).isFile())
+    throw new PluginsError(
+      `files, or links to files; links to folders are not followed, they can loop (got "${rel}", a symbolic link to ${target})`,
+    );
 }
 
 /** Every plugin module file under the plugin modules folder (see listFiles), with its bytes. */
@@ -66,7 +73,9 @@ export function collectPluginModules(root: string, project?: string): PluginModu
   return listFiles(root, project).map((name) => {
     const path = join(root, name);
     if (name.endsWith(".whl")) {
-      throw new PluginsError(`${path}: wheels do not belong among plugin modules; put them in the wheelhouse (or let pip download them) so the resolution check sees them`);
+      throw new PluginsError(
+        `${path}: wheels do not belong among plugin modules; put them in the wheelhouse (or let pip download them) so the resolution check sees them`,
+      );
     }
     return { name, data: readFileSync(path) };
   });

@@ -37,7 +37,16 @@ export function mwaaTargetArgs(pythonVersion: string): string[] {
 }
 
 /** Transport settings a machine may need to reach an index; none of them changes what resolves. */
-const PASS_THROUGH_PIP_VARS = new Set(["PIP_CERT", "PIP_CLIENT_CERT", "PIP_PROXY", "PIP_TRUSTED_HOST", "PIP_DEFAULT_TIMEOUT", "PIP_RETRIES", "PIP_CACHE_DIR", "PIP_INDEX_URL"]);
+const PASS_THROUGH_PIP_VARS = new Set([
+  "PIP_CERT",
+  "PIP_CLIENT_CERT",
+  "PIP_PROXY",
+  "PIP_TRUSTED_HOST",
+  "PIP_DEFAULT_TIMEOUT",
+  "PIP_RETRIES",
+  "PIP_CACHE_DIR",
+  "PIP_INDEX_URL",
+]);
 
 /**
  * pip's config files and PIP_* variables (a global constraint, extra find-links, another index)
@@ -62,10 +71,15 @@ const interpreters = new Map<string, string>();
 export function resolvePython(command: string): string {
   const known = interpreters.get(command);
   if (known !== undefined) return known;
-  const result = spawnSync(command, ["-c", "import sys; print(sys.executable)"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const result = spawnSync(command, ["-c", "import sys; print(sys.executable)"], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (result.error !== undefined || result.status !== 0) {
     const reason = result.error?.message ?? result.stderr.trim();
-    throw new PluginsError(`cannot run "${command}" (${reason}); install Python 3 with pip, or name one that has pip: MWAA_PYTHON=/path/to/python3 for npm run synth and npm run plugins (pythonExecutable in code)`);
+    throw new PluginsError(
+      `cannot run "${command}" (${reason}); install Python 3 with pip, or name one that has pip: MWAA_PYTHON=/path/to/python3 for npm run synth and npm run plugins (pythonExecutable in code)`,
+    );
   }
   const executable = result.stdout.trim();
   const resolved = executable === "" ? command : executable;
@@ -240,14 +254,27 @@ os._exit(0)  # tearing down the interpreter and pip's modules takes ~0.2 s and f
  * requirement sets do not depend on each other), the phases in order. A phase after one with a
  * failed job does not run: the result has fewer entries than `phases`.
  */
-export function runPipPhases(python: string, phases: readonly PipPhase[], options: PipRunOptions = {}): PipPhaseResult[] {
-  if (phases.every((phase) => phase.jobs.length === 0 && phase.linkWheels === undefined)) return phases.map(() => ({ results: [], seconds: 0 }));
+export function runPipPhases(
+  python: string,
+  phases: readonly PipPhase[],
+  options: PipRunOptions = {},
+): PipPhaseResult[] {
+  if (phases.every((phase) => phase.jobs.length === 0 && phase.linkWheels === undefined))
+    return phases.map(() => ({ results: [], seconds: 0 }));
   const executable = resolvePython(python);
   const request = {
     fork: options.fork ?? process.platform === "linux",
-    phases: phases.map((phase) => ({ linkWheels: phase.linkWheels ?? null, jobs: phase.jobs.map((job) => ({ args: [...COMMON_ARGS, ...job.args], cwd: job.cwd })) })),
+    phases: phases.map((phase) => ({
+      linkWheels: phase.linkWheels ?? null,
+      jobs: phase.jobs.map((job) => ({ args: [...COMMON_ARGS, ...job.args], cwd: job.cwd })),
+    })),
   };
-  const result = spawnSync(executable, ["-c", RUNNER], { env: isolatedPipEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024, input: JSON.stringify(request) });
+  const result = spawnSync(executable, ["-c", RUNNER], {
+    env: isolatedPipEnv(),
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+    input: JSON.stringify(request),
+  });
   if (result.error !== undefined || result.status !== 0) {
     throw new PluginsError(`cannot run pip with "${executable}" (${result.error?.message ?? result.stderr.trim()})`);
   }
@@ -273,7 +300,8 @@ export interface PipFailure {
   readonly tail: string;
 }
 
-const NETWORK_ERROR = /(Failed to establish a new connection: [^')]*|Name or service not known|Temporary failure in name resolution|Connection refused|Network is unreachable|SSLError\([^)]*|ProxyError\([^)]*|Read timed out)/;
+const NETWORK_ERROR =
+  /(Failed to establish a new connection: [^')]*|Name or service not known|Temporary failure in name resolution|Connection refused|Network is unreachable|SSLError\([^)]*|ProxyError\([^)]*|Read timed out)/;
 
 export function parsePipFailure(output: string): PipFailure {
   const lines = output.split("\n").map((line) => line.trimEnd());
@@ -285,7 +313,8 @@ export function parsePipFailure(output: string): PipFailure {
     .map((line) => (line.length > 300 ? `${line.slice(0, 297)}...` : line))
     .join(" | ");
   const unreachable = NETWORK_ERROR.exec(output)?.[1];
-  const notFound = /Could not find a version that satisfies the requirement (\S+)(?: \(from (?!versions:)([^)]+)\))?/.exec(output);
+  const notFound =
+    /Could not find a version that satisfies the requirement (\S+)(?: \(from (?!versions:)([^)]+)\))?/.exec(output);
   const noMatch = /No matching distribution found for (\S+)/.exec(output);
   const missing = noMatch?.[1] ?? notFound?.[1];
   const parent = notFound?.[2];

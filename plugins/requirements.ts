@@ -7,13 +7,22 @@ export const ZIP_CONSTRAINTS_NAME = "constraints.txt";
 export const ZIP_STARTUP_REQUIREMENTS_NAME = "startup-requirements.txt";
 
 /** Options that send pip to the internet (or repeat what the header says); dropped from the upload. */
-const INDEX_OPTIONS = new Set(["-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--no-index", "--trusted-host"]);
+const INDEX_OPTIONS = new Set([
+  "-i",
+  "--index-url",
+  "--extra-index-url",
+  "-f",
+  "--find-links",
+  "--no-index",
+  "--trusted-host",
+]);
 /** Options that point at other local files or source trees, which MWAA cannot see. */
 const UNSUPPORTED_OPTIONS: Readonly<Record<string, string>> = {
   "-r": "inline the lines of the included file here",
   "--requirement": "inline the lines of the included file here",
   "-c": "pass the constraints file as the pipeline's constraints input instead: it is shipped in plugins.zip and referenced from the uploaded file",
-  "--constraint": "pass the constraints file as the pipeline's constraints input instead: it is shipped in plugins.zip and referenced from the uploaded file",
+  "--constraint":
+    "pass the constraints file as the pipeline's constraints input instead: it is shipped in plugins.zip and referenced from the uploaded file",
   "-e": "build a wheel of the project and list it by name and version",
   "--editable": "build a wheel of the project and list it by name and version",
 };
@@ -37,7 +46,10 @@ interface LogicalLine {
 }
 
 function logicalLines(content: string): LogicalLine[] {
-  const physical = content.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
+  const physical = content
+    .replace(/^\uFEFF/, "")
+    .replace(/\r\n?/g, "\n")
+    .split("\n");
   if (physical[physical.length - 1] === "") physical.pop();
   const out: LogicalLine[] = [];
   for (let i = 0; i < physical.length; i++) {
@@ -77,7 +89,10 @@ export function countRequirements(content: string, sourceName: string): number {
     const option = optionName(line.text);
     if (option !== undefined) {
       const advice = UNSUPPORTED_OPTIONS[option];
-      if (advice !== undefined) throw new PluginsError(`${sourceName} line ${line.number}: "${redactCredentials(line.text)}" cannot be used in a private environment; ${advice}`);
+      if (advice !== undefined)
+        throw new PluginsError(
+          `${sourceName} line ${line.number}: "${redactCredentials(line.text)}" cannot be used in a private environment; ${advice}`,
+        );
       continue;
     }
     if (isDirectReference(line.text)) {
@@ -101,7 +116,8 @@ function header(options: RenderOptions): string[] {
   if (options.constraintsPath !== undefined) lines.push(`--constraint ${options.constraintsPath}`);
   // MWAA adds its image's Airflow constraints when the file has none; its check is a plain text
   // search for "-c " or "--constraint ", so this comment must not contain either.
-  else if (options.purpose !== "startup") lines.push("# No constraints file given: MWAA applies the Airflow constraints of its image.");
+  else if (options.purpose !== "startup")
+    lines.push("# No constraints file given: MWAA applies the Airflow constraints of its image.");
   return lines;
 }
 
@@ -138,7 +154,8 @@ function isIndexOption(text: string): boolean {
 function userLines(content: string): string[] {
   const body: string[] = [];
   for (const line of logicalLines(content)) {
-    if (isIndexOption(line.text)) body.push(`# removed by the plugins.zip pipeline (no internet in MWAA): ${redactCredentials(line.text)}`);
+    if (isIndexOption(line.text))
+      body.push(`# removed by the plugins.zip pipeline (no internet in MWAA): ${redactCredentials(line.text)}`);
     else body.push(...line.physical);
   }
   return body;

@@ -76,18 +76,31 @@ export function planChecks(checks: readonly ResolutionCheck[]): PlannedChecks {
     discardChecks({ checks, jobs: [], works });
     throw error;
   }
-  return { checks, works, jobs: checks.map((check, index) => ({ args: checkArgs(check, works[index]), cwd: works[index] })) };
+  return {
+    checks,
+    works,
+    jobs: checks.map((check, index) => ({ args: checkArgs(check, works[index]), cwd: works[index] })),
+  };
 }
 
 /** The wheels each check would install, from pip's reports; throws PluginsError naming what does not resolve. */
 export function readCheckResults(planned: PlannedChecks, outcomes: readonly PipResult[]): ResolutionResult[] {
   return planned.checks.map((check, index) => {
-    if (outcomes[index].status !== 0) throw check.explainFailure?.(outcomes[index].output) ?? resolutionFailure(check.label, outcomes[index].output);
+    if (outcomes[index].status !== 0)
+      throw check.explainFailure?.(outcomes[index].output) ?? resolutionFailure(check.label, outcomes[index].output);
     const report = JSON.parse(readFileSync(join(planned.works[index], "report.json"), "utf8")) as InstallReport;
-    const urls = (report.install ?? []).flatMap((item) => (item.download_info?.url === undefined ? [] : [item.download_info.url]));
+    const urls = (report.install ?? []).flatMap((item) =>
+      item.download_info?.url === undefined ? [] : [item.download_info.url],
+    );
     const extra = new Set((check.extraFindLinks ?? []).map((dir) => resolve(dir)));
     const inExtra = (url: string) => extra.has(dirname(fileURLToPath(url)));
-    return { installs: urls.filter((url) => !inExtra(url)).map(wheelNameOf).sort(), fromImage: urls.filter(inExtra).map(wheelNameOf).sort() };
+    return {
+      installs: urls
+        .filter((url) => !inExtra(url))
+        .map(wheelNameOf)
+        .sort(),
+      fromImage: urls.filter(inExtra).map(wheelNameOf).sort(),
+    };
   });
 }
 
@@ -121,10 +134,16 @@ function resolutionFailure(label: string, output: string): PluginsError {
   const advice = "MWAA would fail the update. Add its wheel or remove the line.";
   if (failure.missing !== undefined) {
     const parent = failure.neededBy === undefined ? "" : ` (needed by ${failure.neededBy})`;
-    return new PluginsError(`${label}: "${failure.missing}"${parent} does not resolve from the wheels in plugins.zip; ${advice} (pip: ${failure.tail})`);
+    return new PluginsError(
+      `${label}: "${failure.missing}"${parent} does not resolve from the wheels in plugins.zip; ${advice} (pip: ${failure.tail})`,
+    );
   }
   if (failure.conflict !== undefined) {
-    return new PluginsError(`${label}: the requirements conflict with the wheels in plugins.zip: ${failure.conflict.join("; ")}; MWAA would fail the update. (pip: ${failure.tail})`);
+    return new PluginsError(
+      `${label}: the requirements conflict with the wheels in plugins.zip: ${failure.conflict.join("; ")}; MWAA would fail the update. (pip: ${failure.tail})`,
+    );
   }
-  return new PluginsError(`${label}: pip cannot resolve the requirements from the wheels in plugins.zip; MWAA would fail the update. (pip: ${failure.tail})`);
+  return new PluginsError(
+    `${label}: pip cannot resolve the requirements from the wheels in plugins.zip; MWAA would fail the update. (pip: ${failure.tail})`,
+  );
 }

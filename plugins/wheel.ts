@@ -53,17 +53,25 @@ function entryPoints(scripts: Readonly<Record<string, string>>): string {
  */
 export function buildWheel(spec: WheelSpec): Buffer {
   if (!NAME.test(spec.name)) throw new PluginsError(`buildWheel: invalid project name "${spec.name}"`);
-  if (!VERSION.test(spec.version)) throw new PluginsError(`buildWheel: invalid version "${spec.version}" for ${spec.name}`);
+  if (!VERSION.test(spec.version))
+    throw new PluginsError(`buildWheel: invalid version "${spec.version}" for ${spec.name}`);
   const distInfo = `${wheelDistributionName(spec.name)}-${spec.version}.dist-info`;
   const encoder = new TextEncoder();
   const contents = new Map<string, Uint8Array>();
   for (const [path, text] of Object.entries(spec.files)) {
-    if (path.startsWith(`${distInfo}/`)) throw new PluginsError(`buildWheel: ${path} is generated; remove it from files`);
+    if (path.startsWith(`${distInfo}/`))
+      throw new PluginsError(`buildWheel: ${path} is generated; remove it from files`);
     contents.set(path, encoder.encode(text));
   }
   contents.set(`${distInfo}/METADATA`, encoder.encode(metadata(spec)));
-  contents.set(`${distInfo}/WHEEL`, encoder.encode("Wheel-Version: 1.0\nGenerator: mwaa-private-cdktf buildWheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"));
-  if (spec.consoleScripts !== undefined) contents.set(`${distInfo}/entry_points.txt`, encoder.encode(entryPoints(spec.consoleScripts)));
+  contents.set(
+    `${distInfo}/WHEEL`,
+    encoder.encode(
+      "Wheel-Version: 1.0\nGenerator: mwaa-private-cdktf buildWheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+    ),
+  );
+  if (spec.consoleScripts !== undefined)
+    contents.set(`${distInfo}/entry_points.txt`, encoder.encode(entryPoints(spec.consoleScripts)));
 
   const recordPath = `${distInfo}/RECORD`;
   const recordLines = [...contents.keys()].sort().map((path) => {

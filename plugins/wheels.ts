@@ -18,7 +18,9 @@ export function fingerprintWheels(dir: string): WheelFingerprint[] {
   try {
     names = readdirSync(dir).filter((name) => name.endsWith(".whl"));
   } catch (error) {
-    throw new PluginsError(`wheel folder ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new PluginsError(
+      `wheel folder ${dir} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
   return names.sort().map((name) => ({ name, sha256: sha256Hex(readFileSync(join(dir, name))) }));
 }
@@ -78,7 +80,10 @@ export function wheelSetKey(request: WheelSetRequest): string {
 }
 
 function downloadFailure(request: WheelSetRequest, output: string): PluginsError {
-  const image = request.image === undefined ? undefined : imageConflict(request.label, output, request.image.image, request.image.ownConstraints);
+  const image =
+    request.image === undefined
+      ? undefined
+      : imageConflict(request.label, output, request.image.image, request.image.ownConstraints);
   if (image !== undefined) return image;
   const failure = parsePipFailure(output);
   const source = request.wheelhouse === undefined ? "" : ` in the wheelhouse ${request.wheelhouse.dir}`;
@@ -91,10 +96,14 @@ function downloadFailure(request: WheelSetRequest, output: string): PluginsError
   }
   if (failure.missing !== undefined) {
     const parent = failure.neededBy === undefined ? "" : ` (needed by ${failure.neededBy})`;
-    return new PluginsError(`${request.label}: no wheel for "${failure.missing}"${parent} for ${target}${source} (pip: ${failure.tail})`);
+    return new PluginsError(
+      `${request.label}: no wheel for "${failure.missing}"${parent} for ${target}${source} (pip: ${failure.tail})`,
+    );
   }
   if (failure.conflict !== undefined) {
-    return new PluginsError(`${request.label}: the requirements conflict for ${target}: ${failure.conflict.join("; ")} (pip: ${failure.tail})`);
+    return new PluginsError(
+      `${request.label}: the requirements conflict for ${target}: ${failure.conflict.join("; ")} (pip: ${failure.tail})`,
+    );
   }
   return new PluginsError(`${request.label}: pip download failed for ${target}${source} (pip: ${failure.tail})`);
 }
@@ -116,12 +125,16 @@ interface PlannedDownload {
 
 function planDownload(request: WheelSetRequest, cacheDir: string, log: (line: string) => void): PlannedDownload {
   const from = request.wheelhouse === undefined ? "PyPI" : request.wheelhouse.dir;
-  log(`plugins: ${request.label}: cache miss, pip download for ${targetDescription(request.pythonVersion)} from ${from}`);
+  log(
+    `plugins: ${request.label}: cache miss, pip download for ${targetDescription(request.pythonVersion)} from ${from}`,
+  );
   for (const dropped of indexOptionLines(request.requirementsContent)) {
     log(`plugins: ${request.label}: ignoring "${dropped}" (wheels come from the wheelhouse, or PyPI / PIP_INDEX_URL)`);
   }
   if (request.wheelhouse === undefined && request.constraintsContent === undefined) {
-    log(`plugins: ${request.label}: no constraints file, so unpinned dependencies may resolve to newer releases on a later download`);
+    log(
+      `plugins: ${request.label}: no constraints file, so unpinned dependencies may resolve to newer releases on a later download`,
+    );
   }
   const staging = makeStagingDir(cacheDir);
   const wheelsDir = join(staging, "wheels");
@@ -134,7 +147,12 @@ function planDownload(request: WheelSetRequest, cacheDir: string, log: (line: st
   if (request.constraintsFile !== undefined) args.push("-c", request.constraintsFile);
   if (request.wheelhouse !== undefined) args.push("--no-index", "--find-links", request.wheelhouse.dir);
   // MWAA's constraints, and the image's packages as candidates (what MWAA's pip finds installed).
-  if (request.image !== undefined) args.push(...request.image.constraintFiles.flatMap((file) => ["-c", file]), "--find-links", request.image.image.stubsDir);
+  if (request.image !== undefined)
+    args.push(
+      ...request.image.constraintFiles.flatMap((file) => ["-c", file]),
+      "--find-links",
+      request.image.image.stubsDir,
+    );
   return { request, staging, wheelsDir, job: { args, cwd: dirname(request.requirementsFile) } };
 }
 
@@ -148,7 +166,11 @@ export interface PendingWheelSets {
 }
 
 /** Looks each set up in the cache (logging the hits) and plans the downloads of the others. */
-export function planWheelSets(requests: readonly WheelSetRequest[], cacheDir: string, log: (line: string) => void): PendingWheelSets {
+export function planWheelSets(
+  requests: readonly WheelSetRequest[],
+  cacheDir: string,
+  log: (line: string) => void,
+): PendingWheelSets {
   const cached = requests.map((request) => cachedWheelSet(request, cacheDir));
   cached.forEach((set, index) => {
     if (set !== undefined) log(`plugins: ${requests[index].label}: ${set.wheels.length} wheels (cache hit)`);
@@ -172,14 +194,21 @@ export function downloadJobs(pending: PendingWheelSets): PipJob[] {
 
 /** By request index, the folder that holds the set's wheels once the downloads ran (cache, or staging). */
 export function wheelSetFolders(pending: PendingWheelSets): string[] {
-  return pending.cached.map((set, index) => set?.dir ?? (pending.plans.find((plan) => plan.index === index) as PlannedDownload).wheelsDir);
+  return pending.cached.map(
+    (set, index) => set?.dir ?? (pending.plans.find((plan) => plan.index === index) as PlannedDownload).wheelsDir,
+  );
 }
 
 /**
  * Reads the downloads' outcomes (from downloadJobs, in order): throws the first failure, else
  * moves each downloaded folder to its content-addressed place in the cache. Sets in request order.
  */
-export function finishWheelSets(pending: PendingWheelSets, cacheDir: string, downloads: PipPhaseResult, log: (line: string) => void): WheelSet[] {
+export function finishWheelSets(
+  pending: PendingWheelSets,
+  cacheDir: string,
+  downloads: PipPhaseResult,
+  log: (line: string) => void,
+): WheelSet[] {
   const withJobs = pending.plans.filter((plan) => plan.job !== undefined);
   withJobs.forEach((plan, index) => {
     if (downloads.results[index].status !== 0) throw downloadFailure(plan.request, downloads.results[index].output);
@@ -189,7 +218,8 @@ export function finishWheelSets(pending: PendingWheelSets, cacheDir: string, dow
   for (const plan of pending.plans) {
     const key = wheelSetKey(plan.request);
     const dir = join(cacheDir, "wheels", key);
-    if (plan.request.image !== undefined) dropInstalled(plan.request.label, plan.wheelsDir, plan.request.image.image, log);
+    if (plan.request.image !== undefined)
+      dropInstalled(plan.request.label, plan.wheelsDir, plan.request.image.image, log);
     const wheels = fingerprintWheels(plan.wheelsDir);
     writeFileSync(join(plan.wheelsDir, MANIFEST), JSON.stringify({ wheels } satisfies WheelSetManifest, null, 2));
     publishDir(plan.wheelsDir, dir);
@@ -201,13 +231,18 @@ export function finishWheelSets(pending: PendingWheelSets, cacheDir: string, dow
 
 /** Removes the downloaded wheels of packages the image already has at that version: MWAA would not install them. */
 function dropInstalled(label: string, dir: string, image: MwaaImage, log: (line: string) => void): void {
-  const dropped = readdirSync(dir).filter((name) => name.endsWith(".whl") && image.installed.has(wheelPackageKey(name)));
+  const dropped = readdirSync(dir).filter(
+    (name) => name.endsWith(".whl") && image.installed.has(wheelPackageKey(name)),
+  );
   let bytes = 0;
   for (const name of dropped) {
     bytes += statSync(join(dir, name)).size;
     rmSync(join(dir, name));
   }
-  if (dropped.length > 0) log(`plugins: ${label}: ${dropped.length} packages already in the MWAA ${image.data.airflowVersion} image, left out of plugins.zip (${bytes} bytes)`);
+  if (dropped.length > 0)
+    log(
+      `plugins: ${label}: ${dropped.length} packages already in the MWAA ${image.data.airflowVersion} image, left out of plugins.zip (${bytes} bytes)`,
+    );
 }
 
 export function discardWheelSets(pending: PendingWheelSets): void {

@@ -26,7 +26,12 @@ function parseInput(value: unknown): ApplyInput | undefined {
 
 const EMPTY: ApplyInput = { pools: [], variables: [] };
 
-function changed<T>(label: string, before: T | undefined, after: T | undefined, show: (v: T | undefined) => string): string[] {
+function changed<T>(
+  label: string,
+  before: T | undefined,
+  after: T | undefined,
+  show: (v: T | undefined) => string,
+): string[] {
   return JSON.stringify(before) === JSON.stringify(after) ? [] : [`${label} ${show(before)} -> ${show(after)}`];
 }
 
@@ -50,7 +55,11 @@ function poolLines(before: readonly DeclaredPool[], after: readonly DeclaredPool
     ];
     if (parts.length > 0) lines.push(`pool ${code(p.name)} ${parts.join(", ")}`);
   }
-  for (const p of before) if (!now.has(p.name)) lines.push(`⚠️ pool ${code(p.name)} removed: the apply deletes it from Airflow; tasks that name it in \`pool=\` stop being scheduled`);
+  for (const p of before)
+    if (!now.has(p.name))
+      lines.push(
+        `⚠️ pool ${code(p.name)} removed: the apply deletes it from Airflow; tasks that name it in \`pool=\` stop being scheduled`,
+      );
   return lines;
 }
 
@@ -64,10 +73,15 @@ function variableLines(before: readonly DeclaredVariable[], after: readonly Decl
       lines.push(`variable ${code(v.key)} added = ${code(v.value)}`);
       continue;
     }
-    const parts = [...changed("value", b.value, v.value, text), ...changed("description", b.description, v.description, text)];
+    const parts = [
+      ...changed("value", b.value, v.value, text),
+      ...changed("description", b.description, v.description, text),
+    ];
     if (parts.length > 0) lines.push(`variable ${code(v.key)} ${parts.join(", ")}`);
   }
-  for (const v of before) if (!now.has(v.key)) lines.push(`⚠️ variable ${code(v.key)} removed: the apply deletes it from Airflow; DAGs that still read it fail`);
+  for (const v of before)
+    if (!now.has(v.key))
+      lines.push(`⚠️ variable ${code(v.key)} removed: the apply deletes it from Airflow; DAGs that still read it fail`);
   return lines;
 }
 
@@ -83,11 +97,21 @@ function inputs(c: ResourceChange): [ApplyInput, ApplyInput] | undefined {
 
 function secretLines(c: ResourceChange): string[] {
   const kind = SECRET.exec(c.name)?.[3] === "Connection" ? "connection" : "variable";
-  const secretName = c.label ?? (typeof (c.block as Block | undefined)?.name === "string" ? (c.block!.name as string) : c.address);
+  const secretName =
+    c.label ?? (typeof (c.block as Block | undefined)?.name === "string" ? (c.block!.name as string) : c.address);
   const id = secretName.split("/").pop() ?? secretName;
-  if (c.action === "create") return [`secret ${kind} ${code(id)} added: secret ${code(secretName)} is created without a value; set it before DAGs use it (docs/airflow-state.md, "Setting a secret's value")`];
-  if (c.action === "delete") return [`⚠️ secret ${kind} ${code(id)} removed: secret ${code(secretName)} is scheduled for deletion; DAGs that still use ${kind === "connection" ? "this connection" : "this variable"} fail`];
-  if (c.action === "replace") return [`⚠️ secret ${kind} ${code(id)}: secret ${code(secretName)} is replaced, and the new one has no value until it is set again`];
+  if (c.action === "create")
+    return [
+      `secret ${kind} ${code(id)} added: secret ${code(secretName)} is created without a value; set it before DAGs use it (docs/airflow-state.md, "Setting a secret's value")`,
+    ];
+  if (c.action === "delete")
+    return [
+      `⚠️ secret ${kind} ${code(id)} removed: secret ${code(secretName)} is scheduled for deletion; DAGs that still use ${kind === "connection" ? "this connection" : "this variable"} fail`,
+    ];
+  if (c.action === "replace")
+    return [
+      `⚠️ secret ${kind} ${code(id)}: secret ${code(secretName)} is replaced, and the new one has no value until it is set again`,
+    ];
   return [`secret ${kind} ${code(id)}: ${c.attributes.map((a) => code(a.path)).join(", ")} changed`];
 }
 
@@ -97,7 +121,11 @@ export function airflowStateLines(changes: readonly ResourceChange[]): string[] 
   for (const c of changes) {
     if (c.type === "aws_lambda_invocation" && APPLY.test(c.name)) {
       const sides = inputs(c);
-      if (sides !== undefined) lines.push(...poolLines(sides[0].pools, sides[1].pools), ...variableLines(sides[0].variables, sides[1].variables));
+      if (sides !== undefined)
+        lines.push(
+          ...poolLines(sides[0].pools, sides[1].pools),
+          ...variableLines(sides[0].variables, sides[1].variables),
+        );
     } else if (c.type === "aws_secretsmanager_secret" && SECRET.test(c.name)) {
       lines.push(...secretLines(c));
     }

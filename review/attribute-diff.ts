@@ -23,8 +23,12 @@ function attributeOf(path: readonly Segment[]): string {
 
 /** A list of plain values under a set-typed attribute, sorted: its order means nothing. */
 function sortedIfSet(path: readonly Segment[], v: unknown): unknown {
-  if (!Array.isArray(v) || !SET_ATTRIBUTES.has(attributeOf(path)) || v.some((x) => typeof x === "object" && x !== null)) return v;
-  return [...v].map((x) => JSON.stringify(x)).sort().map((x) => JSON.parse(x) as Json);
+  if (!Array.isArray(v) || !SET_ATTRIBUTES.has(attributeOf(path)) || v.some((x) => typeof x === "object" && x !== null))
+    return v;
+  return [...v]
+    .map((x) => JSON.stringify(x))
+    .sort()
+    .map((x) => JSON.parse(x) as Json);
 }
 
 /** "a.b[0].c" for display, "a.b.c" for the rules. */
@@ -43,5 +47,9 @@ export function deepDiff(before: Json | undefined, after: Json | undefined): Raw
     walkArrays: (b, a) => b.length === a.length && b.some((x) => typeof x === "object" && x !== null),
     unwrapSingletons: true,
   });
-  return leaves.map((l) => ({ ...paths(l.path), before: l.before as Json | undefined, after: l.after as Json | undefined }));
+  return leaves.map((l) => ({
+    ...paths(l.path),
+    before: l.before as Json | undefined,
+    after: l.after as Json | undefined,
+  }));
 }

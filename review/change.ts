@@ -54,9 +54,18 @@ function isProtected(type: string, block: Block): boolean {
 
 /** A label that tells resources of one type apart: the S3 key, a name. */
 function labelOf(type: string, block: Block): string | undefined {
-  const pick = (k: string) => (typeof block[k] === "string" && !(block[k] as string).includes("${") ? (block[k] as string) : undefined);
+  const pick = (k: string) =>
+    typeof block[k] === "string" && !(block[k] as string).includes("${") ? (block[k] as string) : undefined;
   if (type === "aws_s3_object") return pick("key");
-  return pick("name") ?? pick("function_name") ?? pick("domain_name") ?? pick("bucket") ?? pick("alarm_name") ?? pick("dashboard_name") ?? pick("service_name");
+  return (
+    pick("name") ??
+    pick("function_name") ??
+    pick("domain_name") ??
+    pick("bucket") ??
+    pick("alarm_name") ??
+    pick("dashboard_name") ??
+    pick("service_name")
+  );
 }
 
 /**
@@ -67,7 +76,12 @@ function labelOf(type: string, block: Block): string | undefined {
 export function resourceChange(
   entry: Entry,
   action: Action,
-  options: { readonly atRisk?: Block } & Partial<Omit<ResourceChange, "address" | "type" | "name" | "mode" | "constructPath" | "action" | "protected" | "preventDestroy" | "label">> = {},
+  options: { readonly atRisk?: Block } & Partial<
+    Omit<
+      ResourceChange,
+      "address" | "type" | "name" | "mode" | "constructPath" | "action" | "protected" | "preventDestroy" | "label"
+    >
+  > = {},
 ): ResourceChange {
   const { atRisk, attributes = [], ...rest } = options;
   return {

@@ -28,7 +28,8 @@ export { renderMarkdown, MARKER } from "./render";
 /** The config main.ts synthesizes when MWAA_CONFIG is unset. */
 const DEFAULT_CONFIG = "config/example.json";
 
-const USAGE = "usage: npm run review -- --base <git-ref|cdktf.out folder> [--head <cdktf.out folder>] [--markdown <file>] [--fail-on-protected-replace] [--judge-with-terraform]";
+const USAGE =
+  "usage: npm run review -- --base <git-ref|cdktf.out folder> [--head <cdktf.out folder>] [--markdown <file>] [--fail-on-protected-replace] [--judge-with-terraform]";
 
 interface Options {
   readonly base: string;
@@ -40,7 +41,14 @@ interface Options {
 }
 
 function parse(argv: string[]): Options | "help" {
-  let values: { base?: string; head?: string; markdown?: string; "fail-on-protected-replace"?: boolean; "judge-with-terraform"?: boolean; help?: boolean };
+  let values: {
+    base?: string;
+    head?: string;
+    markdown?: string;
+    "fail-on-protected-replace"?: boolean;
+    "judge-with-terraform"?: boolean;
+    help?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -60,12 +68,19 @@ function parse(argv: string[]): Options | "help" {
   }
   if (values.help) return "help";
   if (values.base === undefined || values.base === "") throw new ReviewError(`--base is required (${USAGE})`);
-  if (values.head !== undefined && !isSynthFolder(values.head)) throw new ReviewError(`--head ${values.head}: not a cdktf output folder (no manifest.json, no stacks/)`);
+  if (values.head !== undefined && !isSynthFolder(values.head))
+    throw new ReviewError(`--head ${values.head}: not a cdktf output folder (no manifest.json, no stacks/)`);
   if (values.markdown === "") throw new ReviewError("--markdown needs a file name");
   if (values["judge-with-terraform"] === true && (values.head === undefined || !isSynthFolder(values.base))) {
     throw new ReviewError("--judge-with-terraform: give --base and --head as cdktf output folders");
   }
-  return { base: values.base, head: values.head, markdown: values.markdown, failOnProtectedReplace: values["fail-on-protected-replace"] ?? false, judge: values["judge-with-terraform"] ?? false };
+  return {
+    base: values.base,
+    head: values.head,
+    markdown: values.markdown,
+    failOnProtectedReplace: values["fail-on-protected-replace"] ?? false,
+    judge: values["judge-with-terraform"] ?? false,
+  };
 }
 
 /** Runs the review; returns the exit code. */
@@ -85,7 +100,9 @@ export function run(argv: string[], cwd = process.cwd()): number {
     if (isSynthFolder(options.base)) {
       base = readSynthFolder(options.base);
     } else if (fs.existsSync(options.base) && fs.statSync(options.base).isDirectory()) {
-      throw new ReviewError(`--base ${options.base}: a folder, but not a cdktf output folder (no manifest.json, no stacks/)`);
+      throw new ReviewError(
+        `--base ${options.base}: a folder, but not a cdktf output folder (no manifest.json, no stacks/)`,
+      );
     } else {
       base = synthesizeRef(cwd, options.base, config, tmp.dir, log);
     }
@@ -99,8 +116,14 @@ export function run(argv: string[], cwd = process.cwd()): number {
     // Name the config only when this review synthesized something with it.
     const synthesized = options.head === undefined || !isSynthFolder(options.base);
     const configShown = synthesized ? (config ?? `${DEFAULT_CONFIG} (MWAA_CONFIG unset)`) : undefined;
-    log(`${configShown !== undefined ? `config ${configShown}; ` : ""}stacks compared: ${review.stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "none"}`);
-    markdown = renderMarkdown(review, { base: options.base, head: options.head ?? "working tree", config: configShown });
+    log(
+      `${configShown !== undefined ? `config ${configShown}; ` : ""}stacks compared: ${review.stacks.map((s) => `${s.name} (${s.status})`).join(", ") || "none"}`,
+    );
+    markdown = renderMarkdown(review, {
+      base: options.base,
+      head: options.head ?? "working tree",
+      config: configShown,
+    });
   } finally {
     tmp.remove();
   }
@@ -110,7 +133,9 @@ export function run(argv: string[], cwd = process.cwd()): number {
       fs.mkdirSync(path.dirname(path.resolve(options.markdown)), { recursive: true });
       fs.writeFileSync(options.markdown, markdown);
     } catch (e) {
-      throw new ReviewError(`cannot write ${options.markdown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new ReviewError(
+        `cannot write ${options.markdown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
   }
   // A refused change fails the review whatever the flags: it cannot be applied as planned.
@@ -120,7 +145,9 @@ export function run(argv: string[], cwd = process.cwd()): number {
     return 2;
   }
   if (options.failOnProtectedReplace && review.protectedAtRisk.length > 0) {
-    process.stderr.write(`review: ${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed (--fail-on-protected-replace)\n`);
+    process.stderr.write(
+      `review: ${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed (--fail-on-protected-replace)\n`,
+    );
     return 2;
   }
   return 0;
@@ -142,7 +169,13 @@ export async function runJudged(argv: string[]): Promise<number> {
   try {
     const judge = await prepareJudge(tmp.dir, process.env.MWAA_TF_PLUGIN_DIR || undefined);
     if (typeof judge === "string") throw new ReviewError(`--judge-with-terraform: ${judge}`);
-    const j = await judgeReview(review, { base: options.base, head: options.head as string }, { base, head }, judge, tmp.dir);
+    const j = await judgeReview(
+      review,
+      { base: options.base, head: options.head as string },
+      { base, head },
+      judge,
+      tmp.dir,
+    );
     const lines = judgementMarkdown(j, pinnedAwsVersion(), argumentsMissingFrom(judge.schema));
     process.stdout.write(`${lines.join("\n")}\n`);
     if (options.markdown !== undefined) fs.appendFileSync(options.markdown, `${lines.join("\n")}\n`);

@@ -35,7 +35,9 @@ export function references(block: Block, known: ReadonlyMap<string, Entry>): Ref
     } else if (Array.isArray(v)) {
       // A list of plain values is one attribute (subnet_ids): report it whole.
       if (v.every((x) => typeof x !== "object" || x === null)) {
-        const found = v.flatMap((x) => (typeof x === "string" ? references({ x }, known).flatMap((r) => r.targets) : []));
+        const found = v.flatMap((x) =>
+          typeof x === "string" ? references({ x }, known).flatMap((r) => r.targets) : [],
+        );
         if (found.length > 0) out.push({ path, rulePath, value: v, targets: found });
       } else v.forEach((x, i) => visit(x, `${path}[${i}]`, rulePath, undefined));
     } else if (isObject(v)) {
@@ -72,7 +74,11 @@ export interface Referrer {
  * nothing new changes. `changedOutputs` says, for the current state of every referrer, what of it
  * changes as seen from a reference to it.
  */
-export function propagate(working: ReadonlyMap<string, Referrer>, known: ReadonlyMap<string, Entry>, changedOutputs: () => ReadonlyMap<string, ChangedOutputs>): void {
+export function propagate(
+  working: ReadonlyMap<string, Referrer>,
+  known: ReadonlyMap<string, Entry>,
+  changedOutputs: () => ReadonlyMap<string, ChangedOutputs>,
+): void {
   const refs = new Map<string, Reference[]>();
   for (const [address, w] of working) refs.set(address, references(w.entry.block, known));
   for (let round = 0; round < 50; round++) {
@@ -80,7 +86,12 @@ export function propagate(working: ReadonlyMap<string, Referrer>, known: Readonl
     let grew = false;
     for (const [address, w] of working) {
       for (const ref of refs.get(address) ?? []) {
-        if (w.direct.some((c) => c.path === ref.path || c.path.startsWith(`${ref.path}.`) || c.path.startsWith(`${ref.path}[`))) continue;
+        if (
+          w.direct.some(
+            (c) => c.path === ref.path || c.path.startsWith(`${ref.path}.`) || c.path.startsWith(`${ref.path}[`),
+          )
+        )
+          continue;
         if (w.indirect.some((c) => c.path === ref.path)) continue;
         const hit = ref.targets.find((t) => {
           const o = outputs.get(t.address);
@@ -88,9 +99,24 @@ export function propagate(working: ReadonlyMap<string, Referrer>, known: Readonl
         });
         // Terraform reads a data source at apply when a managed resource it references has any change
         // planned, even one that leaves the referenced value alone (./deferred-read.ts).
-        const deferredBy = hit === undefined && w.entry.mode === "data" ? ref.targets.find((t) => !t.address.startsWith("data.") && outputs.get(t.address)?.uncertain !== true && outputs.has(t.address)) : undefined;
+        const deferredBy =
+          hit === undefined && w.entry.mode === "data"
+            ? ref.targets.find(
+                (t) =>
+                  !t.address.startsWith("data.") &&
+                  outputs.get(t.address)?.uncertain !== true &&
+                  outputs.has(t.address),
+              )
+            : undefined;
         if (deferredBy !== undefined) {
-          w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: deferredReadWhy(address, deferredBy.address), via: deferredBy.address, deferredRead: true });
+          w.indirect.push({
+            path: ref.path,
+            before: ref.value,
+            after: ref.value,
+            indirect: deferredReadWhy(address, deferredBy.address),
+            via: deferredBy.address,
+            deferredRead: true,
+          });
           grew = true;
           continue;
         }
@@ -100,8 +126,24 @@ export function propagate(working: ReadonlyMap<string, Referrer>, known: Readonl
         const forced = managed ? forcesReplacement(w.entry.type, ref.rulePath, ref.value, undefined) : undefined;
         // What an uncertain change forces is uncertain too: "may be replaced", never "replaced" or "updated".
         const replaces = uncertain ? undefined : forced;
-        const unknown = !managed ? undefined : uncertain && forced !== undefined ? `it may be replaced: ${forced}` : forced === undefined ? notKnown(w.entry.type, ref.rulePath) : undefined;
-        w.indirect.push({ path: ref.path, before: ref.value, after: ref.value, indirect: why, via: hit.address, ...(uncertain ? { uncertain } : {}), ...(replaces ? { replaces } : {}), ...(unknown ? { unknown } : {}), ...(deferredRead ? { deferredRead } : {}) });
+        const unknown = !managed
+          ? undefined
+          : uncertain && forced !== undefined
+            ? `it may be replaced: ${forced}`
+            : forced === undefined
+              ? notKnown(w.entry.type, ref.rulePath)
+              : undefined;
+        w.indirect.push({
+          path: ref.path,
+          before: ref.value,
+          after: ref.value,
+          indirect: why,
+          via: hit.address,
+          ...(uncertain ? { uncertain } : {}),
+          ...(replaces ? { replaces } : {}),
+          ...(unknown ? { unknown } : {}),
+          ...(deferredRead ? { deferredRead } : {}),
+        });
         grew = true;
       }
     }

@@ -63,7 +63,8 @@ function change(before: Json | undefined, after: Json | undefined, max: number):
 const SECRET_KEY = /pass(word)?|secret|token|fernet|credential|private|api_?key/i;
 
 function optionLine(o: OptionChange, max: number): string {
-  const show = (v: string | undefined) => (v === undefined ? "_(not set)_" : SECRET_KEY.test(o.key) ? "_(hidden: looks like a secret)_" : formatValue(v, max));
+  const show = (v: string | undefined) =>
+    v === undefined ? "_(not set)_" : SECRET_KEY.test(o.key) ? "_(hidden: looks like a secret)_" : formatValue(v, max);
   if (o.before === undefined) return `added ${code(o.key)} = ${show(o.after)}`;
   if (o.after === undefined) return `removed ${code(o.key)} (was ${show(o.before)})`;
   return `changed ${code(o.key)}: ${show(o.before)} → ${show(o.after)}`;
@@ -71,7 +72,8 @@ function optionLine(o: OptionChange, max: number): string {
 
 function attributeLines(c: ResourceChange, max: number, indent = "  "): string[] {
   const lines: string[] = [];
-  const isOption = (a: AttributeChange) => a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options.");
+  const isOption = (a: AttributeChange) =>
+    a.path === "airflow_configuration_options" || a.path.startsWith("airflow_configuration_options.");
   const weight = (a: AttributeChange) => (a.replaces !== undefined ? 2 : a.unknown !== undefined ? 1 : 0);
   const ordered = [...c.attributes].sort((x, y) => weight(y) - weight(x));
   for (const a of ordered) {
@@ -85,15 +87,27 @@ function attributeLines(c: ResourceChange, max: number, indent = "  "): string[]
       continue;
     }
     if (a.ignored) {
-      lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)} _(in \`lifecycle.ignore_changes\`: Terraform plans no change to it)_`);
+      lines.push(
+        `${indent}- ${code(a.path)}: ${change(a.before, a.after, max)} _(in \`lifecycle.ignore_changes\`: Terraform plans no change to it)_`,
+      );
       continue;
     }
-    const tail = a.replaces !== undefined ? ` — **forces replacement**: ${a.replaces}` : a.unknown !== undefined ? ` — ❓ ${NOT_KNOWN} (${a.unknown})` : "";
-    if (a.indirect !== undefined) lines.push(`${indent}- ${code(a.path)} = ${formatValue(a.before, max)} changes at apply time: ${a.indirect}${tail}`);
+    const tail =
+      a.replaces !== undefined
+        ? ` — **forces replacement**: ${a.replaces}`
+        : a.unknown !== undefined
+          ? ` — ❓ ${NOT_KNOWN} (${a.unknown})`
+          : "";
+    if (a.indirect !== undefined)
+      lines.push(
+        `${indent}- ${code(a.path)} = ${formatValue(a.before, max)} changes at apply time: ${a.indirect}${tail}`,
+      );
     else lines.push(`${indent}- ${code(a.path)}: ${change(a.before, a.after, max)}${tail}`);
   }
   if (c.options !== undefined && c.options.length > 0) {
-    lines.push(`${indent}- ${code("airflow_configuration_options")} (\`terraform plan\` shows only "(sensitive value)"):`);
+    lines.push(
+      `${indent}- ${code("airflow_configuration_options")} (\`terraform plan\` shows only "(sensitive value)"):`,
+    );
     for (const o of c.options) lines.push(`${indent}  - ${optionLine(o, max)}`);
   }
   return lines;
@@ -107,8 +121,10 @@ function isEnvironment(c: ResourceChange): boolean {
   return c.type === MWAA_ENVIRONMENT && c.mode === "managed";
 }
 
-const METADATA_LOSS = "a new environment starts with an empty Airflow metadata database: DAG run history, task instances, and connections and variables stored in it are lost";
-const PREVENT_DESTROY = "`lifecycle.prevent_destroy` is set on it, so the plan stops with an error until that protection is lifted — review before you lift it.";
+const METADATA_LOSS =
+  "a new environment starts with an empty Airflow metadata database: DAG run history, task instances, and connections and variables stored in it are lost";
+const PREVENT_DESTROY =
+  "`lifecycle.prevent_destroy` is set on it, so the plan stops with an error until that protection is lifted — review before you lift it.";
 
 function replaceLines(c: ResourceChange, max: number): string[] {
   const lines: string[] = [];
@@ -116,13 +132,30 @@ function replaceLines(c: ResourceChange, max: number): string[] {
     const what = isEnvironment(c)
       ? `the aws_mwaa_environment is replaced (destroyed and created again): ${METADATA_LOSS}`
       : "Terraform destroys the old resource and creates a new one";
-    lines.push(`- ⚠️ ${name(c)}: destroy and create — its address changed from ${code(c.addressChange.from)} (a renamed construct id), so ${what}.`);
-    lines.push(`  - Keep the old construct id, or move the state (a \`moved\` block; cdktf \`moveTo\`/\`moveFromId\`) to keep the resource.`);
+    lines.push(
+      `- ⚠️ ${name(c)}: destroy and create — its address changed from ${code(c.addressChange.from)} (a renamed construct id), so ${what}.`,
+    );
+    lines.push(
+      `  - Keep the old construct id, or move the state (a \`moved\` block; cdktf \`moveTo\`/\`moveFromId\`) to keep the resource.`,
+    );
   } else {
-    const reasons = [...new Set(c.attributes.filter((a) => a.replaces !== undefined).map((a) => (a.indirect !== undefined ? `${code(a.path)} changes because ${a.indirect}` : (a.replaces as string))))];
-    const what = isEnvironment(c) ? `: the aws_mwaa_environment is replaced, and ${METADATA_LOSS}; delete and create take tens of minutes` : "";
-    lines.push(`- ⚠️ ${name(c)} will be **replaced** (destroyed, then created)${what}. Forced by: ${reasons.join("; ")}.`);
-    if (c.versionChange !== undefined && !c.versionChange.inPlace) lines.push(`  - Airflow version: 🛑 **refused**: ${c.versionChange.explanation}.`);
+    const reasons = [
+      ...new Set(
+        c.attributes
+          .filter((a) => a.replaces !== undefined)
+          .map((a) =>
+            a.indirect !== undefined ? `${code(a.path)} changes because ${a.indirect}` : (a.replaces as string),
+          ),
+      ),
+    ];
+    const what = isEnvironment(c)
+      ? `: the aws_mwaa_environment is replaced, and ${METADATA_LOSS}; delete and create take tens of minutes`
+      : "";
+    lines.push(
+      `- ⚠️ ${name(c)} will be **replaced** (destroyed, then created)${what}. Forced by: ${reasons.join("; ")}.`,
+    );
+    if (c.versionChange !== undefined && !c.versionChange.inPlace)
+      lines.push(`  - Airflow version: 🛑 **refused**: ${c.versionChange.explanation}.`);
     lines.push(...attributeLines(c, max));
   }
   if (c.preventDestroy) lines.push(`  - ${PREVENT_DESTROY}`);
@@ -137,7 +170,10 @@ function protectedDeleteLines(c: ResourceChange): string[] {
   ];
   // Terraform docs (language/block/resource, lifecycle): prevent_destroy "doesn't prevent Terraform
   // from destroying the resource if you remove the resource configuration" (hashicorp/web-unified-docs#1095).
-  if (c.preventDestroy) lines.push("  - `lifecycle.prevent_destroy` was set, but it goes with the removed configuration: it does **not** stop this destroy.");
+  if (c.preventDestroy)
+    lines.push(
+      "  - `lifecycle.prevent_destroy` was set, but it goes with the removed configuration: it does **not** stop this destroy.",
+    );
   return lines;
 }
 
@@ -157,7 +193,10 @@ function longUpdateLines(c: ResourceChange, max: number): string[] {
   const lines = [
     `- ⏳ ${name(c)} is updated in place: MWAA keeps the environment in UPDATING for **10–30 minutes** while workers, schedulers and web servers restart. **Apply only when the environment is AVAILABLE** — an update started while it is still creating or updating fails.`,
   ];
-  if (c.versionChange !== undefined) lines.push(`  - Airflow version: ${c.versionChange.inPlace ? "" : "🛑 **refused**: "}${c.versionChange.explanation}.`);
+  if (c.versionChange !== undefined)
+    lines.push(
+      `  - Airflow version: ${c.versionChange.inPlace ? "" : "🛑 **refused**: "}${c.versionChange.explanation}.`,
+    );
   for (const r of c.longUpdateReasons ?? []) lines.push(`  - ${r}.`);
   lines.push(...attributeLines(c, max));
   return lines;
@@ -169,7 +208,10 @@ export function isRefused(c: ResourceChange): boolean {
 }
 
 function refusedLines(c: ResourceChange, max: number): string[] {
-  return [`- 🛑 ${name(c)}: the Airflow version change is **refused**: ${c.versionChange?.explanation ?? ""}. MWAA rejects this update; do not apply it.`, ...attributeLines(c, max)];
+  return [
+    `- 🛑 ${name(c)}: the Airflow version change is **refused**: ${c.versionChange?.explanation ?? ""}. MWAA rejects this update; do not apply it.`,
+    ...attributeLines(c, max),
+  ];
 }
 
 function list(title: string, items: string[], collapseOver = 25): string[] {
@@ -180,8 +222,13 @@ function list(title: string, items: string[], collapseOver = 25): string[] {
 
 function changedLines(c: ResourceChange, max: number): string[] {
   if (c.mode === "data") return [`- ${name(c)}: data source read again`, ...attributeLines(c, max)];
-  if (c.action === "terraform-only") return [`- ${name(c)}: Terraform settings only (no change in AWS)`, ...attributeLines(c, max)];
-  if (isEnvironment(c) && c.tagsOnly) return [`- ${name(c)}: tags only — tagged without an environment update (no UPDATING, no restart)`, ...attributeLines(c, max)];
+  if (c.action === "terraform-only")
+    return [`- ${name(c)}: Terraform settings only (no change in AWS)`, ...attributeLines(c, max)];
+  if (isEnvironment(c) && c.tagsOnly)
+    return [
+      `- ${name(c)}: tags only — tagged without an environment update (no UPDATING, no restart)`,
+      ...attributeLines(c, max),
+    ];
   return [`- ${name(c)}: updated in place${c.note !== undefined ? ` — ${c.note}` : ""}`, ...attributeLines(c, max)];
 }
 
@@ -193,8 +240,14 @@ function groupedChanges(changed: readonly ResourceChange[], max: number): string
   const lines: string[] = [];
   const groups = new Map<string, ResourceChange[]>();
   for (const c of changed) {
-    const groupable = c.mode === "managed" && c.action === "update" && !isEnvironment(c) && c.attributes.every((a) => a.indirect === undefined);
-    const key = groupable ? JSON.stringify(c.attributes.map((a) => [a.path, a.before, a.after])) : `single:${c.address}`;
+    const groupable =
+      c.mode === "managed" &&
+      c.action === "update" &&
+      !isEnvironment(c) &&
+      c.attributes.every((a) => a.indirect === undefined);
+    const key = groupable
+      ? JSON.stringify(c.attributes.map((a) => [a.path, a.before, a.after]))
+      : `single:${c.address}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }
   for (const group of groups.values()) {
@@ -204,7 +257,9 @@ function groupedChanges(changed: readonly ResourceChange[], max: number): string
       continue;
     }
     lines.push(`- ${group.length} resources updated in place with the same change:`, ...attributeLines(first, max));
-    lines.push(`  - <details><summary>Which resources</summary>${group.map((c) => code(c.address)).join(", ")}</details>`);
+    lines.push(
+      `  - <details><summary>Which resources</summary>${group.map((c) => code(c.address)).join(", ")}</details>`,
+    );
   }
   return lines;
 }
@@ -230,10 +285,16 @@ function changedStack(s: StackReview, max: number): string[] {
   const protectedDeletes = deletes.filter((c) => c.protected).sort((x, y) => rank(x) - rank(y));
   const loud = replaces.filter((c) => c.protected);
   const others = replaces.filter((c) => !c.protected);
-  const replaceItems = [...loud.flatMap((c) => replaceLines(c, max)), ...protectedDeletes.flatMap((c) => protectedDeleteLines(c))];
+  const replaceItems = [
+    ...loud.flatMap((c) => replaceLines(c, max)),
+    ...protectedDeletes.flatMap((c) => protectedDeleteLines(c)),
+  ];
   if (others.length > REPLACES_SHOWN) {
     replaceItems.push(
-      `- ⚠️ ${others.length} more resources are replaced (destroyed, then created): ${others.map((c) => code(c.type)).filter((t, i, all) => all.indexOf(t) === i).join(", ")}.`,
+      `- ⚠️ ${others.length} more resources are replaced (destroyed, then created): ${others
+        .map((c) => code(c.type))
+        .filter((t, i, all) => all.indexOf(t) === i)
+        .join(", ")}.`,
       "",
       "<details><summary>Show them</summary>",
       "",
@@ -242,36 +303,71 @@ function changedStack(s: StackReview, max: number): string[] {
       "</details>",
     );
   } else replaceItems.push(...others.flatMap((c) => replaceLines(c, max)));
-  if (replaces.length > 0 || protectedDeletes.length > 0) out.push(`#### ⚠️ REPLACES (${replaces.length} replaced${protectedDeletes.length > 0 ? `, ${protectedDeletes.length} protected destroyed` : ""})`, "", ...replaceItems, "");
+  if (replaces.length > 0 || protectedDeletes.length > 0)
+    out.push(
+      `#### ⚠️ REPLACES (${replaces.length} replaced${protectedDeletes.length > 0 ? `, ${protectedDeletes.length} protected destroyed` : ""})`,
+      "",
+      ...replaceItems,
+      "",
+    );
   const unknown = managed.filter((c) => c.action === "unknown");
-  out.push(...list(`❓ Not known (${unknown.length})`, unknown.flatMap((c) => unknownLines(c, max))));
+  out.push(
+    ...list(
+      `❓ Not known (${unknown.length})`,
+      unknown.flatMap((c) => unknownLines(c, max)),
+    ),
+  );
   const updates = managed.filter((c) => c.action === "update");
   // A version move MWAA refuses never starts: it is listed as refused, not as a long update.
   const refused = updates.filter((c) => isRefused(c));
-  if (refused.length > 0) out.push(`#### 🛑 REFUSED (${refused.length})`, "", ...refused.flatMap((c) => refusedLines(c, max)), "");
+  if (refused.length > 0)
+    out.push(`#### 🛑 REFUSED (${refused.length})`, "", ...refused.flatMap((c) => refusedLines(c, max)), "");
   const long = updates.filter((c) => c.longUpdate && !isRefused(c));
   if (long.length > 0) out.push("#### ⏳ LONG UPDATE", "", ...long.flatMap((c) => longUpdateLines(c, max)), "");
   out.push(...requirementsDiffLines(updates));
   out.push(...versionPackagesSection(s.versionPackages));
   out.push(...airflowStateLines(s.changes));
   const added = managed.filter((c) => c.action === "create");
-  out.push(...list(`Added (${added.length})`, added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`)));
+  out.push(
+    ...list(
+      `Added (${added.length})`,
+      added.map((c) => `- ${name(c)}${c.note !== undefined ? ` — ${c.note}` : ""}`),
+    ),
+  );
   out.push(
     ...list(
       `Removed (${deletes.length})`,
-      deletes.map((c) => `- ${name(c)}: destroyed${c.protected ? " _(protected: see REPLACES above)_" : ""}${c.note !== undefined ? ` — ${c.note}` : ""}`),
+      deletes.map(
+        (c) =>
+          `- ${name(c)}: destroyed${c.protected ? " _(protected: see REPLACES above)_" : ""}${c.note !== undefined ? ` — ${c.note}` : ""}`,
+      ),
     ),
   );
   const changedItems = [
     ...refused.map((c) => `- ${name(c)}: refused _(see REFUSED above)_`),
-    ...long.map((c) => `- ${name(c)}: ${byCommandOnly(c) ? "changed by the upgrade command" : "updated in place"} _(see LONG UPDATE above)_`),
-    ...groupedChanges(updates.filter((c) => !c.longUpdate && !isRefused(c)), max),
+    ...long.map(
+      (c) =>
+        `- ${name(c)}: ${byCommandOnly(c) ? "changed by the upgrade command" : "updated in place"} _(see LONG UPDATE above)_`,
+    ),
+    ...groupedChanges(
+      updates.filter((c) => !c.longUpdate && !isRefused(c)),
+      max,
+    ),
   ];
   out.push(...list(`Changed (${updates.length})`, changedItems, 60));
   const terraformOnly = managed.filter((c) => c.action === "terraform-only");
-  out.push(...list(`Terraform settings only, no change in AWS (${terraformOnly.length})`, terraformOnly.flatMap((c) => changedLines(c, max))));
+  out.push(
+    ...list(
+      `Terraform settings only, no change in AWS (${terraformOnly.length})`,
+      terraformOnly.flatMap((c) => changedLines(c, max)),
+    ),
+  );
   const dataItems = data.map((c) =>
-    c.action === "delete" ? `- ${name(c)}: no longer read` : c.attributes.length === 0 ? `- ${name(c)}: new` : changedLines(c, max).join("\n"),
+    c.action === "delete"
+      ? `- ${name(c)}: no longer read`
+      : c.attributes.length === 0
+        ? `- ${name(c)}: new`
+        : changedLines(c, max).join("\n"),
   );
   out.push(...list(`Data sources (${data.length})`, dataItems));
   if (out.length === 0) out.push("No changes.", "");
@@ -302,11 +398,23 @@ function removedStack(s: StackReview): string[] {
         : `- 🛑 ${name(c)} stays until then; destroying the stack destroys it${c.type === "aws_s3_bucket" ? " and the DAGs and artifacts in it" : ""}.`,
     );
   }
-  lines.push("", ...list(`Removed (${left.length}; and ${s.changes.length - left.length} data sources)`, s.changes.map((c) => `- ${name(c)}${c.mode === "data" ? " _(data source)_" : ""}`), 0));
+  lines.push(
+    "",
+    ...list(
+      `Removed (${left.length}; and ${s.changes.length - left.length} data sources)`,
+      s.changes.map((c) => `- ${name(c)}${c.mode === "data" ? " _(data source)_" : ""}`),
+      0,
+    ),
+  );
   return lines;
 }
 
-const STATUS: Record<StackReview["status"], string> = { new: "🆕 new", removed: "🛑 removed", changed: "changed", unchanged: "unchanged" };
+const STATUS: Record<StackReview["status"], string> = {
+  new: "🆕 new",
+  removed: "🛑 removed",
+  changed: "changed",
+  unchanged: "unchanged",
+};
 
 /** The review as Markdown for a PR comment, starting with the hidden MARKER line. */
 export function renderMarkdown(review: Review, options: RenderOptions = {}): string {
@@ -314,19 +422,41 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
   const out: string[] = [MARKER, "## MWAA change review", ""];
   const from = options.base !== undefined ? `base ${code(options.base)}` : "base";
   const to = options.head !== undefined ? `head ${code(options.head)}` : "head";
-  out.push(`Compares the synthesized Terraform JSON of ${from} with ${to}, per stack (no AWS credentials, no Terraform state).`, "");
+  out.push(
+    `Compares the synthesized Terraform JSON of ${from} with ${to}, per stack (no AWS credentials, no Terraform state).`,
+    "",
+  );
   const names = review.stacks.map((s) => code(s.name)).join(", ");
-  out.push(`${options.config !== undefined ? `Config ${code(options.config)}; s` : "S"}tacks compared: ${names === "" ? "_(none)_" : names}.`, "");
+  out.push(
+    `${options.config !== undefined ? `Config ${code(options.config)}; s` : "S"}tacks compared: ${names === "" ? "_(none)_" : names}.`,
+    "",
+  );
 
   if (review.protectedAtRisk.length > 0) {
-    const what: Record<string, string> = { replace: "replaced", delete: "destroyed", "address-change": "replaced: destroyed and created again (address changed)", "stack-removed": "left behind by a removed stack, destroyed when that stack is" };
-    out.push("> [!CAUTION]", `> **${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed:**`);
+    const what: Record<string, string> = {
+      replace: "replaced",
+      delete: "destroyed",
+      "address-change": "replaced: destroyed and created again (address changed)",
+      "stack-removed": "left behind by a removed stack, destroyed when that stack is",
+    };
+    out.push(
+      "> [!CAUTION]",
+      `> **${review.protectedAtRisk.length} protected resource(s) would be replaced or destroyed:**`,
+    );
     for (const r of review.protectedAtRisk) out.push(`> - ${code(r.address)} in ${code(r.stack)}: ${what[r.action]}`);
     out.push("");
   }
-  const refused = review.stacks.flatMap((s) => s.changes.filter((c) => c.versionChange !== undefined && !c.versionChange.inPlace).map((c) => ({ stack: s.name, c })));
+  const refused = review.stacks.flatMap((s) =>
+    s.changes
+      .filter((c) => c.versionChange !== undefined && !c.versionChange.inPlace)
+      .map((c) => ({ stack: s.name, c })),
+  );
   for (const { stack, c } of refused) {
-    out.push("> [!CAUTION]", `> **Airflow version change refused** for ${code(c.address)} in ${code(stack)}: ${c.versionChange!.explanation}.`, "");
+    out.push(
+      "> [!CAUTION]",
+      `> **Airflow version change refused** for ${code(c.address)} in ${code(stack)}: ${c.versionChange!.explanation}.`,
+      "",
+    );
   }
   for (const r of review.renames) {
     out.push(
@@ -339,7 +469,10 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
 
   // Resources only (data sources are not counted); each stack's section headings count the same.
   out.push("| Stack | Status | Added | Changed | Removed | Replaced | Not known |", "|---|---|--:|--:|--:|--:|--:|");
-  for (const s of review.stacks) out.push(`| ${code(s.name)} | ${STATUS[s.status]} | ${s.counts.added} | ${s.counts.changed} | ${s.counts.removed} | ${s.counts.replaced} | ${s.counts.unknown} |`);
+  for (const s of review.stacks)
+    out.push(
+      `| ${code(s.name)} | ${STATUS[s.status]} | ${s.counts.added} | ${s.counts.changed} | ${s.counts.removed} | ${s.counts.replaced} | ${s.counts.unknown} |`,
+    );
   if (review.stacks.length === 0) out.push("| _(no stacks)_ | | | | | | |");
   out.push("");
 
@@ -350,7 +483,8 @@ export function renderMarkdown(review: Review, options: RenderOptions = {}): str
     else if (s.status === "unchanged") out.push("No changes.", "");
     else out.push(...changedStack(s, max));
     // After what replaces or destroys, which stays first.
-    if (s.unitChanges !== undefined) out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: docs/cost.md)`, "");
+    if (s.unitChanges !== undefined)
+      out.push(`💰 **Billed by the hour:** ${s.unitChanges.join("; ")} (prices: docs/cost.md)`, "");
   }
   out.push(
     "<sub>From `npm run review`: the synthesized JSON only. Changes made outside Terraform (drift) and values known only after apply are not shown here; `terraform plan` shows those.</sub>",

@@ -38,11 +38,16 @@ export function requirementsDiffLines(changes: readonly ResourceChange[]): strin
   const out: string[] = [];
   for (const c of changes) {
     if (c.type !== "aws_s3_object" || c.action !== "update") continue;
-    const content = c.attributes.find((a) => a.path === "content" && typeof a.before === "string" && typeof a.after === "string");
+    const content = c.attributes.find(
+      (a) => a.path === "content" && typeof a.before === "string" && typeof a.after === "string",
+    );
     if (content === undefined || !GENERATED.test(content.after as string)) continue;
     const diff = packageDiff(content.before as string, content.after as string);
     if (diff.length === 0) continue;
-    out.push(`- \`${c.label ?? c.address}\` (checked offline against the MWAA image of the environment's Airflow version at synth):`, ...diff.map((d) => `  - ${d}`));
+    out.push(
+      `- \`${c.label ?? c.address}\` (checked offline against the MWAA image of the environment's Airflow version at synth):`,
+      ...diff.map((d) => `  - ${d}`),
+    );
   }
   return out.length === 0 ? [] : ["#### 📦 REQUIREMENTS", "", ...out, ""];
 }

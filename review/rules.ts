@@ -26,7 +26,12 @@ export interface ReplaceRule {
   /** Paths whose change always replaces the resource. */
   readonly forceNew: readonly string[];
   /** Paths that replace only when `when(before, after)` holds (a provider CustomizeDiff). */
-  readonly forceNewIf?: Readonly<Record<string, { readonly when: (before: Json | undefined, after: Json | undefined) => boolean; readonly why: string }>>;
+  readonly forceNewIf?: Readonly<
+    Record<
+      string,
+      { readonly when: (before: Json | undefined, after: Json | undefined) => boolean; readonly why: string }
+    >
+  >;
   /**
    * Arguments of 6.25.0 whose behaviour the file read for this rule does not show (added after
    * that revision): a change is "not known to this review". @default - none
@@ -38,21 +43,37 @@ export interface ReplaceRule {
    */
   readonly askAws?: Readonly<Record<string, string>>;
   /** A replacement decided on the whole block (a provider ModifyPlan); the reason when it applies. */
-  readonly forceNewWhole?: (before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }) => string | undefined;
+  readonly forceNewWhole?: (
+    before: { readonly [key: string]: Json },
+    after: { readonly [key: string]: Json },
+  ) => string | undefined;
   /** Where the rule comes from. */
   readonly source: string;
 }
 
 /** Security group rules: ModifyPlan replaces the rule when its kind of source changes. */
 const SOURCE_KINDS = ["cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"] as const;
-function sourceKindChange(before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }): string | undefined {
+function sourceKindChange(
+  before: { readonly [key: string]: Json },
+  after: { readonly [key: string]: Json },
+): string | undefined {
   const kind = (b: { readonly [key: string]: Json }) => SOURCE_KINDS.find((k) => b[k] !== undefined && b[k] !== null);
   const [b, a] = [kind(before), kind(after)];
   return b !== a ? `its source changes kind (\`${b ?? "none"}\` to \`${a ?? "none"}\`)` : undefined;
 }
 
 /** aws_instance ebs_block_device fields that are ForceNew (every one but tags and tags_all). */
-const EBS_BLOCK_DEVICE_FORCE_NEW = ["delete_on_termination", "device_name", "encrypted", "iops", "kms_key_id", "snapshot_id", "throughput", "volume_size", "volume_type"] as const;
+const EBS_BLOCK_DEVICE_FORCE_NEW = [
+  "delete_on_termination",
+  "device_name",
+  "encrypted",
+  "iops",
+  "kms_key_id",
+  "snapshot_id",
+  "throughput",
+  "volume_size",
+  "volume_type",
+] as const;
 
 /** A block as written by cdktf (an object, a list of objects, or absent) as a list. */
 const blocksOf = (v: Json | undefined): Json[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
@@ -62,10 +83,15 @@ const blocksOf = (v: Json | undefined): Json[] => (v === undefined || v === null
  * user_data_base64 while user_data_replace_on_change (its new value) is true, and an EBS volume
  * added or removed (a new ebs_block_device set element has ForceNew fields).
  */
-function instanceWholeChange(before: { readonly [key: string]: Json }, after: { readonly [key: string]: Json }): string | undefined {
+function instanceWholeChange(
+  before: { readonly [key: string]: Json },
+  after: { readonly [key: string]: Json },
+): string | undefined {
   const changed = (k: string) => JSON.stringify(before[k]) !== JSON.stringify(after[k]);
-  if (after.user_data_replace_on_change === true && (changed("user_data") || changed("user_data_base64"))) return "its user data changes while `user_data_replace_on_change` is true";
-  if (blocksOf(before.ebs_block_device).length !== blocksOf(after.ebs_block_device).length) return "an `ebs_block_device` is added or removed";
+  if (after.user_data_replace_on_change === true && (changed("user_data") || changed("user_data_base64")))
+    return "its user data changes while `user_data_replace_on_change` is true";
+  if (blocksOf(before.ebs_block_device).length !== blocksOf(after.ebs_block_device).length)
+    return "an `ebs_block_device` is added or removed";
   return undefined;
 }
 
@@ -92,7 +118,7 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
           const a = majorVersion(after);
           return b !== undefined && a !== undefined && a > b;
         },
-        why: "a major Airflow version upgrade; from the latest 2.11.x MWAA makes it in place: set airflow.majorUpgradeInPlace (Terraform then ignores airflow_version) and run `npm run upgrade` (README, \"Upgrading to Airflow 3\")",
+        why: 'a major Airflow version upgrade; from the latest 2.11.x MWAA makes it in place: set airflow.majorUpgradeInPlace (Terraform then ignores airflow_version) and run `npm run upgrade` (README, "Upgrading to Airflow 3")',
       },
     },
     source: `${PROVIDER} internal/service/mwaa/environment.go (ForceNew: name, kms_key, endpoint_management, network_configuration.subnet_ids; CustomizeDiff ForceNewIf airflow_version major up)`,
@@ -152,7 +178,14 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
   aws_vpc_endpoint: {
     // 6.25.0 has no dns_options.private_dns_preference / private_dns_specified_domains, and
     // private_dns_enabled is updated in place; from 6.28 it forces replacement (see the header).
-    forceNew: ["vpc_id", "service_name", "vpc_endpoint_type", "service_region", "resource_configuration_arn", "service_network_arn"],
+    forceNew: [
+      "vpc_id",
+      "service_name",
+      "vpc_endpoint_type",
+      "service_region",
+      "resource_configuration_arn",
+      "service_network_arn",
+    ],
     source: `${PROVIDER} internal/service/ec2/vpc_endpoint.go`,
   },
   aws_security_group: {
@@ -185,7 +218,16 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     source: `${PROVIDER} internal/service/elbv2/load_balancer.go`,
   },
   aws_lb_target_group: {
-    forceNew: ["name", "name_prefix", "port", "protocol", "protocol_version", "target_type", "vpc_id", "ip_address_type"],
+    forceNew: [
+      "name",
+      "name_prefix",
+      "port",
+      "protocol",
+      "protocol_version",
+      "target_type",
+      "vpc_id",
+      "ip_address_type",
+    ],
     source: `${PROVIDER} internal/service/elbv2/target_group.go`,
   },
   aws_lb_target_group_attachment: {
@@ -207,7 +249,14 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     source: `${PROVIDER} internal/service/elbv2/listener_rule.go`,
   },
   aws_acm_certificate: {
-    forceNew: ["domain_name", "validation_method", "subject_alternative_names", "key_algorithm", "certificate_authority_arn", "validation_option"],
+    forceNew: [
+      "domain_name",
+      "validation_method",
+      "subject_alternative_names",
+      "key_algorithm",
+      "certificate_authority_arn",
+      "validation_option",
+    ],
     source: `${PROVIDER} internal/service/acm/certificate.go`,
   },
   aws_acm_certificate_validation: {
@@ -241,7 +290,19 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     source: `${PROVIDER} internal/service/lambda/function_event_invoke_config.go`,
   },
   aws_lambda_permission: {
-    forceNew: ["action", "event_source_token", "function_name", "function_url_auth_type", "principal", "principal_org_id", "source_arn", "source_account", "statement_id", "statement_id_prefix", "qualifier"],
+    forceNew: [
+      "action",
+      "event_source_token",
+      "function_name",
+      "function_url_auth_type",
+      "principal",
+      "principal_org_id",
+      "source_arn",
+      "source_account",
+      "statement_id",
+      "statement_id_prefix",
+      "qualifier",
+    ],
     source: `${PROVIDER} internal/service/lambda/permission.go`,
   },
   aws_route53_record: {
@@ -343,14 +404,19 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
     ],
     forceNewIf: {
       // The launch_template block itself is ForceNew: adding or removing it replaces the instance.
-      launch_template: { when: (before, after) => (before === undefined) !== (after === undefined), why: "the `launch_template` block added or removed" },
+      launch_template: {
+        when: (before, after) => (before === undefined) !== (after === undefined),
+        why: "the `launch_template` block added or removed",
+      },
     },
     forceNewWhole: instanceWholeChange,
     askAws: {
       // customdiff.ForceNewIf(instance_type): replaced when the two types share no architecture (DescribeInstanceTypes).
-      instance_type: "it replaces the instance when the new type supports none of the old type's processor architectures, which the provider asks EC2",
+      instance_type:
+        "it replaces the instance when the new type supports none of the old type's processor architectures, which the provider asks EC2",
       // CustomizeDiff: ForceNew when the instance's launch template version differs from the one configured.
-      "launch_template.version": "it replaces the instance when the launch template version the instance runs differs, which the provider asks EC2",
+      "launch_template.version":
+        "it replaces the instance when the launch template version the instance runs differs, which the provider asks EC2",
     },
     // 6.25.0 arguments the 5.x revision read does not have.
     unverified: ["enable_primary_ipv6", "force_destroy", "placement_group_id", "primary_network_interface"],
@@ -368,10 +434,30 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
  * Computed attributes that get a new value when an update changes certain arguments: a reference
  * to them in another resource changes with them, although neither JSON shows it.
  */
-export const COMPUTED_ON_UPDATE: Readonly<Record<string, { readonly when: readonly string[]; readonly attributes: readonly string[]; readonly source: string }>> = {
+export const COMPUTED_ON_UPDATE: Readonly<
+  Record<string, { readonly when: readonly string[]; readonly attributes: readonly string[]; readonly source: string }>
+> = {
   aws_s3_object: {
     // resourceObjectCustomizeDiff: hasObjectContentChanges -> SetNewComputed("version_id"); source_hash -> version_id, etag.
-    when: ["bucket_key_enabled", "cache_control", "checksum_algorithm", "content_base64", "content_disposition", "content_encoding", "content_language", "content_type", "content", "etag", "kms_key_id", "metadata", "server_side_encryption", "source", "source_hash", "storage_class", "website_redirect"],
+    when: [
+      "bucket_key_enabled",
+      "cache_control",
+      "checksum_algorithm",
+      "content_base64",
+      "content_disposition",
+      "content_encoding",
+      "content_language",
+      "content_type",
+      "content",
+      "etag",
+      "kms_key_id",
+      "metadata",
+      "server_side_encryption",
+      "source",
+      "source_hash",
+      "storage_class",
+      "website_redirect",
+    ],
     attributes: ["version_id", "etag"],
     source: `${PROVIDER} internal/service/s3/object.go (resourceObjectCustomizeDiff)`,
   },
@@ -382,7 +468,14 @@ export const COMPUTED_ON_UPDATE: Readonly<Record<string, { readonly when: readon
   },
   aws_lambda_function: {
     when: ["filename", "s3_bucket", "s3_key", "s3_object_version", "image_uri", "source_code_hash"],
-    attributes: ["version", "qualified_arn", "qualified_invoke_arn", "last_modified", "code_sha256", "source_code_size"],
+    attributes: [
+      "version",
+      "qualified_arn",
+      "qualified_invoke_arn",
+      "last_modified",
+      "code_sha256",
+      "source_code_size",
+    ],
     source: `${PROVIDER} internal/service/lambda/function.go (knowledge)`,
   },
 };
@@ -406,7 +499,15 @@ export const SET_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 /** Terraform meta-arguments and local-only settings: a change here changes nothing in AWS. */
-export const TERRAFORM_ONLY: ReadonlySet<string> = new Set(["depends_on", "lifecycle", "timeouts", "count", "for_each", "provisioner", "connection"]);
+export const TERRAFORM_ONLY: ReadonlySet<string> = new Set([
+  "depends_on",
+  "lifecycle",
+  "timeouts",
+  "count",
+  "for_each",
+  "provisioner",
+  "connection",
+]);
 
 /** Tag attributes: on most AWS resources (and on the MWAA environment) a tag change is a light update. */
 export const TAG_ATTRIBUTES: ReadonlySet<string> = new Set(["tags", "tags_all"]);
@@ -429,7 +530,12 @@ export const MWAA_ARTIFACT_ATTRIBUTES: Readonly<Record<string, string>> = {
 };
 
 /** Whether a change of `path` from `before` to `after` forces a new `type` resource; the reason when it does. */
-export function forcesReplacement(type: string, path: string, before: Json | undefined, after: Json | undefined): string | undefined {
+export function forcesReplacement(
+  type: string,
+  path: string,
+  before: Json | undefined,
+  after: Json | undefined,
+): string | undefined {
   const rule = REPLACE_RULES[type];
   if (rule === undefined) return undefined;
   if (rule.forceNew.some((p) => path === p || path.startsWith(`${p}.`))) return `\`${path}\` cannot change in place`;
@@ -460,8 +566,10 @@ export function notKnown(type: string, path: string): string | undefined {
   if (rule === undefined) return `\`${type}\` has no replacement rule`;
   const asked = rule.askAws?.[path];
   if (asked !== undefined) return `\`${path}\` is decided by the provider at plan time: ${asked}`;
-  if (UNVERIFIED_EVERYWHERE.has(top) || rule.unverified?.includes(top)) return `what a change of \`${top}\` does was not read from the provider source`;
+  if (UNVERIFIED_EVERYWHERE.has(top) || rule.unverified?.includes(top))
+    return `what a change of \`${top}\` does was not read from the provider source`;
   const known = PROVIDER_ARGUMENTS[type];
-  if (known !== undefined && !known.includes(top)) return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws ${PROVIDER_ARGUMENTS_VERSION}`;
+  if (known !== undefined && !known.includes(top))
+    return `\`${top}\` is not an argument of \`${type}\` in hashicorp/aws ${PROVIDER_ARGUMENTS_VERSION}`;
   return undefined;
 }

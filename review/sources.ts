@@ -23,7 +23,10 @@ export class ReviewError extends Error {
 /** Whether `dir` looks like a cdktf output folder: it has manifest.json or stacks/. */
 export function isSynthFolder(dir: string): boolean {
   try {
-    return fs.statSync(dir).isDirectory() && (fs.existsSync(path.join(dir, "manifest.json")) || fs.existsSync(path.join(dir, "stacks")));
+    return (
+      fs.statSync(dir).isDirectory() &&
+      (fs.existsSync(path.join(dir, "manifest.json")) || fs.existsSync(path.join(dir, "stacks")))
+    );
   } catch {
     return false;
   }
@@ -53,7 +56,12 @@ export function readSynthFolder(dir: string): Record<string, TerraformDoc> {
   const out: Record<string, TerraformDoc> = {};
   if (fs.existsSync(manifestFile)) {
     const manifest = readJson(manifestFile) as { stacks?: Record<string, { synthesizedStackPath?: string }> };
-    if (typeof manifest !== "object" || manifest === null || typeof manifest.stacks !== "object" || manifest.stacks === null) {
+    if (
+      typeof manifest !== "object" ||
+      manifest === null ||
+      typeof manifest.stacks !== "object" ||
+      manifest.stacks === null
+    ) {
       throw new ReviewError(`${manifestFile} has no "stacks" object`);
     }
     for (const [name, stack] of Object.entries(manifest.stacks)) {
@@ -75,12 +83,20 @@ export function readSynthFolder(dir: string): Record<string, TerraformDoc> {
  * (`scripts/run-ts.js` in checkouts before the synth runtime moved to app/), or, in an older
  * checkout without that runner, its own `npm run synth`.
  */
-export function synthesize(cwd: string, outdir: string, config: string | undefined, what: string): Record<string, TerraformDoc> {
+export function synthesize(
+  cwd: string,
+  outdir: string,
+  config: string | undefined,
+  what: string,
+): Record<string, TerraformDoc> {
   const env: NodeJS.ProcessEnv = { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" };
   if (config !== undefined) env.MWAA_CONFIG = config;
   else delete env.MWAA_CONFIG;
   const runner = ["app/run-ts.js", "scripts/run-ts.js"].find((r) => fs.existsSync(path.join(cwd, r)));
-  const [command, args] = runner !== undefined ? [process.execPath, [runner, "main.ts"]] : [process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "synth"]];
+  const [command, args] =
+    runner !== undefined
+      ? [process.execPath, [runner, "main.ts"]]
+      : [process.platform === "win32" ? "npm.cmd" : "npm", ["run", "--silent", "synth"]];
   const run = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (run.error !== undefined) throw new ReviewError(`synth of ${what} could not start (${run.error.message})`);
   if (run.status !== 0) {
@@ -88,7 +104,8 @@ export function synthesize(cwd: string, outdir: string, config: string | undefin
     throw new ReviewError(`synth of ${what} failed (exit ${run.status ?? run.signal})`, lines.slice(-40));
   }
   // An app that ignores CDKTF_OUTDIR writes to its own cdktf.out.
-  if (!isSynthFolder(outdir) && isSynthFolder(path.join(cwd, "cdktf.out"))) return readSynthFolder(path.join(cwd, "cdktf.out"));
+  if (!isSynthFolder(outdir) && isSynthFolder(path.join(cwd, "cdktf.out")))
+    return readSynthFolder(path.join(cwd, "cdktf.out"));
   return readSynthFolder(outdir);
 }
 
@@ -110,10 +127,19 @@ function configIn(project: string, projectRoot: string, config: string | undefin
  * seeds the content-addressed artifact caches, synthesizes with the same config, then removes the
  * worktree whatever happens.
  */
-export function synthesizeRef(projectRoot: string, ref: string, config: string | undefined, tmp: string, log: (line: string) => void = () => {}): Record<string, TerraformDoc> {
+export function synthesizeRef(
+  projectRoot: string,
+  ref: string,
+  config: string | undefined,
+  tmp: string,
+  log: (line: string) => void = () => {},
+): Record<string, TerraformDoc> {
   const repoRoot = repoRootOf(projectRoot);
   const commit = git(repoRoot, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
-  if (!commit.ok) throw new ReviewError(`--base ${ref}: not a folder with manifest.json or stacks/, and not a git ref of ${repoRoot}`);
+  if (!commit.ok)
+    throw new ReviewError(
+      `--base ${ref}: not a folder with manifest.json or stacks/, and not a git ref of ${repoRoot}`,
+    );
   log(`synthesizing base ${ref} (${commit.out.slice(0, 12)}) in a temporary worktree`);
   const checkout = path.join(tmp, "base-src");
   const added = git(repoRoot, ["worktree", "add", "--detach", checkout, commit.out]);
@@ -121,13 +147,19 @@ export function synthesizeRef(projectRoot: string, ref: string, config: string |
   try {
     const project = path.join(checkout, path.relative(repoRoot, projectRoot));
     const modules = path.join(projectRoot, "node_modules");
-    if (fs.existsSync(modules) && !fs.existsSync(path.join(project, "node_modules"))) fs.symlinkSync(modules, path.join(project, "node_modules"), "dir");
+    if (fs.existsSync(modules) && !fs.existsSync(path.join(project, "node_modules")))
+      fs.symlinkSync(modules, path.join(project, "node_modules"), "dir");
     // Artifact caches are keyed by content, so the base reuses what the head already built.
     for (const cache of ["plugins", "lambda"]) {
       const from = path.join(projectRoot, ".cache", cache);
       if (fs.existsSync(from)) fs.cpSync(from, path.join(project, ".cache", cache), { recursive: true });
     }
-    return synthesize(project, path.join(tmp, "base-out"), configIn(project, projectRoot, config), `base ${ref} (${commit.out.slice(0, 12)})`);
+    return synthesize(
+      project,
+      path.join(tmp, "base-out"),
+      configIn(project, projectRoot, config),
+      `base ${ref} (${commit.out.slice(0, 12)})`,
+    );
   } finally {
     const removed = git(repoRoot, ["worktree", "remove", "--force", checkout]);
     if (!removed.ok) {

@@ -15,7 +15,8 @@ import { LATEST_2_11, majorUpgradeRefusal } from "../operations/upgrade/plan";
 export const GUARD = "airflow.majorUpgradeInPlace";
 
 /** The command for one environment of a stack (the stack is the config's environment name). */
-export const upgradeCommand = (stack: string, candidate: boolean) => `npm run upgrade -- --config FILE --environment ${stack}${candidate ? " --candidate" : ""}`;
+export const upgradeCommand = (stack: string, candidate: boolean) =>
+  `npm run upgrade -- --config FILE --environment ${stack}${candidate ? " --candidate" : ""}`;
 
 /** A version change with the review's words; `byCommand`: the upgrade command makes it, not Terraform. */
 export type UpgradeAdvice = VersionChange & { readonly byCommand?: boolean };
@@ -28,27 +29,45 @@ export interface UpgradeContext {
 }
 
 /** The change with the review's explanation for the upgrade paths; others unchanged. */
-export function withUpgradeAdvice(change: VersionChange | undefined, context: UpgradeContext): UpgradeAdvice | undefined {
+export function withUpgradeAdvice(
+  change: VersionChange | undefined,
+  context: UpgradeContext,
+): UpgradeAdvice | undefined {
   if (change === undefined) return undefined;
   const { from, to } = change;
   const { command, ignored } = context;
   if (change.kind === "major-down" && change.inPlace) {
-    return { ...change, explanation: `a major downgrade (${from} to ${to}): in place, keeps the metadata, long update (MWAA snapshots the metadata database, changes every component and restores it; hashicorp/aws forces no replacement when the major goes down)` };
+    return {
+      ...change,
+      explanation: `a major downgrade (${from} to ${to}): in place, keeps the metadata, long update (MWAA snapshots the metadata database, changes every component and restores it; hashicorp/aws forces no replacement when the major goes down)`,
+    };
   }
   if (change.kind !== "major-up") {
     if (!ignored) return change;
     // The guard makes Terraform skip any version change, and the command makes only the major upgrade.
-    return { ...change, inPlace: false, explanation: `${change.explanation.split(":")[0]}: Terraform ignores airflow_version while ${GUARD} is set, and \`npm run upgrade\` makes only the major upgrade from ${LATEST_2_11}, so nothing would change it: remove ${GUARD} in this change` };
+    return {
+      ...change,
+      inPlace: false,
+      explanation: `${change.explanation.split(":")[0]}: Terraform ignores airflow_version while ${GUARD} is set, and \`npm run upgrade\` makes only the major upgrade from ${LATEST_2_11}, so nothing would change it: remove ${GUARD} in this change`,
+    };
   }
   const refusal = majorUpgradeRefusal(from, to);
   if (refusal !== undefined) {
     const route = from.startsWith("2.11.")
       ? `first set airflow.version to ${LATEST_2_11}, without ${GUARD}, and deploy (a minor upgrade, in place), then set ${to} with ${GUARD} and run \`${command}\``
       : `MWAA does not upgrade ${from} to 3.x in place: use the side-by-side migration (docs/upgrades.md, "Migrating to Airflow 3")`;
-    return { ...change, explanation: `a major upgrade (${from} to ${to}): ${ignored ? "the upgrade command refuses it" : "Terraform would **replace** the environment"}. Instead: ${route}` };
+    return {
+      ...change,
+      explanation: `a major upgrade (${from} to ${to}): ${ignored ? "the upgrade command refuses it" : "Terraform would **replace** the environment"}. Instead: ${route}`,
+    };
   }
   if (ignored) {
-    return { ...change, inPlace: true, byCommand: true, explanation: `a major upgrade (${from} to ${to}): in place by \`${command}\` after this change is deployed (Terraform ignores airflow_version while ${GUARD} is set; metadata kept; a long update: MWAA snapshots the metadata database, changes every component and restores it). Deploying this plans no change to airflow_version; remove ${GUARD} in a later change once the environment runs ${to}` };
+    return {
+      ...change,
+      inPlace: true,
+      byCommand: true,
+      explanation: `a major upgrade (${from} to ${to}): in place by \`${command}\` after this change is deployed (Terraform ignores airflow_version while ${GUARD} is set; metadata kept; a long update: MWAA snapshots the metadata database, changes every component and restores it). Deploying this plans no change to airflow_version; remove ${GUARD} in a later change once the environment runs ${to}`,
+    };
   }
   const terraform = `Terraform would **replace** the environment (hashicorp/aws ForceNewIf on a major upgrade: destroy, then create an empty one; DAG run history and the variables, connections and pools in its metadata database are lost; with protectFromDestroy the plan fails on prevent_destroy instead)`;
   return {

@@ -21,14 +21,20 @@ const shippedImageData: ImageDataSource = (version) => loadImageData(version)?.d
 /** Where pip on the image takes a package's version from. */
 type Source = "essential constraints" | "your pin" | "constraints" | "installed" | "wheel";
 
-const byName = (pins: Readonly<Record<string, string>>) => new Map(Object.entries(pins).map(([name, version]) => [normalizeName(name), version]));
+const byName = (pins: Readonly<Record<string, string>>) =>
+  new Map(Object.entries(pins).map(([name, version]) => [normalizeName(name), version]));
 
 /** `name==1.2` (extras and a marker allowed): the one version the line asks for, else undefined. */
 function exactPin(line: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*==\s*([^\s,;*]+)\s*(;.*)?$/.exec(line)?.[2];
 }
 
-function resolve(data: ImageData, name: string, line: string, ownConstraints: boolean): { version?: string; source: Source } {
+function resolve(
+  data: ImageData,
+  name: string,
+  line: string,
+  ownConstraints: boolean,
+): { version?: string; source: Source } {
   const critical = byName(data.essentialConstraints).get(name);
   if (critical !== undefined) return { version: critical, source: "essential constraints" };
   const pin = exactPin(line);
@@ -47,7 +53,11 @@ function sourceLabel(source: Source, airflow: string): string {
 }
 
 /** How many packages outside `except` two pin sets pin differently, and pin only in the first or only in the second. */
-function pinDifferences(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>, except: ReadonlySet<string>): { changed: number; onlyBefore: number; onlyAfter: number } {
+function pinDifferences(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+  except: ReadonlySet<string>,
+): { changed: number; onlyBefore: number; onlyAfter: number } {
   const [x, y] = [byName(a), byName(b)];
   const names = [...new Set([...x.keys(), ...y.keys()])].filter((name) => !except.has(name));
   return {
@@ -65,12 +75,17 @@ export function versionPackageLines(requirements: string, from: ImageData, to: I
   for (const [name, line] of named) {
     const [a, b] = [resolve(from, name, line, own), resolve(to, name, line, own)];
     if (a.version === b.version) continue;
-    const why = a.source === b.source ? sourceLabel(a.source, `${from.airflowVersion} → ${to.airflowVersion}`) : `${sourceLabel(a.source, from.airflowVersion)} → ${sourceLabel(b.source, to.airflowVersion)}`;
+    const why =
+      a.source === b.source
+        ? sourceLabel(a.source, `${from.airflowVersion} → ${to.airflowVersion}`)
+        : `${sourceLabel(a.source, from.airflowVersion)} → ${sourceLabel(b.source, to.airflowVersion)}`;
     lines.push(`\`${name}\` ${a.version ?? "(from plugins.zip)"} → ${b.version ?? "(from plugins.zip)"} (${why})`);
   }
   if (lines.length === 0) lines.push("no package it names changes version");
   const names = new Set(named.keys());
-  const [what, pins] = own ? ["installed in the image", (d: ImageData) => d.installed] : ["pinned by the Airflow constraints", (d: ImageData) => d.constraints];
+  const [what, pins] = own
+    ? ["installed in the image", (d: ImageData) => d.installed]
+    : ["pinned by the Airflow constraints", (d: ImageData) => d.constraints];
   const rest = pinDifferences(pins(from), pins(to), names);
   if (rest.changed + rest.onlyBefore + rest.onlyAfter > 0) {
     const where = (d: ImageData) => (own ? d.source.billOfMaterials : d.source.constraints);
@@ -83,7 +98,10 @@ export function versionPackageLines(requirements: string, from: ImageData, to: I
 
 /** The requirements.txt an environment block installs: the `content` of the object its `requirements_s3_path` names. */
 function requirementsOf(doc: TerraformDoc, env: Block): string | undefined {
-  const ref = typeof env.requirements_s3_path === "string" ? /^\$\{aws_s3_object\.([^.]+)\.key\}$/.exec(env.requirements_s3_path) : null;
+  const ref =
+    typeof env.requirements_s3_path === "string"
+      ? /^\$\{aws_s3_object\.([^.]+)\.key\}$/.exec(env.requirements_s3_path)
+      : null;
   const content = ref === null ? undefined : doc.resource?.aws_s3_object?.[ref[1]]?.content;
   return typeof content === "string" ? content : undefined;
 }
@@ -92,15 +110,25 @@ function requirementsOf(doc: TerraformDoc, env: Block): string | undefined {
  * The review's "packages on the new Airflow version" items for a stack: per environment whose
  * `airflow_version` changes, or candidate environment that a migration starts on another version.
  */
-export function versionPackageItems(base: TerraformDoc, head: TerraformDoc, imageData: ImageDataSource = shippedImageData): string[] {
+export function versionPackageItems(
+  base: TerraformDoc,
+  head: TerraformDoc,
+  imageData: ImageDataSource = shippedImageData,
+): string[] {
   const before = base.resource?.aws_mwaa_environment ?? {};
   const after = head.resource?.aws_mwaa_environment ?? {};
   const migration = migrationState(head);
   const changes: { env: Block; from: string; to: string }[] = [];
   for (const [address, env] of Object.entries(after)) {
     const old = before[address];
-    const from = old !== undefined ? old.airflow_version : !(address in before) && env.name === migration.candidate && migration.current !== undefined ? migration.versions.get(migration.current) : undefined;
-    if (typeof from === "string" && typeof env.airflow_version === "string" && from !== env.airflow_version) changes.push({ env, from, to: env.airflow_version });
+    const from =
+      old !== undefined
+        ? old.airflow_version
+        : !(address in before) && env.name === migration.candidate && migration.current !== undefined
+          ? migration.versions.get(migration.current)
+          : undefined;
+    if (typeof from === "string" && typeof env.airflow_version === "string" && from !== env.airflow_version)
+      changes.push({ env, from, to: env.airflow_version });
   }
   const items: string[] = [];
   for (const { env, from, to } of changes) {
@@ -119,5 +147,7 @@ export function versionPackageItems(base: TerraformDoc, head: TerraformDoc, imag
 
 /** The section render prints (one line there): a heading and the items, or nothing. */
 export function versionPackagesSection(items: readonly string[] | undefined): string[] {
-  return items === undefined || items.length === 0 ? [] : ["#### 📦 PACKAGES ON THE NEW AIRFLOW VERSION", "", ...items, ""];
+  return items === undefined || items.length === 0
+    ? []
+    : ["#### 📦 PACKAGES ON THE NEW AIRFLOW VERSION", "", ...items, ""];
 }

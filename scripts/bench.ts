@@ -42,7 +42,14 @@ function timed(command: string, env: Record<string, string>): Sample {
   const started = process.hrtime.bigint();
   const result = spawnSync("sh", ["-c", command], {
     cwd: root,
-    env: { ...process.env, CHECKPOINT_DISABLE: "1", CDKTF_OUTDIR: join(work, "out"), BENCH_RSS_FILE: rssFile, NODE_OPTIONS: `--require ${join(root, "scripts/bench/peak-rss.js")}`, ...env },
+    env: {
+      ...process.env,
+      CHECKPOINT_DISABLE: "1",
+      CDKTF_OUTDIR: join(work, "out"),
+      BENCH_RSS_FILE: rssFile,
+      NODE_OPTIONS: `--require ${join(root, "scripts/bench/peak-rss.js")}`,
+      ...env,
+    },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -57,27 +64,35 @@ let done = 0;
 function step(label: string, command: string, env: Record<string, string> = {}): Sample {
   const sample = timed(command, env);
   done += 1;
-  process.stderr.write(`bench [${String(done).padStart(String(total).length)}/${total}] ${label.padEnd(26)} ${sample.seconds.toFixed(3)} s  ${sample.peakMiB.toFixed(1)} MiB\n`);
+  process.stderr.write(
+    `bench [${String(done).padStart(String(total).length)}/${total}] ${label.padEnd(26)} ${sample.seconds.toFixed(3)} s  ${sample.peakMiB.toFixed(1)} MiB\n`,
+  );
   return sample;
 }
 
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const wall = (samples: readonly Sample[]) => median(samples.map((s) => s.seconds));
 const peak = (samples: readonly Sample[]) => median(samples.map((s) => s.peakMiB));
-const range = (samples: readonly Sample[]) => `${Math.min(...samples.map((s) => s.seconds)).toFixed(3)} to ${Math.max(...samples.map((s) => s.seconds)).toFixed(3)} s`;
+const range = (samples: readonly Sample[]) =>
+  `${Math.min(...samples.map((s) => s.seconds)).toFixed(3)} to ${Math.max(...samples.map((s) => s.seconds)).toFixed(3)} s`;
 const verdict = (ok: boolean) => (ok ? "ok" : "OVER");
 
 function twentyEnvironments(): string {
   const example = JSON.parse(readFileSync("config/example.json", "utf8"));
   const base = example.environments[0];
-  example.environments = Array.from({ length: 20 }, (_, i) => ({ ...base, name: `${base.name}-${String(i + 1).padStart(2, "0")}` }));
+  example.environments = Array.from({ length: 20 }, (_, i) => ({
+    ...base,
+    name: `${base.name}-${String(i + 1).padStart(2, "0")}`,
+  }));
   const file = join(work, "twenty.json");
   writeFileSync(file, JSON.stringify(example));
   return file;
 }
 
 try {
-  process.stderr.write(`bench: ${runs} runs of the app (${app}) and ${values["skip-baseline"] ? "no" : runs} of the baseline, interleaved, then ${twentyRuns} of 20 environments; the baseline takes several seconds a run\n`);
+  process.stderr.write(
+    `bench: ${runs} runs of the app (${app}) and ${values["skip-baseline"] ? "no" : runs} of the baseline, interleaved, then ${twentyRuns} of 20 environments; the baseline takes several seconds a run\n`,
+  );
   const twenty = twentyEnvironments();
   const load = loadavg()[0] ?? 0;
   // Warm-up: the app's bundle cache and the artifact caches, so runs measure a warm synth.
@@ -89,17 +104,43 @@ try {
     if (!values["skip-baseline"]) baseRuns.push(step("baseline", baseline));
   }
   step("warm-up, 20 environments", app, { MWAA_CONFIG: twenty });
-  const twentySamples = Array.from({ length: twentyRuns }, () => step("app, 20 environments", app, { MWAA_CONFIG: twenty }));
+  const twentySamples = Array.from({ length: twentyRuns }, () =>
+    step("app, 20 environments", app, { MWAA_CONFIG: twenty }),
+  );
 
   const rows: string[][] = [
-    ["app synth of config/example.json (warm)", `${wall(appRuns).toFixed(3)} s`, range(appRuns), `${peak(appRuns).toFixed(1)} MiB`, `<= ${BUDGET.seconds} s, <= ${BUDGET.peakMiB} MiB: ${verdict(wall(appRuns) <= BUDGET.seconds && peak(appRuns) <= BUDGET.peakMiB)}`],
+    [
+      "app synth of config/example.json (warm)",
+      `${wall(appRuns).toFixed(3)} s`,
+      range(appRuns),
+      `${peak(appRuns).toFixed(1)} MiB`,
+      `<= ${BUDGET.seconds} s, <= ${BUDGET.peakMiB} MiB: ${verdict(wall(appRuns) <= BUDGET.seconds && peak(appRuns) <= BUDGET.peakMiB)}`,
+    ],
   ];
   if (baseRuns.length > 0) {
     const faster = wall(baseRuns) / wall(appRuns);
-    rows.push(["baseline: ts-node + barrel import + plain app.synth(), same app", `${wall(baseRuns).toFixed(3)} s`, range(baseRuns), `${peak(baseRuns).toFixed(1)} MiB`, ""]);
-    rows.push(["app against baseline (median wall)", `${faster.toFixed(1)}x faster`, "", "", `>= ${BUDGET.timesFaster}x: ${verdict(faster >= BUDGET.timesFaster)}`]);
+    rows.push([
+      "baseline: ts-node + barrel import + plain app.synth(), same app",
+      `${wall(baseRuns).toFixed(3)} s`,
+      range(baseRuns),
+      `${peak(baseRuns).toFixed(1)} MiB`,
+      "",
+    ]);
+    rows.push([
+      "app against baseline (median wall)",
+      `${faster.toFixed(1)}x faster`,
+      "",
+      "",
+      `>= ${BUDGET.timesFaster}x: ${verdict(faster >= BUDGET.timesFaster)}`,
+    ]);
   }
-  rows.push(["app synth of 20 environments (warm)", `${wall(twentySamples).toFixed(3)} s`, range(twentySamples), `${peak(twentySamples).toFixed(1)} MiB`, `<= ${BUDGET.twentySeconds} s: ${verdict(wall(twentySamples) <= BUDGET.twentySeconds)}`]);
+  rows.push([
+    "app synth of 20 environments (warm)",
+    `${wall(twentySamples).toFixed(3)} s`,
+    range(twentySamples),
+    `${peak(twentySamples).toFixed(1)} MiB`,
+    `<= ${BUDGET.twentySeconds} s: ${verdict(wall(twentySamples) <= BUDGET.twentySeconds)}`,
+  ]);
 
   const table = [
     `Medians of ${runs} interleaved runs (20 environments: ${twentyRuns} runs), app command \`${app}\`; ${cpus().length} CPUs, load average ${load.toFixed(1)} at the start, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,

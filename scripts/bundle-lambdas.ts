@@ -13,7 +13,11 @@ const root = path.resolve(__dirname, "..");
 const out = path.join(root, "dist", "lambda");
 fs.mkdirSync(out, { recursive: true });
 for (const name of SHIPPED) {
-  const bundle = bundleLambda({ entry: path.join(root, "lambda", name, "handler.ts"), cacheDir: path.join(root, ".cache", "lambda"), name });
+  const bundle = bundleLambda({
+    entry: path.join(root, "lambda", name, "handler.ts"),
+    cacheDir: path.join(root, ".cache", "lambda"),
+    name,
+  });
   fs.copyFileSync(bundle.zipPath, path.join(out, `${name}.zip`));
   // stderr: stdout is `npm pack --json`'s.
   process.stderr.write(`dist/lambda/${name}.zip: ${bundle.sizeBytes} bytes\n`);

@@ -14,13 +14,18 @@ export function cleanTargets(tmpdir: string = os.tmpdir()): { readonly path: str
     { path: ".cache/lambda", what: "Lambda bundles (lambda/bundle.ts)" },
     { path: ".cache/plugins", what: "wheels and plugins.zip builds (plugins/)" },
     { path: ".cache/tsc", what: "tsc -b build info (tsconfig.json)" },
+    { path: ".cache/eslint", what: "eslint's cache (npm run lint)" },
+    { path: ".cache/prettier", what: "prettier's cache (npm run lint, npm run format)" },
     { path: ".cache/review-judge", what: "crafted base states and plans of the review corpus (review/corpus-run.ts)" },
     { path: ".cache/review-corpus-files", what: "artifacts the review corpus scenarios change (review/corpus-run.ts)" },
     { path: ".cache/library-test", what: "a kept library test result (MWAA_TEST_REUSE=1)" },
     { path: ".cache", what: "anything else under .cache/ (test scratch folders)" },
     { path: "cdktf.out", what: "synthesized stacks and their assets (Terraform's .terraform/ folders in it too)" },
     { path: "dist", what: "the library build (npm run build)" },
-    { path: path.join(tmpdir, "mwaa-cdktn-check-install"), what: "npm installs of the CDK Terrain check (npm run check:cdktn)" },
+    {
+      path: path.join(tmpdir, "mwaa-cdktn-check-install"),
+      what: "npm installs of the CDK Terrain check (npm run check:cdktn)",
+    },
   ];
 }
 

@@ -30,7 +30,8 @@ export function parsePins(content: string, path: string): Record<string, string>
     const line = raw.replace(/#.*$/, "").trim();
     if (line === "") continue;
     const match = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;]+)$/.exec(line);
-    if (match === null) throw new Error(`${path}: "${line}" is not a name==version pin; teach scripts/image-data.ts this form`);
+    if (match === null)
+      throw new Error(`${path}: "${line}" is not a name==version pin; teach scripts/image-data.ts this form`);
     pins[match[1]] = match[2];
   }
   return pins;
@@ -59,20 +60,28 @@ export function parseBillOfMaterials(content: string): Record<string, string> {
       const folder = /site-packages\/([^/]+)-([^-/]+)\.(?:dist|egg)-info/.exec(line);
       return folder !== null && norm(folder[1]) === norm(name) && folder[2] === version;
     };
-    if (licenseFile.startsWith("/") || licenseFile === "UNKNOWN" || lines.slice(i + 2, i + 40).some(ownDistInfo)) installed[name] = version;
+    if (licenseFile.startsWith("/") || licenseFile === "UNKNOWN" || lines.slice(i + 2, i + 40).some(ownDistInfo))
+      installed[name] = version;
   }
   return installed;
 }
 
 function main(argv: string[]): void {
   const source = argv[0];
-  if (source === undefined) throw new Error("usage: npm run generate:image-data -- <git dir or clone of aws/amazon-mwaa-docker-images>");
+  if (source === undefined)
+    throw new Error("usage: npm run generate:image-data -- <git dir or clone of aws/amazon-mwaa-docker-images>");
   const gitDir = source;
   const commit = git(gitDir, ["rev-parse", "HEAD"]).trim();
-  const folders = new Set(git(gitDir, ["ls-tree", "--name-only", "HEAD", "images/airflow/"]).split("\n").map((p) => p.replace("images/airflow/", "")));
+  const folders = new Set(
+    git(gitDir, ["ls-tree", "--name-only", "HEAD", "images/airflow/"])
+      .split("\n")
+      .map((p) => p.replace("images/airflow/", "")),
+  );
   for (const version of Object.keys(AIRFLOW_VERSIONS)) {
     if (!folders.has(version)) {
-      process.stderr.write(`image-data: ${version}: ${IMAGE_REPOSITORY} has no images/airflow/${version} at ${commit}; no data written\n`);
+      process.stderr.write(
+        `image-data: ${version}: ${IMAGE_REPOSITORY} has no images/airflow/${version} at ${commit}; no data written\n`,
+      );
       continue;
     }
     const paths = imagePaths(version);
@@ -85,7 +94,9 @@ function main(argv: string[]): void {
       installed: parseBillOfMaterials(read(paths.billOfMaterials)),
     };
     writeFileSync(join(IMAGE_DATA_DIR, `${version}.json`), `${JSON.stringify(data, null, 1)}\n`);
-    process.stderr.write(`image-data: ${version}: ${Object.keys(data.constraints).length} constraints, ${Object.keys(data.essentialConstraints).length} essential, ${Object.keys(data.installed).length} installed\n`);
+    process.stderr.write(
+      `image-data: ${version}: ${Object.keys(data.constraints).length} constraints, ${Object.keys(data.essentialConstraints).length} essential, ${Object.keys(data.installed).length} installed\n`,
+    );
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import { defaultOf, type Schema } from "./props-reference";
 
-const pascal = (parts: readonly string[]) => parts.map((p) => p.replace(/(^|[^A-Za-z0-9])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())).join("");
+const pascal = (parts: readonly string[]) =>
+  parts.map((p) => p.replace(/(^|[^A-Za-z0-9])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())).join("");
 
 class Writer {
   readonly interfaces: string[] = [];
@@ -20,11 +21,16 @@ class Writer {
     if (s.const !== undefined) return JSON.stringify(s.const);
     const branches = s.anyOf ?? s.oneOf;
     // A branch object is named after its only field (ClientSecret + SsmParameter), else "Object" (LogLevel + Object).
-    const branchName = (b: Schema) => `+${Object.keys(b.properties ?? {}).length === 1 ? Object.keys(b.properties ?? {})[0] : "object"}`;
-    if (branches !== undefined) return branches.map((b) => this.type(b, b.properties !== undefined && branches.length > 1 ? [...path, branchName(b)] : path)).join(" | ");
+    const branchName = (b: Schema) =>
+      `+${Object.keys(b.properties ?? {}).length === 1 ? Object.keys(b.properties ?? {})[0] : "object"}`;
+    if (branches !== undefined)
+      return branches
+        .map((b) => this.type(b, b.properties !== undefined && branches.length > 1 ? [...path, branchName(b)] : path))
+        .join(" | ");
     if (s.type === "array") return `${wrap(s.items !== undefined ? this.type(s.items, singular(path)) : "unknown")}[]`;
     if (s.type === "object" && s.properties !== undefined) return this.object(s, path);
-    if (s.type === "object") return `Record<string, ${typeof s.additionalProperties === "object" ? this.type(s.additionalProperties, path) : "unknown"}>`;
+    if (s.type === "object")
+      return `Record<string, ${typeof s.additionalProperties === "object" ? this.type(s.additionalProperties, path) : "unknown"}>`;
     if (s.type === "integer" || s.type === "number") return "number";
     if (s.type === "string" || s.type === "boolean") return s.type;
     return "unknown";
@@ -52,10 +58,15 @@ class Writer {
     const name = this.nameFor(path);
     this.names.add(name);
     this.byShape.set(shape, name);
-    const lines = [`/** ${s.description?.replace(/\s*@default\s+.*$/, "").trim() || (path.length === 0 ? "One environment." : `The \`${path.join(".")}\` block.`)} */`, `export interface ${name} {`];
+    const lines = [
+      `/** ${s.description?.replace(/\s*@default\s+.*$/, "").trim() || (path.length === 0 ? "One environment." : `The \`${path.join(".")}\` block.`)} */`,
+      `export interface ${name} {`,
+    ];
     for (const [key, child] of Object.entries(s.properties ?? {})) {
       const required = (s.required ?? []).includes(key);
-      const text = (child.description ?? "").replace(/\s*@default\s+.*$/, "").trim() || `See \`${[...path, key].join(".")}\` in docs/props.md.`;
+      const text =
+        (child.description ?? "").replace(/\s*@default\s+.*$/, "").trim() ||
+        `See \`${[...path, key].join(".")}\` in docs/props.md.`;
       const fallback = defaultOf(child, false);
       const doc = required ? [text] : [text, `@default ${fallback === "none: left out" ? "- none" : fallback}`];
       lines.push(`  /**`, ...doc.map((l) => `   * ${l.replace(/\*\//g, "*\\/")}`), `   */`);

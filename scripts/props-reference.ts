@@ -31,7 +31,8 @@ function typeOf(s: Schema): string {
   const branches = s.anyOf ?? s.oneOf;
   if (branches !== undefined) return branches.map(typeOf).join(" | ");
   if (s.type === "array") return `list of ${s.items !== undefined ? typeOf(s.items) : "unknown"}`;
-  if (s.type === "object" && s.properties === undefined && typeof s.additionalProperties === "object") return `map of ${typeOf(s.additionalProperties)}`;
+  if (s.type === "object" && s.properties === undefined && typeof s.additionalProperties === "object")
+    return `map of ${typeOf(s.additionalProperties)}`;
   return Array.isArray(s.type) ? s.type.join(" | ") : (s.type ?? "any");
 }
 
@@ -75,7 +76,10 @@ export function propsReference(configSchema: object): string {
     "",
     "| field | type | required in its block | default | description |",
     "|---|---|---|---|---|",
-    ...out.map((r) => `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.default)} | ${cell(r.description)} |`),
+    ...out.map(
+      (r) =>
+        `| \`${r.path}\` | ${cell(r.type)} | ${r.required ? "yes" : ""} | ${cell(r.default)} | ${cell(r.description)} |`,
+    ),
     "",
   ].join("\n");
 }

@@ -42,7 +42,10 @@ interface Run {
 export function mirrorVersions(dir: string): string[] {
   const awsDir = path.join(dir, "registry.terraform.io", "hashicorp", "aws");
   try {
-    return fs.readdirSync(awsDir).filter((v) => /^\d+\.\d+\.\d+/.test(v)).sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
+    return fs
+      .readdirSync(awsDir)
+      .filter((v) => /^\d+\.\d+\.\d+/.test(v))
+      .sort((a, b) => b.localeCompare(a, undefined, { numeric: true }));
   } catch {
     return [];
   }
@@ -56,20 +59,30 @@ export function mirrorVersions(dir: string): string[] {
  * A string: why it cannot run.
  */
 export function terraformEnv(scratch: string, pluginDir: string | undefined): TerraformEnv | string {
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_PLUGIN_CACHE_DIR: process.env.TF_PLUGIN_CACHE_DIR || path.join(scratch, "plugin-cache") };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TF_PLUGIN_CACHE_DIR: process.env.TF_PLUGIN_CACHE_DIR || path.join(scratch, "plugin-cache"),
+  };
   fs.mkdirSync(env.TF_PLUGIN_CACHE_DIR as string, { recursive: true });
   if (pluginDir === undefined) return { env };
   const versions = mirrorVersions(pluginDir);
-  if (versions.length === 0) return `${pluginDir} holds no registry.terraform.io/hashicorp/aws/<version> (the layout of terraform init -plugin-dir)`;
+  if (versions.length === 0)
+    return `${pluginDir} holds no registry.terraform.io/hashicorp/aws/<version> (the layout of terraform init -plugin-dir)`;
   const cliConfig = path.join(scratch, "terraform.rc");
-  fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(pluginDir)}\n  }\n}\n`);
+  fs.writeFileSync(
+    cliConfig,
+    `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(pluginDir)}\n  }\n}\n`,
+  );
   return { env: { ...env, TF_CLI_CONFIG_FILE: cliConfig }, awsVersion: versions[0] };
 }
 
 /** Runs terraform in `cwd`, resolving with its exit code and merged output (never rejects). */
 export function terraform(t: TerraformEnv, cwd: string, args: readonly string[]): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(t.terraform ?? "terraform", [...args], { cwd, env: { ...t.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" } });
+    const child = spawn(t.terraform ?? "terraform", [...args], {
+      cwd,
+      env: { ...t.env, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1" },
+    });
     let output = "";
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -95,15 +108,22 @@ export function errorLines(output: string, max = 12): string[] {
  * `awsVersion` when given and without `prevent_destroy` (the test's teardown destroys everything).
  * Returns the parsed document.
  */
-export function scratchCopy(stackDir: string, scratch: string, awsVersion?: string): StackDocument & { terraform?: { required_providers?: { aws?: { version?: string } } } } {
+export function scratchCopy(
+  stackDir: string,
+  scratch: string,
+  awsVersion?: string,
+): StackDocument & { terraform?: { required_providers?: { aws?: { version?: string } } } } {
   fs.cpSync(stackDir, scratch, { recursive: true, dereference: true });
   const file = path.join(scratch, "cdk.tf.json");
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as StackDocument & { terraform?: { required_providers?: { aws?: { version?: string } } } };
+  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as StackDocument & {
+    terraform?: { required_providers?: { aws?: { version?: string } } };
+  };
   const aws = doc.terraform?.required_providers?.aws;
   if (awsVersion !== undefined && aws !== undefined) aws.version = awsVersion;
   // `terraform test` destroys what it applied; prevent_destroy (MWAA environment, bucket) would fail that teardown.
   for (const byName of Object.values(doc.resource ?? {})) {
-    for (const block of Object.values(byName) as { lifecycle?: { prevent_destroy?: boolean } }[]) delete block.lifecycle?.prevent_destroy;
+    for (const block of Object.values(byName) as { lifecycle?: { prevent_destroy?: boolean } }[])
+      delete block.lifecycle?.prevent_destroy;
   }
   fs.writeFileSync(file, JSON.stringify(doc, null, 2));
   return doc;
@@ -117,10 +137,22 @@ export function scratchCopy(stackDir: string, scratch: string, awsVersion?: stri
  * Returns false when the stack needs its own init.
  */
 export function reuseInit(initDir: string, dir: string, doc: StackDocument): boolean {
-  const required = (doc as { terraform?: { required_providers?: Record<string, { version?: string }> } }).terraform?.required_providers ?? {};
-  const initialized = (JSON.parse(fs.readFileSync(path.join(initDir, "main.tf.json"), "utf8")) as { terraform: { required_providers: { aws: { version: string } } } }).terraform.required_providers.aws.version;
+  const required =
+    (doc as { terraform?: { required_providers?: Record<string, { version?: string }> } }).terraform
+      ?.required_providers ?? {};
+  const initialized = (
+    JSON.parse(fs.readFileSync(path.join(initDir, "main.tf.json"), "utf8")) as {
+      terraform: { required_providers: { aws: { version: string } } };
+    }
+  ).terraform.required_providers.aws.version;
   const providers = path.join(initDir, ".terraform", "providers");
-  if (Object.keys(required).join() !== "aws" || required.aws?.version !== initialized || "module" in doc || !fs.existsSync(providers)) return false;
+  if (
+    Object.keys(required).join() !== "aws" ||
+    required.aws?.version !== initialized ||
+    "module" in doc ||
+    !fs.existsSync(providers)
+  )
+    return false;
   fs.copyFileSync(path.join(initDir, ".terraform.lock.hcl"), path.join(dir, ".terraform.lock.hcl"));
   fs.mkdirSync(path.join(dir, ".terraform"), { recursive: true });
   fs.symlinkSync(providers, path.join(dir, ".terraform", "providers"), "dir");
@@ -134,10 +166,22 @@ export function reuseInit(initDir: string, dir: string, doc: StackDocument): boo
  * provider's schema again. Without a schema for the mocks there is no test: `terraform validate`
  * runs instead and the stack fails after it.
  */
-export async function checkStack(t: TerraformEnv, dir: string, doc: StackDocument, schema: ProviderSchema | undefined, initDir?: string): Promise<StackResult> {
+export async function checkStack(
+  t: TerraformEnv,
+  dir: string,
+  doc: StackDocument,
+  schema: ProviderSchema | undefined,
+  initDir?: string,
+): Promise<StackResult> {
   const started = Date.now();
   const resources = Object.values(doc.resource ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
-  const done = (ok: boolean, details: string[], failedStep?: StackResult["failedStep"]): StackResult => ({ ok, details, failedStep, resources, seconds: (Date.now() - started) / 1000 });
+  const done = (ok: boolean, details: string[], failedStep?: StackResult["failedStep"]): StackResult => ({
+    ok,
+    details,
+    failedStep,
+    resources,
+    seconds: (Date.now() - started) / 1000,
+  });
   if (initDir === undefined || !reuseInit(initDir, dir, doc)) {
     const init = await terraform(t, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
     if (init.code !== 0) return done(false, errorLines(init.output), "init");

@@ -18,7 +18,12 @@ export interface ProviderSchema {
 }
 
 export interface SchemaBlock {
-  readonly attributes?: Readonly<Record<string, { readonly type?: Json; readonly computed?: boolean; readonly optional?: boolean; readonly required?: boolean }>>;
+  readonly attributes?: Readonly<
+    Record<
+      string,
+      { readonly type?: Json; readonly computed?: boolean; readonly optional?: boolean; readonly required?: boolean }
+    >
+  >;
   readonly block_types?: Readonly<Record<string, { readonly nesting_mode?: string; readonly block: SchemaBlock }>>;
 }
 
@@ -39,13 +44,26 @@ const ACCOUNT = "123456789012";
 export function knownValues(region: string): Record<string, Record<string, Json>> {
   const zones = ["a", "b", "c"].map((z) => `${region}${z}`);
   return {
-    aws_vpc_endpoint: { network_interface_ids: Array.from({ length: 6 }, (_, i) => `eni-0000000000000000${i + 1}`), dns_entry: [{ dns_name: `vpce-mock.${region}.vpce.amazonaws.com`, hosted_zone_id: "Z0000000000000000000A" }] },
+    aws_vpc_endpoint: {
+      network_interface_ids: Array.from({ length: 6 }, (_, i) => `eni-0000000000000000${i + 1}`),
+      dns_entry: [{ dns_name: `vpce-mock.${region}.vpce.amazonaws.com`, hosted_zone_id: "Z0000000000000000000A" }],
+    },
     aws_acm_certificate: {
-      domain_validation_options: [{ domain_name: "mock.example.com", resource_record_name: "_mock.mock.example.com.", resource_record_type: "CNAME", resource_record_value: "_mock.acm-validations.aws." }],
+      domain_validation_options: [
+        {
+          domain_name: "mock.example.com",
+          resource_record_name: "_mock.mock.example.com.",
+          resource_record_type: "CNAME",
+          resource_record_value: "_mock.acm-validations.aws.",
+        },
+      ],
     },
     aws_lb: { dns_name: `mock-alb.${region}.elb.amazonaws.com`, zone_id: "Z32O12XQLNTSW2" },
     data_aws_availability_zones: { names: zones, zone_ids: zones.map((_, i) => `mock-az${i + 1}`) },
-    data_aws_iam_policy_document: { json: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}', minified_json: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}' },
+    data_aws_iam_policy_document: {
+      json: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+      minified_json: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+    },
     data_aws_network_interface: { private_ip: "10.0.1.10", private_ips: ["10.0.1.10"] },
     data_aws_caller_identity: { account_id: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, user_id: "AIDAMOCK" },
     data_aws_partition: { partition: "aws", dns_suffix: "amazonaws.com", reverse_dns_prefix: "com.amazonaws" },
@@ -56,12 +74,18 @@ export function knownValues(region: string): Record<string, Record<string, Json>
 }
 
 /** Mock values for one type: the known values and an ARN for every computed `arn`/`*_arn` string. */
-function defaultsFor(type: string, mode: "resource" | "data", schema: SchemaBlock | undefined, region: string): Record<string, Json> {
+function defaultsFor(
+  type: string,
+  mode: "resource" | "data",
+  schema: SchemaBlock | undefined,
+  region: string,
+): Record<string, Json> {
   const out: Record<string, Json> = {};
   const attributes = schema?.attributes ?? {};
   for (const [name, attr] of Object.entries(attributes)) {
     if (attr.computed !== true || attr.type !== "string") continue;
-    if (name === "arn" || name.endsWith("_arn")) out[name] = `arn:aws:${type.split("_")[1] ?? "mock"}:${region}:${ACCOUNT}:mock/${type}/${name}`;
+    if (name === "arn" || name.endsWith("_arn"))
+      out[name] = `arn:aws:${type.split("_")[1] ?? "mock"}:${region}:${ACCOUNT}:mock/${type}/${name}`;
   }
   const known = knownValues(region)[`${mode === "data" ? "data_" : ""}${type}`] ?? {};
   for (const [name, value] of Object.entries(known)) if (attributes[name]?.computed === true) out[name] = value;
@@ -76,7 +100,10 @@ function hcl(value: Json): string {
 /** The outputs a consuming stack reads from `terraform_remote_state.<name>`, with mock values. */
 export function remoteStateOutputs(docText: string, name: string, region: string): Record<string, Json> {
   const outputs: Record<string, Json> = {};
-  const pattern = new RegExp(`terraform_remote_state\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.outputs\\.([A-Za-z0-9_]+)`, "g");
+  const pattern = new RegExp(
+    `terraform_remote_state\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.outputs\\.([A-Za-z0-9_]+)`,
+    "g",
+  );
   for (const m of docText.matchAll(pattern)) {
     const key = m[1] as string;
     outputs[key] = key.endsWith("_arn")
@@ -94,16 +121,21 @@ export function remoteStateOutputs(docText: string, name: string, region: string
 export function mockedTestFile(doc: StackDocument, schema: ProviderSchema): string {
   const providers = doc.provider?.aws ?? [{}];
   const region = providers.find((p) => p.alias === undefined)?.region ?? providers[0]?.region ?? "us-east-1";
-  const lines: string[] = ["# Generated by terraform-check/validate.ts: a plan and an apply with mocked values, no AWS credentials.", ""];
+  const lines: string[] = [
+    "# Generated by terraform-check/validate.ts: a plan and an apply with mocked values, no AWS credentials.",
+    "",
+  ];
   const mocks: string[] = [];
   for (const type of Object.keys(doc.resource ?? {}).sort()) {
     const defaults = defaultsFor(type, "resource", schema.resource_schemas?.[type]?.block, region);
-    if (Object.keys(defaults).length > 0) mocks.push(`  mock_resource "${type}" {`, `    defaults = ${hcl(defaults)}`, "  }");
+    if (Object.keys(defaults).length > 0)
+      mocks.push(`  mock_resource "${type}" {`, `    defaults = ${hcl(defaults)}`, "  }");
   }
   for (const type of Object.keys(doc.data ?? {}).sort()) {
     if (type === "terraform_remote_state") continue;
     const defaults = defaultsFor(type, "data", schema.data_source_schemas?.[type]?.block, region);
-    if (Object.keys(defaults).length > 0) mocks.push(`  mock_data "${type}" {`, `    defaults = ${hcl(defaults)}`, "  }");
+    if (Object.keys(defaults).length > 0)
+      mocks.push(`  mock_data "${type}" {`, `    defaults = ${hcl(defaults)}`, "  }");
   }
   for (const p of providers) {
     lines.push(`mock_provider "aws" {`);
@@ -112,7 +144,13 @@ export function mockedTestFile(doc: StackDocument, schema: ProviderSchema): stri
   }
   const text = JSON.stringify(doc);
   for (const name of Object.keys(doc.data?.terraform_remote_state ?? {}).sort()) {
-    lines.push("override_data {", `  target = data.terraform_remote_state.${name}`, `  values = ${hcl({ outputs: remoteStateOutputs(text, name, region) })}`, "}", "");
+    lines.push(
+      "override_data {",
+      `  target = data.terraform_remote_state.${name}`,
+      `  values = ${hcl({ outputs: remoteStateOutputs(text, name, region) })}`,
+      "}",
+      "",
+    );
   }
   // An apply run plans first, then applies: one run does both (and the teardown destroys).
   lines.push('run "plan_and_apply" {', "  command = apply", "}", "");

@@ -25,9 +25,19 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { synthesize } from "../review/sources";
-import { type SharedProvider, type StackResult, awsSchema, checkStack, installAws, scratchCopy, sharedProvider, terraformEnv } from "./check-stack";
+import {
+  type SharedProvider,
+  type StackResult,
+  awsSchema,
+  checkStack,
+  installAws,
+  scratchCopy,
+  sharedProvider,
+  terraformEnv,
+} from "./check-stack";
 
-const USAGE = "usage: npm run validate:terraform -- [--plugin-dir <provider mirror>] [--config <file> ...] [--jobs <n>] [--keep]";
+const USAGE =
+  "usage: npm run validate:terraform -- [--plugin-dir <provider mirror>] [--config <file> ...] [--jobs <n>] [--keep]";
 /** Terraform that runs `terraform test` with mock_provider/override_data (1.7) and the S3 backend's use_lockfile (1.11). */
 const MIN_TERRAFORM = [1, 11] as const;
 
@@ -43,15 +53,38 @@ interface Options {
 function parse(argv: string[], root: string): Options {
   let values: { "plugin-dir"?: string; config?: string[]; jobs?: string; keep?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { "plugin-dir": { type: "string" }, config: { type: "string", multiple: true }, jobs: { type: "string" }, keep: { type: "boolean", default: false } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        "plugin-dir": { type: "string" },
+        config: { type: "string", multiple: true },
+        jobs: { type: "string" },
+        keep: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (e) {
     throw new CheckError(`${(e as Error).message.split("\n")[0]} (${USAGE})`);
   }
   const jobs = values.jobs === undefined ? Math.max(1, Math.min(2, os.cpus().length)) : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new CheckError(`--jobs: a whole number of 1 or more (got ${values.jobs})`);
-  const shipped = ["config/example.json", ...fs.readdirSync(path.join(root, "config", "examples")).filter((f) => f.endsWith(".json")).sort().map((f) => `config/examples/${f}`)];
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new CheckError(`--jobs: a whole number of 1 or more (got ${values.jobs})`);
+  const shipped = [
+    "config/example.json",
+    ...fs
+      .readdirSync(path.join(root, "config", "examples"))
+      .filter((f) => f.endsWith(".json"))
+      .sort()
+      .map((f) => `config/examples/${f}`),
+  ];
   const pluginDir = values["plugin-dir"] ?? (process.env.MWAA_TF_PLUGIN_DIR || undefined);
-  return { pluginDir: pluginDir === undefined ? undefined : path.resolve(pluginDir), configs: values.config ?? shipped, jobs, keep: values.keep ?? false };
+  return {
+    pluginDir: pluginDir === undefined ? undefined : path.resolve(pluginDir),
+    configs: values.config ?? shipped,
+    jobs,
+    keep: values.keep ?? false,
+  };
 }
 
 /** terraform's version, or why it cannot be used. */
@@ -66,7 +99,11 @@ function terraformVersion(terraform: string): { version?: string; problem?: stri
     }
   })();
   const [major, minor] = (version ?? "0.0").split(".").map(Number) as [number, number];
-  if (major < MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor < MIN_TERRAFORM[1])) return { version, problem: `terraform ${version ?? "(unknown version)"} is too old: the stacks need Terraform >= 1.11` };
+  if (major < MIN_TERRAFORM[0] || (major === MIN_TERRAFORM[0] && minor < MIN_TERRAFORM[1]))
+    return {
+      version,
+      problem: `terraform ${version ?? "(unknown version)"} is too old: the stacks need Terraform >= 1.11`,
+    };
   return { version };
 }
 
@@ -92,7 +129,12 @@ interface StackJob {
 }
 
 /** Runs the check; returns the exit code. `log` receives every line of output; `terraform` is the executable. */
-export async function run(argv: string[], root = process.cwd(), log: (line: string) => void = (l) => process.stdout.write(`${l}\n`), terraform = "terraform"): Promise<number> {
+export async function run(
+  argv: string[],
+  root = process.cwd(),
+  log: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+  terraform = "terraform",
+): Promise<number> {
   const options = parse(argv, root);
   const ci = process.env.CI === "true";
   const cannotRun = (why: string): number => {
@@ -117,11 +159,15 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
     const awsVersion = t.awsVersion;
     const source = options.pluginDir ?? "the Terraform registry";
 
-    log(`terraform check: Terraform ${tf.version}, hashicorp/aws from ${source}; ${options.configs.length} config(s), ${options.jobs} at a time, in ${scratch}`);
+    log(
+      `terraform check: Terraform ${tf.version}, hashicorp/aws from ${source}; ${options.configs.length} config(s), ${options.jobs} at a time, in ${scratch}`,
+    );
     const providerDir = path.join(scratch, "provider");
     const installError = await installAws(t, providerDir);
     if (installError.length > 0) {
-      return cannotRun(`hashicorp/aws cannot be installed from ${source} (${installError.join(" ").replace(/\s+/g, " ").slice(0, 300)}); offline, give a provider mirror with --plugin-dir or MWAA_TF_PLUGIN_DIR`);
+      return cannotRun(
+        `hashicorp/aws cannot be installed from ${source} (${installError.join(" ").replace(/\s+/g, " ").slice(0, 300)}); offline, give a provider mirror with --plugin-dir or MWAA_TF_PLUGIN_DIR`,
+      );
     }
     const schemaPromise = awsSchema(t, providerDir);
     // One provider process for every run after this (the stacks' checks), started while the configs synthesize.
@@ -147,13 +193,16 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
       for (const stack of stacks.sort()) {
         const dir = path.join(scratch, name, stack);
         const doc = scratchCopy(path.join(out, "stacks", stack), dir, awsVersion);
-        const pinned = JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8")).terraform?.required_providers?.aws?.version as string | undefined;
+        const pinned = JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8")).terraform
+          ?.required_providers?.aws?.version as string | undefined;
         if (awsVersion !== undefined && pinned !== undefined && pinned !== awsVersion) relaxed.add(pinned);
         jobs.push({ config, stack, dir, doc });
       }
     }
     if (relaxed.size > 0) {
-      log(`terraform check: the mirror has hashicorp/aws ${awsVersion}, the stacks pin ${[...relaxed].join(", ")}: the constraint is relaxed to ${awsVersion} in the scratch copies only (the synthesized JSON is unchanged).`);
+      log(
+        `terraform check: the mirror has hashicorp/aws ${awsVersion}, the stacks pin ${[...relaxed].join(", ")}: the constraint is relaxed to ${awsVersion} in the scratch copies only (the synthesized JSON is unchanged).`,
+      );
     }
     const schema = await schemaPromise;
     provider = await providerPromise;
@@ -163,7 +212,10 @@ export async function run(argv: string[], root = process.cwd(), log: (line: stri
       if (job.dir === "") return { ok: false, details: [], seconds: 0, resources: 0 };
       const result = await checkStack(checked, job.dir, job.doc, schema, providerDir);
       const label = `${job.config} ${job.stack}`.padEnd(width);
-      if (result.ok) log(`ok     ${label}  validate and test (plan and apply, ${result.resources} resources mocked)  ${result.seconds.toFixed(1)} s`);
+      if (result.ok)
+        log(
+          `ok     ${label}  validate and test (plan and apply, ${result.resources} resources mocked)  ${result.seconds.toFixed(1)} s`,
+        );
       else {
         log(`FAIL   ${label}  ${result.failedStep} failed  ${result.seconds.toFixed(1)} s`);
         for (const l of result.details) log(`         ${l}`);

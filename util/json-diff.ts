@@ -29,16 +29,25 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The leaves that differ, objects by sorted key, arrays by index; `path` is where both values are. */
-export function jsonDiff(before: unknown, after: unknown, options: JsonDiffOptions = {}, path: readonly Segment[] = []): Leaf[] {
+export function jsonDiff(
+  before: unknown,
+  after: unknown,
+  options: JsonDiffOptions = {},
+  path: readonly Segment[] = [],
+): Leaf[] {
   const b = options.normalize === undefined ? before : options.normalize(path, before);
   const a = options.normalize === undefined ? after : options.normalize(path, after);
   if (same(b, a)) return [];
   if (isObject(b) && isObject(a)) {
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => options.skipKey?.(k) !== true).sort();
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])]
+      .filter((k) => options.skipKey?.(k) !== true)
+      .sort();
     return keys.flatMap((k) => jsonDiff(b[k], a[k], options, [...path, k]));
   }
   if (Array.isArray(b) && Array.isArray(a) && (options.walkArrays?.(b, a) ?? true)) {
-    return Array.from({ length: Math.max(b.length, a.length) }, (_, i) => jsonDiff(b[i], a[i], options, [...path, i])).flat();
+    return Array.from({ length: Math.max(b.length, a.length) }, (_, i) =>
+      jsonDiff(b[i], a[i], options, [...path, i]),
+    ).flat();
   }
   if (options.unwrapSingletons === true) {
     if (Array.isArray(b) && b.length === 1 && isObject(a)) return jsonDiff(b[0], a, options, path);

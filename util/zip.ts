@@ -35,10 +35,15 @@ export function byName(a: string, b: string): number {
 
 function checkEntryName(name: string): void {
   const parts = name.split("/");
-  const unsafe = name === "" || name.startsWith("/") || name.includes("\\") || parts.some((p) => p === "" || p === "." || p === "..");
+  const unsafe =
+    name === "" ||
+    name.startsWith("/") ||
+    name.includes("\\") ||
+    parts.some((p) => p === "" || p === "." || p === "..");
   if (unsafe) throw new PluginsError(`zip entry "${name}": must be a relative posix path without "." or ".." segments`);
   // A key like "123" would jump ahead of the sorted keys (JavaScript orders integer keys first).
-  if (/^\d+$/.test(name)) throw new PluginsError(`zip entry "${name}": an all-digit file name at the archive root is not supported`);
+  if (/^\d+$/.test(name))
+    throw new PluginsError(`zip entry "${name}": an all-digit file name at the archive root is not supported`);
 }
 
 /**

@@ -1,4 +1,10 @@
-import { DataTerraformRemoteStateLocal, DataTerraformRemoteStateS3, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import {
+  DataTerraformRemoteStateLocal,
+  DataTerraformRemoteStateS3,
+  LocalBackend,
+  S3Backend,
+  type TerraformStack,
+} from "cdktf";
 import type { Construct } from "constructs";
 import type { Backend } from "../../model/schema";
 
@@ -27,7 +33,12 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
     new LocalBackend(stack, { path: localStatePath(stackName) });
     return;
   }
-  const s3 = new S3Backend(stack, { bucket: backend.bucket, key: s3Key(backend, stackName), region: backend.region, encrypt: true });
+  const s3 = new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: s3Key(backend, stackName),
+    region: backend.region,
+    encrypt: true,
+  });
   // cdktf 0.21's S3BackendConfig predates S3 native locking.
   if (backend.useLockfile) s3.addOverride("use_lockfile", true);
 }
@@ -36,7 +47,17 @@ export function configureBackend(stack: TerraformStack, stackName: string, backe
  * Reads another stack's outputs from its real state. cdktf's automatic cross-stack references
  * write a local path relative to the consumer's folder, which points at the wrong file.
  */
-export function remoteState(scope: Construct, id: string, backend: Backend, stackName: string): DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
-  if (backend.type === "local") return new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(stackName) });
-  return new DataTerraformRemoteStateS3(scope, id, { bucket: backend.bucket, key: s3Key(backend, stackName), region: backend.region });
+export function remoteState(
+  scope: Construct,
+  id: string,
+  backend: Backend,
+  stackName: string,
+): DataTerraformRemoteStateLocal | DataTerraformRemoteStateS3 {
+  if (backend.type === "local")
+    return new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(stackName) });
+  return new DataTerraformRemoteStateS3(scope, id, {
+    bucket: backend.bucket,
+    key: s3Key(backend, stackName),
+    region: backend.region,
+  });
 }

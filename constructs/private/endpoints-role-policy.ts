@@ -7,7 +7,13 @@
 /** Tag every endpoint resource carries; the policy scopes writes to it. */
 export const ENDPOINT_TAG_KEY = "mwaa:environment";
 
-type Statement = { Sid: string; Effect: "Allow"; Action: string[]; Resource: string[]; Condition?: Record<string, Record<string, string | string[]>> };
+type Statement = {
+  Sid: string;
+  Effect: "Allow";
+  Action: string[];
+  Resource: string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+};
 
 /**
  * Any partition: the file is applied as it is in aws, aws-cn or aws-us-gov accounts, and an account
@@ -39,7 +45,13 @@ export function endpointsRolePolicy(): { Version: string; Statement: Statement[]
         ],
         Resource: ["*"],
       },
-      { Sid: "CreateTaggedEndpoints", Effect: "Allow", Action: ["ec2:CreateVpcEndpoint"], Resource: [ec2("vpc-endpoint")], Condition: tagging },
+      {
+        Sid: "CreateTaggedEndpoints",
+        Effect: "Allow",
+        Action: ["ec2:CreateVpcEndpoint"],
+        Resource: [ec2("vpc-endpoint")],
+        Condition: tagging,
+      },
       {
         // ModifyVpcEndpoint too, to move an endpoint to other groups or subnets later (role.ownSecurityGroup),
         // as AWS's AmazonMWAAServiceRolePolicy grants it on vpc/*, security-group/* and subnet/*
@@ -49,8 +61,20 @@ export function endpointsRolePolicy(): { Version: string; Statement: Statement[]
         Action: ["ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint"],
         Resource: [ec2("vpc"), ec2("subnet"), ec2("security-group")],
       },
-      { Sid: "ChangeOwnEndpoints", Effect: "Allow", Action: ["ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"], Resource: [ec2("vpc-endpoint")], Condition: tagged },
-      { Sid: "CreateTaggedSecurityGroup", Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: [ec2("security-group")], Condition: tagging },
+      {
+        Sid: "ChangeOwnEndpoints",
+        Effect: "Allow",
+        Action: ["ec2:DeleteVpcEndpoints", "ec2:ModifyVpcEndpoint"],
+        Resource: [ec2("vpc-endpoint")],
+        Condition: tagged,
+      },
+      {
+        Sid: "CreateTaggedSecurityGroup",
+        Effect: "Allow",
+        Action: ["ec2:CreateSecurityGroup"],
+        Resource: [ec2("security-group")],
+        Condition: tagging,
+      },
       { Sid: "SecurityGroupInTheVpc", Effect: "Allow", Action: ["ec2:CreateSecurityGroup"], Resource: [ec2("vpc")] },
       {
         Sid: "ChangeOwnSecurityGroup",
@@ -77,9 +101,19 @@ export function endpointsRolePolicy(): { Version: string; Statement: Statement[]
         Effect: "Allow",
         Action: ["ec2:CreateTags"],
         Resource: [ec2("vpc-endpoint"), ec2("security-group"), ec2("security-group-rule")],
-        Condition: { StringEquals: { "ec2:CreateAction": ["AuthorizeSecurityGroupIngress", "CreateSecurityGroup", "CreateVpcEndpoint"] } },
+        Condition: {
+          StringEquals: {
+            "ec2:CreateAction": ["AuthorizeSecurityGroupIngress", "CreateSecurityGroup", "CreateVpcEndpoint"],
+          },
+        },
       },
-      { Sid: "RetagOwnResources", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: [ec2("vpc-endpoint"), ec2("security-group")], Condition: tagged },
+      {
+        Sid: "RetagOwnResources",
+        Effect: "Allow",
+        Action: ["ec2:CreateTags", "ec2:DeleteTags"],
+        Resource: [ec2("vpc-endpoint"), ec2("security-group")],
+        Condition: tagged,
+      },
     ],
   };
 }

@@ -16,7 +16,11 @@ export interface IdentityProvider {
     readonly clientSecret: { readonly ssmParameter: string } | { readonly secretArn: string };
     readonly scope: string;
   };
-  readonly cognito?: { readonly userPoolArn: string; readonly userPoolClientId: string; readonly userPoolDomain: string };
+  readonly cognito?: {
+    readonly userPoolArn: string;
+    readonly userPoolClientId: string;
+    readonly userPoolDomain: string;
+  };
 }
 
 /**
@@ -29,14 +33,21 @@ export function authenticateAction(scope: Construct, idp: IdentityProvider, orde
     return {
       type: "authenticate-cognito",
       order,
-      authenticateCognito: { userPoolArn: c.userPoolArn, userPoolClientId: c.userPoolClientId, userPoolDomain: c.userPoolDomain, sessionTimeout: idp.sessionTimeoutSeconds },
+      authenticateCognito: {
+        userPoolArn: c.userPoolArn,
+        userPoolClientId: c.userPoolClientId,
+        userPoolDomain: c.userPoolDomain,
+        sessionTimeout: idp.sessionTimeoutSeconds,
+      },
     };
   }
   const o = idp.oidc!;
   const secret =
     "ssmParameter" in o.clientSecret
-      ? new DataAwsSsmParameter(scope, "OidcClientSecret", { name: o.clientSecret.ssmParameter, withDecryption: true }).value
-      : new DataAwsSecretsmanagerSecretVersion(scope, "OidcClientSecret", { secretId: o.clientSecret.secretArn }).secretString;
+      ? new DataAwsSsmParameter(scope, "OidcClientSecret", { name: o.clientSecret.ssmParameter, withDecryption: true })
+          .value
+      : new DataAwsSecretsmanagerSecretVersion(scope, "OidcClientSecret", { secretId: o.clientSecret.secretArn })
+          .secretString;
   return {
     type: "authenticate-oidc",
     order,

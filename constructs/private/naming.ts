@@ -70,6 +70,10 @@ export function elbName(full: string): string {
   const hash = shortHash(full);
   // A load balancer's name "must not begin with internal-" (same API reference): such a name is
   // kept without that prefix, and the hash of the whole name keeps it unique.
-  const base = full.replace(/[^A-Za-z0-9-]/g, "-").replace(/^internal-+/i, "").slice(0, 31 - hash.length).replace(/-+$/, "");
+  const base = full
+    .replace(/[^A-Za-z0-9-]/g, "-")
+    .replace(/^internal-+/i, "")
+    .slice(0, 31 - hash.length)
+    .replace(/-+$/, "");
   return `${base}-${hash}`;
 }

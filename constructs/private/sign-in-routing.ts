@@ -35,12 +35,20 @@ export function signInRoute(config: Environment, role: EnvironmentRole): { webHo
     if (domain === undefined) throw new Error("access.sso without access.domainName (the schema requires it)");
     const served = hosts !== undefined && cutover ? [] : [domain];
     // Without a migration nothing else shares the listener: every host, as always.
-    if (role.legacy) return { webHostname: domain, rules: hosts === undefined ? { hosts: "every" } : { hosts: served, band: "legacy" } };
+    if (role.legacy)
+      return {
+        webHostname: domain,
+        rules: hosts === undefined ? { hosts: "every" } : { hosts: served, band: "legacy" },
+      };
     return { webHostname: domain, rules: { hosts: served, band: "first" } };
   }
-  if (hosts === undefined) throw new Error("a candidate without the domain: migration requires access.domainName (checked by the schema)");
+  if (hosts === undefined)
+    throw new Error("a candidate without the domain: migration requires access.domainName (checked by the schema)");
   return {
     webHostname: cutover ? hosts.domain : hosts.candidate,
-    rules: { hosts: cutover ? [hosts.domain, hosts.candidate] : [hosts.candidate], band: role.currentIsLegacy ? "first" : "second" },
+    rules: {
+      hosts: cutover ? [hosts.domain, hosts.candidate] : [hosts.candidate],
+      band: role.currentIsLegacy ? "first" : "second",
+    },
   };
 }

@@ -39,14 +39,26 @@ class PlatformStack extends TerraformStack {
 
     // The platform's own resources: adding Airflow leaves them as they are.
     const vpc = new Vpc(this, "Vpc", { cidrBlock: "10.40.0.0/16", enableDnsHostnames: true, enableDnsSupport: true });
-    const privateA = new Subnet(this, "PrivateA", { vpcId: vpc.id, cidrBlock: "10.40.1.0/24", availabilityZone: "eu-west-1a" });
-    const privateB = new Subnet(this, "PrivateB", { vpcId: vpc.id, cidrBlock: "10.40.2.0/24", availabilityZone: "eu-west-1b" });
+    const privateA = new Subnet(this, "PrivateA", {
+      vpcId: vpc.id,
+      cidrBlock: "10.40.1.0/24",
+      availabilityZone: "eu-west-1a",
+    });
+    const privateB = new Subnet(this, "PrivateB", {
+      vpcId: vpc.id,
+      cidrBlock: "10.40.2.0/24",
+      availabilityZone: "eu-west-1b",
+    });
     const alerts = new SnsTopic(this, "Alerts", { name: "platform-alerts" });
 
     // Files the environment uploads, prepared by the app: paths are relative to this app's folder.
     const root = process.cwd();
     const pythonVersion = AIRFLOW_VERSIONS[settings.airflow.version].python;
-    const artifactFiles = prepareArtifacts(settings.artifacts, { pythonVersion, root, cacheDir: path.join(root, ".cache", "plugins") });
+    const artifactFiles = prepareArtifacts(settings.artifacts, {
+      pythonVersion,
+      root,
+      cacheDir: path.join(root, ".cache", "plugins"),
+    });
 
     // The construct id ("Airflow") is part of every resource address: keep it stable.
     const airflow = new PrivateMwaaEnvironment(this, "Airflow", {

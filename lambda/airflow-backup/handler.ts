@@ -30,15 +30,32 @@ export function backupKey(prefix: string, environmentName: string, takenAt: Date
   return `${backupPrefix(prefix, environmentName)}${takenAt.toISOString().replace(/[:.]/g, "-")}.json`;
 }
 
-export async function backupWith(deps: BackupDeps, env: { environmentName: string; bucket: string; prefix: string; namespace: string }): Promise<{ key: string; counts: BackupDocument["counts"]; truncated: string[] }> {
+export async function backupWith(
+  deps: BackupDeps,
+  env: { environmentName: string; bucket: string; prefix: string; namespace: string },
+): Promise<{ key: string; counts: BackupDocument["counts"]; truncated: string[] }> {
   const { airflowVersion } = await requireAvailable(deps.mwaa, env.environmentName);
   const takenAt = deps.now();
   const deadline = Date.now() + Math.max(0, deps.remainingMs() - 30_000);
-  const doc = await takeBackup(new AirflowRestApi(deps.mwaa, env.environmentName), { airflowVersion, takenAt, deadline });
+  const doc = await takeBackup(new AirflowRestApi(deps.mwaa, env.environmentName), {
+    airflowVersion,
+    takenAt,
+    deadline,
+  });
   const key = backupKey(env.prefix, env.environmentName, takenAt);
   await deps.putObject(env.bucket, key, JSON.stringify(doc));
   await deps.cloudwatch.send(
-    new PutMetricDataCommand({ Namespace: env.namespace, MetricData: [{ MetricName: BACKUP_SUCCESS_METRIC, Value: 1, Unit: "Count", Dimensions: [{ Name: "Environment", Value: env.environmentName }] }] }),
+    new PutMetricDataCommand({
+      Namespace: env.namespace,
+      MetricData: [
+        {
+          MetricName: BACKUP_SUCCESS_METRIC,
+          Value: 1,
+          Unit: "Count",
+          Dimensions: [{ Name: "Environment", Value: env.environmentName }],
+        },
+      ],
+    }),
   );
   console.log(JSON.stringify({ message: "backed up", key, counts: doc.counts, truncated: doc.truncated }));
   return { key, counts: doc.counts, truncated: doc.truncated };
@@ -47,7 +64,10 @@ export async function backupWith(deps: BackupDeps, env: { environmentName: strin
 /** PutObject through the runtime's @aws-sdk/client-s3 (not a dependency of this package: bundles leave @aws-sdk external). */
 function s3PutObject(): PutObject {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const s3 = require("@aws-sdk/client-s3") as { S3Client: new (c: object) => { send(c: unknown): Promise<unknown> }; PutObjectCommand: new (i: object) => unknown };
+  const s3 = require("@aws-sdk/client-s3") as {
+    S3Client: new (c: object) => { send(c: unknown): Promise<unknown> };
+    PutObjectCommand: new (i: object) => unknown;
+  };
   const client = new s3.S3Client({});
   return async (Bucket, Key, Body) => {
     await client.send(new s3.PutObjectCommand({ Bucket, Key, Body, ContentType: "application/json" }));
@@ -61,7 +81,18 @@ export async function handler(_event: unknown, context: { getRemainingTimeInMill
     return v;
   };
   return backupWith(
-    { mwaa: new MWAAClient({}), cloudwatch: new CloudWatchClient({}), putObject: s3PutObject(), now: () => new Date(), remainingMs: () => context.getRemainingTimeInMillis() },
-    { environmentName: read(ENV_VARS.environmentName), bucket: read(ENV_VARS.bucket), prefix: read(ENV_VARS.prefix), namespace: read(ENV_VARS.namespace) },
+    {
+      mwaa: new MWAAClient({}),
+      cloudwatch: new CloudWatchClient({}),
+      putObject: s3PutObject(),
+      now: () => new Date(),
+      remainingMs: () => context.getRemainingTimeInMillis(),
+    },
+    {
+      environmentName: read(ENV_VARS.environmentName),
+      bucket: read(ENV_VARS.bucket),
+      prefix: read(ENV_VARS.prefix),
+      namespace: read(ENV_VARS.namespace),
+    },
   );
 }

@@ -56,11 +56,21 @@ export interface BackupDocument {
   readonly environmentName: string;
   readonly airflowVersion: string;
   readonly apiMajor: 2 | 3;
-  readonly counts: Readonly<Record<"variables" | "pools" | "connections" | "dags" | "dagRuns" | "taskInstances", number>>;
+  readonly counts: Readonly<
+    Record<"variables" | "pools" | "connections" | "dags" | "dagRuns" | "taskInstances", number>
+  >;
   readonly variables: { key: string; value: string; description: string | null }[];
   readonly pools: { name: string; slots: number; description: string | null; includeDeferred: boolean | null }[];
   /** Non-secret fields only: password and extra are never read into a backup. */
-  readonly connections: { connectionId: string; connType: string; description: string | null; host: string | null; login: string | null; schema: string | null; port: number | null }[];
+  readonly connections: {
+    connectionId: string;
+    connType: string;
+    description: string | null;
+    host: string | null;
+    login: string | null;
+    schema: string | null;
+    port: number | null;
+  }[];
   readonly dags: { dagId: string; isPaused: boolean }[];
   /** History, kept as the record: the REST API cannot write it back as history. */
   readonly dagRuns: Record<string, unknown>[];

@@ -60,10 +60,16 @@ function sdkModules() {
       expectNonNull<T>(value: T | null | undefined, location?: string): T;
       expectObject(value: unknown): Row | undefined;
       decorateServiceException<E extends Error>(exception: E, additions?: Row): E;
-      withBaseException(base: ServiceExceptionClass): (args: { output: HttpResponseLike; parsedBody: Row; errorCode?: string }) => never;
+      withBaseException(
+        base: ServiceExceptionClass,
+      ): (args: { output: HttpResponseLike; parsedBody: Row; errorCode?: string }) => never;
     },
-    serde: sdkRequire("@smithy/middleware-serde") as { getSerdePlugin(config: unknown, serializer: unknown, deserializer: unknown): unknown },
-    endpoint: sdkRequire("@smithy/middleware-endpoint") as { getEndpointPlugin(config: unknown, instructions: unknown): unknown },
+    serde: sdkRequire("@smithy/middleware-serde") as {
+      getSerdePlugin(config: unknown, serializer: unknown, deserializer: unknown): unknown;
+    },
+    endpoint: sdkRequire("@smithy/middleware-endpoint") as {
+      getEndpointPlugin(config: unknown, instructions: unknown): unknown;
+    },
     http: sdkRequire("@smithy/protocol-http") as { isValidHostname(hostname: string): boolean },
     core: sdkRequire("@smithy/core") as { requestBuilder(input: unknown, context: SerdeContext): RequestBuilder },
   };
@@ -71,7 +77,14 @@ function sdkModules() {
 
 interface ClassBuilder {
   ep(instructions: unknown): ClassBuilder;
-  m(fn: (this: { serialize: unknown; deserialize: unknown }, command: { getEndpointParameterInstructions(): unknown }, stack: unknown, config: unknown) => unknown[]): ClassBuilder;
+  m(
+    fn: (
+      this: { serialize: unknown; deserialize: unknown },
+      command: { getEndpointParameterInstructions(): unknown },
+      stack: unknown,
+      config: unknown,
+    ) => unknown[],
+  ): ClassBuilder;
   s(service: string, operation: string, context: Row): ClassBuilder;
   n(client: string, command: string): ClassBuilder;
   f(input?: unknown, output?: unknown): ClassBuilder;
@@ -82,7 +95,8 @@ interface ClassBuilder {
 
 const deserializeMetadata = (output: HttpResponseLike) => ({
   httpStatusCode: output.statusCode,
-  requestId: output.headers["x-amzn-requestid"] ?? output.headers["x-amzn-request-id"] ?? output.headers["x-amz-request-id"],
+  requestId:
+    output.headers["x-amzn-requestid"] ?? output.headers["x-amzn-request-id"] ?? output.headers["x-amz-request-id"],
   extendedRequestId: output.headers["x-amz-id-2"],
   cfId: output.headers["x-amz-cf-id"],
 });
@@ -142,11 +156,14 @@ function buildCommand(): CommandClass {
     const b = core.requestBuilder(input, context);
     b.bp("/restapi/{Name}");
     b.p("Name", () => input.Name as string, "{Name}", false);
-    const body = JSON.stringify(smithy.take(input, { Body: (v: unknown) => v, Method: [], Path: [], QueryParameters: (v: unknown) => v }));
+    const body = JSON.stringify(
+      smithy.take(input, { Body: (v: unknown) => v, Method: [], Path: [], QueryParameters: (v: unknown) => v }),
+    );
     let { hostname } = await context.endpoint();
     if (context.disableHostPrefix !== true) {
       hostname = `env.${hostname}`;
-      if (!http.isValidHostname(hostname)) throw new Error("ValidationError: prefixed hostname must be hostname compatible.");
+      if (!http.isValidHostname(hostname))
+        throw new Error("ValidationError: prefixed hostname must be hostname compatible.");
     }
     b.hn(hostname);
     b.m("POST").h({ "content-type": "application/json" }).b(body);
@@ -162,16 +179,25 @@ function buildCommand(): CommandClass {
       const Exception = errorCode !== undefined ? exceptions[errorCode] : undefined;
       if (Exception === undefined) throwDefaultError({ output, parsedBody, errorCode });
       const contents = smithy.take(parsedBody, errorFields[errorCode!] ?? { message: [] });
-      throw smithy.decorateServiceException(new Exception!({ $metadata: deserializeMetadata(output), ...contents }), parsedBody);
+      throw smithy.decorateServiceException(
+        new Exception!({ $metadata: deserializeMetadata(output), ...contents }),
+        parsedBody,
+      );
     }
     const data = smithy.expectNonNull(smithy.expectObject(await parseBody(output.body, context)), "body");
-    return { ...smithy.map({ $metadata: deserializeMetadata(output) }), ...smithy.take(data, { RestApiResponse: (v: unknown) => v, RestApiStatusCode: smithy.expectInt32 }) };
+    return {
+      ...smithy.map({ $metadata: deserializeMetadata(output) }),
+      ...smithy.take(data, { RestApiResponse: (v: unknown) => v, RestApiStatusCode: smithy.expectInt32 }),
+    };
   };
 
   return smithy.Command.classBuilder()
     .ep(mwaa.GetEnvironmentCommand.getEndpointParameterInstructions())
     .m(function (command, _stack, config) {
-      return [serde.getSerdePlugin(config, this.serialize, this.deserialize), endpoint.getEndpointPlugin(config, command.getEndpointParameterInstructions())];
+      return [
+        serde.getSerdePlugin(config, this.serialize, this.deserialize),
+        endpoint.getEndpointPlugin(config, command.getEndpointParameterInstructions()),
+      ];
     })
     .s("AmazonMWAA", "InvokeRestApi", {})
     .n("MWAAClient", "InvokeRestApiCommand")

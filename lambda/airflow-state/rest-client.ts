@@ -50,7 +50,11 @@ export class AirflowStateError extends Error {}
  * not up). The message says what to run: after a first apply MWAA goes on creating for tens of
  * minutes while Terraform has finished, so the apply invocation fails until the next deploy.
  */
-export async function requireAvailable(client: MwaaSender, name: string, region = process.env.AWS_REGION ?? "<region>"): Promise<{ airflowVersion: string }> {
+export async function requireAvailable(
+  client: MwaaSender,
+  name: string,
+  region = process.env.AWS_REGION ?? "<region>",
+): Promise<{ airflowVersion: string }> {
   const out = (await client.send(new mwaa.GetEnvironmentCommand({ Name: name }))) as mwaa.GetEnvironmentCommandOutput;
   const status = out.Environment?.Status;
   if (status !== "AVAILABLE") {
@@ -64,7 +68,12 @@ export async function requireAvailable(client: MwaaSender, name: string, region 
 function errorText(e: unknown): { name: string; status?: number; detail: string } {
   const err = e as { name?: string; message?: string; RestApiStatusCode?: number; RestApiResponse?: unknown };
   const body = err.RestApiResponse as { detail?: unknown; title?: unknown } | undefined;
-  const detail = typeof body?.detail === "string" ? body.detail : typeof body?.title === "string" ? body.title : (err.message ?? String(e));
+  const detail =
+    typeof body?.detail === "string"
+      ? body.detail
+      : typeof body?.title === "string"
+        ? body.title
+        : (err.message ?? String(e));
   return { name: err.name ?? "Error", status: err.RestApiStatusCode, detail };
 }
 
@@ -99,17 +108,27 @@ export class AirflowRestApi {
       }, this.timeoutMs);
     });
     try {
-      const out = (await Promise.race([this.client.send(new Command({ Name: this.environmentName, ...req }), { abortSignal: abort.signal }), timeout])) as RestApiResponse;
+      const out = (await Promise.race([
+        this.client.send(new Command({ Name: this.environmentName, ...req }), { abortSignal: abort.signal }),
+        timeout,
+      ])) as RestApiResponse;
       return out.RestApiResponse as T;
     } catch (e) {
       const what = `${req.Method} ${req.Path}`;
       if (abort.signal.aborted || (e as Error).name === "AbortError" || (e as Error).name === "TimeoutError") {
-        throw new AirflowStateError(`${what}: no answer within ${this.timeoutMs / 1000} s (InvokeRestApi's limit is 10 s)`);
+        throw new AirflowStateError(
+          `${what}: no answer within ${this.timeoutMs / 1000} s (InvokeRestApi's limit is 10 s)`,
+        );
       }
-      if (isTooLarge(e)) throw Object.assign(new AirflowStateError(`${what}: response over InvokeRestApi's 6 MB limit`), { tooLarge: true });
+      if (isTooLarge(e))
+        throw Object.assign(new AirflowStateError(`${what}: response over InvokeRestApi's 6 MB limit`), {
+          tooLarge: true,
+        });
       const { name, status, detail } = errorText(e);
       if (name === "AccessDeniedException" || status === 401 || status === 403) {
-        throw new AirflowStateError(`${what}: refused (${status ?? name}): ${detail}; the caller needs airflow:InvokeRestApi on arn:aws:airflow:<region>:<account>:role/${this.environmentName}/<Airflow role>`);
+        throw new AirflowStateError(
+          `${what}: refused (${status ?? name}): ${detail}; the caller needs airflow:InvokeRestApi on arn:aws:airflow:<region>:<account>:role/${this.environmentName}/<Airflow role>`,
+        );
       }
       if (status === 404) throw Object.assign(new AirflowStateError(`${what}: not found`), { notFound: true });
       throw new AirflowStateError(`${what}: ${status !== undefined ? `HTTP ${status} ` : ""}${name}: ${detail}`);
@@ -124,11 +143,15 @@ export class AirflowRestApi {
    * answer, both API versions. A page over 6 MB is asked for again at half the size. Stops early,
    * with `complete: false`, when `deadline` (epoch ms) passes.
    */
-  async listAll<T>(path: string, itemsKey: string, options: { deadline?: number; batch?: boolean } = {}): Promise<{ items: T[]; complete: boolean }> {
+  async listAll<T>(
+    path: string,
+    itemsKey: string,
+    options: { deadline?: number; batch?: boolean } = {},
+  ): Promise<{ items: T[]; complete: boolean }> {
     const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
     const items: T[] = [];
     let limit = PAGE_SIZE;
-    for (let offset = 0; ; ) {
+    for (let offset = 0; ;) {
       if (Date.now() >= deadline) return { items, complete: false };
       let page: Record<string, unknown>;
       try {

@@ -14,7 +14,13 @@
  */
 import type { AirflowRestApi } from "./rest-client";
 import { AirflowStateError } from "./rest-client";
-import { DEFAULT_POOL, type ApplyInput, type BackupDocument, type DeclaredPool, type DeclaredVariable } from "./contract";
+import {
+  DEFAULT_POOL,
+  type ApplyInput,
+  type BackupDocument,
+  type DeclaredPool,
+  type DeclaredVariable,
+} from "./contract";
 
 /** One change, as reports and plans print it. */
 export interface Change {
@@ -37,14 +43,27 @@ async function getOrUndefined<T>(api: AirflowRestApi, path: string): Promise<T |
 }
 
 function poolBody(p: DeclaredPool): Record<string, unknown> {
-  return { name: p.name, slots: p.slots, description: p.description ?? "", include_deferred: p.includeDeferred ?? false };
+  return {
+    name: p.name,
+    slots: p.slots,
+    description: p.description ?? "",
+    include_deferred: p.includeDeferred ?? false,
+  };
 }
 
 function variableBody(v: DeclaredVariable): Record<string, unknown> {
   return { key: v.key, value: v.value, description: v.description ?? "" };
 }
 
-async function upsert(api: AirflowRestApi, kind: "pool" | "variable", collection: string, name: string, body: Record<string, unknown>, same: (current: Record<string, unknown>) => boolean, dryRun: boolean): Promise<Change> {
+async function upsert(
+  api: AirflowRestApi,
+  kind: "pool" | "variable",
+  collection: string,
+  name: string,
+  body: Record<string, unknown>,
+  same: (current: Record<string, unknown>) => boolean,
+  dryRun: boolean,
+): Promise<Change> {
   const current = await getOrUndefined<Record<string, unknown>>(api, `${collection}/${enc(name)}`);
   if (current === undefined) {
     if (!dryRun) await api.call({ Method: "POST", Path: collection, Body: body });
@@ -56,8 +75,11 @@ async function upsert(api: AirflowRestApi, kind: "pool" | "variable", collection
 }
 
 const samePool = (p: DeclaredPool) => (c: Record<string, unknown>) =>
-  c.slots === p.slots && (c.description ?? "") === (p.description ?? "") && (c.include_deferred ?? false) === (p.includeDeferred ?? false);
-const sameVariable = (v: DeclaredVariable) => (c: Record<string, unknown>) => c.value === v.value && (c.description ?? "") === (v.description ?? "");
+  c.slots === p.slots &&
+  (c.description ?? "") === (p.description ?? "") &&
+  (c.include_deferred ?? false) === (p.includeDeferred ?? false);
+const sameVariable = (v: DeclaredVariable) => (c: Record<string, unknown>) =>
+  c.value === v.value && (c.description ?? "") === (v.description ?? "");
 
 async function remove(api: AirflowRestApi, kind: "pool" | "variable", path: string, name: string): Promise<Change> {
   try {
@@ -78,14 +100,17 @@ export async function applyDeclared(api: AirflowRestApi, input: ApplyInput): Pro
   const pools = deleting ? [] : input.pools;
   const variables = deleting ? [] : input.variables;
   const prev = input.tf?.action === "create" ? undefined : (input.tf?.prev_input ?? (deleting ? input : undefined));
-  if (pools.some((p) => p.name === DEFAULT_POOL)) throw new AirflowStateError(`pool ${DEFAULT_POOL} is Airflow's own and not managed here`);
+  if (pools.some((p) => p.name === DEFAULT_POOL))
+    throw new AirflowStateError(`pool ${DEFAULT_POOL} is Airflow's own and not managed here`);
   const changes: Change[] = [];
   for (const p of pools) changes.push(await upsert(api, "pool", "/pools", p.name, poolBody(p), samePool(p), false));
-  for (const v of variables) changes.push(await upsert(api, "variable", "/variables", v.key, variableBody(v), sameVariable(v), false));
+  for (const v of variables)
+    changes.push(await upsert(api, "variable", "/variables", v.key, variableBody(v), sameVariable(v), false));
   const keepPools = new Set(pools.map((p) => p.name));
   const keepVariables = new Set(variables.map((v) => v.key));
   for (const p of prev?.pools ?? []) {
-    if (!keepPools.has(p.name) && p.name !== DEFAULT_POOL) changes.push(await remove(api, "pool", `/pools/${enc(p.name)}`, p.name));
+    if (!keepPools.has(p.name) && p.name !== DEFAULT_POOL)
+      changes.push(await remove(api, "pool", `/pools/${enc(p.name)}`, p.name));
   }
   for (const v of prev?.variables ?? []) {
     if (!keepVariables.has(v.key)) changes.push(await remove(api, "variable", `/variables/${enc(v.key)}`, v.key));
@@ -98,9 +123,16 @@ const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** Reads everything the API can read, history within `deadline` (epoch ms). */
-export async function takeBackup(api: AirflowRestApi, meta: { airflowVersion: string; takenAt: Date; deadline?: number }): Promise<BackupDocument> {
+export async function takeBackup(
+  api: AirflowRestApi,
+  meta: { airflowVersion: string; takenAt: Date; deadline?: number },
+): Promise<BackupDocument> {
   const truncated: string[] = [];
-  const variables = (await api.listAll<Row>("/variables", "variables")).items.map((v) => ({ key: String(v.key), value: String(v.value ?? ""), description: str(v.description) }));
+  const variables = (await api.listAll<Row>("/variables", "variables")).items.map((v) => ({
+    key: String(v.key),
+    value: String(v.value ?? ""),
+    description: str(v.description),
+  }));
   const pools = (await api.listAll<Row>("/pools", "pools")).items.map((p) => ({
     name: String(p.name),
     slots: Number(p.slots),
@@ -117,10 +149,18 @@ export async function takeBackup(api: AirflowRestApi, meta: { airflowVersion: st
     schema: str(c.schema),
     port: num(c.port),
   }));
-  const dags = (await api.listAll<Row>("/dags", "dags")).items.map((d) => ({ dagId: String(d.dag_id), isPaused: d.is_paused === true }));
+  const dags = (await api.listAll<Row>("/dags", "dags")).items.map((d) => ({
+    dagId: String(d.dag_id),
+    isPaused: d.is_paused === true,
+  }));
   const runs = await api.listAll<Row>("/dags/~/dagRuns", "dag_runs", { deadline: meta.deadline });
   if (!runs.complete) truncated.push("dagRuns");
-  const tis = runs.complete ? await api.listAll<Row>("/dags/~/dagRuns/~/taskInstances/list", "task_instances", { deadline: meta.deadline, batch: true }) : { items: [], complete: false };
+  const tis = runs.complete
+    ? await api.listAll<Row>("/dags/~/dagRuns/~/taskInstances/list", "task_instances", {
+        deadline: meta.deadline,
+        batch: true,
+      })
+    : { items: [], complete: false };
   if (!tis.complete) truncated.push("taskInstances");
   const apiMajor = meta.airflowVersion.startsWith("3.") ? 3 : 2;
   return {
@@ -129,7 +169,14 @@ export async function takeBackup(api: AirflowRestApi, meta: { airflowVersion: st
     environmentName: api.environmentName,
     airflowVersion: meta.airflowVersion,
     apiMajor,
-    counts: { variables: variables.length, pools: pools.length, connections: connections.length, dags: dags.length, dagRuns: runs.items.length, taskInstances: tis.items.length },
+    counts: {
+      variables: variables.length,
+      pools: pools.length,
+      connections: connections.length,
+      dags: dags.length,
+      dagRuns: runs.items.length,
+      taskInstances: tis.items.length,
+    },
     variables,
     pools,
     connections,
@@ -164,18 +211,48 @@ export async function planRestore(api: AirflowRestApi, doc: BackupDocument): Pro
   for (const v of doc.variables) {
     const body = { key: v.key, value: v.value, description: v.description ?? "" };
     const current = haveVariables.get(v.key);
-    if (current === undefined) plan.push({ kind: "variable", name: v.key, action: "create", request: { Method: "POST", Path: "/variables", Body: body } });
-    else if (sameVariable({ key: v.key, value: v.value, description: v.description ?? undefined })(current)) plan.push({ kind: "variable", name: v.key, action: "unchanged" });
-    else plan.push({ kind: "variable", name: v.key, action: "update", request: { Method: "PATCH", Path: `/variables/${enc(v.key)}`, Body: body } });
+    if (current === undefined)
+      plan.push({
+        kind: "variable",
+        name: v.key,
+        action: "create",
+        request: { Method: "POST", Path: "/variables", Body: body },
+      });
+    else if (sameVariable({ key: v.key, value: v.value, description: v.description ?? undefined })(current))
+      plan.push({ kind: "variable", name: v.key, action: "unchanged" });
+    else
+      plan.push({
+        kind: "variable",
+        name: v.key,
+        action: "update",
+        request: { Method: "PATCH", Path: `/variables/${enc(v.key)}`, Body: body },
+      });
   }
   const havePools = byKey(pools.items, "name");
   for (const p of doc.pools) {
     // A v1 backup from before Airflow 2.7 has no include_deferred: false is Airflow's own default.
-    const declared: DeclaredPool = { name: p.name, slots: p.slots, description: p.description ?? undefined, includeDeferred: p.includeDeferred ?? false };
+    const declared: DeclaredPool = {
+      name: p.name,
+      slots: p.slots,
+      description: p.description ?? undefined,
+      includeDeferred: p.includeDeferred ?? false,
+    };
     const current = havePools.get(p.name);
-    if (current === undefined) plan.push({ kind: "pool", name: p.name, action: "create", request: { Method: "POST", Path: "/pools", Body: poolBody(declared) } });
+    if (current === undefined)
+      plan.push({
+        kind: "pool",
+        name: p.name,
+        action: "create",
+        request: { Method: "POST", Path: "/pools", Body: poolBody(declared) },
+      });
     else if (samePool(declared)(current)) plan.push({ kind: "pool", name: p.name, action: "unchanged" });
-    else plan.push({ kind: "pool", name: p.name, action: "update", request: { Method: "PATCH", Path: `/pools/${enc(p.name)}`, Body: poolBody(declared) } });
+    else
+      plan.push({
+        kind: "pool",
+        name: p.name,
+        action: "update",
+        request: { Method: "PATCH", Path: `/pools/${enc(p.name)}`, Body: poolBody(declared) },
+      });
   }
   const haveConnections = byKey(connections.items, "connection_id");
   for (const c of doc.connections) {
@@ -184,8 +261,21 @@ export async function planRestore(api: AirflowRestApi, doc: BackupDocument): Pro
       continue;
     }
     const body: Record<string, unknown> = { connection_id: c.connectionId, conn_type: c.connType };
-    for (const [field, value] of [["description", c.description], ["host", c.host], ["login", c.login], ["schema", c.schema], ["port", c.port]] as const) if (value !== null) body[field] = value;
-    plan.push({ kind: "connection", name: c.connectionId, action: "create", detail: "without password or extra: set them in the UI or Secrets Manager", request: { Method: "POST", Path: "/connections", Body: body } });
+    for (const [field, value] of [
+      ["description", c.description],
+      ["host", c.host],
+      ["login", c.login],
+      ["schema", c.schema],
+      ["port", c.port],
+    ] as const)
+      if (value !== null) body[field] = value;
+    plan.push({
+      kind: "connection",
+      name: c.connectionId,
+      action: "create",
+      detail: "without password or extra: set them in the UI or Secrets Manager",
+      request: { Method: "POST", Path: "/connections", Body: body },
+    });
   }
   plan.push(...pausePlan(doc.dags, dags.items));
   return plan;
@@ -196,9 +286,15 @@ export function pausePlan(wanted: { dagId: string; isPaused: boolean }[], target
   const have = new Map(target.map((d) => [String(d.dag_id), d.is_paused === true]));
   return wanted.map((d): PlannedWrite => {
     const current = have.get(d.dagId);
-    if (current === undefined) return { kind: "dag", name: d.dagId, action: "skip", detail: "not in the target environment" };
+    if (current === undefined)
+      return { kind: "dag", name: d.dagId, action: "skip", detail: "not in the target environment" };
     if (current === d.isPaused) return { kind: "dag", name: d.dagId, action: "unchanged" };
-    return { kind: "dag", name: d.dagId, action: d.isPaused ? "pause" : "unpause", request: { Method: "PATCH", Path: `/dags/${enc(d.dagId)}`, Body: { is_paused: d.isPaused } } };
+    return {
+      kind: "dag",
+      name: d.dagId,
+      action: d.isPaused ? "pause" : "unpause",
+      request: { Method: "PATCH", Path: `/dags/${enc(d.dagId)}`, Body: { is_paused: d.isPaused } },
+    };
   });
 }
 
@@ -207,11 +303,22 @@ export function pausePlan(wanted: { dagId: string; isPaused: boolean }[], target
  * there, and unpaused in the candidate when the candidate has it. Old-environment writes first
  * (no DAG runs twice).
  */
-export async function planCutover(old: AirflowRestApi, candidate: AirflowRestApi): Promise<{ old: PlannedWrite[]; candidate: PlannedWrite[] }> {
-  const [oldDags, candidateDags] = await Promise.all([old.listAll<Row>("/dags", "dags"), candidate.listAll<Row>("/dags", "dags")]);
-  const active = oldDags.items.filter((d) => d.is_paused !== true).map((d) => ({ dagId: String(d.dag_id), isPaused: false }));
+export async function planCutover(
+  old: AirflowRestApi,
+  candidate: AirflowRestApi,
+): Promise<{ old: PlannedWrite[]; candidate: PlannedWrite[] }> {
+  const [oldDags, candidateDags] = await Promise.all([
+    old.listAll<Row>("/dags", "dags"),
+    candidate.listAll<Row>("/dags", "dags"),
+  ]);
+  const active = oldDags.items
+    .filter((d) => d.is_paused !== true)
+    .map((d) => ({ dagId: String(d.dag_id), isPaused: false }));
   return {
-    old: pausePlan(active.map((d) => ({ ...d, isPaused: true })), oldDags.items),
+    old: pausePlan(
+      active.map((d) => ({ ...d, isPaused: true })),
+      oldDags.items,
+    ),
     candidate: pausePlan(active, candidateDags.items),
   };
 }

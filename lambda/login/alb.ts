@@ -35,7 +35,8 @@ export function isVisibleAscii(value: string): boolean {
   return /^[\x21-\x7e]*$/.test(value);
 }
 
-const first = (values: readonly string[] | undefined): string | undefined => (Array.isArray(values) && typeof values[0] === "string" ? values[0] : undefined);
+const first = (values: readonly string[] | undefined): string | undefined =>
+  Array.isArray(values) && typeof values[0] === "string" ? values[0] : undefined;
 
 export function headerOf(event: AlbEvent, name: string): string | undefined {
   return first(event.multiValueHeaders?.[name]);
@@ -55,7 +56,13 @@ const STATUS_TEXT: Record<number, string> = { 200: "200 OK", 302: "302 Found", 4
 export function respond(statusCode: number, pairs: ReadonlyArray<readonly [string, string]>, body: string): AlbResult {
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of pairs) (multiValueHeaders[name] ??= []).push(value);
-  return { statusCode, statusDescription: STATUS_TEXT[statusCode] ?? String(statusCode), multiValueHeaders, body, isBase64Encoded: false };
+  return {
+    statusCode,
+    statusDescription: STATUS_TEXT[statusCode] ?? String(statusCode),
+    multiValueHeaders,
+    body,
+    isBase64Encoded: false,
+  };
 }
 
 export const NO_STORE: ReadonlyArray<readonly [string, string]> = [

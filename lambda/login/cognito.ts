@@ -34,13 +34,24 @@ export interface CognitoGroupsVerifier {
 }
 
 /** One verifier per container: the JWKS is fetched once and cached by the library. */
-export function createCognitoGroupsVerifier(userPoolId: string, clientId: string, fetchJwks?: JwksFetcher): CognitoGroupsVerifier {
+export function createCognitoGroupsVerifier(
+  userPoolId: string,
+  clientId: string,
+  fetchJwks?: JwksFetcher,
+): CognitoGroupsVerifier {
   const jwksCache =
     fetchJwks !== undefined
-      ? new SimpleJwksCache({ fetcher: { fetch: async (uri: string) => new TextEncoder().encode(await fetchJwks(uri)).buffer as ArrayBuffer } })
+      ? new SimpleJwksCache({
+          fetcher: {
+            fetch: async (uri: string) => new TextEncoder().encode(await fetchJwks(uri)).buffer as ArrayBuffer,
+          },
+        })
       : undefined;
   // The same clock skew as the ALB header: both tokens come in one request, judged by one clock.
-  const verifier = CognitoJwtVerifier.create({ userPoolId, tokenUse: "access", clientId, graceSeconds: CLOCK_SKEW_SECONDS }, jwksCache !== undefined ? { jwksCache } : undefined);
+  const verifier = CognitoJwtVerifier.create(
+    { userPoolId, tokenUse: "access", clientId, graceSeconds: CLOCK_SKEW_SECONDS },
+    jwksCache !== undefined ? { jwksCache } : undefined,
+  );
   return {
     async groupsOf(accessToken, sub) {
       let payload: Readonly<Record<string, unknown>>;
@@ -48,9 +59,16 @@ export function createCognitoGroupsVerifier(userPoolId: string, clientId: string
         payload = (await verifier.verify(accessToken)) as unknown as Readonly<Record<string, unknown>>;
       } catch (err) {
         // The library's messages name claims and expected values, never the token.
-        throw new AccessTokenError("access_token_invalid", err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+        throw new AccessTokenError(
+          "access_token_invalid",
+          err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        );
       }
-      if (typeof sub !== "string" || payload.sub !== sub) throw new AccessTokenError("access_token_other_user", "the access token belongs to another user than the ALB header");
+      if (typeof sub !== "string" || payload.sub !== sub)
+        throw new AccessTokenError(
+          "access_token_other_user",
+          "the access token belongs to another user than the ALB header",
+        );
       return parseGroups(payload[COGNITO_GROUPS_CLAIM]);
     },
   };

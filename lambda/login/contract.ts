@@ -86,7 +86,13 @@ export const COGNITO_GROUPS_CLAIM = "cognito:groups";
  */
 export const GROUP_NAME_RULE = "1 to 256 characters, no control characters, no leading or trailing spaces";
 export function isValidGroupName(name: unknown): name is string {
-  return typeof name === "string" && name.length >= 1 && name.length <= 256 && name.trim() === name && !/[\u0000-\u001f\u007f-\u009f]/.test(name);
+  return (
+    typeof name === "string" &&
+    name.length >= 1 &&
+    name.length <= 256 &&
+    name.trim() === name &&
+    !/[\u0000-\u001f\u007f-\u009f]/.test(name)
+  );
 }
 
 /**
@@ -100,8 +106,10 @@ export function isValidGroupName(name: unknown): name is string {
  */
 export function albPublicKeyBase(partition: string, region: string): string | undefined {
   if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) return undefined;
-  if (partition === "aws" && !region.startsWith("us-gov-") && !region.startsWith("cn-") && !region.startsWith("us-iso")) return `https://public-keys.auth.elb.${region}.amazonaws.com`;
-  if (partition === "aws-us-gov" && (region === "us-gov-west-1" || region === "us-gov-east-1")) return `https://s3-${region}.amazonaws.com/aws-elb-public-keys-prod-${region}`;
+  if (partition === "aws" && !region.startsWith("us-gov-") && !region.startsWith("cn-") && !region.startsWith("us-iso"))
+    return `https://public-keys.auth.elb.${region}.amazonaws.com`;
+  if (partition === "aws-us-gov" && (region === "us-gov-west-1" || region === "us-gov-east-1"))
+    return `https://s3-${region}.amazonaws.com/aws-elb-public-keys-prod-${region}`;
   return undefined;
 }
 
@@ -197,7 +205,12 @@ export const AIRFLOW_WEB_PATHS: Readonly<Record<AirflowMajor, AirflowWebPaths>> 
     // README. Unverified: that MWAA's Airflow 3 web server itself never requests
     // `/pluginsv2/aws_mwaa/aws-console-sso` without `login=true` (the LOGIN_HTTP_METHODS
     // condition keeps its POSTs on the web server either way).
-    loginPathPatterns: ["/pluginsv2/aws_mwaa/aws-console-sso", "/aws_mwaa/aws-console-sso", "/auth/login", "/auth/login/"],
+    loginPathPatterns: [
+      "/pluginsv2/aws_mwaa/aws-console-sso",
+      "/aws_mwaa/aws-console-sso",
+      "/auth/login",
+      "/auth/login/",
+    ],
     passThroughPathPatterns: ["/pluginsv2/aws_mwaa/aws-console-sso", "/aws_mwaa/aws-console-sso"],
     // Unverified: `/auth/logout/` is the FAB auth manager's logout under Airflow 3's `/auth`
     // mount, by analogy with `/auth/login/`; `/logout` is kept so one bookmark works on both.

@@ -46,7 +46,17 @@ import { AlbJwtError, createPublicKeyLookup, fetchPem, verifyAlbJwt } from "./jw
 import type { AlbClaims, AlbJwtFailure, PublicKeyFetcher, PublicKeyLookup } from "./jwt";
 import { AccessTokenError, createCognitoGroupsVerifier, type CognitoGroupsVerifier, type JwksFetcher } from "./cognito";
 import { chooseAirflowRole, identityOf, parseGroups, sessionName } from "./roles";
-import { NO_STORE, headerOf, isRepeated, isVisibleAscii, queryOf, respond, type AlbEvent, type AlbResult, type LambdaContextLike } from "./alb";
+import {
+  NO_STORE,
+  headerOf,
+  isRepeated,
+  isVisibleAscii,
+  queryOf,
+  respond,
+  type AlbEvent,
+  type AlbResult,
+  type LambdaContextLike,
+} from "./alb";
 import { REFUSAL_HEADERS, refusalPage, type RefusalKind } from "./pages";
 import { consoleLog, type LogLevel } from "../runtime/log";
 import { beforeDeadline, deadlineSignal } from "../runtime/deadline";
@@ -86,7 +96,10 @@ export interface TemporaryCredentials {
 }
 
 /** Builds the MWAA client that calls CreateWebLoginToken with the assumed role's credentials. */
-export type MwaaClientFactory = (config: { readonly region: string; readonly credentials: TemporaryCredentials }) => MWAAClient;
+export type MwaaClientFactory = (config: {
+  readonly region: string;
+  readonly credentials: TemporaryCredentials;
+}) => MWAAClient;
 
 export const createMwaaClient: MwaaClientFactory = ({ region, credentials }) =>
   new MWAAClient({
@@ -164,7 +177,8 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
   const cognitoFor = (userPoolId: string, clientId: string): CognitoGroupsVerifier => {
     const key = `${userPoolId} ${clientId}`;
     let verifier = cognitoVerifiers.get(key);
-    if (!verifier) cognitoVerifiers.set(key, (verifier = createCognitoGroupsVerifier(userPoolId, clientId, deps.fetchCognitoJwks)));
+    if (!verifier)
+      cognitoVerifiers.set(key, (verifier = createCognitoGroupsVerifier(userPoolId, clientId, deps.fetchCognitoJwks)));
     return verifier;
   };
 
@@ -207,39 +221,66 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     try {
       config = readConfig(deps.env ?? process.env);
     } catch (err) {
-      return refuse("misconfigured", { reason: "config_error", level: "ERROR", detail: err instanceof Error ? err.message : String(err) });
+      return refuse("misconfigured", {
+        reason: "config_error",
+        level: "ERROR",
+        detail: err instanceof Error ? err.message : String(err),
+      });
     }
     const paths = AIRFLOW_WEB_PATHS[config.airflowMajor];
 
     if (paths.logoutPathPatterns.includes(path)) {
       const expired = "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/; Secure; HttpOnly";
       const cookies = [
-        ...Array.from({ length: ALB_SESSION_COOKIE_SHARDS }, (_, i) => `${config!.albSessionCookieName}-${i}=; ${expired}`),
+        ...Array.from(
+          { length: ALB_SESSION_COOKIE_SHARDS },
+          (_, i) => `${config!.albSessionCookieName}-${i}=; ${expired}`,
+        ),
         `${paths.airflowSessionCookie}=; ${expired}`,
       ];
       finish("logout", { decision: "allowed", reason: "logout", level: "INFO" });
-      return respond(302, [["Location", config.logoutUrl ?? "/"], ...NO_STORE, ...cookies.map((c) => ["Set-Cookie", c] as const)], "");
+      return respond(
+        302,
+        [["Location", config.logoutUrl ?? "/"], ...NO_STORE, ...cookies.map((c) => ["Set-Cookie", c] as const)],
+        "",
+      );
     }
     if (!paths.loginPathPatterns.includes(path)) return refuse("notSignIn", { reason: "unknown_path", level: "WARN" });
     // The LOGIN rule forwards GET only (contract.ts LOGIN_HTTP_METHODS).
     if (method !== "GET") return refuse("notSignIn", { reason: "method_not_allowed", level: "WARN" });
-    if (paths.passThroughPathPatterns.includes(path) && queryOf(event, PASS_THROUGH_QUERY.key) === PASS_THROUGH_QUERY.value) {
+    if (
+      paths.passThroughPathPatterns.includes(path) &&
+      queryOf(event, PASS_THROUGH_QUERY.key) === PASS_THROUGH_QUERY.value
+    ) {
       // The web login URL itself reached the Lambda: the pass-through rule is missing. Redirecting would loop.
       // On other login paths (`/login/?login=true`) the redirect goes to the web login URL: no loop.
       return refuse("misconfigured", { reason: "pass_through_rule_missing", level: "ERROR" });
     }
 
     // 1. Verify the ALB's signed header before trusting anything in it.
-    if (isRepeated(event, OIDC_DATA_HEADER) || isRepeated(event, ACCESS_TOKEN_HEADER)) return refuse("notVerified", { reason: "repeated_header", level: "WARN" });
+    if (isRepeated(event, OIDC_DATA_HEADER) || isRepeated(event, ACCESS_TOKEN_HEADER))
+      return refuse("notVerified", { reason: "repeated_header", level: "WARN" });
     const raw = headerOf(event, OIDC_DATA_HEADER);
-    if (raw === undefined || raw.trim() === "") return refuse("notVerified", { reason: "missing_header", level: "WARN" });
+    if (raw === undefined || raw.trim() === "")
+      return refuse("notVerified", { reason: "missing_header", level: "WARN" });
     let claims: AlbClaims;
     try {
-      const verifyOptions = { albArn: config.albArn, clientId: config.clientId, issuer: config.issuer, publicKey: publicKeyFor(config.albKeyBase), nowMs: now() };
+      const verifyOptions = {
+        albArn: config.albArn,
+        clientId: config.clientId,
+        issuer: config.issuer,
+        publicKey: publicKeyFor(config.albKeyBase),
+        nowMs: now(),
+      };
       ({ claims } = await beforeDeadline(deadline, "ALB header verification", () => verifyAlbJwt(raw, verifyOptions)));
     } catch (err) {
-      if (err instanceof AlbJwtError) return refuse("notVerified", { reason: err.reason, level: JWT_REASON_LEVEL[err.reason], detail: err.message });
-      return refuse("notVerified", { reason: "verify_error", level: "ERROR", error: err instanceof Error ? err.name : "Error" });
+      if (err instanceof AlbJwtError)
+        return refuse("notVerified", { reason: err.reason, level: JWT_REASON_LEVEL[err.reason], detail: err.message });
+      return refuse("notVerified", {
+        reason: "verify_error",
+        level: "ERROR",
+        error: err instanceof Error ? err.name : "Error",
+      });
     }
 
     // 2. Who, and which Airflow role.
@@ -250,13 +291,22 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     let groups: string[];
     if (config.cognitoUserPoolId !== undefined) {
       const accessToken = headerOf(event, ACCESS_TOKEN_HEADER);
-      if (accessToken === undefined || accessToken.trim() === "") return refuse("notVerified", { reason: "missing_access_token", level: "WARN", user });
+      if (accessToken === undefined || accessToken.trim() === "")
+        return refuse("notVerified", { reason: "missing_access_token", level: "WARN", user });
       try {
         const verifier = cognitoFor(config.cognitoUserPoolId, config.clientId);
-        groups = await beforeDeadline(deadline, "Cognito access token verification", () => verifier.groupsOf(accessToken.trim(), claims.sub));
+        groups = await beforeDeadline(deadline, "Cognito access token verification", () =>
+          verifier.groupsOf(accessToken.trim(), claims.sub),
+        );
       } catch (err) {
-        if (err instanceof AccessTokenError) return refuse("notVerified", { reason: err.reason, level: "WARN", user, detail: err.message });
-        return refuse("notVerified", { reason: "verify_error", level: "ERROR", user, error: err instanceof Error ? err.name : "Error" });
+        if (err instanceof AccessTokenError)
+          return refuse("notVerified", { reason: err.reason, level: "WARN", user, detail: err.message });
+        return refuse("notVerified", {
+          reason: "verify_error",
+          level: "ERROR",
+          user,
+          error: err instanceof Error ? err.name : "Error",
+        });
       }
     } else {
       groups = parseGroups(claims[config.groupsClaim]);
@@ -264,20 +314,41 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     const choice = chooseAirflowRole(groups, config.roleMapping, config.defaultRole);
     if (!choice) return refuse("notInGroup", { reason: "no_matching_group", level: "INFO", user });
     const roleArn = config.tokenRoleArns[choice.airflowRole];
-    const who = { user, airflowRole: choice.airflowRole, ...(choice.group !== undefined ? { group: choice.group } : {}) };
+    const who = {
+      user,
+      airflowRole: choice.airflowRole,
+      ...(choice.group !== undefined ? { group: choice.group } : {}),
+    };
 
     // 3. Assume the role allowed to create a token for exactly that Airflow role.
     let credentials: TemporaryCredentials;
     try {
       const client = (sts ??= createStsClient(config.region));
-      const command = new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: session, SourceIdentity: session, DurationSeconds: ASSUME_ROLE_DURATION_SECONDS });
+      const command = new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: session,
+        SourceIdentity: session,
+        DurationSeconds: ASSUME_ROLE_DURATION_SECONDS,
+      });
       const out = await beforeDeadline(deadline, "AssumeRole", (abortSignal) => client.send(command, { abortSignal }));
       const c = out.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw Object.assign(new Error("AssumeRole returned no credentials"), { name: "NoCredentials" });
-      credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+        throw Object.assign(new Error("AssumeRole returned no credentials"), { name: "NoCredentials" });
+      credentials = {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        ...(c.Expiration ? { expiration: c.Expiration } : {}),
+      };
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      return refuse("noToken", { reason: "assume_role_failed", level: "ERROR", ...who, error: e.name, detail: e.message });
+      return refuse("noToken", {
+        reason: "assume_role_failed",
+        level: "ERROR",
+        ...who,
+        error: e.name,
+        detail: e.message,
+      });
     }
 
     // 4. The web login token, then into Airflow.
@@ -286,19 +357,35 @@ export function createHandler(deps: LoginDeps = {}): LoginHandler {
     try {
       const client = mwaaClient({ region: config.region, credentials });
       const command = new CreateWebLoginTokenCommand({ Name: config.environmentName });
-      const out = await beforeDeadline(deadline, "CreateWebLoginToken", (abortSignal) => client.send(command, { abortSignal }));
-      if (!out.WebToken) throw Object.assign(new Error("CreateWebLoginToken returned no token"), { name: "NoWebToken" });
+      const out = await beforeDeadline(deadline, "CreateWebLoginToken", (abortSignal) =>
+        client.send(command, { abortSignal }),
+      );
+      if (!out.WebToken)
+        throw Object.assign(new Error("CreateWebLoginToken returned no token"), { name: "NoWebToken" });
       webToken = out.WebToken;
       airflowIdentity = out.AirflowIdentity;
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      return refuse("noToken", { reason: "create_web_login_token_failed", level: "ERROR", ...who, error: e.name, detail: e.message });
+      return refuse("noToken", {
+        reason: "create_web_login_token_failed",
+        level: "ERROR",
+        ...who,
+        error: e.name,
+        detail: e.message,
+      });
     }
 
     // The token goes into a response header: anything but visible ASCII (CR, LF, ...) could split or bend it.
     const location = `https://${config.webHostname}${paths.webLoginPath}#${webToken}`;
-    if (!isVisibleAscii(location)) return refuse("noToken", { reason: "web_token_not_visible_ascii", level: "ERROR", ...who });
-    finish("login", { decision: "allowed", reason: choice.group !== undefined ? "group_matched" : "default_role", level: "INFO", ...who, ...(airflowIdentity ? { airflowIdentity } : {}) });
+    if (!isVisibleAscii(location))
+      return refuse("noToken", { reason: "web_token_not_visible_ascii", level: "ERROR", ...who });
+    finish("login", {
+      decision: "allowed",
+      reason: choice.group !== undefined ? "group_matched" : "default_role",
+      level: "INFO",
+      ...who,
+      ...(airflowIdentity ? { airflowIdentity } : {}),
+    });
     return respond(302, [["Location", location], ...NO_STORE], "");
   };
 }

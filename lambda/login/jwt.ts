@@ -109,7 +109,8 @@ function parseJsonObject(segment: string, what: string): Record<string, unknown>
   } catch {
     throw new AlbJwtError("malformed", `${what} is not JSON`);
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new AlbJwtError("malformed", `${what} is not a JSON object`);
+  if (value === null || typeof value !== "object" || Array.isArray(value))
+    throw new AlbJwtError("malformed", `${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -173,7 +174,11 @@ async function readAtMost(res: Response, maxBytes: number): Promise<string> {
  * lookups of one kid share one fetch; failures are not cached; at most MAX_CACHED_KEYS keys are
  * kept (oldest dropped first).
  */
-export function createPublicKeyLookup(keyBase: string, fetcher: PublicKeyFetcher = fetchPem, maxKeys = MAX_CACHED_KEYS): PublicKeyLookup {
+export function createPublicKeyLookup(
+  keyBase: string,
+  fetcher: PublicKeyFetcher = fetchPem,
+  maxKeys = MAX_CACHED_KEYS,
+): PublicKeyLookup {
   const keys = new Map<string, KeyObject>();
   const inFlight = new Map<string, Promise<KeyObject>>();
   return async (kid) => {
@@ -187,7 +192,10 @@ export function createPublicKeyLookup(keyBase: string, fetcher: PublicKeyFetcher
         try {
           pem = await fetcher(url);
         } catch (err) {
-          throw new AlbJwtError("key_unavailable", `could not fetch the ALB public key: ${err instanceof Error ? err.message : String(err)}`);
+          throw new AlbJwtError(
+            "key_unavailable",
+            `could not fetch the ALB public key: ${err instanceof Error ? err.message : String(err)}`,
+          );
         }
         const key = parseAlbPublicKey(pem);
         if (keys.size >= maxKeys) keys.delete(keys.keys().next().value as string);
@@ -223,16 +231,20 @@ export async function verifyAlbJwt(token: string | undefined, opts: VerifyAlbJwt
   if (typeof token !== "string" || token.length === 0) throw new AlbJwtError("malformed", "the header is missing");
   if (token.length > MAX_JWT_LENGTH) throw new AlbJwtError("malformed", "the header is too long");
   const parts = token.trim().split(".");
-  if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p))) throw new AlbJwtError("malformed", "the header is not a three-part JWT");
+  if (parts.length !== 3 || !parts.every((p) => SEGMENT.test(p)))
+    throw new AlbJwtError("malformed", "the header is not a three-part JWT");
   const [headerB64, payloadB64, signatureB64] = parts as [string, string, string];
 
   const header = parseJsonObject(headerB64, "the JWT header");
   if (header.alg !== "ES256") throw new AlbJwtError("bad_algorithm", "alg is not ES256");
   if (!isValidKid(header.kid)) throw new AlbJwtError("bad_kid", "kid is not a UUID");
-  if (typeof header.signer !== "string" || header.signer !== opts.albArn) throw new AlbJwtError("wrong_signer", "signer is not the expected load balancer");
+  if (typeof header.signer !== "string" || header.signer !== opts.albArn)
+    throw new AlbJwtError("wrong_signer", "signer is not the expected load balancer");
   // The header names the listener's IdP configuration (ALB guide: `iss` and `client` in the JWT header).
-  if (typeof header.client !== "string" || header.client !== opts.clientId) throw new AlbJwtError("wrong_client", "client is not the listener's client id");
-  if (typeof header.iss !== "string" || header.iss !== opts.issuer) throw new AlbJwtError("wrong_issuer", "iss is not the listener's issuer");
+  if (typeof header.client !== "string" || header.client !== opts.clientId)
+    throw new AlbJwtError("wrong_client", "client is not the listener's client id");
+  if (typeof header.iss !== "string" || header.iss !== opts.issuer)
+    throw new AlbJwtError("wrong_issuer", "iss is not the listener's issuer");
   const exp = epochSeconds(header.exp);
   const nowSeconds = (opts.nowMs ?? Date.now()) / 1000;
   const skew = opts.clockSkewSeconds ?? CLOCK_SKEW_SECONDS;
@@ -250,7 +262,8 @@ export async function verifyAlbJwt(token: string | undefined, opts: VerifyAlbJwt
   const claims = parseJsonObject(payloadB64, "the JWT payload");
   // The payload may carry the identity provider's own exp; honour it when present.
   const claimsExp = epochSeconds(claims.exp);
-  if (claimsExp !== undefined && claimsExp + skew < nowSeconds) throw new AlbJwtError("expired", "the claims have expired");
+  if (claimsExp !== undefined && claimsExp + skew < nowSeconds)
+    throw new AlbJwtError("expired", "the claims have expired");
 
   return {
     header: {

@@ -22,7 +22,11 @@ export interface RoleChoice {
 }
 
 /** First entry of `mapping` (in order) whose group the person is in (whole, case-sensitive name); else the default role; else undefined. */
-export function chooseAirflowRole(groups: readonly string[], mapping: readonly RoleMappingEntry[], defaultRole?: string): RoleChoice | undefined {
+export function chooseAirflowRole(
+  groups: readonly string[],
+  mapping: readonly RoleMappingEntry[],
+  defaultRole?: string,
+): RoleChoice | undefined {
   const mine = new Set(groups);
   const hit = mapping.find((m) => mine.has(m.group));
   if (hit) return { airflowRole: hit.airflowRole, group: hit.group };

@@ -22,26 +22,39 @@ export class DeadlineExceeded extends Error {
 }
 
 /** Aborts `marginMs` before the function times out; without a context (tests, local runs), after `fallbackMs`. */
-export function deadlineSignal(context: DeadlineContext | undefined, marginMs: number, fallbackMs: number): AbortSignal {
-  const remaining = typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : fallbackMs + marginMs;
+export function deadlineSignal(
+  context: DeadlineContext | undefined,
+  marginMs: number,
+  fallbackMs: number,
+): AbortSignal {
+  const remaining =
+    typeof context?.getRemainingTimeInMillis === "function"
+      ? context.getRemainingTimeInMillis()
+      : fallbackMs + marginMs;
   return AbortSignal.timeout(Math.max(0, Math.floor(remaining - marginMs)));
 }
 
 /** `work`, or a DeadlineExceeded rejection as soon as `signal` aborts, whichever comes first. */
-export function beforeDeadline<T>(signal: AbortSignal, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export function beforeDeadline<T>(
+  signal: AbortSignal,
+  what: string,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   if (signal.aborted) return Promise.reject(new DeadlineExceeded(what));
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new DeadlineExceeded(what));
     signal.addEventListener("abort", onAbort, { once: true });
-    Promise.resolve(signal).then(work).then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(signal.aborted ? new DeadlineExceeded(what) : err);
-      },
-    );
+    Promise.resolve(signal)
+      .then(work)
+      .then(
+        (value) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(signal.aborted ? new DeadlineExceeded(what) : err);
+        },
+      );
   });
 }

@@ -54,7 +54,12 @@
  * computed from it, so a delayed retry of an invocation publishes the same minute.
  */
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from "@aws-sdk/client-cloudwatch";
-import type { CloudWatchClientConfig, MetricDataQuery, MetricDataResult, MetricDatum } from "@aws-sdk/client-cloudwatch";
+import type {
+  CloudWatchClientConfig,
+  MetricDataQuery,
+  MetricDataResult,
+  MetricDatum,
+} from "@aws-sdk/client-cloudwatch";
 import {
   ADDITIONAL_WORKER_COUNT_METRIC_NAME,
   DEFAULT_LAG_MINUTES,
@@ -67,7 +72,13 @@ import {
 import { consoleLog, type LogLevel } from "../runtime/log";
 import { beforeDeadline, deadlineSignal, type DeadlineContext } from "../runtime/deadline";
 
-export { ADDITIONAL_WORKER_COUNT_METRIC_NAME, DEFAULT_METRIC_NAMESPACE, ENVIRONMENT_DIMENSION, ENV_VARS, WORKER_COUNT_METRIC_NAME };
+export {
+  ADDITIONAL_WORKER_COUNT_METRIC_NAME,
+  DEFAULT_METRIC_NAMESPACE,
+  ENVIRONMENT_DIMENSION,
+  ENV_VARS,
+  WORKER_COUNT_METRIC_NAME,
+};
 
 export const SOURCE_NAMESPACE = "AWS/MWAA";
 export const SOURCE_METRIC_NAME = "CPUUtilization";
@@ -113,7 +124,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): WorkerCountCon
   if (environmentName === "") throw new Error(`${ENV_VARS.environmentName} is required`);
   const namespace = (env[ENV_VARS.namespace] ?? "").trim() || DEFAULT_METRIC_NAMESPACE;
   if (namespace.length > 255 || namespace.startsWith("AWS/")) {
-    throw new Error(`${ENV_VARS.namespace} must be at most 255 characters and not start with "AWS/", got "${namespace}"`);
+    throw new Error(
+      `${ENV_VARS.namespace} must be at most 255 characters and not start with "AWS/", got "${namespace}"`,
+    );
   }
   const lagMinutes = intFromEnv(env, ENV_VARS.lagMinutes, DEFAULT_LAG_MINUTES, 1, 60);
   const samplesPerWorkerPerMinute = intFromEnv(env, ENV_VARS.samplesPerWorkerPerMinute, 1, 1, 60);
@@ -179,13 +192,22 @@ function samplesByMinute(result: MetricDataResult, window: MinuteWindow): Map<nu
   const timestamps = result.Timestamps ?? [];
   const values = result.Values ?? [];
   if (timestamps.length !== values.length) {
-    throw new Error(`GetMetricData result "${result.Id}" has ${timestamps.length} timestamps but ${values.length} values`);
+    throw new Error(
+      `GetMetricData result "${result.Id}" has ${timestamps.length} timestamps but ${values.length} values`,
+    );
   }
   timestamps.forEach((timestamp, i) => {
     const ms = new Date(timestamp).getTime();
     const value = values[i];
     // Defensive: only whole minutes inside the window count; anything else is not a 60-s period of ours.
-    if (ms % MINUTE_MS !== 0 || ms < window.startMs || ms >= window.endMs || value === undefined || !Number.isFinite(value)) return;
+    if (
+      ms % MINUTE_MS !== 0 ||
+      ms < window.startMs ||
+      ms >= window.endMs ||
+      value === undefined ||
+      !Number.isFinite(value)
+    )
+      return;
     byMinute.set(ms, value);
   });
   return byMinute;
@@ -204,7 +226,9 @@ export function computeWorkerCounts(
     const result = results.find((r) => r.Id === id);
     if (!result) throw new Error(`GetMetricData returned no result for query "${id}"`);
     if (result.StatusCode === "InternalError" || result.StatusCode === "Forbidden") {
-      throw new Error(`GetMetricData query "${id}" failed with ${result.StatusCode}: ${(result.Messages ?? []).map((m) => m.Value).join("; ")}`);
+      throw new Error(
+        `GetMetricData query "${id}" failed with ${result.StatusCode}: ${(result.Messages ?? []).map((m) => m.Value).join("; ")}`,
+      );
     }
     return result;
   };
@@ -266,12 +290,18 @@ export function createCloudWatchClient(config: CloudWatchClientConfig = {}): Clo
   });
 }
 
-async function fetchWorkerSamples(client: CloudWatchClient, environmentName: string, window: MinuteWindow, deadline: AbortSignal): Promise<MetricDataResult[]> {
+async function fetchWorkerSamples(
+  client: CloudWatchClient,
+  environmentName: string,
+  window: MinuteWindow,
+  deadline: AbortSignal,
+): Promise<MetricDataResult[]> {
   const merged = new Map<string, MetricDataResult & { Timestamps: Date[]; Values: number[] }>();
   let nextToken: string | undefined;
   let pages = 0;
   do {
-    if (++pages > MAX_GET_METRIC_DATA_PAGES) throw new Error(`GetMetricData returned more than ${MAX_GET_METRIC_DATA_PAGES} pages`);
+    if (++pages > MAX_GET_METRIC_DATA_PAGES)
+      throw new Error(`GetMetricData returned more than ${MAX_GET_METRIC_DATA_PAGES} pages`);
     const command = new GetMetricDataCommand({
       MetricDataQueries: workerSampleQueries(environmentName),
       StartTime: new Date(window.startMs),
@@ -295,7 +325,12 @@ async function fetchWorkerSamples(client: CloudWatchClient, environmentName: str
 }
 
 /** One call: a run sends at most one minute, two entries. */
-async function publish(client: CloudWatchClient, namespace: string, data: readonly MetricDatum[], deadline: AbortSignal): Promise<number> {
+async function publish(
+  client: CloudWatchClient,
+  namespace: string,
+  data: readonly MetricDatum[],
+  deadline: AbortSignal,
+): Promise<number> {
   if (data.length === 0) return 0;
   const command = new PutMetricDataCommand({ Namespace: namespace, MetricData: [...data] });
   await beforeDeadline(deadline, "PutMetricData", (abortSignal) => client.send(command, { abortSignal }));
@@ -332,7 +367,9 @@ export interface WorkerCountDeps {
   readonly log?: (line: string, level: LogLevel) => void;
 }
 
-export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountEvent, context?: DeadlineContext) => Promise<WorkerCountSummary> {
+export function createHandler(
+  deps: WorkerCountDeps = {},
+): (event?: WorkerCountEvent, context?: DeadlineContext) => Promise<WorkerCountSummary> {
   let client = deps.client;
   const now = deps.now ?? Date.now;
   const log = deps.log ?? consoleLog;
@@ -350,7 +387,12 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
       const results = await fetchWorkerSamples(client, config.environmentName, window, deadline);
       const point = finalPoint(computeWorkerCounts(results, window, config.samplesPerWorkerPerMinute), window);
       const points = point !== undefined ? [point] : [];
-      const putMetricDataCalls = await publish(client, config.namespace, toMetricData(points, config.environmentName), deadline);
+      const putMetricDataCalls = await publish(
+        client,
+        config.namespace,
+        toMetricData(points, config.environmentName),
+        deadline,
+      );
 
       const summary: WorkerCountSummary = {
         environment: config.environmentName,
@@ -364,7 +406,10 @@ export function createHandler(deps: WorkerCountDeps = {}): (event?: WorkerCountE
       log(
         JSON.stringify({
           level,
-          message: points.length > 0 ? "published the worker count" : "no BaseWorker samples since the minute; nothing published",
+          message:
+            points.length > 0
+              ? "published the worker count"
+              : "no BaseWorker samples since the minute; nothing published",
           ...summary,
           durationMs: now() - started,
         }),

@@ -21,7 +21,10 @@ export interface DeclaredSecret {
 }
 
 /** What DescribeSecret says, as far as this check needs it. */
-export type Describe = (region: string, secretId: string) => Promise<{ versionIdsToStages?: Record<string, string[]> } | "not found">;
+export type Describe = (
+  region: string,
+  secretId: string,
+) => Promise<{ versionIdsToStages?: Record<string, string[]> } | "not found">;
 
 /** Every secret the config declares, per environment (the environments' own names). */
 export function declaredSecrets(config: Config, environment?: string): DeclaredSecret[] {
@@ -30,9 +33,22 @@ export function declaredSecrets(config: Config, environment?: string): DeclaredS
     .flatMap((e) => {
       const backend = e.airflowState?.secretsBackend;
       if (backend === undefined) return [];
-      const of = (kind: DeclaredSecret["kind"], prefix: string, refs: readonly { name: string; existingSecretArn?: string }[]) =>
-        refs.map((r) => ({ environment: e.environmentName ?? e.name, region: e.region, kind, name: r.name, secretId: r.existingSecretArn ?? `${prefix}/${r.name}` }));
-      return [...of("connection", backend.connectionsPrefix, backend.connections), ...of("variable", backend.variablesPrefix, backend.variables)];
+      const of = (
+        kind: DeclaredSecret["kind"],
+        prefix: string,
+        refs: readonly { name: string; existingSecretArn?: string }[],
+      ) =>
+        refs.map((r) => ({
+          environment: e.environmentName ?? e.name,
+          region: e.region,
+          kind,
+          name: r.name,
+          secretId: r.existingSecretArn ?? `${prefix}/${r.name}`,
+        }));
+      return [
+        ...of("connection", backend.connectionsPrefix, backend.connections),
+        ...of("variable", backend.variablesPrefix, backend.variables),
+      ];
     });
 }
 
@@ -42,7 +58,10 @@ export function putValueCommand(s: DeclaredSecret): string {
 }
 
 /** One line per secret; `missing` counts those without a value (or without the secret). */
-export async function checkSecrets(secrets: readonly DeclaredSecret[], describe: Describe): Promise<{ lines: string[]; missing: number }> {
+export async function checkSecrets(
+  secrets: readonly DeclaredSecret[],
+  describe: Describe,
+): Promise<{ lines: string[]; missing: number }> {
   const lines: string[] = [];
   let missing = 0;
   for (const s of secrets) {

@@ -16,7 +16,14 @@ import { parseArgs } from "node:util";
 import { MWAAClient } from "@aws-sdk/client-mwaa";
 import type { BackupDocument } from "../../lambda/airflow-state/contract";
 import { AirflowRestApi, AirflowStateError, requireAvailable } from "../../lambda/airflow-state/rest-client";
-import { applyPlan, formatChanges, planCutover, planRestore, takeBackup, type PlannedWrite } from "../../lambda/airflow-state/state";
+import {
+  applyPlan,
+  formatChanges,
+  planCutover,
+  planRestore,
+  takeBackup,
+  type PlannedWrite,
+} from "../../lambda/airflow-state/state";
 import { parseConfig } from "../../model/parse";
 import { checkSecrets, declaredSecrets, describeWithSdk, type Describe } from "./check-secrets";
 
@@ -40,7 +47,10 @@ async function readBackup(from: string): Promise<BackupDocument> {
   else {
     const [bucket, ...key] = from.slice(5).split("/");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const s3 = require("@aws-sdk/client-s3") as { S3Client: new (c: object) => { send(c: unknown): Promise<{ Body: { transformToString(): Promise<string> } }> }; GetObjectCommand: new (i: object) => unknown };
+    const s3 = require("@aws-sdk/client-s3") as {
+      S3Client: new (c: object) => { send(c: unknown): Promise<{ Body: { transformToString(): Promise<string> } }> };
+      GetObjectCommand: new (i: object) => unknown;
+    };
     const out = await new s3.S3Client({}).send(new s3.GetObjectCommand({ Bucket: bucket, Key: key.join("/") }));
     text = await out.Body.transformToString();
   }
@@ -62,23 +72,48 @@ function print(title: string, plan: PlannedWrite[]): void {
 function parse(argv: string[]) {
   const [command, ...rest] = argv;
   const spec = command === undefined ? undefined : COMMANDS[command];
-  if (spec === undefined) throw new UsageError(command === undefined ? "no subcommand" : `unknown subcommand ${command}: one of ${Object.keys(COMMANDS).join(", ")}`);
+  if (spec === undefined)
+    throw new UsageError(
+      command === undefined
+        ? "no subcommand"
+        : `unknown subcommand ${command}: one of ${Object.keys(COMMANDS).join(", ")}`,
+    );
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { env: { type: "string" }, out: { type: "string" }, from: { type: "string" }, config: { type: "string" }, environment: { type: "string" }, "dry-run": { type: "boolean" } },
+      options: {
+        env: { type: "string" },
+        out: { type: "string" },
+        from: { type: "string" },
+        config: { type: "string" },
+        environment: { type: "string" },
+        "dry-run": { type: "boolean" },
+      },
     }));
   } catch (e) {
     // node's messages are one line already ("Unknown option '--x'...", "Option '--env <value>' argument missing").
     throw new UsageError(`${command}: ${(e as Error).message.split("\n")[0]}`);
   }
   for (const name of Object.keys(values)) {
-    if (!spec.required.includes(name) && !spec.allowed.includes(name)) throw new UsageError(`${command}: --${name} does not apply (it takes ${[...spec.required, ...spec.allowed].map((o) => `--${o}`).join(", ")})`);
+    if (!spec.required.includes(name) && !spec.allowed.includes(name))
+      throw new UsageError(
+        `${command}: --${name} does not apply (it takes ${[...spec.required, ...spec.allowed].map((o) => `--${o}`).join(", ")})`,
+      );
   }
   const missing = spec.required.filter((name) => values[name] === undefined);
   if (missing.length > 0) throw new UsageError(`${command}: ${missing.map((m) => `--${m}`).join(" and ")} required`);
-  return { command, values: values as { env?: string; out?: string; from?: string; config?: string; environment?: string; "dry-run"?: boolean } };
+  return {
+    command,
+    values: values as {
+      env?: string;
+      out?: string;
+      from?: string;
+      config?: string;
+      environment?: string;
+      "dry-run"?: boolean;
+    },
+  };
 }
 
 /** Clients the commands use; tests pass fakes. */
@@ -104,12 +139,18 @@ export async function main(argv: string[], deps: CliDeps = { mwaa: new MWAAClien
     const config = parseConfig(readFileSync(values.config, "utf8"), values.config);
     const secrets = declaredSecrets(config, values.environment);
     if (secrets.length === 0) {
-      console.log(`${values.config}: no airflowState.secretsBackend secrets declared${values.environment !== undefined ? ` for ${values.environment}` : ""}`);
+      console.log(
+        `${values.config}: no airflowState.secretsBackend secrets declared${values.environment !== undefined ? ` for ${values.environment}` : ""}`,
+      );
       return 0;
     }
     const { lines, missing } = await checkSecrets(secrets, deps.describeSecret ?? describeWithSdk());
     for (const line of lines) console.log(line);
-    console.log(missing === 0 ? `all ${secrets.length} secret(s) have a value` : `${missing} of ${secrets.length} secret(s) without a value: DAGs that use them fail until it is set (docs/airflow-state.md, "Setting a secret's value")`);
+    console.log(
+      missing === 0
+        ? `all ${secrets.length} secret(s) have a value`
+        : `${missing} of ${secrets.length} secret(s) without a value: DAGs that use them fail until it is set (docs/airflow-state.md, "Setting a secret's value")`,
+    );
     return missing === 0 ? 0 : 1;
   }
   if (command === "backup" && values.env !== undefined) {
@@ -126,14 +167,21 @@ export async function main(argv: string[], deps: CliDeps = { mwaa: new MWAAClien
     const api = new AirflowRestApi(client, values.env);
     const plan = await planRestore(api, doc);
     print(`restore of ${doc.environmentName} (${doc.airflowVersion}, ${doc.takenAt}) into ${values.env}`, plan);
-    console.log("run history is not restored: the REST API cannot write it as history; the backup file stays the record");
+    console.log(
+      "run history is not restored: the REST API cannot write it as history; the backup file stays the record",
+    );
     if (!dryRun) console.log(`wrote ${await applyPlan(api, plan)} change(s)`);
     return 0;
   }
   if (command === "cutover-pause" && values.config !== undefined) {
     const config = parseConfig(readFileSync(values.config, "utf8"), values.config);
-    const envs = config.environments.filter((e) => e.migration !== undefined && (values.environment === undefined || e.name === values.environment));
-    if (envs.length !== 1) throw new AirflowStateError(`${values.config}: ${envs.length === 0 ? "no environment with migration" : "several environments with migration: pick one with --environment"}`);
+    const envs = config.environments.filter(
+      (e) => e.migration !== undefined && (values.environment === undefined || e.name === values.environment),
+    );
+    if (envs.length !== 1)
+      throw new AirflowStateError(
+        `${values.config}: ${envs.length === 0 ? "no environment with migration" : "several environments with migration: pick one with --environment"}`,
+      );
     const env = envs[0];
     const oldName = env.environmentName ?? env.name;
     const old = new AirflowRestApi(client, oldName);
@@ -143,7 +191,8 @@ export async function main(argv: string[], deps: CliDeps = { mwaa: new MWAAClien
     const plan = await planCutover(old, candidate);
     print(`${old.environmentName} (old)`, plan.old);
     print(`${candidate.environmentName} (candidate)`, plan.candidate);
-    if (!dryRun) console.log(`wrote ${(await applyPlan(old, plan.old)) + (await applyPlan(candidate, plan.candidate))} change(s)`);
+    if (!dryRun)
+      console.log(`wrote ${(await applyPlan(old, plan.old)) + (await applyPlan(candidate, plan.candidate))} change(s)`);
     return 0;
   }
   return 2;
@@ -154,7 +203,9 @@ if (require.main === module) {
     (code) => process.exit(code),
     (e: unknown) => {
       // The message, not a stack trace (a missing file, a refused call, bad config: one line each); AIRFLOW_STATE_DEBUG=1 shows the stack.
-      console.error(e instanceof Error && process.env.AIRFLOW_STATE_DEBUG === undefined ? `airflow-state: ${e.message}` : e);
+      console.error(
+        e instanceof Error && process.env.AIRFLOW_STATE_DEBUG === undefined ? `airflow-state: ${e.message}` : e,
+      );
       process.exit(1);
     },
   );

@@ -4,7 +4,11 @@
  * Resumable: started while the environment is already changing, it only waits. The MWAA client, the
  * requirements check, the clock and the output are injected, so tests drive every status path.
  */
-import { GetEnvironmentCommand, UpdateEnvironmentCommand, type Environment as MwaaEnvironmentDescription } from "@aws-sdk/client-mwaa";
+import {
+  GetEnvironmentCommand,
+  UpdateEnvironmentCommand,
+  type Environment as MwaaEnvironmentDescription,
+} from "@aws-sdk/client-mwaa";
 import { majorUpgradeRefusal } from "./plan";
 import { ENVIRONMENT_STATUSES, statusInfo } from "./statuses";
 
@@ -49,7 +53,7 @@ export interface UpgradeOutcome {
 
 /** After the upgrade: the guard goes in a later change, which then plans nothing for airflow_version. */
 const REMOVE_GUARD =
-  'Next: remove airflow.majorUpgradeInPlace from the config in a later change; Terraform refreshes airflow_version from AWS, so that plan shows no change to it (docs/upgrades.md).';
+  "Next: remove airflow.majorUpgradeInPlace from the config in a later change; Terraform refreshes airflow_version from AWS, so that plan shows no change to it (docs/upgrades.md).";
 
 /** After a failed upgrade the config says 3.x while AWS runs the old version: the guard must stay. */
 const keepGuard = (running: string | undefined) =>
@@ -61,12 +65,15 @@ const refused = (message: string): UpgradeOutcome => ({ exitCode: 1, kind: "refu
 const STARTABLE = new Set(["AVAILABLE", "UPDATE_FAILED"]);
 
 async function describe(deps: UpgradeDeps, name: string): Promise<MwaaEnvironmentDescription> {
-  const out = (await deps.mwaa.send(new GetEnvironmentCommand({ Name: name }))) as { Environment?: MwaaEnvironmentDescription };
+  const out = (await deps.mwaa.send(new GetEnvironmentCommand({ Name: name }))) as {
+    Environment?: MwaaEnvironmentDescription;
+  };
   if (out.Environment === undefined) throw new Error(`GetEnvironment ${name}: no environment in the answer`);
   return out.Environment;
 }
 
-const describeStatus = (status: string | undefined) => `${status ?? "(no status)"}: ${statusInfo(status)?.says ?? "a status this command does not know; waiting"}`;
+const describeStatus = (status: string | undefined) =>
+  `${status ?? "(no status)"}: ${statusInfo(status)?.says ?? "a status this command does not know; waiting"}`;
 
 export async function runUpgrade(request: UpgradeRequest, deps: UpgradeDeps): Promise<UpgradeOutcome> {
   const { environmentName: name, target } = request;
@@ -77,26 +84,45 @@ export async function runUpgrade(request: UpgradeRequest, deps: UpgradeDeps): Pr
 
   const phase = statusInfo(status)?.phase;
   if (phase !== "working") {
-    if (from === target && status === "AVAILABLE") return { exitCode: 0, kind: "already", message: `${name} already runs Airflow ${target}; nothing to do. ${REMOVE_GUARD}` };
+    if (from === target && status === "AVAILABLE")
+      return {
+        exitCode: 0,
+        kind: "already",
+        message: `${name} already runs Airflow ${target}; nothing to do. ${REMOVE_GUARD}`,
+      };
     const refusal = majorUpgradeRefusal(from, target);
     if (refusal !== undefined) return refused(refusal);
-    if (status === undefined || !STARTABLE.has(status)) return refused(`${name} is ${status ?? "in an unknown state"}; MWAA updates an environment that is AVAILABLE (or UPDATE_FAILED, restored)`);
+    if (status === undefined || !STARTABLE.has(status))
+      return refused(
+        `${name} is ${status ?? "in an unknown state"}; MWAA updates an environment that is AVAILABLE (or UPDATE_FAILED, restored)`,
+      );
     if (request.requirementsFile !== undefined) {
       const check = await deps.checkRequirements(request.requirementsFile, target);
       if (!check.ok) {
         // MWAA rolls back on requirements that do not install, which the guide warns is lengthy.
-        return refused(`${request.requirementsFile} does not fit Airflow ${target}:\n${check.messages.map((m) => `  ${m}`).join("\n")}`);
+        return refused(
+          `${request.requirementsFile} does not fit Airflow ${target}:\n${check.messages.map((m) => `  ${m}`).join("\n")}`,
+        );
       }
       deps.log(`requirements: ${request.requirementsFile} fits Airflow ${target}`);
     }
     if (request.dryRun === true) {
-      return { exitCode: 0, kind: "dry-run", message: `dry run: would call UpdateEnvironment(Name=${name}, AirflowVersion=${target}) and wait; MWAA snapshots the metadata database, changes every component and restores the database (a long update). Nothing changed.` };
+      return {
+        exitCode: 0,
+        kind: "dry-run",
+        message: `dry run: would call UpdateEnvironment(Name=${name}, AirflowVersion=${target}) and wait; MWAA snapshots the metadata database, changes every component and restores the database (a long update). Nothing changed.`,
+      };
     }
     await deps.mwaa.send(new UpdateEnvironmentCommand({ Name: name, AirflowVersion: target }));
     deps.log(`UpdateEnvironment sent: ${name} ${from} -> ${target}`);
   } else {
     deps.log(`${name} is already changing: waiting for it (re-running this command resumes the wait)`);
-    if (request.dryRun === true) return { exitCode: 0, kind: "dry-run", message: `dry run: ${name} is ${status}; would wait for it. Nothing changed.` };
+    if (request.dryRun === true)
+      return {
+        exitCode: 0,
+        kind: "dry-run",
+        message: `dry run: ${name} is ${status}; would wait for it. Nothing changed.`,
+      };
     const ended = await waitForEnd(request, deps, false);
     // The change waited for was another one (e.g. a deploy's): it ended well, so start the upgrade now.
     return ended === "start" ? runUpgrade(request, deps) : ended;
@@ -104,7 +130,11 @@ export async function runUpgrade(request: UpgradeRequest, deps: UpgradeDeps): Pr
   return waitForEnd(request, deps, true) as Promise<UpgradeOutcome>;
 }
 
-async function waitForEnd(request: UpgradeRequest, deps: UpgradeDeps, started: boolean): Promise<UpgradeOutcome | "start"> {
+async function waitForEnd(
+  request: UpgradeRequest,
+  deps: UpgradeDeps,
+  started: boolean,
+): Promise<UpgradeOutcome | "start"> {
   const { environmentName: name, target } = request;
   const pollMs = (request.pollSeconds ?? 30) * 1000;
   const deadline = (request.maxWaitMinutes ?? 180) * 60_000;
@@ -119,21 +149,41 @@ async function waitForEnd(request: UpgradeRequest, deps: UpgradeDeps, started: b
     if (status === "ROLLING_BACK") rolledBack = true;
     const phase = statusInfo(status)?.phase;
     const error = env.LastUpdate?.Error;
-    const why = error !== undefined ? ` MWAA says: ${error.ErrorCode ?? "error"}: ${error.ErrorMessage ?? ""}`.trimEnd() : "";
+    const why =
+      error !== undefined ? ` MWAA says: ${error.ErrorCode ?? "error"}: ${error.ErrorMessage ?? ""}`.trimEnd() : "";
     if (status === "AVAILABLE") {
       if (env.AirflowVersion === target && !rolledBack) {
-        return { exitCode: 0, kind: "upgraded", message: `${name} runs Airflow ${target}, metadata kept. ${REMOVE_GUARD}` };
+        return {
+          exitCode: 0,
+          kind: "upgraded",
+          message: `${name} runs Airflow ${target}, metadata kept. ${REMOVE_GUARD}`,
+        };
       }
       if (!started && !rolledBack) return "start";
-      return { exitCode: 2, kind: "rolled-back", message: `${name} is AVAILABLE again at Airflow ${env.AirflowVersion ?? "(unknown)"}, not ${target}: MWAA rolled the change back.${why} ${keepGuard(env.AirflowVersion)}` };
+      return {
+        exitCode: 2,
+        kind: "rolled-back",
+        message: `${name} is AVAILABLE again at Airflow ${env.AirflowVersion ?? "(unknown)"}, not ${target}: MWAA rolled the change back.${why} ${keepGuard(env.AirflowVersion)}`,
+      };
     }
     if (phase === "failed") {
       const kind = status === "UPDATE_FAILED" && rolledBack ? "rolled-back" : "failed";
-      const state = status === "UPDATE_FAILED" ? `restored to Airflow ${env.AirflowVersion ?? "(unknown)"} and ready to use` : ENVIRONMENT_STATUSES[status as keyof typeof ENVIRONMENT_STATUSES].says;
-      return { exitCode: 2, kind, message: `upgrade of ${name} to ${target} failed (${status}): ${state}.${why} ${keepGuard(env.AirflowVersion)}` };
+      const state =
+        status === "UPDATE_FAILED"
+          ? `restored to Airflow ${env.AirflowVersion ?? "(unknown)"} and ready to use`
+          : ENVIRONMENT_STATUSES[status as keyof typeof ENVIRONMENT_STATUSES].says;
+      return {
+        exitCode: 2,
+        kind,
+        message: `upgrade of ${name} to ${target} failed (${status}): ${state}.${why} ${keepGuard(env.AirflowVersion)}`,
+      };
     }
     if (waited >= deadline) {
-      return { exitCode: 3, kind: "still-running", message: `${name} is still ${status} after ${Math.round(waited / 60_000)} minutes; MWAA goes on. Run the same command again to resume waiting.` };
+      return {
+        exitCode: 3,
+        kind: "still-running",
+        message: `${name} is still ${status} after ${Math.round(waited / 60_000)} minutes; MWAA goes on. Run the same command again to resume waiting.`,
+      };
     }
     await deps.sleep(pollMs);
     waited += pollMs;

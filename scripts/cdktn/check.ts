@@ -53,7 +53,11 @@ const seconds = (start: number) => `${((Date.now() - start) / 1000).toFixed(1)} 
 export function projectFiles(root: string): string[] {
   let out: string;
   try {
-    out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (e) {
     throw new SetupError(`git ls-files failed in ${root}: ${(e as Error).message}`);
   }
@@ -61,7 +65,10 @@ export function projectFiles(root: string): string[] {
 }
 
 /** Copies the project into `dest`, swapped. Returns the count of rewrites and the swap's notes. */
-function copySwapped(files: readonly string[], dest: string): { changes: number; changedFiles: number; notes: SwapNote[] } {
+function copySwapped(
+  files: readonly string[],
+  dest: string,
+): { changes: number; changedFiles: number; notes: SwapNote[] } {
   let changes = 0;
   let changedFiles = 0;
   const notes: SwapNote[] = [];
@@ -95,9 +102,19 @@ interface RunResult {
   readonly output: string;
 }
 
-function run(command: string, argv: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}, onOutput?: (chunk: string) => void): Promise<RunResult> {
+function run(
+  command: string,
+  argv: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+  onOutput?: (chunk: string) => void,
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, argv, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv, {
+      cwd,
+      env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const take = (b: Buffer) => {
       output += b.toString();
@@ -118,22 +135,32 @@ function run(command: string, argv: readonly string[], cwd: string, env: NodeJS.
 async function installSwapped(copy: string): Promise<{ dir: string; reused: boolean }> {
   const packageJson = fs.readFileSync(path.join(copy, "package.json"));
   const npmVersion = execFileSync("npm", ["--version"], { encoding: "utf8" }).trim();
-  const key = createHash("sha256").update(packageJson).update(`\0${process.version}\0${npmVersion}`).digest("hex").slice(0, 16);
+  const key = createHash("sha256")
+    .update(packageJson)
+    .update(`\0${process.version}\0${npmVersion}`)
+    .digest("hex")
+    .slice(0, 16);
   const dir = path.join(INSTALL_CACHE, key);
   if (!FRESH && fs.existsSync(path.join(dir, "node_modules", ".package-lock.json"))) return { dir, reused: true };
   fs.mkdirSync(INSTALL_CACHE, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(INSTALL_CACHE, `${key}.tmp-`));
   fs.writeFileSync(path.join(tmp, "package.json"), packageJson);
-  const install = await withProgress((onOutput) => run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=http"], tmp, {}, onOutput));
+  const install = await withProgress((onOutput) =>
+    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=http"], tmp, {}, onOutput),
+  );
   if (install.code !== 0) {
     fs.rmSync(tmp, { recursive: true, force: true });
     process.stdout.write(`${install.output.replace(/^npm http .*\n?/gm, "").trim()}\n`);
-    if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(install.output)) throw new SetupError("npm install of the swapped package.json could not reach the npm registry");
-    throw new CheckError("npm install of the swapped package.json failed (see above): the swapped versions do not resolve together");
+    if (/ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN/.test(install.output))
+      throw new SetupError("npm install of the swapped package.json could not reach the npm registry");
+    throw new CheckError(
+      "npm install of the swapped package.json failed (see above): the swapped versions do not resolve together",
+    );
   }
   // Older installs (other keys) go: each is about 1 GB.
   for (const old of fs.readdirSync(INSTALL_CACHE)) {
-    if (old !== key && !old.startsWith(`${key}.tmp-`)) fs.rmSync(path.join(INSTALL_CACHE, old), { recursive: true, force: true });
+    if (old !== key && !old.startsWith(`${key}.tmp-`))
+      fs.rmSync(path.join(INSTALL_CACHE, old), { recursive: true, force: true });
   }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(tmp, dir);
@@ -153,8 +180,14 @@ export async function withProgress(
 ): Promise<RunResult> {
   const started = Date.now();
   let fetched = 0;
-  print("- npm install of the swapped package.json: the first run downloads about 1 GB and takes minutes; later runs reuse it");
-  const timer = setInterval(() => print(`  npm install: ${fetched} package fetches so far, from the registry or npm's cache (${seconds(started)})`), intervalMs);
+  print(
+    "- npm install of the swapped package.json: the first run downloads about 1 GB and takes minutes; later runs reuse it",
+  );
+  const timer = setInterval(
+    () =>
+      print(`  npm install: ${fetched} package fetches so far, from the registry or npm's cache (${seconds(started)})`),
+    intervalMs,
+  );
   let partial = "";
   try {
     return await install((chunk) => {
@@ -185,7 +218,10 @@ function fileHashes(dir: string): Record<string, string> {
     for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
       const r = rel === "" ? e.name : `${rel}/${e.name}`;
       if (e.isDirectory()) walk(r);
-      else out[r] = createHash("sha256").update(fs.readFileSync(path.join(dir, r))).digest("hex");
+      else
+        out[r] = createHash("sha256")
+          .update(fs.readFileSync(path.join(dir, r)))
+          .digest("hex");
     }
   };
   if (fs.existsSync(dir)) walk("");
@@ -194,8 +230,12 @@ function fileHashes(dir: string): Record<string, string> {
 
 /** Every difference between two synth output folders: manifest, each stack's JSON, each stack's asset files. */
 export function compareOutputs(cdktfOut: string, cdktnOut: string): Difference[] {
-  const manifestA = readJson(path.join(cdktfOut, "manifest.json")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  const manifestB = readJson(path.join(cdktnOut, "manifest.json")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+  const manifestA = readJson(path.join(cdktfOut, "manifest.json")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  const manifestB = readJson(path.join(cdktnOut, "manifest.json")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
   const differences = diffJson("manifest.json", manifestA, manifestB);
   for (const name of Object.keys(manifestA.stacks ?? {}).sort()) {
     const stackB = manifestB.stacks?.[name];
@@ -203,7 +243,13 @@ export function compareOutputs(cdktfOut: string, cdktnOut: string): Difference[]
     const jsonA = path.join(cdktfOut, manifestA.stacks[name]!.synthesizedStackPath);
     const jsonB = path.join(cdktnOut, stackB.synthesizedStackPath);
     differences.push(...diffJson(`stacks/${name}/cdk.tf.json`, readJson(jsonA), readJson(jsonB)));
-    differences.push(...diffJson(`stacks/${name}/assets`, fileHashes(path.join(path.dirname(jsonA), "assets")), fileHashes(path.join(path.dirname(jsonB), "assets"))));
+    differences.push(
+      ...diffJson(
+        `stacks/${name}/assets`,
+        fileHashes(path.join(path.dirname(jsonA), "assets")),
+        fileHashes(path.join(path.dirname(jsonB), "assets")),
+      ),
+    );
   }
   return differences;
 }
@@ -219,7 +265,9 @@ async function main(): Promise<number> {
     let t = Date.now();
     const files = projectFiles(ROOT);
     const swap = copySwapped(files, copy);
-    log(`- copied ${files.length} files, swapped ${swap.changes} package names and import specifiers in ${swap.changedFiles} files (${seconds(t)})`);
+    log(
+      `- copied ${files.length} files, swapped ${swap.changes} package names and import specifiers in ${swap.changedFiles} files (${seconds(t)})`,
+    );
     for (const note of swap.notes) log(`  ${note.kind === "deep-reach" ? "MUST CHANGE" : "note"}: ${note.message}`);
     const deepReach = swap.notes.filter((n) => n.kind === "deep-reach").length;
 
@@ -227,7 +275,8 @@ async function main(): Promise<number> {
     t = Date.now();
     const { dir: installDir, reused } = await installSwapped(copy);
     fs.symlinkSync(path.join(installDir, "node_modules"), path.join(copy, "node_modules"), "dir");
-    const installed = (name: string) => (readJson(path.join(copy, "node_modules", name, "package.json")) as { version: string }).version;
+    const installed = (name: string) =>
+      (readJson(path.join(copy, "node_modules", name, "package.json")) as { version: string }).version;
     log(
       `- npm install${reused ? ` (reused ${installDir})` : ""}: cdktn ${installed("cdktn")}, @cdktn/provider-aws ${installed("@cdktn/provider-aws")}, ` +
         `constructs ${installed("constructs")}, cdktn-cli ${installed("cdktn-cli")} (${seconds(t)})`,
@@ -238,7 +287,18 @@ async function main(): Promise<number> {
     // 4. type-check
     if (!SKIP_TYPECHECK) {
       t = Date.now();
-      const tsc = await run(process.execPath, [path.join(copy, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", ".", "--tsBuildInfoFile", path.join(copy, ".cache", "tsbuildinfo")], copy);
+      const tsc = await run(
+        process.execPath,
+        [
+          path.join(copy, "node_modules", "typescript", "bin", "tsc"),
+          "--noEmit",
+          "-p",
+          ".",
+          "--tsBuildInfoFile",
+          path.join(copy, ".cache", "tsbuildinfo"),
+        ],
+        copy,
+      );
       if (tsc.code !== 0) {
         log(`- tsc --noEmit on the swapped copy: FAILED (${seconds(t)})`);
         log(tsc.output.trim().replace(/^/gm, "    "));
@@ -255,15 +315,26 @@ async function main(): Promise<number> {
       const outB = path.join(out, "cdktn", name);
       fs.mkdirSync(outA, { recursive: true });
       fs.mkdirSync(outB, { recursive: true });
-      const synth = (cwd: string, outdir: string) => run(process.execPath, ["app/run-ts.js", "main.ts"], cwd, { MWAA_CONFIG: config, CDKTF_OUTDIR: outdir });
+      const synth = (cwd: string, outdir: string) =>
+        run(process.execPath, ["app/run-ts.js", "main.ts"], cwd, { MWAA_CONFIG: config, CDKTF_OUTDIR: outdir });
       const [a, b] = await Promise.all([synth(ROOT, outA), synth(copy, outB)]);
       if (a.code !== 0 || b.code !== 0) {
         const errorLines = (r: RunResult) => r.output.split("\n").filter((l) => l.startsWith(`${config}:`));
-        if (a.code !== 0 && b.code !== 0 && errorLines(a).length > 0 && errorLines(a).join("\n") === errorLines(b).join("\n")) {
+        if (
+          a.code !== 0 &&
+          b.code !== 0 &&
+          errorLines(a).length > 0 &&
+          errorLines(a).join("\n") === errorLines(b).join("\n")
+        ) {
           // Same config errors on both sides: the config (or the app) is broken, not the swap. Still a failure: nothing else synthesizes the examples.
-          log(`- ${config}: FAILED with cdktf and with cdktn alike, so the config or the app is broken, not the swap:\n${errorLines(a).join("\n").replace(/^/gm, "    ")}`);
+          log(
+            `- ${config}: FAILED with cdktf and with cdktn alike, so the config or the app is broken, not the swap:\n${errorLines(a).join("\n").replace(/^/gm, "    ")}`,
+          );
         } else {
-          if (a.code !== 0) log(`- ${config}: cdktf synth FAILED (the project itself, before any swap)\n${a.output.trim().replace(/^/gm, "    ")}`);
+          if (a.code !== 0)
+            log(
+              `- ${config}: cdktf synth FAILED (the project itself, before any swap)\n${a.output.trim().replace(/^/gm, "    ")}`,
+            );
           if (b.code !== 0) log(`- ${config}: cdktn synth FAILED\n${b.output.trim().replace(/^/gm, "    ")}`);
         }
         failed = true;
@@ -272,7 +343,9 @@ async function main(): Promise<number> {
       const differences = classify(compareOutputs(outA, outB));
       const stacks = Object.keys((readJson(path.join(outA, "manifest.json")) as { stacks: object }).stacks).length;
       const unexplained = differences.filter((d) => d.explainedBy === undefined).length;
-      log(`- ${config}: ${stacks} stack(s), ${differences.length} difference(s), ${unexplained} unexplained (${seconds(t)})`);
+      log(
+        `- ${config}: ${stacks} stack(s), ${differences.length} difference(s), ${unexplained} unexplained (${seconds(t)})`,
+      );
       for (const line of report(differences)) log(line);
       all.push(...differences);
     }
@@ -300,7 +373,9 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`check:cdktn: ${e instanceof SetupError || e instanceof CheckError ? e.message : (e as Error).stack}\n`);
+      process.stderr.write(
+        `check:cdktn: ${e instanceof SetupError || e instanceof CheckError ? e.message : (e as Error).stack}\n`,
+      );
       process.exitCode = e instanceof SetupError ? 2 : 1;
     },
   );

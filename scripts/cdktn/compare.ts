@@ -29,7 +29,10 @@ export function diffJson(file: string, a: unknown, b: unknown): Difference[] {
 }
 
 /** Each difference with the known difference that explains it, if any. */
-export function classify(differences: readonly Difference[], known: readonly KnownDifference[] = KNOWN_DIFFERENCES): ClassifiedDifference[] {
+export function classify(
+  differences: readonly Difference[],
+  known: readonly KnownDifference[] = KNOWN_DIFFERENCES,
+): ClassifiedDifference[] {
   return differences.map((d) => ({ ...d, explainedBy: known.find((k) => k.matches(d)) }));
 }
 

@@ -18,9 +18,11 @@ const SEMVER = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const CONSTRAINT = /^\s*(?:(?:[<>=!~]{0,2}\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.-]+)?)\s*,?\s*)+$/;
 
 const major = (constraint: unknown): string | undefined => /\d+/.exec(String(constraint))?.[0];
-const pathIs = (d: Difference, ...path: string[]): boolean => d.path.length === path.length && path.every((p, i) => p === "*" || d.path[i] === p);
+const pathIs = (d: Difference, ...path: string[]): boolean =>
+  d.path.length === path.length && path.every((p, i) => p === "*" || d.path[i] === p);
 const isStackJson = (d: Difference): boolean => /^stacks\/[^/]+\/cdk\.tf\.json$/.test(d.file);
-const bothMatch = (d: Difference, re: RegExp): boolean => typeof d.cdktf === "string" && typeof d.cdktn === "string" && re.test(d.cdktf) && re.test(d.cdktn);
+const bothMatch = (d: Difference, re: RegExp): boolean =>
+  typeof d.cdktf === "string" && typeof d.cdktn === "string" && re.test(d.cdktf) && re.test(d.cdktn);
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
@@ -32,7 +34,8 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   },
   {
     id: "library-version-in-manifest",
-    reason: "manifest.json's `version` is the CDK library version that wrote it (cdktf vs cdktn). The CLIs read it; Terraform never does.",
+    reason:
+      "manifest.json's `version` is the CDK library version that wrote it (cdktf vs cdktn). The CLIs read it; Terraform never does.",
     matches: (d) => d.file === "manifest.json" && pathIs(d, "version") && bothMatch(d, SEMVER),
   },
   {
@@ -43,7 +46,11 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       "the newer bindings (the swapped copy type-checks) and is written identically. The move is also a provider upgrade: `terraform init -upgrade` updates the " +
       "lock file, and the first plan after the move is where to look for behaviour the newer provider changes.",
     // A new major version of the provider is not mechanical: it fails here until someone looks.
-    matches: (d) => isStackJson(d) && pathIs(d, "terraform", "required_providers", "*", "version") && bothMatch(d, CONSTRAINT) && major(d.cdktf) === major(d.cdktn),
+    matches: (d) =>
+      isStackJson(d) &&
+      pathIs(d, "terraform", "required_providers", "*", "version") &&
+      bothMatch(d, CONSTRAINT) &&
+      major(d.cdktf) === major(d.cdktn),
   },
   {
     id: "provider-source-namespace",

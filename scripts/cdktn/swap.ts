@@ -91,7 +91,11 @@ export function swapImports(source: string, file = "<source>"): SwapResult {
   const text = source.replace(SPECIFIER, (whole: string, before: string, quote: string, specifier: string) => {
     const renamed = renameSpecifier(specifier);
     if (renamed === undefined) return whole;
-    if (isDeepReach(specifier)) notes.push({ kind: "deep-reach", message: `${file}: "${specifier}" reaches into cdktf's internals; the fork may not keep that path (use the package root)` });
+    if (isDeepReach(specifier))
+      notes.push({
+        kind: "deep-reach",
+        message: `${file}: "${specifier}" reaches into cdktf's internals; the fork may not keep that path (use the package root)`,
+      });
     changes++;
     return `${before}${quote}${renamed}${quote}`;
   });
@@ -99,7 +103,10 @@ export function swapImports(source: string, file = "<source>"): SwapResult {
   // wherever it stands, e.g. a constant passed to require(): rename it too, and say so.
   const withStrings = text.replace(PROVIDER_STRING, (_whole: string, quote: string, specifier: string) => {
     changes++;
-    notes.push({ kind: "string", message: `${file}: renamed the string "${specifier}" outside an import; an ordinary import keeps the swap a plain rename` });
+    notes.push({
+      kind: "string",
+      message: `${file}: renamed the string "${specifier}" outside an import; an ordinary import keeps the swap a plain rename`,
+    });
     return `${quote}${renameSpecifier(specifier)}${quote}`;
   });
   return { text: withStrings, changes, notes };
@@ -137,7 +144,11 @@ export function swapPackageJson(text: string, file = "package.json"): SwapResult
         if (next[name] !== range) changes++;
       } else {
         next[name] = range;
-        if (name.startsWith("@cdktf/")) notes.push({ kind: "package", message: `${file}: ${field}.${name} has no rename in this swap (only @cdktf/provider-aws is mapped)` });
+        if (name.startsWith("@cdktf/"))
+          notes.push({
+            kind: "package",
+            message: `${file}: ${field}.${name} has no rename in this swap (only @cdktf/provider-aws is mapped)`,
+          });
       }
     }
     pkg[field] = next;
