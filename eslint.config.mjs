@@ -47,7 +47,25 @@ export default tseslint.config(
             { name: "node:fs", message: "Constructs read no files: take the value as a prop." },
             { name: "fs", message: "Constructs read no files: take the value as a prop." },
           ],
-          patterns: [barrelPattern, upperLayers(...TOOLS)],
+          patterns: [
+            barrelPattern,
+            upperLayers(...TOOLS),
+            {
+              // A warm synth loads no zod (docs/performance.md): constructs take the schema's types only.
+              group: [
+                "../model/schema",
+                "../model/access",
+                "../model/endpoints",
+                "../model/network-access",
+                "../model/airflow-state",
+                "../model/validation",
+                "../model/ref",
+              ].flatMap((m) => [m, `../${m}`]),
+              allowTypeImports: true,
+              message:
+                "This module builds zod schemas; import its types only (constants live in zod-free modules such as model/versions.ts).",
+            },
+          ],
         },
       ],
       "no-restricted-properties": [

@@ -8,7 +8,7 @@ import { Instance } from "@cdktf/provider-aws/lib/instance";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { ACCESS_HOST_INSTANCE_TYPES } from "../model/network-access";
+import { ACCESS_HOST_INSTANCE_TYPES } from "../model/access-host";
 import { withName } from "./private/naming";
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ref } from "./ref";
+import { ACCESS_HOST_INSTANCE_TYPES, type AccessHostInstanceType } from "./access-host";
 import { cidrContains, cidrsOverlap } from "./cidr";
 import { PRIVATE_ROUTING_SERVICES, SESSION_MANAGER_SERVICES, type ServiceEndpoint } from "./versions";
 
@@ -49,12 +50,6 @@ export const peeringSchema = z.strictObject({
     ),
 });
 
-/**
- * Instance types of the evaluation host, with the architecture of their Amazon Linux 2023 AMI. The host
- * only relays one TCP connection: the smallest burstable types (t4g.nano is Graviton, arm64).
- */
-export const ACCESS_HOST_INSTANCE_TYPES = { "t4g.nano": "arm64", "t3.nano": "x86_64", "t3a.nano": "x86_64" } as const;
-type AccessHostInstanceType = keyof typeof ACCESS_HOST_INSTANCE_TYPES;
 const INSTANCE_TYPES = Object.keys(ACCESS_HOST_INSTANCE_TYPES) as [AccessHostInstanceType, ...AccessHostInstanceType[]];
 
 export const evaluationHostSchema = z.strictObject({
