@@ -18,7 +18,8 @@ import { pinnedAwsVersion } from "../terraform-check/check-stack";
 const ROOT = path.resolve(__dirname, "..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "review-corpus-"));
 const pluginDir = process.env.MWAA_TF_PLUGIN_DIR || undefined;
-const mustRun = process.env.CI === "true" && pluginDir !== undefined;
+// Under CI the corpus runs or fails, as the Terraform check does: providers from MWAA_TF_PLUGIN_DIR or the registry.
+const mustRun = process.env.CI === "true";
 
 let run: CorpusRun | string;
 let seconds = 0;

@@ -321,9 +321,9 @@ describe("changing the Airflow version", () => {
     const err = jest.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       // WHEN the CLI reviews them, with and without the flag, and an allowed change
-      // THEN exit 2 both times, naming the refused change; the allowed change exits 0
-      expect(run(["--base", base, "--head", head], ROOT)).toBe(2);
-      expect(run(["--base", base, "--head", head, "--fail-on-protected-replace"], ROOT)).toBe(2);
+      // THEN exit 4 both times (not 2, a protected resource at risk), naming the refused change; the allowed change exits 0
+      expect(run(["--base", base, "--head", head], ROOT)).toBe(4);
+      expect(run(["--base", base, "--head", head, "--fail-on-protected-replace"], ROOT)).toBe(4);
       expect(err.mock.calls.map((c) => String(c[0])).join("")).toMatch(
         /1 Airflow version change\(s\) MWAA does not make in place \(refused\)/,
       );

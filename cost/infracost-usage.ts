@@ -68,7 +68,7 @@ export function usageFileText(stack: StackJson, cost: CostAssumptions): string {
   const envs = new Map(billableUnits(stack).environments.map((e) => [e.address, e]));
   const lines = [
     "# Infracost usage file, written by `npm run synth` from the config: change the config's `cost` block, not this file.",
-    '# infracost breakdown --path cdk.tf.json --usage-file infracost-usage.yml (README, "What it costs")',
+    "# infracost breakdown --path cdk.tf.json --usage-file infracost-usage.yml (docs/cost.md)",
     `version: ${INFRACOST_USAGE_VERSION}`,
   ];
   if (Object.keys(usage).length === 0) {

@@ -249,7 +249,7 @@ export const accessSchema = z.strictObject({
   evaluationHost: evaluationHostSchema
     .optional()
     .describe(
-      'A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (README, "Ways into the network"). @default - none',
+      "A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (docs/network.md). @default - none",
     ),
 });
 

@@ -121,7 +121,7 @@ export const airflowStateSchema = z
           .max(3650, { error: "an integer from 1 to 3650" })
           .default(90)
           .describe(
-            "Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, \"What lives inside the environment\"). @default 90",
+            "Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (docs/airflow-state.md). @default 90",
           ),
       })
       .optional()

@@ -78,18 +78,18 @@ export interface EnvironmentProps {
    */
   readonly access?: AccessProps;
   /**
-   * A side-by-side migration in progress (README, "Migrating to Airflow 3").
+   * A side-by-side migration in progress (docs/upgrades.md).
    * @default - none
    */
   readonly migration?: MigrationProps;
   /**
-   * Connections, variables and pools as code, and their backup (README, "What lives inside the environment").
+   * Connections, variables and pools as code, and their backup (docs/airflow-state.md).
    * @default - none
    */
   readonly airflowState?: AirflowStateProps;
 }
 
-/** Connections, variables and pools as code, and their backup (README, "What lives inside the environment"). */
+/** Connections, variables and pools as code, and their backup (docs/airflow-state.md). */
 export interface AirflowStateProps {
   /**
    * Airflow's Secrets Manager backend.
@@ -126,7 +126,7 @@ export interface BackupProps {
    */
   readonly prefix?: string;
   /**
-   * Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (README, "What lives inside the environment").
+   * Days a backup (and its older versions) is kept: a rule per environment on <prefix><environment>/ in the bucket's lifecycle configuration. With bucket.existingName none is created (it would replace the bucket's own rules): add the rule to the bucket yourself (docs/airflow-state.md).
    * @default 90
    */
   readonly retentionDays?: number;
@@ -236,7 +236,7 @@ export interface ConnectionProps {
   readonly existingSecretArn?: string;
 }
 
-/** A side-by-side migration in progress (README, "Migrating to Airflow 3"). */
+/** A side-by-side migration in progress (docs/upgrades.md). */
 export interface MigrationProps {
   /**
    * The new environment: own name, Airflow version, artifacts and sizing; network, bucket and ALB are shared.
@@ -365,13 +365,13 @@ export interface AccessProps {
    */
   readonly sso?: SsoProps;
   /**
-   * A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (README, "Ways into the network").
+   * A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (docs/network.md).
    * @default - none
    */
   readonly evaluationHost?: EvaluationHostProps;
 }
 
-/** A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (README, "Ways into the network"). */
+/** A Session Manager port-forwarding host to open the UI once without a network team: no inbound rule, no public IP, not protected from destroy. Synth prints the command (docs/network.md). */
 export interface EvaluationHostProps {
   /**
    * Instance type of the host (Amazon Linux 2023, its architecture follows the type).
@@ -768,18 +768,18 @@ export interface NetworkProps {
    */
   readonly serviceEndpoints?: ("s3" | "monitoring" | "ecr.dkr" | "ecr.api" | "logs" | "sqs" | "kms" | "airflow.api" | "airflow.env" | "airflow.ops" | "ssm" | "ssmmessages" | "ec2messages")[];
   /**
-   * Attach the created VPC to a transit gateway and route these CIDRs through it (README, "Ways into the network").
+   * Attach the created VPC to a transit gateway and route these CIDRs through it (docs/network.md).
    * @default - none
    */
   readonly transitGateway?: TransitGatewayProps;
   /**
-   * Peer the created VPC with an existing VPC of the same account and Region (README, "Ways into the network").
+   * Peer the created VPC with an existing VPC of the same account and Region (docs/network.md).
    * @default - none
    */
   readonly peering?: PeeringProps;
 }
 
-/** Peer the created VPC with an existing VPC of the same account and Region (README, "Ways into the network"). */
+/** Peer the created VPC with an existing VPC of the same account and Region (docs/network.md). */
 export interface PeeringProps {
   /**
    * An existing VPC in the same account and Region to peer the created VPC with.
@@ -796,7 +796,7 @@ export interface PeeringProps {
   readonly peerRouteTableIds?: string[];
 }
 
-/** Attach the created VPC to a transit gateway and route these CIDRs through it (README, "Ways into the network"). */
+/** Attach the created VPC to a transit gateway and route these CIDRs through it (docs/network.md). */
 export interface TransitGatewayProps {
   /**
    * The transit gateway to attach the created VPC to: the account's own, or one shared with it through AWS RAM. Association and propagation in its route tables stay with its owner.
@@ -874,7 +874,7 @@ export interface AirflowProps {
    */
   readonly logLevel?: "CRITICAL" | "ERROR" | "WARNING" | "INFO" | "DEBUG" | LogLevelObjectProps;
   /**
-   * Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (README, "Upgrading to Airflow 3").
+   * Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (docs/upgrades.md).
    * @default false
    */
   readonly majorUpgradeInPlace?: boolean;

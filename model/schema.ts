@@ -143,7 +143,7 @@ export const airflowSchema = z
       .boolean({ error: "true or false" })
       .default(false)
       .describe(
-        'Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (README, "Upgrading to Airflow 3"). @default false',
+        "Set with a 3.x `version` while `npm run upgrade` takes the environment from the latest 2.11.x to it in place: Terraform then ignores `airflow_version` (hashicorp/aws would replace the environment for a major upgrade). Remove it once the environment runs `version` (docs/upgrades.md). @default false",
       ),
     workerReplacementStrategy: z
       .enum(["FORCED", "GRACEFUL"], { error: "FORCED or GRACEFUL" })
@@ -191,12 +191,12 @@ const networkSchema = z
     transitGateway: transitGatewaySchema
       .optional()
       .describe(
-        'Attach the created VPC to a transit gateway and route these CIDRs through it (README, "Ways into the network"). @default - none',
+        "Attach the created VPC to a transit gateway and route these CIDRs through it (docs/network.md). @default - none",
       ),
     peering: peeringSchema
       .optional()
       .describe(
-        'Peer the created VPC with an existing VPC of the same account and Region (README, "Ways into the network"). @default - none',
+        "Peer the created VPC with an existing VPC of the same account and Region (docs/network.md). @default - none",
       ),
   })
   .superRefine((n, ctx) => {
@@ -479,12 +479,10 @@ export const environmentSchema = z
     access: accessSchema.optional().describe("Web access through an Application Load Balancer. @default - no ALB"),
     migration: migrationSchema
       .optional()
-      .describe('A side-by-side migration in progress (README, "Migrating to Airflow 3"). @default - none'),
+      .describe("A side-by-side migration in progress (docs/upgrades.md). @default - none"),
     airflowState: airflowStateSchema
       .optional()
-      .describe(
-        'Connections, variables and pools as code, and their backup (README, "What lives inside the environment"). @default - none',
-      ),
+      .describe("Connections, variables and pools as code, and their backup (docs/airflow-state.md). @default - none"),
   })
   .superRefine((env, ctx) => {
     // zod runs refinements on objects with invalid fields too: check only what parsed.

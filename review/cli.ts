@@ -28,6 +28,9 @@ export { renderMarkdown, MARKER } from "./render";
 /** The config main.ts synthesizes when MWAA_CONFIG is unset. */
 const DEFAULT_CONFIG = "config/example.json";
 
+/** The exit code of a review with a refused Airflow version change (2: a protected resource at risk, 3: the Terraform judge disagrees). */
+export const REFUSED_EXIT = 4;
+
 const USAGE =
   "usage: npm run review -- --base <git-ref|cdktf.out folder> [--head <cdktf.out folder>] [--markdown <file>] [--fail-on-protected-replace] [--judge-with-terraform]";
 
@@ -138,11 +141,12 @@ export function run(argv: string[], cwd = process.cwd()): number {
       );
     }
   }
-  // A refused change fails the review whatever the flags: it cannot be applied as planned.
+  // A refused change fails the review whatever the flags, with its own code: it cannot be applied
+  // as planned, which is not the same as a protected resource being replaced.
   const refused = review.stacks.flatMap((s) => s.changes.filter(isRefused));
   if (refused.length > 0) {
     process.stderr.write(`review: ${refused.length} Airflow version change(s) MWAA does not make in place (refused)\n`);
-    return 2;
+    return REFUSED_EXIT;
   }
   if (options.failOnProtectedReplace && review.protectedAtRisk.length > 0) {
     process.stderr.write(

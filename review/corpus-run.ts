@@ -70,7 +70,7 @@ export async function runCorpus(o: CorpusOptions): Promise<CorpusRun> {
   const log = o.log ?? (() => undefined);
   const simulator = sha(
     ...["simulated-plan.ts", "test-file.ts"].map((f) =>
-      fs.readFileSync(path.join(o.root, "scripts", "terraform", f), "utf8"),
+      fs.readFileSync(path.join(o.root, "terraform-check", f), "utf8"),
     ),
     o.judge.version,
   );

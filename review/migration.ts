@@ -52,7 +52,7 @@ export function migrationState(doc: TerraformDoc): MigrationState {
 }
 
 const METADATA =
-  'its Airflow metadata database goes with it: DAG run history, task instances, and the variables and connections stored there (not those in a secrets backend). Export what you need first (README, "Migrating to Airflow 3")';
+  "its Airflow metadata database goes with it: DAG run history, task instances, and the variables and connections stored there (not those in a secrets backend). Export what you need first (docs/upgrades.md)";
 
 /** The command that pauses and unpauses DAGs at cutover (through MWAA's InvokeRestApi; docs/airflow-state.md). */
 export const CUTOVER_PAUSE_COMMAND = "npm run airflow-state -- cutover-pause --config FILE [--dry-run]";

@@ -202,7 +202,7 @@ function longUpdateLines(c: ResourceChange, max: number): string[] {
   return lines;
 }
 
-/** A version change MWAA does not make in place: the review fails (exit 2), whatever the action. */
+/** A version change MWAA does not make in place: the review fails (exit 4), whatever the action. */
 export function isRefused(c: ResourceChange): boolean {
   return c.versionChange !== undefined && !c.versionChange.inPlace;
 }

@@ -118,7 +118,7 @@ export const REPLACE_RULES: Readonly<Record<string, ReplaceRule>> = {
           const a = majorVersion(after);
           return b !== undefined && a !== undefined && a > b;
         },
-        why: 'a major Airflow version upgrade; from the latest 2.11.x MWAA makes it in place: set airflow.majorUpgradeInPlace (Terraform then ignores airflow_version) and run `npm run upgrade` (README, "Upgrading to Airflow 3")',
+        why: "a major Airflow version upgrade; from the latest 2.11.x MWAA makes it in place: set airflow.majorUpgradeInPlace (Terraform then ignores airflow_version) and run `npm run upgrade` (docs/upgrades.md)",
       },
     },
     source: `${PROVIDER} internal/service/mwaa/environment.go (ForceNew: name, kms_key, endpoint_management, network_configuration.subnet_ids; CustomizeDiff ForceNewIf airflow_version major up)`,

@@ -52,7 +52,7 @@ export function networkOutputs(stack: TerraformStack, mwaa: PrivateMwaaEnvironme
     output(
       PORT_FORWARDING_COMMAND_OUTPUT,
       mwaa.accessHost.portForwardingCommand,
-      'Forwards local port 443 to the ALB; README, "Ways into the network"',
+      "Forwards local port 443 to the ALB; docs/network.md",
     );
   }
 }
