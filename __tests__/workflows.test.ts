@@ -153,7 +153,7 @@ describe("the Infracost job (pull-request.yml)", () => {
     const echoes = (runsWithoutKey[0] as string).split("\n").filter((l) => /^\s+echo /.test(l));
     expect(echoes).toEqual([
       expect.stringMatching(
-        /echo "::notice::Infracost skipped: the repository has no INFRACOST_API_KEY secret \(README, \\"What it costs\\"\)\."/,
+        /echo "::notice::Infracost skipped: the repository has no INFRACOST_API_KEY secret \(docs\/cost\.md\)\."/,
       ),
     ]);
     expect(job).toMatch(/env:\n {6}INFRACOST_API_KEY: \$\{\{ secrets\.INFRACOST_API_KEY \}\}/);
