@@ -11,7 +11,7 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { main, pluginsCheck } from "../operations/upgrade";
 import { LATEST_2_11, NEWEST_3, majorUpgradeRefusal } from "../operations/upgrade/plan";
-import { runUpgrade, type UpgradeDeps } from "../operations/upgrade/run";
+import { START_GRACE_MS, runUpgrade, type UpgradeDeps } from "../operations/upgrade/run";
 import { ENVIRONMENT_STATUSES } from "../operations/upgrade/statuses";
 
 // @aws-sdk/client-mwaa 3.523 is typed against older @smithy/types than aws-sdk-client-mock 4.1 (see lambda-login.test.ts).
@@ -160,7 +160,9 @@ describe("every status path", () => {
     expect(out.message).toContain(
       `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version)`,
     );
-    expect(out.message).toContain(`or set airflow.version back to ${LATEST_2_11} and then remove the field`);
+    expect(out.message).toContain(
+      `fix the cause (docs/upgrades.md) and run the command again with --retry, or set airflow.version back to ${LATEST_2_11} and then remove the field`,
+    );
   });
 
   test("GIVEN the update fails without a stable state WHEN UNAVAILABLE THEN exit 2, failed", async () => {
@@ -223,8 +225,93 @@ describe("every status path", () => {
   });
 });
 
+describe("a re-run after a failure it did not watch", () => {
+  // GetEnvironment's LastUpdate as the SDK models it: Status, Error, Source, CreatedAt.
+  const failedAt = (Status: string) =>
+    ({
+      Environment: {
+        Name: "analytics",
+        Status,
+        AirflowVersion: LATEST_2_11,
+        LastUpdate: {
+          Status: "FAILED",
+          CreatedAt: new Date("2026-12-01T10:00:00Z"),
+          Source: "ENVIRONMENT_UPDATE",
+          Error: { ErrorCode: "INCORRECT_CONFIGURATION", ErrorMessage: "requirements failed to install" },
+        },
+      } as Environment,
+    }) as never;
+
+  test.each(["UPDATE_FAILED", "AVAILABLE"])(
+    "GIVEN the last update failed and the environment is %s at the old version WHEN re-run THEN exit 2 with MWAA's error, and no second UpdateEnvironment",
+    async (status) => {
+      statuses(failedAt(status));
+      const out = await runUpgrade(request, deps().d);
+      expect(out).toMatchObject({ exitCode: 2, kind: "failed" });
+      expect(out.message).toContain(
+        `analytics runs Airflow ${LATEST_2_11} (${status}) and its last update failed (started 2026-12-01T10:00:00.000Z, source ENVIRONMENT_UPDATE): INCORRECT_CONFIGURATION: requirements failed to install. Not starting again. Keep airflow.majorUpgradeInPlace in the config`,
+      );
+      expect(updates()).toEqual([]);
+    },
+  );
+
+  test("GIVEN the last update failed WHEN run with --retry THEN it says so and starts a new attempt", async () => {
+    statuses(failedAt("UPDATE_FAILED"), env("UPDATING", LATEST_2_11), env("AVAILABLE", "3.3.1"));
+    const { d, lines } = deps();
+    const code = await main(["--config", "guarded.json", "--environment", "analytics", "--retry"], commandLineDir, d);
+    expect(code).toBe(0);
+    expect(lines).toContain(
+      "--retry: its last update failed (started 2026-12-01T10:00:00.000Z, source ENVIRONMENT_UPDATE): INCORRECT_CONFIGURATION: requirements failed to install; starting a new attempt",
+    );
+    expect(updates()).toEqual([{ Name: "analytics", AirflowVersion: "3.3.1" }]);
+  });
+});
+
+describe("after UpdateEnvironment was accepted", () => {
+  test("GIVEN a status read fails (an expired SSO session) THEN exit 3, still running, naming the error", async () => {
+    const expired = Object.assign(new Error("The SSO session associated with this profile has expired"), {
+      name: "CredentialsProviderError",
+    });
+    mwaa.on(Get).resolvesOnce(env("AVAILABLE", LATEST_2_11)).rejects(expired);
+    const { d, lines } = deps();
+    const code = await main(["--config", "guarded.json", "--environment", "analytics"], commandLineDir, d);
+    expect(updates()).toHaveLength(1);
+    expect(code).toBe(3);
+    expect(lines.at(-1)).toBe(
+      "reading the status of analytics failed (CredentialsProviderError: The SSO session associated with this profile has expired); the update is still running at MWAA. Fix the cause (e.g. aws sso login) and re-run the same command to resume waiting.",
+    );
+  });
+
+  test("GIVEN MWAA still reports AVAILABLE at the old version for a few reads THEN it waits for the change instead of calling it rolled back", async () => {
+    statuses(
+      env("AVAILABLE", LATEST_2_11),
+      env("AVAILABLE", LATEST_2_11),
+      env("AVAILABLE", LATEST_2_11),
+      env("UPDATING", LATEST_2_11),
+      env("AVAILABLE", "3.3.1"),
+    );
+    const out = await runUpgrade({ ...request, pollSeconds: 30, maxWaitMinutes: 180 }, deps().d);
+    expect(out).toMatchObject({ exitCode: 0, kind: "upgraded" });
+  });
+
+  test(`GIVEN no status of a change for the whole grace period (${START_GRACE_MS / 60_000} minutes) THEN exit 2, saying it stayed at the old version`, async () => {
+    statuses(env("AVAILABLE", LATEST_2_11));
+    const out = await runUpgrade({ ...request, pollSeconds: 60, maxWaitMinutes: 180 }, deps().d);
+    expect(out).toMatchObject({ exitCode: 2, kind: "rolled-back" });
+    expect(out.message).toMatch(
+      new RegExp(
+        `^analytics stayed AVAILABLE at Airflow ${LATEST_2_11.replace(/\./g, "\\.")}, not 3\\.3\\.1, for ${START_GRACE_MS / 60_000} minutes after UpdateEnvironment`,
+      ),
+    );
+  });
+});
+
+// The command line's configs: c.json as the example ships, guarded.json the in-place upgrade's PR.
+const commandLineDir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-"));
+afterAll(() => fs.rmSync(commandLineDir, { recursive: true, force: true }));
+
 describe("the command line", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upgrade-"));
+  const dir = commandLineDir;
   const example = JSON.parse(
     fs.readFileSync(path.join(__dirname, "..", "config", "examples", "migrate-to-airflow3.json"), "utf8"),
   );
@@ -240,7 +327,6 @@ describe("the command line", () => {
   });
   Object.assign(guarded.environments[0].migration.candidate.airflow, { version: "3.2.1", majorUpgradeInPlace: true });
   fs.writeFileSync(path.join(dir, "guarded.json"), JSON.stringify(guarded));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   const run = async (...argv: string[]) => {
     const { d, lines, checks } = deps();

@@ -3,14 +3,15 @@
  * airflow_version's major goes up: internal/service/mwaa/environment.go, CustomizeDiff
  * `customdiff.ForceNewIf("airflow_version", ...)`, `oldVersion.Segments()[0] < newVersion.Segments()[0]`):
  *
- *   npm run upgrade -- --config FILE --environment NAME [--candidate] [--dry-run]
+ *   npm run upgrade -- --config FILE --environment NAME [--candidate] [--dry-run] [--retry]
  *
  * The target is the config's airflow.version (the candidate's with --candidate), which must carry
  * airflow.majorUpgradeInPlace: with it, Terraform ignores airflow_version, so the deploy of that
  * config and the command never fight (docs/upgrades.md).
  * Calls MWAA's UpdateEnvironment with the caller's AWS credentials and waits, printing every status
  * MWAA reports. Exit 0 upgraded (or nothing to do, or dry run); 1 refused or bad input; 2 the update
- * failed or MWAA rolled it back; 3 still changing when the wait ended (run again to resume).
+ * failed or MWAA rolled it back, or (without --retry) the last update had failed; 3 still changing when the
+ * wait ended or a status read failed after UpdateEnvironment (run again to resume).
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -28,7 +29,7 @@ import {
 } from "./upgrade/run";
 
 export const USAGE =
-  "usage: npm run upgrade -- --config FILE --environment NAME [--candidate] [--target 3.x.y, the config's] [--dry-run] [--poll-seconds 30] [--max-wait-minutes 180]";
+  "usage: npm run upgrade -- --config FILE --environment NAME [--candidate] [--target 3.x.y, the config's] [--dry-run] [--retry] [--poll-seconds 30] [--max-wait-minutes 180]";
 
 class UsageError extends Error {}
 
@@ -49,6 +50,7 @@ export function requestFromArgs(
         target: { type: "string" },
         candidate: { type: "boolean", default: false },
         "dry-run": { type: "boolean", default: false },
+        retry: { type: "boolean", default: false },
         "poll-seconds": { type: "string" },
         "max-wait-minutes": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -111,6 +113,7 @@ export function requestFromArgs(
       target,
       requirementsFile: artifacts?.requirements !== undefined ? path.resolve(cwd, artifacts.requirements) : undefined,
       dryRun: values["dry-run"] === true,
+      retry: values.retry === true,
       pollSeconds: number("poll-seconds", values["poll-seconds"]),
       maxWaitMinutes: number("max-wait-minutes", values["max-wait-minutes"]),
     },

@@ -26,6 +26,8 @@ export interface UpgradeRequest {
   readonly pollSeconds?: number;
   /** Give up waiting (the update goes on; re-run to resume) after this many minutes. @default 180 */
   readonly maxWaitMinutes?: number;
+  /** Start a new attempt although MWAA's last update of the environment failed. @default false */
+  readonly retry?: boolean;
 }
 
 /** Result of the requirements check for a target Airflow version. */
@@ -57,7 +59,7 @@ const REMOVE_GUARD =
 
 /** After a failed upgrade the config says 3.x while AWS runs the old version: the guard must stay. */
 const keepGuard = (running: string | undefined) =>
-  `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version); fix the cause (docs/upgrades.md) and run the command again, or set airflow.version back to ${running ?? "the version it runs"} and then remove the field.`;
+  `Keep airflow.majorUpgradeInPlace in the config (without it Terraform would replace the environment to reach the config's version); fix the cause (docs/upgrades.md) and run the command again with --retry, or set airflow.version back to ${running ?? "the version it runs"} and then remove the field.`;
 
 const refused = (message: string): UpgradeOutcome => ({ exitCode: 1, kind: "refused", message: `refused: ${message}` });
 
@@ -70,6 +72,28 @@ async function describe(deps: UpgradeDeps, name: string): Promise<MwaaEnvironmen
   };
   if (out.Environment === undefined) throw new Error(`GetEnvironment ${name}: no environment in the answer`);
   return out.Environment;
+}
+
+/**
+ * MWAA's record of the environment's last update (GetEnvironment `Environment.LastUpdate`:
+ * `Status` FAILED | PENDING | SUCCESS, `Error.ErrorCode`/`ErrorMessage`, `Source`, `CreatedAt`;
+ * @aws-sdk/client-mwaa 3.523.0 `dist-types/models/models_0.d.ts`, `LastUpdate`, `UpdateError`,
+ * `UpdateStatus`). It does not name the version that update asked for.
+ */
+type LastUpdate = NonNullable<MwaaEnvironmentDescription["LastUpdate"]>;
+
+const lastUpdateError = (last: LastUpdate | undefined) =>
+  last?.Error !== undefined
+    ? `${last.Error.ErrorCode ?? "error"}: ${last.Error.ErrorMessage ?? ""}`.trimEnd()
+    : "no error recorded";
+
+/** "its last update failed (started <time>, source <source>): <code>: <message>". */
+function describeFailure(last: LastUpdate): string {
+  const when = [
+    last.CreatedAt !== undefined ? `started ${new Date(last.CreatedAt).toISOString()}` : undefined,
+    last.Source !== undefined ? `source ${last.Source}` : undefined,
+  ].filter((p) => p !== undefined);
+  return `its last update failed${when.length > 0 ? ` (${when.join(", ")})` : ""}: ${lastUpdateError(last)}`;
 }
 
 const describeStatus = (status: string | undefined) =>
@@ -96,6 +120,19 @@ export async function runUpgrade(request: UpgradeRequest, deps: UpgradeDeps): Pr
       return refused(
         `${name} is ${status ?? "in an unknown state"}; MWAA updates an environment that is AVAILABLE (or UPDATE_FAILED, restored)`,
       );
+    // A re-run after a failure this command did not watch (it exited 3, then MWAA rolled back) must
+    // not start a second long update unasked. LastUpdate does not name the version tried, so any
+    // failed last update of an environment not yet at the target counts.
+    if (env.LastUpdate?.Status === "FAILED") {
+      if (request.retry !== true) {
+        return {
+          exitCode: 2,
+          kind: "failed",
+          message: `${name} runs Airflow ${from} (${status}) and ${describeFailure(env.LastUpdate)}. Not starting again. ${keepGuard(env.AirflowVersion)}`,
+        };
+      }
+      deps.log(`--retry: ${describeFailure(env.LastUpdate)}; starting a new attempt`);
+    }
     if (request.requirementsFile !== undefined) {
       const check = await deps.checkRequirements(request.requirementsFile, target);
       if (!check.ok) {
@@ -123,12 +160,41 @@ export async function runUpgrade(request: UpgradeRequest, deps: UpgradeDeps): Pr
         kind: "dry-run",
         message: `dry run: ${name} is ${status}; would wait for it. Nothing changed.`,
       };
-    const ended = await waitForEnd(request, deps, false);
+    const ended = await waitSurvivingErrors(request, deps, false);
     // The change waited for was another one (e.g. a deploy's): it ended well, so start the upgrade now.
     return ended === "start" ? runUpgrade(request, deps) : ended;
   }
-  return waitForEnd(request, deps, true) as Promise<UpgradeOutcome>;
+  return waitSurvivingErrors(request, deps, true) as Promise<UpgradeOutcome>;
 }
+
+/**
+ * Once MWAA is changing the environment, a failed status read (an expired SSO session, throttling,
+ * the network) ends only the wait, not the update: exit 3, and a re-run resumes.
+ */
+async function waitSurvivingErrors(
+  request: UpgradeRequest,
+  deps: UpgradeDeps,
+  started: boolean,
+): Promise<UpgradeOutcome | "start"> {
+  try {
+    return await waitForEnd(request, deps, started);
+  } catch (e) {
+    const { name, message } = e as Error;
+    return {
+      exitCode: 3,
+      kind: "still-running",
+      message: `reading the status of ${request.environmentName} failed (${name}: ${message}); the update is still running at MWAA. Fix the cause (e.g. aws sso login) and re-run the same command to resume waiting.`,
+    };
+  }
+}
+
+/**
+ * How long AVAILABLE at the old version right after UpdateEnvironment means "not started yet" rather
+ * than "rolled back". 10 minutes: a rollback passes through ROLLING_BACK or UPDATING, which the poll
+ * (every 30 s) sees, and MWAA's guide calls it lengthy; waiting longer for a change that never shows
+ * costs only time, while judging too early reports a running upgrade as rolled back. Not measured.
+ */
+export const START_GRACE_MS = 10 * 60_000;
 
 async function waitForEnd(
   request: UpgradeRequest,
@@ -141,12 +207,15 @@ async function waitForEnd(
   let waited = 0;
   let last: string | undefined;
   let rolledBack = false;
+  // MWAA may still report AVAILABLE at the old version for a while after accepting UpdateEnvironment.
+  let changing = false;
   for (;;) {
     const env = await describe(deps, name);
     const status = env.Status;
     if (status !== last) deps.log(`${new Date(Date.now()).toISOString()} ${describeStatus(status)}`);
     last = status;
     if (status === "ROLLING_BACK") rolledBack = true;
+    if (status !== "AVAILABLE") changing = true;
     const phase = statusInfo(status)?.phase;
     const error = env.LastUpdate?.Error;
     const why =
@@ -160,6 +229,18 @@ async function waitForEnd(
         };
       }
       if (!started && !rolledBack) return "start";
+      if (!changing && waited < START_GRACE_MS && waited < deadline) {
+        await deps.sleep(pollMs);
+        waited += pollMs;
+        continue;
+      }
+      if (!changing) {
+        return {
+          exitCode: 2,
+          kind: "rolled-back",
+          message: `${name} stayed AVAILABLE at Airflow ${env.AirflowVersion ?? "(unknown)"}, not ${target}, for ${Math.round(waited / 60_000)} minutes after UpdateEnvironment, without a status of a change: MWAA did not make it or rolled it back between two reads.${why} ${keepGuard(env.AirflowVersion)}`,
+        };
+      }
       return {
         exitCode: 2,
         kind: "rolled-back",
