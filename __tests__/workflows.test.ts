@@ -220,6 +220,7 @@ describe("deploy.yml", () => {
     const wait = text.indexOf("Wait until every MWAA environment is AVAILABLE");
     expect(wait).toBeGreaterThan(0);
     expect(wait).toBeLessThan(text.indexOf("npx cdktf deploy"));
-    expect(text).toMatch(/aws mwaa get-environment/);
+    expect(text).toMatch(/operations\/wait-available\.sh --allow-missing "\$name" "\$\{region:-\$DEFAULT_REGION\}"/);
+    expect(text).not.toMatch(/aws mwaa get-environment/);
   });
 });
