@@ -12,7 +12,8 @@ import {
   type EnvironmentClass,
   airflowMajor,
 } from "./versions";
-import { accessSchema, checkAccess, isIpv4Cidr } from "./access";
+import { accessSchema, checkAccess } from "./access";
+import { isIpv4Cidr, refineNetworkAddress } from "./cidr";
 import { checkEndpoints, endpointsSchema } from "./endpoints";
 import { checkMigration } from "./migration";
 import { checkNetworkAccess, defaultServiceEndpoints, peeringSchema, transitGatewaySchema } from "./network-access";
@@ -175,6 +176,7 @@ const networkSchema = z
           .refine((c) => !isIpv4Cidr(c) || (Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 24), {
             error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16",
           })
+          .superRefine(refineNetworkAddress)
           .describe("IPv4 range of the VPC, /16 to /24: two private and two public subnets are cut from it."),
         natGateways: int(0, 2)
           .default(1)
