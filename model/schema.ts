@@ -20,7 +20,7 @@ import { checkNetworkAccess, defaultServiceEndpoints, peeringSchema, transitGate
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./ref";
-import { airflowStateSchema } from "./airflow-state";
+import { airflowStateSchema, secretPrefixClashes, withSecretPrefixes } from "./airflow-state";
 import { DEFAULT_METRIC_NAMESPACE } from "../lambda/worker-count/contract";
 
 /**
@@ -529,6 +529,7 @@ export const environmentSchema = z
         access === undefined
           ? undefined
           : { ...access, deletionProtection: access.deletionProtection ?? env.protectFromDestroy },
+      ...(env.airflowState !== undefined ? { airflowState: withSecretPrefixes(env.airflowState, env.name) } : {}),
     };
   });
 
@@ -633,6 +634,12 @@ export const configSchema = z
         });
       else seen.set(e.name.toLowerCase(), i);
     });
+    for (const clash of secretPrefixClashes(c.environments))
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", clash.index, "airflowState", "secretsBackend", clash.field],
+        message: clash.message,
+      });
   });
 
 export type ConfigInput = z.input<typeof configSchema>;
