@@ -505,8 +505,9 @@ export const environmentSchema = z
   .transform((env) => {
     // Defaults that depend on other fields: decided here, once, never in a construct.
     const { access, endpoints } = env;
+    const { airflowState, ...rest } = env;
     return {
-      ...env,
+      ...rest,
       // Private routing needs every service endpoint when a created VPC has no NAT path.
       network: {
         ...env.network,
@@ -529,7 +530,8 @@ export const environmentSchema = z
         access === undefined
           ? undefined
           : { ...access, deletionProtection: access.deletionProtection ?? env.protectFromDestroy },
-      ...(env.airflowState !== undefined ? { airflowState: withSecretPrefixes(env.airflowState, env.name) } : {}),
+      // Last, where the schema declares it; left out when absent, as zod leaves it.
+      ...(airflowState !== undefined ? { airflowState: withSecretPrefixes(airflowState, env.name) } : {}),
     };
   });
 
