@@ -204,6 +204,14 @@ describe("evaluation host", () => {
     expect(lines[1]).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=");
     expect(lines[1]).toContain(",portNumber=443,localPortNumber=443");
     expect(lines[2]).toContain('"127.0.0.1 airflow.analytics-eval.example.com"');
+    // Local port 443 is privileged on Linux: the lines say how to run it, as docs/network.md does
+    expect(lines[3]).toBe(
+      "  local port 443 needs administrator rights where ports below 1024 are privileged (Linux): run the command with sudo -E, or use localPortNumber=8443 and https://<domain>:8443 (docs/network.md)",
+    );
+    const doc = fs.readFileSync("docs/network.md", "utf8");
+    expect(doc).toContain("localPortNumber=443");
+    expect(doc).toContain("`sudo -E`");
+    expect(doc).toContain("`localPortNumber=8443`, open\n`https://<domain>:8443`");
   });
 
   test("stacks without a host print no port-forwarding lines", () => {
