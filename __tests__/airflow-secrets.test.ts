@@ -14,7 +14,7 @@ import {
 } from "./helpers";
 
 const KEY = "arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-0a1b-0a1b-0a1b-0a1b2c3d4e5f";
-const EXISTING = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/connections/crm-AbCdEf";
+const EXISTING = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:airflow/analytics/connections/crm-AbCdEf";
 const airflowState: EnvironmentInput["airflowState"] = {
   secretsBackend: {
     kmsKeyArn: KEY,
@@ -49,7 +49,7 @@ describe("airflowState secrets during a migration", () => {
     // GIVEN the migration's start, with two environments reading one secrets backend
     const names = Object.values(resources(steps.start, "aws_secretsmanager_secret")).map((s) => s.name);
     // THEN each created secret appears once (Secrets Manager refuses a second secret of the same name)
-    expect(names.sort()).toEqual(["airflow/connections/warehouse", "airflow/variables/api_token"]);
+    expect(names.sort()).toEqual(["airflow/analytics/connections/warehouse", "airflow/analytics/variables/api_token"]);
   });
 
   test("both execution roles read the two prefixes and the existing secret, and decrypt through Secrets Manager", () => {
@@ -61,8 +61,8 @@ describe("airflowState secrets during a migration", () => {
         sid: "ReadAirflowSecrets",
         actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
         resources: [
-          `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/connections/*`,
-          `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/variables/*`,
+          `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/analytics/connections/*`,
+          `arn:${partition}:secretsmanager:eu-west-1:${account}:secret:airflow/analytics/variables/*`,
           EXISTING,
         ],
       });

@@ -190,7 +190,9 @@ describe("check-secrets", () => {
     const asked: string[] = [];
     const describe: Describe = async (region, secretId) => {
       asked.push(`${region} ${secretId}`);
-      return secretId.startsWith("airflow/connections/") ? { versionIdsToStages: { v1: ["AWSCURRENT"] } } : {};
+      return secretId.startsWith("airflow/analytics-state/connections/")
+        ? { versionIdsToStages: { v1: ["AWSCURRENT"] } }
+        : {};
     };
     // WHEN
     const { code, out } = await run(
@@ -199,10 +201,13 @@ describe("check-secrets", () => {
       describe,
     );
     // THEN
-    expect(asked).toEqual(["eu-west-1 airflow/connections/warehouse", "eu-west-1 airflow/variables/partner_api_token"]);
+    expect(asked).toEqual([
+      "eu-west-1 airflow/analytics-state/connections/warehouse",
+      "eu-west-1 airflow/analytics-state/variables/partner_api_token",
+    ]);
     expect(out).toEqual([
-      "analytics-state: connection warehouse (airflow/connections/warehouse): value set",
-      "analytics-state: variable partner_api_token (airflow/variables/partner_api_token): NO VALUE, Airflow cannot read it: aws secretsmanager put-secret-value --region eu-west-1 --secret-id airflow/variables/partner_api_token --secret-string file://value.txt",
+      "analytics-state: connection warehouse (airflow/analytics-state/connections/warehouse): value set",
+      "analytics-state: variable partner_api_token (airflow/analytics-state/variables/partner_api_token): NO VALUE, Airflow cannot read it: aws secretsmanager put-secret-value --region eu-west-1 --secret-id airflow/analytics-state/variables/partner_api_token --secret-string file://value.txt",
       `1 of 2 secret(s) without a value: DAGs that use them fail until it is set (docs/airflow-state.md, "Setting a secret's value")`,
     ]);
     expect(code).toBe(1);
@@ -215,7 +220,7 @@ describe("check-secrets", () => {
       async () => "not found",
     );
     expect(missing.out[0]).toBe(
-      "analytics-state: connection warehouse (airflow/connections/warehouse): no such secret (deploy first, or check existingSecretArn)",
+      "analytics-state: connection warehouse (airflow/analytics-state/connections/warehouse): no such secret (deploy first, or check existingSecretArn)",
     );
     expect(missing.code).toBe(1);
     const all = await run(["check-secrets", "--config", "config/examples/airflow-state.json"], undefined, async () => ({
@@ -235,13 +240,16 @@ describe("synth says which secrets need a value", () => {
           resources: 1,
           dataSources: 0,
           units: billableUnits({}),
-          secrets: ["airflow/connections/warehouse", "airflow/variables/partner_api_token"],
+          secrets: [
+            "airflow/analytics-state/connections/warehouse",
+            "airflow/analytics-state/variables/partner_api_token",
+          ],
         },
       ],
       true,
     );
     expect(lines).toContain(
-      `analytics-state: 2 secrets are created without a value (airflow/connections/warehouse, airflow/variables/partner_api_token): set each after deploy (docs/airflow-state.md, "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
+      `analytics-state: 2 secrets are created without a value (airflow/analytics-state/connections/warehouse, airflow/analytics-state/variables/partner_api_token): set each after deploy (docs/airflow-state.md, "Setting a secret's value"); npm run airflow-state -- check-secrets --config <config> lists those still empty`,
     );
   });
 });

@@ -106,7 +106,7 @@ describe("airflowState wiring", () => {
       Object.values(secrets)
         .map((s) => s.name)
         .sort(),
-    ).toEqual(["airflow/connections/warehouse", "airflow/variables/partner_api_token"]);
+    ).toEqual(["airflow/analytics-state/connections/warehouse", "airflow/analytics-state/variables/partner_api_token"]);
     expect(resources(doc, "aws_secretsmanager_secret_version")).toEqual({});
     for (const s of Object.values(secrets))
       expect(Object.keys(s)).not.toEqual(expect.arrayContaining(["secret_string"]));
@@ -117,8 +117,8 @@ describe("airflowState wiring", () => {
       sid: "ReadAirflowSecrets",
       actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
       resources: [
-        `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/connections/*`,
-        `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/variables/*`,
+        `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/analytics-state/connections/*`,
+        `arn:${PARTITION}:secretsmanager:eu-west-1:${ACCOUNT}:secret:airflow/analytics-state/variables/*`,
       ],
     });
     expect(bySid(policyOf(doc, "Mwaa_ExecutionRole_PolicyDocument"), "DecryptAirflowSecrets")).toBeUndefined();
@@ -135,7 +135,8 @@ describe("airflowState wiring", () => {
     const env = Object.values(resources(doc, "aws_mwaa_environment"))[0];
     expect(env.airflow_configuration_options).toMatchObject({
       "secrets.backend": "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend",
-      "secrets.backend_kwargs": '{"connections_prefix":"airflow/connections","variables_prefix":"airflow/variables"}',
+      "secrets.backend_kwargs":
+        '{"connections_prefix":"airflow/analytics-state/connections","variables_prefix":"airflow/analytics-state/variables"}',
     });
   });
 

@@ -1,4 +1,4 @@
-import { elbName } from "../constructs/private/naming";
+import { elbName, lambdaFunctionName } from "../constructs/private/naming";
 import { minimalEnvironment, synthStack, resources } from "./helpers";
 
 const ELB_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$/;
@@ -49,4 +49,43 @@ describe("load balancer and target group names", () => {
     for (const name of names.flat()) expect(name).toMatch(ELB_NAME);
     expect(names[0].filter((n) => names[1].includes(n))).toEqual([]);
   });
+});
+
+describe("Lambda function names within Lambda's 64 characters", () => {
+  test("short names stay as they were", () => {
+    expect(lambdaFunctionName("analytics-state", "airflow-apply")).toBe("analytics-state-airflow-apply");
+  });
+
+  test("a 70-character environment gives each function its own name of at most 64 characters", () => {
+    const env = "a".repeat(70);
+    const names = ["airflow-apply", "airflow-backup", "worker-count", "airflow-sign-in"].map((p) =>
+      lambdaFunctionName(env, p),
+    );
+    expect(new Set(names).size).toBe(4);
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    expect(names[0]).toMatch(/^a+-[0-9a-z]{1,6}-airflow-apply$/);
+    // Two long environments with the same start differ too.
+    expect(lambdaFunctionName(`${env}-x`, "worker-count")).not.toBe(lambdaFunctionName(`${env}-y`, "worker-count"));
+  });
+});
+
+test("a 70-character environment: apply, backup and worker-count functions, their log groups and rules all differ", () => {
+  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  const { stateCodes } = require("./helpers-state") as typeof import("./helpers-state");
+  const example = JSON.parse(readFileSync("config/examples/airflow-state.json", "utf8")).environments[0];
+  const codes = stateCodes();
+  const doc = synthStack({ ...example, name: `analytics-${"x".repeat(60)}` }, undefined, {
+    ...codes,
+    workerCountCode: codes.airflowApplyCode,
+  });
+  const names = (type: string, key: string) =>
+    Object.values(resources(doc, type)).map((r) => (r as Record<string, string>)[key]);
+  const functions = names("aws_lambda_function", "function_name");
+  expect(functions).toHaveLength(3);
+  expect(new Set(functions).size).toBe(3);
+  for (const name of functions) expect(name.length).toBeLessThanOrEqual(64);
+  const logGroups = names("aws_cloudwatch_log_group", "name").filter((n) => n.startsWith("/aws/lambda/"));
+  expect(new Set(logGroups).size).toBe(3);
+  const rules = names("aws_cloudwatch_event_rule", "name");
+  expect(new Set(rules).size).toBe(rules.length);
 });

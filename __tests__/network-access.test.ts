@@ -204,6 +204,14 @@ describe("evaluation host", () => {
     expect(lines[1]).toContain("--document-name AWS-StartPortForwardingSessionToRemoteHost --parameters host=");
     expect(lines[1]).toContain(",portNumber=443,localPortNumber=443");
     expect(lines[2]).toContain('"127.0.0.1 airflow.analytics-eval.example.com"');
+    // Local port 443 is privileged on Linux: the lines say how to run it, as docs/network.md does
+    expect(lines[3]).toBe(
+      "  local port 443 needs administrator rights where ports below 1024 are privileged (Linux): run the command with sudo -E, or use localPortNumber=8443 and https://<domain>:8443 (docs/network.md)",
+    );
+    const doc = fs.readFileSync("docs/network.md", "utf8");
+    expect(doc).toContain("localPortNumber=443");
+    expect(doc).toContain("`sudo -E`");
+    expect(doc).toContain("`localPortNumber=8443`, open\n`https://<domain>:8443`");
   });
 
   test("stacks without a host print no port-forwarding lines", () => {
@@ -212,13 +220,13 @@ describe("evaluation host", () => {
 });
 
 describe("bad input: one line naming the field", () => {
-  const created = (extra: object, access?: object) =>
+  const created = (extra: object, access?: object, cidr = "10.20.0.0/16") =>
     configErrorLines(() =>
       parseConfig(
         JSON.stringify({
           environments: [
             minimalEnvironment({
-              network: { create: { cidr: "10.20.0.0/16", natGateways: 0 }, ...extra } as never,
+              network: { create: { cidr, natGateways: 0 }, ...extra } as never,
               ...(access !== undefined
                 ? { access: { domainName: "airflow.example.com", hostedZoneName: "example.com", ...access } as never }
                 : {}),
@@ -308,6 +316,36 @@ describe("bad input: one line naming the field", () => {
     });
     expect(twice).toEqual([
       'c.json: environments[0].network.transitGateway.routedCidrs[0]: routed twice: network.peering.peerCidrs[0] has it too (got "10.30.0.0/16")',
+    ]);
+  });
+
+  test("every CIDR field must be a network address: host bits are refused, and a route is compared by its network", () => {
+    expect(created({}, undefined, "10.50.128.0/16")).toEqual([
+      'c.json: environments[0].network.create.cidr: 10.50.128.0/16 has host bits set; the network is 10.50.0.0/16 (got "10.50.128.0/16")',
+    ]);
+    const routed = created({
+      peering: { peerVpcId: "vpc-0a1b2c3d4e5f60718", peerCidrs: ["10.60.0.0/16"] },
+      transitGateway: { transitGatewayId: "tgw-0a1b2c3d4e5f60718", routedCidrs: ["10.60.1.0/16"] },
+    });
+    expect(routed).toEqual([
+      'c.json: environments[0].network.transitGateway.routedCidrs[0]: 10.60.1.0/16 has host bits set; the network is 10.60.0.0/16 (got "10.60.1.0/16")',
+      'c.json: environments[0].network.transitGateway.routedCidrs[0]: routed twice: network.peering.peerCidrs[0] has it too (got "10.60.1.0/16")',
+    ]);
+    expect(created({ peering: { peerVpcId: "vpc-0a1b2c3d4e5f60718", peerCidrs: ["172.16.0.1/12"] } })[0]).toMatch(
+      /peerCidrs\[0\]: 172\.16\.0\.1\/12 has host bits set; the network is 172\.16\.0\.0\/12/,
+    );
+    expect(
+      created(
+        {},
+        {
+          scheme: "internal",
+          ipAddressType: "dualstack",
+          allowedCidrs: ["192.168.1.7/24", "2001:db8::1/32", "2001:db8::/32"],
+        },
+      ),
+    ).toEqual([
+      'c.json: environments[0].access.allowedCidrs[0]: 192.168.1.7/24 has host bits set; the network is 192.168.1.0/24 (got "192.168.1.7/24")',
+      'c.json: environments[0].access.allowedCidrs[1]: 2001:db8::1/32 has host bits set; the network is 2001:db8::/32 (got "2001:db8::1/32")',
     ]);
   });
 

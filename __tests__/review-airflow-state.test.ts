@@ -54,7 +54,7 @@ describe("the review names what changes inside Airflow", () => {
     expect(lines).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^- secret connection `crm` added: secret `airflow\/connections\/crm` is created without a value; set it/,
+          /^- secret connection `crm` added: secret `airflow\/dev\/connections\/crm` is created without a value; set it/,
         ),
         expect.stringMatching(
           /^- ⚠️ secret connection `legacy_ftp` removed: .*DAGs that still use this connection fail$/,

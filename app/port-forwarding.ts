@@ -1,5 +1,5 @@
 import * as path from "path";
-import { FORWARDED_PORT, startSessionCommand } from "../constructs/access-host";
+import { ALTERNATIVE_LOCAL_PORT, FORWARDED_PORT, startSessionCommand } from "../constructs/access-host";
 import { ACCESS_HOST_INSTANCE_ID_OUTPUT } from "../constructs/private/network-outputs";
 
 /** What synth needs from a stack's JSON to print how to open its UI through the evaluation host. */
@@ -39,5 +39,8 @@ export function portForwardingLines(stackName: string, stackFile: string, host: 
     `evaluation access (${stackName}): after deploy, with the Session Manager plugin for the AWS CLI installed, run`,
     `  ${startSessionCommand(host.region, read(ACCESS_HOST_INSTANCE_ID_OUTPUT), read("mwaa_alb_dns_name"))}`,
     `  then add "127.0.0.1 ${name}" to your hosts file and open https://${host.domain ?? "<that name>"} (local port ${FORWARDED_PORT}); docs/network.md`,
+    // Linux lets only root (or CAP_NET_BIND_SERVICE) bind below net.ipv4.ip_unprivileged_port_start,
+    // default 1024 (kernel Documentation/networking/ip-sysctl).
+    `  local port ${FORWARDED_PORT} needs administrator rights where ports below 1024 are privileged (Linux): run the command with sudo -E, or use localPortNumber=${ALTERNATIVE_LOCAL_PORT} and https://<domain>:${ALTERNATIVE_LOCAL_PORT} (docs/network.md)`,
   ];
 }

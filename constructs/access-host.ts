@@ -19,6 +19,8 @@ import { withName } from "./private/naming";
 export const PORT_FORWARDING_DOCUMENT = "AWS-StartPortForwardingSessionToRemoteHost";
 /** The ALB's HTTPS port, and the local one: the certificate and Airflow's redirects name the domain on 443. */
 export const FORWARDED_PORT = 443;
+/** The unprivileged local port docs/network.md offers when binding 443 needs administrator rights. */
+export const ALTERNATIVE_LOCAL_PORT = 8443;
 
 export interface AccessHostProps {
   /** Environment name, used in names and tags. */

@@ -9,7 +9,7 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { AirflowState } from "../model/airflow-state";
-import { withName } from "./private/naming";
+import { lambdaFunctionName, withName } from "./private/naming";
 import { backupPrefix } from "../lambda/airflow-state/backup-layout";
 import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airflow-state/contract";
 
@@ -130,7 +130,7 @@ export class AirflowStateManager extends Construct {
     if (state.pools.length > 0 || state.variables.length > 0) {
       const fn = new BundledFunction(this, "ApplyFunction", {
         ...common,
-        functionName: `${props.environmentName}-airflow-apply`.slice(0, 64),
+        functionName: lambdaFunctionName(props.environmentName, "airflow-apply"),
         description: `Applies declared pools and variables to MWAA ${props.environmentName}`,
         code: props.applyCode!,
         statements: invoke,
@@ -155,7 +155,7 @@ export class AirflowStateManager extends Construct {
     common: Omit<ConstructorParameters<typeof BundledFunction>[2], "functionName" | "description" | "code">,
   ): void {
     const tags = props.tags ?? {};
-    const name = `${props.environmentName}-airflow-backup`.slice(0, 64);
+    const name = lambdaFunctionName(props.environmentName, "airflow-backup");
     const fn = new BundledFunction(this, "BackupFunction", {
       ...common,
       functionName: name,

@@ -24,7 +24,7 @@ import {
 import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { Sso } from "../model/access";
 import { LISTENER_RULE_PRIORITIES, type SignInRules } from "./private/listener-priorities";
-import { elbName, shortHash, withName } from "./private/naming";
+import { elbName, lambdaFunctionName, shortHash, withName } from "./private/naming";
 
 export type { SignInRules };
 
@@ -86,7 +86,7 @@ export class SsoLogin extends Construct {
       `arn:${props.partition}:iam::${props.accountId}:role/${tokenRoleName(env, props.region, role)}`;
 
     this.function = new BundledFunction(this, "Function", {
-      functionName: `${env}-airflow-sign-in`.slice(0, 64),
+      functionName: lambdaFunctionName(env, "airflow-sign-in"),
       description: `Signs people into MWAA ${env} with a web login token for their Airflow role`,
       code: props.code,
       environment: {

@@ -4,6 +4,7 @@ import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { BundledFunction, type LambdaCode } from "./bundled-function";
+import { lambdaFunctionName } from "./private/naming";
 import { isUnresolvedToken } from "../model/tokens";
 
 import {
@@ -50,7 +51,7 @@ export class WorkerCountMetric extends Construct {
   constructor(scope: Construct, id: string, props: WorkerCountMetricProps) {
     super(scope, id);
     this.function = new BundledFunction(this, "Function", {
-      functionName: `${props.environmentName}-worker-count`.slice(0, 64),
+      functionName: lambdaFunctionName(props.environmentName, "worker-count"),
       description: `Publishes the worker count of MWAA ${props.environmentName} every minute`,
       code: props.code,
       environment: { [ENV_VARS.environmentName]: props.environmentName, [ENV_VARS.namespace]: props.namespace },
@@ -80,7 +81,7 @@ export class WorkerCountMetric extends Construct {
     });
     const fn = this.function.function;
     const schedule = new CloudwatchEventRule(this, "Schedule", {
-      name: `${props.environmentName}-worker-count`.slice(0, 64),
+      name: lambdaFunctionName(props.environmentName, "worker-count"),
       description: `Every minute: worker count of MWAA ${props.environmentName}`,
       scheduleExpression: "rate(1 minute)",
       tags: props.tags,

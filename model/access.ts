@@ -10,6 +10,7 @@ import {
   type AirflowRoleName,
 } from "../lambda/login/contract";
 import { ref } from "./ref";
+import { isIpv4Cidr, isIpv6Cidr, refineNetworkAddress } from "./cidr";
 import { evaluationHostSchema } from "./network-access";
 
 /** The `access` block of an environment: how people reach the private web server through an ALB. */
@@ -28,7 +29,8 @@ export const DEFAULT_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 const cidr = z
   .string()
-  .refine((c) => isIpv4Cidr(c) || isIpv6Cidr(c), { error: "a CIDR like 10.0.0.0/8 or 2001:db8::/32" });
+  .refine((c) => isIpv4Cidr(c) || isIpv6Cidr(c), { error: "a CIDR like 10.0.0.0/8 or 2001:db8::/32" })
+  .superRefine(refineNetworkAddress);
 
 /** Where an OIDC client secret is read from: by reference, never the secret itself. */
 export const secretRefSchema = z.union(
@@ -374,16 +376,4 @@ export function checkAccess(
       message: "an internet-facing ALB needs at least two public subnets",
     });
   }
-}
-
-// zod's own CIDR formats (z.cidrv4, z.cidrv6; https://zod.dev/api, "IP blocks (CIDR)"): no hand-written parsing.
-const IPV4_CIDR = z.cidrv4();
-const IPV6_CIDR = z.cidrv6();
-
-export function isIpv4Cidr(c: string): boolean {
-  return IPV4_CIDR.safeParse(c).success;
-}
-
-function isIpv6Cidr(c: string): boolean {
-  return IPV6_CIDR.safeParse(c).success;
 }

@@ -23,7 +23,9 @@ const prefix = (example: string) =>
     .refine((p) => p.replace(/\//g, "").length >= 3 && !p.startsWith("/"), {
       error: `a prefix like ${example}: this one would let the execution role read every secret in the account`,
     })
-    .default(example);
+    // The default names the environment (set by withSecretPrefixes): secret names and the role's
+    // read access are per account and Region, so a shared default would collide between stacks.
+    .optional();
 
 const secretRef = (what: string) =>
   z.strictObject({
@@ -42,11 +44,11 @@ export const airflowStateSchema = z
   .strictObject({
     secretsBackend: z
       .strictObject({
-        connectionsPrefix: prefix("airflow/connections").describe(
-          'Secret name prefix of connections. @default "airflow/connections"',
+        connectionsPrefix: prefix("airflow/analytics/connections").describe(
+          'Secret name prefix of connections; unique per account and Region. @default "airflow/<name>/connections"',
         ),
-        variablesPrefix: prefix("airflow/variables").describe(
-          'Secret name prefix of variables. @default "airflow/variables"',
+        variablesPrefix: prefix("airflow/analytics/variables").describe(
+          'Secret name prefix of variables; unique per account and Region. @default "airflow/<name>/variables"',
         ),
         kmsKeyArn: z
           .string()
@@ -195,4 +197,59 @@ export const airflowStateSchema = z
     }
   });
 
-export type AirflowState = z.output<typeof airflowStateSchema>;
+type ParsedAirflowState = z.output<typeof airflowStateSchema>;
+type SecretsBackend = NonNullable<ParsedAirflowState["secretsBackend"]>;
+
+/** `airflowState` of a parsed environment: the secret prefixes decided (withSecretPrefixes). */
+export type AirflowState = Omit<ParsedAirflowState, "secretsBackend"> & {
+  secretsBackend?: SecretsBackend & { connectionsPrefix: string; variablesPrefix: string };
+};
+
+/** The secret prefixes left out default to ones naming the environment (its stack name). */
+export function withSecretPrefixes(state: ParsedAirflowState, name: string): AirflowState {
+  const backend = state.secretsBackend;
+  if (backend === undefined) return { ...state, secretsBackend: undefined };
+  return {
+    ...state,
+    secretsBackend: {
+      ...backend,
+      connectionsPrefix: backend.connectionsPrefix ?? `airflow/${name}/connections`,
+      variablesPrefix: backend.variablesPrefix ?? `airflow/${name}/variables`,
+    },
+  };
+}
+
+/**
+ * Two environments of one file in the same Region whose secret prefixes meet (equal, or one inside
+ * the other): their secrets would share names and each role could read the other's. One message
+ * per clashing environment, naming both.
+ */
+export function secretPrefixClashes(
+  environments: readonly { name: string; region: string; airflowState?: AirflowState }[],
+): { index: number; field: string; message: string }[] {
+  const seen: { index: number; name: string; region: string; field: string; prefix: string }[] = [];
+  const clashes: { index: number; field: string; message: string }[] = [];
+  environments.forEach((e, index) => {
+    const backend = e.airflowState?.secretsBackend;
+    if (backend === undefined) return;
+    for (const field of ["connectionsPrefix", "variablesPrefix"] as const) {
+      const prefix = backend[field];
+      const other = seen.find(
+        (s) =>
+          s.region === e.region &&
+          (s.prefix === prefix || s.prefix.startsWith(`${prefix}/`) || prefix.startsWith(`${s.prefix}/`)),
+      );
+      if (other !== undefined) {
+        clashes.push({
+          index,
+          field,
+          message: `"${e.name}" (${prefix}) and environments[${other.index}] "${other.name}" (${other.field} ${other.prefix}) share secret names in ${e.region}, and each role could read the other's secrets: give each its own prefixes, or leave them out (the default names the environment)`,
+        });
+        break;
+      }
+    }
+    for (const field of ["connectionsPrefix", "variablesPrefix"] as const)
+      seen.push({ index, name: e.name, region: e.region, field, prefix: backend[field] });
+  });
+  return clashes;
+}

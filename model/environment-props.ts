@@ -174,13 +174,13 @@ export interface PoolProps {
 /** Airflow's Secrets Manager backend. */
 export interface SecretsBackendProps {
   /**
-   * Secret name prefix of connections.
-   * @default "airflow/connections"
+   * Secret name prefix of connections; unique per account and Region.
+   * @default "airflow/<name>/connections"
    */
   readonly connectionsPrefix?: string;
   /**
-   * Secret name prefix of variables.
-   * @default "airflow/variables"
+   * Secret name prefix of variables; unique per account and Region.
+   * @default "airflow/<name>/variables"
    */
   readonly variablesPrefix?: string;
   /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ref } from "./ref";
 import { ACCESS_HOST_INSTANCE_TYPES, type AccessHostInstanceType } from "./access-host";
-import { cidrContains, cidrsOverlap } from "./cidr";
+import { cidrContains, cidrsOverlap, isIpv4Cidr as isIpv4, networkOf, refineNetworkAddress } from "./cidr";
 import { PRIVATE_ROUTING_SERVICES, SESSION_MANAGER_SERVICES, type ServiceEndpoint } from "./versions";
 
 /**
@@ -13,12 +13,10 @@ const TGW_ID = /^tgw-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 const ROUTE_TABLE_ID = /^rtb-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
-// zod's own IPv4 CIDR format (z.cidrv4, https://zod.dev/api, "IP blocks (CIDR)").
-const IPV4_CIDR = z.cidrv4();
-const isIpv4 = (c: unknown): c is string => typeof c === "string" && IPV4_CIDR.safeParse(c).success;
 const ipv4Cidr = z
   .string({ error: "an IPv4 CIDR like 10.0.0.0/8" })
-  .refine(isIpv4, { error: "an IPv4 CIDR like 10.0.0.0/8" });
+  .refine(isIpv4, { error: "an IPv4 CIDR like 10.0.0.0/8" })
+  .superRefine(refineNetworkAddress);
 
 export const transitGatewaySchema = z.strictObject({
   transitGatewayId: ref(TGW_ID, "a transit gateway id like tgw-0a1b2c3d4e5f60718").describe(
@@ -117,9 +115,9 @@ export function checkNetworkAccess(
       );
       return;
     }
-    const other = routes.get(c);
+    const other = routes.get(networkOf(c));
     if (other !== undefined) issue(["network", "peering", "peerCidrs", i], `routed twice: ${other} has it too`);
-    routes.set(c, `network.peering.peerCidrs[${i}]`);
+    routes.set(networkOf(c), `network.peering.peerCidrs[${i}]`);
   });
   n.transitGateway?.routedCidrs?.forEach((c, i) => {
     if (!isIpv4(c)) return;
@@ -130,10 +128,10 @@ export function checkNetworkAccess(
       );
       return;
     }
-    const other = routes.get(c);
+    const other = routes.get(networkOf(c));
     if (other !== undefined)
       issue(["network", "transitGateway", "routedCidrs", i], `routed twice: ${other} has it too`);
-    routes.set(c, `network.transitGateway.routedCidrs[${i}]`);
+    routes.set(networkOf(c), `network.transitGateway.routedCidrs[${i}]`);
   });
 
   // A new VPC without NAT has no other way to AWS services, unless a network team's endpoints are

@@ -12,14 +12,15 @@ import {
   type EnvironmentClass,
   airflowMajor,
 } from "./versions";
-import { accessSchema, checkAccess, isIpv4Cidr } from "./access";
+import { accessSchema, checkAccess } from "./access";
+import { isIpv4Cidr, refineNetworkAddress } from "./cidr";
 import { checkEndpoints, endpointsSchema } from "./endpoints";
 import { checkMigration } from "./migration";
 import { checkNetworkAccess, defaultServiceEndpoints, peeringSchema, transitGatewaySchema } from "./network-access";
 import { suggestion } from "./errors";
 import { ALL_MWAA_REGIONS, MWAA_REGIONS, isMwaaRegion } from "./regions";
 import { ref } from "./ref";
-import { airflowStateSchema } from "./airflow-state";
+import { airflowStateSchema, secretPrefixClashes, withSecretPrefixes } from "./airflow-state";
 import { DEFAULT_METRIC_NAMESPACE } from "../lambda/worker-count/contract";
 
 /**
@@ -175,6 +176,7 @@ const networkSchema = z
           .refine((c) => !isIpv4Cidr(c) || (Number(c.split("/")[1]) >= 16 && Number(c.split("/")[1]) <= 24), {
             error: "an IPv4 CIDR from /16 to /24, e.g. 10.20.0.0/16",
           })
+          .superRefine(refineNetworkAddress)
           .describe("IPv4 range of the VPC, /16 to /24: two private and two public subnets are cut from it."),
         natGateways: int(0, 2)
           .default(1)
@@ -503,8 +505,9 @@ export const environmentSchema = z
   .transform((env) => {
     // Defaults that depend on other fields: decided here, once, never in a construct.
     const { access, endpoints } = env;
+    const { airflowState, ...rest } = env;
     return {
-      ...env,
+      ...rest,
       // Private routing needs every service endpoint when a created VPC has no NAT path.
       network: {
         ...env.network,
@@ -527,6 +530,8 @@ export const environmentSchema = z
         access === undefined
           ? undefined
           : { ...access, deletionProtection: access.deletionProtection ?? env.protectFromDestroy },
+      // Last, where the schema declares it; left out when absent, as zod leaves it.
+      ...(airflowState !== undefined ? { airflowState: withSecretPrefixes(airflowState, env.name) } : {}),
     };
   });
 
@@ -631,6 +636,12 @@ export const configSchema = z
         });
       else seen.set(e.name.toLowerCase(), i);
     });
+    for (const clash of secretPrefixClashes(c.environments))
+      ctx.addIssue({
+        code: "custom",
+        path: ["environments", clash.index, "airflowState", "secretsBackend", clash.field],
+        message: clash.message,
+      });
   });
 
 export type ConfigInput = z.input<typeof configSchema>;

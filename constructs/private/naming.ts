@@ -77,3 +77,19 @@ export function elbName(full: string): string {
     .replace(/-+$/, "");
   return `${base}-${hash}`;
 }
+
+/**
+ * A Lambda function name "<environment>-<purpose>": "If you specify only the function name, it is
+ * limited to 64 characters in length", letters, digits, hyphens and underscores (Lambda API
+ * reference, CreateFunction, FunctionName;
+ * https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html). Environment names may be
+ * up to 80 characters: a longer name cuts the environment part and adds a hash of the whole name,
+ * so the purpose stays and two functions (or environments) never share a name. Short names stay
+ * as they are.
+ */
+export function lambdaFunctionName(environment: string, purpose: string): string {
+  const full = `${environment}-${purpose}`;
+  if (full.length <= 64) return full;
+  const hash = shortHash(full);
+  return `${environment.slice(0, 64 - purpose.length - hash.length - 2)}-${hash}-${purpose}`;
+}
