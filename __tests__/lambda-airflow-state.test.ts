@@ -310,3 +310,114 @@ describe("first deploy", () => {
     }
   });
 });
+
+describe("Airflow 3 masks variable values", () => {
+  test("a masked value is not backed up and never restored over the target's", async () => {
+    // GIVEN an Airflow 3 environment with a sensitive key, a JSON value with a sensitive key inside, and a plain one
+    const source = new FakeAirflow(3, {
+      variables: [
+        { key: "db_password", value: "hunter2", description: null },
+        { key: "conf", value: '{"user":"etl","token":"t0k"}', description: null },
+        { key: "region", value: "eu-west-1", description: null },
+      ],
+    });
+    const a = mockEnvironment(source);
+    const { deps, written } = backupDeps(a.client);
+    await backupWith(deps, { environmentName: "env", bucket: "b", prefix: "p/", namespace: "N" });
+    const doc = JSON.parse(Object.values(written)[0]) as BackupDocument;
+    a.mock.restore();
+    // THEN the backup keeps no mask
+    expect(doc.variables).toEqual([
+      { key: "db_password", value: null, description: null },
+      { key: "conf", value: null, description: null },
+      { key: "region", value: "eu-west-1", description: null },
+    ]);
+    // WHEN restored into an environment that has the real values
+    const target = new FakeAirflow(3, {
+      variables: [
+        { key: "db_password", value: "real", description: null },
+        { key: "conf", value: '{"user":"etl","token":"real"}', description: null },
+      ],
+    });
+    const b = mockEnvironment(target);
+    const api = new AirflowRestApi(b.client, "target");
+    const plan = await planRestore(api, doc);
+    await applyPlan(api, plan);
+    // THEN the masked ones are skipped and the target's values stay
+    expect(plan.filter((s) => s.kind === "variable").map((s) => `${s.name}: ${s.action}`)).toEqual([
+      "db_password: skip",
+      "conf: skip",
+      "region: create",
+    ]);
+    expect(target.state.variables.map((v) => v.value)).toEqual(["real", '{"user":"etl","token":"real"}', "eu-west-1"]);
+  });
+
+  test("apply does not PATCH an unchanged JSON or sensitive variable on every deploy, and does PATCH a changed one", async () => {
+    const airflow = new FakeAirflow(3);
+    const { client } = mockEnvironment(airflow);
+    const input = {
+      pools: [],
+      variables: [
+        { key: "settings", value: '{"a":1,"b":[1,2]}' },
+        { key: "api_token_url", value: "https://example.com" },
+        { key: "creds", value: '{"user":"etl","password":"p"}' },
+      ],
+      tf: { action: "create" as const },
+    };
+    await applyWith(client, "env", input);
+    const again = await applyWith(client, "env", { ...input, tf: { action: "update", prev_input: input } });
+    expect(again.changes).toEqual([
+      "variable settings: unchanged",
+      "variable api_token_url: unchanged",
+      "variable creds: unchanged",
+    ]);
+    expect(airflow.calls.filter((c) => c.Method === "PATCH")).toEqual([]);
+    const changed = { ...input, variables: [{ key: "api_token_url", value: "https://new.example.com" }] };
+    const third = await applyWith(client, "env", {
+      ...changed,
+      tf: { action: "update", prev_input: { ...input, tf: undefined } },
+    });
+    expect(third.changes[0]).toBe("variable api_token_url: update");
+    expect(airflow.state.variables.find((v) => v.key === "api_token_url")?.value).toBe("https://new.example.com");
+  });
+});
+
+describe.each([2, 3] as const)("restore into Airflow %i: the default pool", (major) => {
+  test("only slots, with update_mask, so the connections and pause states after it are written", async () => {
+    // GIVEN a backup whose default pool differs from the target's
+    const doc: BackupDocument = {
+      format: 1,
+      takenAt: "2026-12-01T00:00:00.000Z",
+      environmentName: "old",
+      airflowVersion: "3.0.6",
+      apiMajor: 3,
+      counts: { variables: 0, pools: 1, connections: 1, dags: 1, dagRuns: 0, taskInstances: 0 },
+      variables: [],
+      pools: [{ name: "default_pool", slots: 64, description: "mine", includeDeferred: true }],
+      connections: [
+        {
+          connectionId: "warehouse",
+          connType: "postgres",
+          description: null,
+          host: "db",
+          login: null,
+          schema: null,
+          port: null,
+        },
+      ],
+      dags: [{ dagId: "daily", isPaused: false }],
+      dagRuns: [],
+      taskInstances: [],
+      truncated: [],
+    };
+    const target = new FakeAirflow(major, { dags: [{ dag_id: "daily", is_paused: true }] });
+    const { client } = mockEnvironment(target);
+    const api = new AirflowRestApi(client, "target");
+    // WHEN restored
+    await applyPlan(api, await planRestore(api, doc));
+    // THEN
+    expect(target.state.pools[0]).toMatchObject({ name: "default_pool", slots: 64, include_deferred: true });
+    expect(target.state.connections).toHaveLength(1);
+    expect(target.state.dags).toEqual([{ dag_id: "daily", is_paused: false }]);
+  });
+});

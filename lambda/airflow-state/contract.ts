@@ -59,7 +59,8 @@ export interface BackupDocument {
   readonly counts: Readonly<
     Record<"variables" | "pools" | "connections" | "dags" | "dagRuns" | "taskInstances", number>
   >;
-  readonly variables: { key: string; value: string; description: string | null }[];
+  /** value null: not backed up, because Airflow 3's API returned it masked ("***"); never restored. */
+  readonly variables: { key: string; value: string | null; description: string | null }[];
   readonly pools: { name: string; slots: number; description: string | null; includeDeferred: boolean | null }[];
   /** Non-secret fields only: password and extra are never read into a backup. */
   readonly connections: {
