@@ -289,7 +289,12 @@ describe("cutover", () => {
         (input.Name === "old" ? old : candidate).handle(input),
       );
     const client = new MWAAClient({ region: "eu-west-1" });
-    const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"));
+    await expect(planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"))).rejects.toThrow(
+      "new lacks 1 DAG(s) active in old: c; deploy them to the candidate first, or pass --allow-missing to leave them paused in both",
+    );
+    const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"), {
+      allowMissing: true,
+    });
     expect(plan.old.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: pause", "c: pause"]);
     expect(plan.candidate.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: unpause", "c: skip"]);
   });

@@ -412,26 +412,39 @@ export function pausePlan(wanted: { dagId: string; isPaused: boolean }[], target
 
 /**
  * The cutover of a side-by-side migration: every DAG unpaused in the old environment is paused
- * there, and unpaused in the candidate when the candidate has it. Old-environment writes first
- * (no DAG runs twice).
+ * there, and unpaused in the candidate. Old-environment writes first (no DAG runs twice). `active`
+ * (the DAGs that were active in the old environment, saved before the first write) resumes a cutover
+ * cut short: recomputed, it would miss the DAGs already paused there. An active DAG the candidate
+ * lacks is refused unless `allowMissing`: it would end up paused in both environments.
  */
 export async function planCutover(
   old: AirflowRestApi,
   candidate: AirflowRestApi,
-): Promise<{ old: PlannedWrite[]; candidate: PlannedWrite[] }> {
+  options: { active?: readonly string[]; allowMissing?: boolean } = {},
+): Promise<{ active: string[]; old: PlannedWrite[]; candidate: PlannedWrite[] }> {
   const [oldDags, candidateDags] = await Promise.all([
     old.listAll<Row>("/dags", "dags"),
     candidate.listAll<Row>("/dags", "dags"),
   ]);
-  const active = oldDags.items
-    .filter((d) => d.is_paused !== true)
-    .map((d) => ({ dagId: String(d.dag_id), isPaused: false }));
+  const active = options.active
+    ? [...options.active]
+    : oldDags.items.filter((d) => d.is_paused !== true).map((d) => String(d.dag_id));
+  const known = new Set(candidateDags.items.map((d) => String(d.dag_id)));
+  const missing = active.filter((id) => !known.has(id));
+  if (missing.length > 0 && options.allowMissing !== true)
+    throw new AirflowStateError(
+      `${candidate.environmentName} lacks ${missing.length} DAG(s) active in ${old.environmentName}: ${missing.join(", ")}; deploy them to the candidate first, or pass --allow-missing to leave them paused in both`,
+    );
   return {
+    active,
     old: pausePlan(
-      active.map((d) => ({ ...d, isPaused: true })),
+      active.map((dagId) => ({ dagId, isPaused: true })),
       oldDags.items,
     ),
-    candidate: pausePlan(active, candidateDags.items),
+    candidate: pausePlan(
+      active.map((dagId) => ({ dagId, isPaused: false })),
+      candidateDags.items,
+    ),
   };
 }
 
