@@ -426,3 +426,28 @@ describe.each([2, 3] as const)("restore into Airflow %i: the default pool", (maj
     expect(target.state.dags).toEqual([{ dag_id: "daily", is_paused: false }]);
   });
 });
+
+describe("apply deadline", () => {
+  test("a declaration that outlasts the function fails naming what it applied", async () => {
+    // GIVEN a variable whose write is still pending when the function's own deadline passes
+    const airflow = new FakeAirflow(3);
+    const deadline = new AbortController();
+    const { mock, client } = mockEnvironment(airflow);
+    mock.on(InvokeRestApiCommand as never).callsFake((input: Parameters<FakeAirflow["handle"]>[0]) => {
+      if (input.Method === "POST" && input.Path === "/variables") {
+        deadline.abort();
+        return new Promise(() => undefined);
+      }
+      return airflow.handle(input);
+    });
+    const input = {
+      pools: [{ name: "etl", slots: 2 }],
+      variables: [{ key: "region", value: "eu-west-1" }],
+      tf: { action: "create" as const },
+    };
+    // WHEN applied THEN
+    await expect(applyWith(client, "env", input, deadline.signal)).rejects.toThrow(
+      "variable region: no answer within the function's remaining time; applied before it: pool etl: create; deploy again to apply the rest",
+    );
+  });
+});

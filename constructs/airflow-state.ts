@@ -11,7 +11,12 @@ import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { AirflowState } from "../model/airflow-state";
 import { withName } from "./private/naming";
 import { backupPrefix } from "../lambda/airflow-state/backup-layout";
-import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airflow-state/contract";
+import {
+  APPLY_TIMEOUT_SECONDS,
+  BACKUP_SUCCESS_METRIC,
+  ENV_VARS,
+  type ApplyInput,
+} from "../lambda/airflow-state/contract";
 
 /** The backend class of the amazon provider (apache-airflow-providers-amazon docs, "AWS Secrets Manager Backend"). */
 export const SECRETS_MANAGER_BACKEND = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend";
@@ -134,8 +139,7 @@ export class AirflowStateManager extends Construct {
         description: `Applies declared pools and variables to MWAA ${props.environmentName}`,
         code: props.applyCode!,
         statements: invoke,
-        // Calls of 10 s at most, a few per declared item.
-        timeoutSeconds: 300,
+        timeoutSeconds: APPLY_TIMEOUT_SECONDS,
       });
       // lifecycle_scope CRUD: invoked on create, update and destroy, with tf.action and tf.prev_input
       // (hashicorp/terraform-provider-aws website/docs/r/lambda_invocation.html.markdown, "CRUD Lifecycle Scope").

@@ -31,6 +31,9 @@ export interface ApplyInput {
   readonly tf?: { readonly action: "create" | "update" | "delete"; readonly prev_input?: ApplyInput | null };
 }
 
+/** The apply Lambda's timeout: calls of 10 s at most, a few per declared item. */
+export const APPLY_TIMEOUT_SECONDS = 300;
+
 /** The pool Airflow creates itself and refuses to delete; never touched. */
 export const DEFAULT_POOL = "default_pool";
 

@@ -14,6 +14,7 @@
  */
 import type { AirflowRestApi, RestApiRequest } from "./rest-client";
 import { AirflowStateError } from "./rest-client";
+import { beforeDeadline, DeadlineExceeded } from "../runtime/deadline";
 import {
   DEFAULT_POOL,
   type ApplyInput,
@@ -151,7 +152,7 @@ async function remove(api: AirflowRestApi, kind: "pool" | "variable", path: stri
  * Makes the declared pools and variables so; deletes only those the previous input declared and
  * this one does not (a delete action declares nothing). Never the default pool.
  */
-export async function applyDeclared(api: AirflowRestApi, input: ApplyInput): Promise<Change[]> {
+export async function applyDeclared(api: AirflowRestApi, input: ApplyInput, deadline?: AbortSignal): Promise<Change[]> {
   const deleting = input.tf?.action === "delete";
   const pools = deleting ? [] : input.pools;
   const variables = deleting ? [] : input.variables;
@@ -159,28 +160,35 @@ export async function applyDeclared(api: AirflowRestApi, input: ApplyInput): Pro
   if (pools.some((p) => p.name === DEFAULT_POOL))
     throw new AirflowStateError(`pool ${DEFAULT_POOL} is Airflow's own and not managed here`);
   const changes: Change[] = [];
-  for (const p of pools) changes.push(await upsert(api, "pool", "/pools", p.name, poolBody(p), samePool(p), false));
+  // Each step raced against the function's own deadline, so a declaration too large for one run fails
+  // naming what it applied, not with Lambda's timeout.
+  const step = async (what: string, work: () => Promise<Change>) => {
+    try {
+      changes.push(deadline === undefined ? await work() : await beforeDeadline(deadline, what, work));
+    } catch (e) {
+      if (!(e instanceof DeadlineExceeded)) throw e;
+      const done = formatChanges(changes);
+      throw new AirflowStateError(
+        `${e.message}; applied before it: ${done.length > 0 ? done.join(", ") : "nothing"}; deploy again to apply the rest`,
+      );
+    }
+  };
+  for (const p of pools)
+    await step(`pool ${p.name}`, () => upsert(api, "pool", "/pools", p.name, poolBody(p), samePool(p), false));
   const previousValues = new Map((prev?.variables ?? []).map((v) => [v.key, v.value]));
   for (const v of variables)
-    changes.push(
-      await upsert(
-        api,
-        "variable",
-        "/variables",
-        v.key,
-        variableBody(v),
-        sameVariable(v, previousValues.get(v.key)),
-        false,
-      ),
+    await step(`variable ${v.key}`, () =>
+      upsert(api, "variable", "/variables", v.key, variableBody(v), sameVariable(v, previousValues.get(v.key)), false),
     );
   const keepPools = new Set(pools.map((p) => p.name));
   const keepVariables = new Set(variables.map((v) => v.key));
   for (const p of prev?.pools ?? []) {
     if (!keepPools.has(p.name) && p.name !== DEFAULT_POOL)
-      changes.push(await remove(api, "pool", `/pools/${enc(p.name)}`, p.name));
+      await step(`pool ${p.name}`, () => remove(api, "pool", `/pools/${enc(p.name)}`, p.name));
   }
   for (const v of prev?.variables ?? []) {
-    if (!keepVariables.has(v.key)) changes.push(await remove(api, "variable", `/variables/${enc(v.key)}`, v.key));
+    if (!keepVariables.has(v.key))
+      await step(`variable ${v.key}`, () => remove(api, "variable", `/variables/${enc(v.key)}`, v.key));
   }
   return changes;
 }
