@@ -5,6 +5,7 @@ import { blockAt, dataSources, minimalEnvironment, ref, resources, synthStack, t
 import { stateCodes } from "./helpers-state";
 import { backupKey } from "../lambda/airflow-backup/handler";
 import { ENV_VARS } from "../lambda/airflow-state/contract";
+import { backupAlarmWindow } from "../constructs/airflow-state";
 
 const codes = stateCodes();
 /** The example's airflowState block, on the minimal environment ("dev", eu-west-1). */
@@ -92,12 +93,20 @@ describe("airflowState wiring", () => {
       metric_name: "AirflowStateBackupSucceeded",
       dimensions: { Environment: "dev" },
       statistic: "Sum",
-      period: 21600,
-      evaluation_periods: 1,
+      // 6 h schedule + 15 min run: 7 hourly periods, all without a success before it alarms
+      period: 3600,
+      evaluation_periods: 7,
+      datapoints_to_alarm: 7,
       threshold: 1,
       comparison_operator: "LessThanThreshold",
       treat_missing_data: "breaching",
     });
+  });
+
+  test("the backup alarm's window stays within CloudWatch's 7 days at the largest interval", () => {
+    expect(backupAlarmWindow(1)).toEqual({ period: 3600, evaluationPeriods: 2, datapointsToAlarm: 2 });
+    expect(backupAlarmWindow(24)).toEqual({ period: 3600, evaluationPeriods: 25, datapointsToAlarm: 25 });
+    expect(() => backupAlarmWindow(168)).toThrow(/exceed CloudWatch's 7 days/);
   });
 
   test("secrets are created without a value", () => {

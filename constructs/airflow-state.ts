@@ -70,6 +70,27 @@ export function secretsBackendOptions(state: AirflowState | undefined): Record<s
   };
 }
 
+/** The backup function's timeout, in seconds. */
+const BACKUP_TIMEOUT_SECONDS = 900;
+
+/**
+ * The backup alarm's window: hourly periods, all of the last N without a success (missing data
+ * breaching), N covering the schedule interval plus the run's timeout. A run that ends later than the
+ * one before still falls inside it; one period per interval flapped. PutMetricAlarm caps Period x
+ * EvaluationPeriods at 604,800 s (7 days) for periods of an hour or more (CloudWatch API reference,
+ * PutMetricAlarm, Period): everyHours is at most 24, so N is at most 25 h.
+ */
+export function backupAlarmWindow(everyHours: number): {
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+} {
+  const evaluationPeriods = Math.ceil((everyHours * 3600 + BACKUP_TIMEOUT_SECONDS) / 3600);
+  if (3600 * evaluationPeriods > 604_800)
+    throw new Error(`backup.everyHours ${everyHours}: the alarm window would exceed CloudWatch's 7 days`);
+  return { period: 3600, evaluationPeriods, datapointsToAlarm: evaluationPeriods };
+}
+
 /** What the apply Lambda gets: exactly the declared pools and variables. */
 export function applyInput(state: AirflowState): ApplyInput {
   return { pools: state.pools, variables: state.variables };
@@ -184,7 +205,7 @@ export class AirflowStateManager extends Construct {
           condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }],
         },
       ],
-      timeoutSeconds: 900,
+      timeoutSeconds: BACKUP_TIMEOUT_SECONDS,
       memoryMb: 512,
     });
     this.backupFunction = fn;
@@ -203,18 +224,15 @@ export class AirflowStateManager extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: schedule.arn,
     });
-    // One success per schedule period; a failed or missing run leaves the period empty (breaching).
-    // Period up to 86,400 s x 1 is allowed: PutMetricAlarm caps Period x EvaluationPeriods at
-    // 604,800 s, and at 86,400 s only for periods under an hour (CloudWatch API reference, Period).
+    const window = backupAlarmWindow(backup.everyHours);
     new CloudwatchMetricAlarm(this, "BackupAlarm", {
       alarmName: `${props.environmentName}-airflow-state-backup`,
-      alarmDescription: `No successful backup of MWAA ${props.environmentName}'s Airflow state in ${backup.everyHours} h: see the ${name} function's logs`,
+      alarmDescription: `No successful backup of MWAA ${props.environmentName}'s Airflow state in ${window.evaluationPeriods} h (one every ${backup.everyHours} h, plus the run's time): see the ${name} function's logs`,
       namespace: props.namespace,
       metricName: BACKUP_SUCCESS_METRIC,
       dimensions: { Environment: props.environmentName },
       statistic: "Sum",
-      period: backup.everyHours * 3600,
-      evaluationPeriods: 1,
+      ...window,
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",
