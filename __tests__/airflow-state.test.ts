@@ -59,8 +59,35 @@ describe("airflowState wiring", () => {
       pools: [{ name: "warehouse", slots: 4, description: "Connections to the warehouse", includeDeferred: true }],
       variables: [{ key: "data_bucket", value: "s3://analytics-data" }],
     });
-    expect(apply.depends_on).toEqual([expect.stringMatching(/^aws_mwaa_environment\.Mwaa_Environment_[0-9A-F]{8}$/)]);
+    expect(apply.depends_on).toEqual([
+      expect.stringMatching(/^aws_mwaa_environment\.Mwaa_Environment_[0-9A-F]{8}$/),
+      expect.stringMatching(/^aws_vpc_endpoint\.Mwaa_CustomerEndpoints_Database_[0-9A-F]{8}$/),
+      expect.stringMatching(/^aws_vpc_endpoint\.Mwaa_CustomerEndpoints_Webserver_[0-9A-F]{8}$/),
+    ]);
     expect(apply.function_name).toMatch(/^\$\{aws_lambda_function\.Mwaa_AirflowState_ApplyFunction_/);
+  });
+
+  test("without NAT, the invocation also depends on the service endpoints, so its delete call runs before they go", () => {
+    // GIVEN a created network without NAT gateways
+    const noNat = synthStack(
+      minimalEnvironment({
+        network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } },
+        airflowState: exampleState,
+      }),
+      undefined,
+      codes,
+    );
+    // THEN airflow.api and airflow.env (and the endpoints' HTTPS rule) come before the invocation
+    const dependsOn = blockAt(noNat, "aws_lambda_invocation", "Mwaa_AirflowState_Apply").depends_on as string[];
+    for (const id of ["AirflowApiEndpoint", "AirflowEnvEndpoint"])
+      expect(dependsOn).toContainEqual(expect.stringMatching(new RegExp(`^aws_vpc_endpoint\\.Mwaa_Network_${id}_`)));
+    expect(dependsOn).toContainEqual(
+      expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.Mwaa_Network_ServiceEndpointsHttpsFromVpc_/),
+    );
+    const sg = blockAt(noNat, "aws_security_group", "Mwaa_AirflowState_SecurityGroup");
+    expect((sg.egress as Block[])[0].description).toBe(
+      "MWAA API: GetEnvironment via airflow.api, the REST call via airflow.env (endpoint or NAT)",
+    );
   });
 
   test("both Lambdas run in the environment's private subnets", () => {

@@ -37,6 +37,12 @@ export interface AirflowStateProps {
   readonly state: AirflowState;
   /** The MWAA environment resource: the invocation runs after it. */
   readonly environment: ITerraformDependable;
+  /**
+   * What the REST calls travel through (service endpoints, the environment's own endpoints): the
+   * invocation depends on them, so on destroy its delete call runs before they go.
+   * @default - none
+   */
+  readonly apiPath?: ITerraformDependable[];
   readonly bucketName: string;
   readonly bucketArn: string;
   /** Bucket key, when the bucket uses a customer key. @default - none */
@@ -123,7 +129,8 @@ export class AirflowStateManager extends Construct {
           toPort: 443,
           protocol: "tcp",
           cidrBlocks: ["0.0.0.0/0"],
-          description: "MWAA API (NAT or airflow.env endpoint)",
+          // GetEnvironment is served by api.airflow, InvokeRestApi by env.airflow (AWS CLI reference, mwaa, "Endpoints").
+          description: "MWAA API: GetEnvironment via airflow.api, the REST call via airflow.env (endpoint or NAT)",
         },
       ],
       tags: withName(tags, `${props.environmentName}-airflow-state`),
@@ -168,7 +175,7 @@ export class AirflowStateManager extends Construct {
         functionName: fn.function.functionName,
         input: JSON.stringify(applyInput(state)),
         lifecycleScope: "CRUD",
-        dependsOn: [props.environment],
+        dependsOn: [props.environment, ...(props.apiPath ?? [])],
       });
     }
     if (state.backup !== undefined) this.addBackup(props, state.backup, { ...common, statements: invoke });
