@@ -7,7 +7,7 @@
  *   backup --env NAME [--out FILE]                 back up now, same code as the scheduled Lambda
  *   restore --env NAME --from FILE|s3://b/k [--dry-run]   print the plan, then write it
  *   cutover-pause --config FILE [--environment STACK] [--plan-file FILE] [--allow-missing] [--dry-run]
- *       saves the old environment's active DAGs to the plan file (default .cache/cutover/<STACK>.json)
+ *       saves the old environment's active DAGs to the plan file (default .airflow-state/cutover/<STACK>.json; not a cache: npm run clean leaves it)
  *       before the first write; a re-run after a failure takes them from it; removed when done
  *   check-secrets --config FILE [--environment STACK]   which declared secrets have no value yet
  *
@@ -217,7 +217,7 @@ export async function main(argv: string[], deps: CliDeps = { mwaa: new MWAAClien
     const candidate = new AirflowRestApi(client, env.migration!.candidate.environmentName);
     await requireAvailable(client, old.environmentName);
     await requireAvailable(client, candidate.environmentName);
-    const planFile = values["plan-file"] ?? join(".cache", "cutover", `${env.name}.json`);
+    const planFile = values["plan-file"] ?? join(".airflow-state", "cutover", `${env.name}.json`);
     const saved = existsSync(planFile)
       ? readCutoverPlan(planFile, old.environmentName, candidate.environmentName)
       : undefined;
