@@ -10,7 +10,7 @@ import { main } from "../operations/airflow-state/cli";
 import { billableUnits } from "../cost/units";
 import { summaryLines } from "../app/synth-summary";
 import type { Describe } from "../operations/airflow-state/check-secrets";
-import { FakeAirflow } from "./helpers-airflow";
+import { FakeAirflow, restError } from "./helpers-airflow";
 
 const ROOT = path.resolve(__dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "airflow-state-cli-"));
@@ -175,6 +175,63 @@ describe("cutover-pause", () => {
     expect(code).toBe(0);
     expect(out).toEqual(["analytics (old):", "  dag a: pause", "analytics-af3 (candidate):", "  dag a: unpause"]);
     expect([...old.calls, ...candidate.calls].filter((c) => c.Method !== "GET")).toEqual([]);
+  });
+
+  test("a cutover cut short by a failed candidate write resumes from the saved plan", async () => {
+    // GIVEN two active DAGs in the old environment, and a candidate whose first write fails
+    const old = new FakeAirflow(2, {
+      dags: [
+        { dag_id: "a", is_paused: false },
+        { dag_id: "c", is_paused: false },
+      ],
+    });
+    const candidate = new FakeAirflow(3, {
+      dags: [
+        { dag_id: "a", is_paused: true },
+        { dag_id: "c", is_paused: true },
+      ],
+    });
+    const handle = candidate.handle.bind(candidate);
+    let failing = true;
+    candidate.handle = (input) => {
+      if (failing && input.Method === "PATCH") throw restError(500, "Internal Server Error");
+      return handle(input);
+    };
+    const planFile = path.join(tmp, "cutover", "analytics.json");
+    const argv = ["cutover-pause", "--config", "config/examples/migrate-to-airflow3.json", "--plan-file", planFile];
+    const mwaa = mwaaWith({ analytics: old, "analytics-af3": candidate });
+    // WHEN the first run fails after pausing the old environment
+    await expect(run(argv, mwaa)).rejects.toThrow(/PATCH \/dags\/a: HTTP 500/);
+    expect(old.state.dags.every((d) => d.is_paused === true)).toBe(true);
+    expect(JSON.parse(fs.readFileSync(planFile, "utf8"))).toEqual({
+      old: "analytics",
+      candidate: "analytics-af3",
+      active: ["a", "c"],
+    });
+    // AND the same command runs again
+    failing = false;
+    const { code, out } = await run(argv, mwaa);
+    // THEN the candidate gets the saved plan, not one recomputed from the now paused old environment
+    expect(code).toBe(0);
+    expect(out[0]).toBe(`resuming the cutover saved in ${planFile}`);
+    expect(candidate.state.dags).toEqual([
+      { dag_id: "a", is_paused: false },
+      { dag_id: "c", is_paused: false },
+    ]);
+    expect(fs.existsSync(planFile)).toBe(false);
+  });
+
+  test("an active DAG the candidate lacks is refused before any write, unless --allow-missing", async () => {
+    const old = new FakeAirflow(2, { dags: [{ dag_id: "only-old", is_paused: false }] });
+    const candidate = new FakeAirflow(3, { dags: [] });
+    const argv = ["cutover-pause", "--config", "config/examples/migrate-to-airflow3.json"];
+    argv.push("--plan-file", path.join(tmp, "refused.json"));
+    await expect(run(argv, mwaaWith({ analytics: old, "analytics-af3": candidate }))).rejects.toThrow(
+      /analytics-af3 lacks 1 DAG\(s\) active in analytics: only-old/,
+    );
+    expect(old.calls.filter((c) => c.Method !== "GET")).toEqual([]);
+    const { code } = await run([...argv, "--allow-missing"], mwaaWith({ analytics: old, "analytics-af3": candidate }));
+    expect(code).toBe(0);
   });
 
   test("a config without a migration is one line", async () => {

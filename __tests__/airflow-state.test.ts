@@ -5,6 +5,7 @@ import { blockAt, dataSources, minimalEnvironment, ref, resources, synthStack, t
 import { stateCodes } from "./helpers-state";
 import { backupKey } from "../lambda/airflow-backup/handler";
 import { ENV_VARS } from "../lambda/airflow-state/contract";
+import { backupAlarmWindow } from "../constructs/airflow-state";
 
 const codes = stateCodes();
 /** The example's airflowState block, on the minimal environment ("dev", eu-west-1). */
@@ -58,8 +59,35 @@ describe("airflowState wiring", () => {
       pools: [{ name: "warehouse", slots: 4, description: "Connections to the warehouse", includeDeferred: true }],
       variables: [{ key: "data_bucket", value: "s3://analytics-data" }],
     });
-    expect(apply.depends_on).toEqual([expect.stringMatching(/^aws_mwaa_environment\.Mwaa_Environment_[0-9A-F]{8}$/)]);
+    expect(apply.depends_on).toEqual([
+      expect.stringMatching(/^aws_mwaa_environment\.Mwaa_Environment_[0-9A-F]{8}$/),
+      expect.stringMatching(/^aws_vpc_endpoint\.Mwaa_CustomerEndpoints_Database_[0-9A-F]{8}$/),
+      expect.stringMatching(/^aws_vpc_endpoint\.Mwaa_CustomerEndpoints_Webserver_[0-9A-F]{8}$/),
+    ]);
     expect(apply.function_name).toMatch(/^\$\{aws_lambda_function\.Mwaa_AirflowState_ApplyFunction_/);
+  });
+
+  test("without NAT, the invocation also depends on the service endpoints, so its delete call runs before they go", () => {
+    // GIVEN a created network without NAT gateways
+    const noNat = synthStack(
+      minimalEnvironment({
+        network: { create: { cidr: "10.20.0.0/16", natGateways: 0 } },
+        airflowState: exampleState,
+      }),
+      undefined,
+      codes,
+    );
+    // THEN airflow.api and airflow.env (and the endpoints' HTTPS rule) come before the invocation
+    const dependsOn = blockAt(noNat, "aws_lambda_invocation", "Mwaa_AirflowState_Apply").depends_on as string[];
+    for (const id of ["AirflowApiEndpoint", "AirflowEnvEndpoint"])
+      expect(dependsOn).toContainEqual(expect.stringMatching(new RegExp(`^aws_vpc_endpoint\\.Mwaa_Network_${id}_`)));
+    expect(dependsOn).toContainEqual(
+      expect.stringMatching(/^aws_vpc_security_group_ingress_rule\.Mwaa_Network_ServiceEndpointsHttpsFromVpc_/),
+    );
+    const sg = blockAt(noNat, "aws_security_group", "Mwaa_AirflowState_SecurityGroup");
+    expect((sg.egress as Block[])[0].description).toBe(
+      "MWAA API: GetEnvironment via airflow.api, the REST call via airflow.env (endpoint or NAT)",
+    );
   });
 
   test("both Lambdas run in the environment's private subnets", () => {
@@ -92,12 +120,20 @@ describe("airflowState wiring", () => {
       metric_name: "AirflowStateBackupSucceeded",
       dimensions: { Environment: "dev" },
       statistic: "Sum",
-      period: 21600,
-      evaluation_periods: 1,
+      // 6 h schedule + 15 min run: 7 hourly periods, all without a success before it alarms
+      period: 3600,
+      evaluation_periods: 7,
+      datapoints_to_alarm: 7,
       threshold: 1,
       comparison_operator: "LessThanThreshold",
       treat_missing_data: "breaching",
     });
+  });
+
+  test("the backup alarm's window stays within CloudWatch's 7 days at the largest interval", () => {
+    expect(backupAlarmWindow(1)).toEqual({ period: 3600, evaluationPeriods: 2, datapointsToAlarm: 2 });
+    expect(backupAlarmWindow(24)).toEqual({ period: 3600, evaluationPeriods: 25, datapointsToAlarm: 25 });
+    expect(() => backupAlarmWindow(168)).toThrow(/exceed CloudWatch's 7 days/);
   });
 
   test("secrets are created without a value", () => {

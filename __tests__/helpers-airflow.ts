@@ -50,8 +50,19 @@ export class FakeAirflow {
     return { [key]: items.slice(offset, offset + limit), total_entries: items.length };
   }
 
+  /**
+   * Airflow 3's VariableResponse.redact_val (apache/airflow airflow-core/src/airflow/api_fastapi/core_api/
+   * datamodels/variables.py): a JSON value is parsed, its sensitive keys masked and re-dumped with
+   * Python's json.dumps separators; any other value under a sensitive key becomes "***". Sensitive: a
+   * name containing one of DEFAULT_SENSITIVE_FIELDS (shared/secrets_masker/.../secrets_masker.py; a subset here).
+   */
   private variableOut(v: Row): Row {
-    return this.major === 3 ? { ...v, is_encrypted: true } : { ...v };
+    if (this.major === 2) return { ...v };
+    return {
+      ...v,
+      value: typeof v.value === "string" ? redactVal(v.value, String(v.key)) : v.value,
+      is_encrypted: true,
+    };
   }
 
   handle(input: { Method: string; Path: string; QueryParameters?: Row; Body?: Row }): {
@@ -75,6 +86,21 @@ export class FakeAirflow {
       const i = s.pools.findIndex((p) => p.name === seg[1]);
       if (i < 0) throw restError(404, `Pool with name: '${seg[1]}' not found`);
       if (Method === "GET") return ok(s.pools[i]);
+      if (Method === "PATCH" && seg[1] === "default_pool") {
+        // Airflow 3: services/public/pools.py update_orm_from_pydantic; Airflow 2: api_connexion pool_endpoint.patch_pool.
+        const mask = String(q.update_mask ?? "")
+          .split(",")
+          .map((m) => m.trim())
+          .filter((m) => m !== "");
+        const maskOk = mask.length > 0 && mask.every((m) => m === "slots" || m === "include_deferred");
+        if (this.major === 3 && !maskOk)
+          throw restError(400, "Only slots and included_deferred can be modified on Default Pool");
+        if (this.major === 2 && b.name !== "default_pool" && !maskOk)
+          throw restError(400, "Default Pool's name can't be modified");
+        const fields = mask.length > 0 ? mask : Object.keys(b).filter((k) => k !== "name");
+        for (const f of fields) s.pools[i][f] = b[f];
+        return ok(s.pools[i]);
+      }
       if (Method === "PATCH") {
         // Airflow 3's PoolPatchBody is checked against PoolResponse, where include_deferred is required.
         if (this.major === 3 && typeof b.include_deferred !== "boolean")
@@ -136,6 +162,44 @@ export class FakeAirflow {
     }
     throw restError(404, `no route ${Method} ${Path}`);
   }
+}
+
+const SENSITIVE = ["password", "secret", "token", "api_key", "private_key", "access_key", "passphrase"];
+const sensitive = (name: string) => SENSITIVE.some((s) => name.toLowerCase().includes(s));
+
+function redactAll(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactAll);
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, item]) => [k, redactAll(item)]));
+  return "***";
+}
+
+function redact(value: unknown, name: string | undefined): unknown {
+  if (name !== undefined && sensitive(name)) return redactAll(value);
+  if (Array.isArray(value)) return value.map((item) => redact(item, undefined));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, item]) => [k, redact(item, k)]));
+  return value;
+}
+
+/** Python's json.dumps(value): ", " and ": " separators. */
+function pythonDumps(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonDumps).join(", ")}]`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.entries(value)
+      .map(([k, item]) => `${JSON.stringify(k)}: ${pythonDumps(item)}`)
+      .join(", ")}}`;
+  return JSON.stringify(value);
+}
+
+function redactVal(value: string, key: string): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return String(redact(value, key));
+  }
+  return pythonDumps(redact(parsed, key));
 }
 
 /** DAG runs as each API version returns them. */

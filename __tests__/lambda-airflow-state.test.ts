@@ -289,7 +289,12 @@ describe("cutover", () => {
         (input.Name === "old" ? old : candidate).handle(input),
       );
     const client = new MWAAClient({ region: "eu-west-1" });
-    const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"));
+    await expect(planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"))).rejects.toThrow(
+      "new lacks 1 DAG(s) active in old: c; deploy them to the candidate first, or pass --allow-missing to leave them paused in both",
+    );
+    const plan = await planCutover(new AirflowRestApi(client, "old"), new AirflowRestApi(client, "new"), {
+      allowMissing: true,
+    });
     expect(plan.old.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: pause", "c: pause"]);
     expect(plan.candidate.map((s) => `${s.name}: ${s.action}`)).toEqual(["a: unpause", "c: skip"]);
   });
@@ -308,5 +313,141 @@ describe("first deploy", () => {
       if (region === undefined) delete process.env.AWS_REGION;
       else process.env.AWS_REGION = region;
     }
+  });
+});
+
+describe("Airflow 3 masks variable values", () => {
+  test("a masked value is not backed up and never restored over the target's", async () => {
+    // GIVEN an Airflow 3 environment with a sensitive key, a JSON value with a sensitive key inside, and a plain one
+    const source = new FakeAirflow(3, {
+      variables: [
+        { key: "db_password", value: "hunter2", description: null },
+        { key: "conf", value: '{"user":"etl","token":"t0k"}', description: null },
+        { key: "region", value: "eu-west-1", description: null },
+      ],
+    });
+    const a = mockEnvironment(source);
+    const { deps, written } = backupDeps(a.client);
+    await backupWith(deps, { environmentName: "env", bucket: "b", prefix: "p/", namespace: "N" });
+    const doc = JSON.parse(Object.values(written)[0]) as BackupDocument;
+    a.mock.restore();
+    // THEN the backup keeps no mask
+    expect(doc.variables).toEqual([
+      { key: "db_password", value: null, description: null },
+      { key: "conf", value: null, description: null },
+      { key: "region", value: "eu-west-1", description: null },
+    ]);
+    // WHEN restored into an environment that has the real values
+    const target = new FakeAirflow(3, {
+      variables: [
+        { key: "db_password", value: "real", description: null },
+        { key: "conf", value: '{"user":"etl","token":"real"}', description: null },
+      ],
+    });
+    const b = mockEnvironment(target);
+    const api = new AirflowRestApi(b.client, "target");
+    const plan = await planRestore(api, doc);
+    await applyPlan(api, plan);
+    // THEN the masked ones are skipped and the target's values stay
+    expect(plan.filter((s) => s.kind === "variable").map((s) => `${s.name}: ${s.action}`)).toEqual([
+      "db_password: skip",
+      "conf: skip",
+      "region: create",
+    ]);
+    expect(target.state.variables.map((v) => v.value)).toEqual(["real", '{"user":"etl","token":"real"}', "eu-west-1"]);
+  });
+
+  test("apply does not PATCH an unchanged JSON or sensitive variable on every deploy, and does PATCH a changed one", async () => {
+    const airflow = new FakeAirflow(3);
+    const { client } = mockEnvironment(airflow);
+    const input = {
+      pools: [],
+      variables: [
+        { key: "settings", value: '{"a":1,"b":[1,2]}' },
+        { key: "api_token_url", value: "https://example.com" },
+        { key: "creds", value: '{"user":"etl","password":"p"}' },
+      ],
+      tf: { action: "create" as const },
+    };
+    await applyWith(client, "env", input);
+    const again = await applyWith(client, "env", { ...input, tf: { action: "update", prev_input: input } });
+    expect(again.changes).toEqual([
+      "variable settings: unchanged",
+      "variable api_token_url: unchanged",
+      "variable creds: unchanged",
+    ]);
+    expect(airflow.calls.filter((c) => c.Method === "PATCH")).toEqual([]);
+    const changed = { ...input, variables: [{ key: "api_token_url", value: "https://new.example.com" }] };
+    const third = await applyWith(client, "env", {
+      ...changed,
+      tf: { action: "update", prev_input: { ...input, tf: undefined } },
+    });
+    expect(third.changes[0]).toBe("variable api_token_url: update");
+    expect(airflow.state.variables.find((v) => v.key === "api_token_url")?.value).toBe("https://new.example.com");
+  });
+});
+
+describe.each([2, 3] as const)("restore into Airflow %i: the default pool", (major) => {
+  test("only slots, with update_mask, so the connections and pause states after it are written", async () => {
+    // GIVEN a backup whose default pool differs from the target's
+    const doc: BackupDocument = {
+      format: 1,
+      takenAt: "2026-12-01T00:00:00.000Z",
+      environmentName: "old",
+      airflowVersion: "3.0.6",
+      apiMajor: 3,
+      counts: { variables: 0, pools: 1, connections: 1, dags: 1, dagRuns: 0, taskInstances: 0 },
+      variables: [],
+      pools: [{ name: "default_pool", slots: 64, description: "mine", includeDeferred: true }],
+      connections: [
+        {
+          connectionId: "warehouse",
+          connType: "postgres",
+          description: null,
+          host: "db",
+          login: null,
+          schema: null,
+          port: null,
+        },
+      ],
+      dags: [{ dagId: "daily", isPaused: false }],
+      dagRuns: [],
+      taskInstances: [],
+      truncated: [],
+    };
+    const target = new FakeAirflow(major, { dags: [{ dag_id: "daily", is_paused: true }] });
+    const { client } = mockEnvironment(target);
+    const api = new AirflowRestApi(client, "target");
+    // WHEN restored
+    await applyPlan(api, await planRestore(api, doc));
+    // THEN
+    expect(target.state.pools[0]).toMatchObject({ name: "default_pool", slots: 64, include_deferred: true });
+    expect(target.state.connections).toHaveLength(1);
+    expect(target.state.dags).toEqual([{ dag_id: "daily", is_paused: false }]);
+  });
+});
+
+describe("apply deadline", () => {
+  test("a declaration that outlasts the function fails naming what it applied", async () => {
+    // GIVEN a variable whose write is still pending when the function's own deadline passes
+    const airflow = new FakeAirflow(3);
+    const deadline = new AbortController();
+    const { mock, client } = mockEnvironment(airflow);
+    mock.on(InvokeRestApiCommand as never).callsFake((input: Parameters<FakeAirflow["handle"]>[0]) => {
+      if (input.Method === "POST" && input.Path === "/variables") {
+        deadline.abort();
+        return new Promise(() => undefined);
+      }
+      return airflow.handle(input);
+    });
+    const input = {
+      pools: [{ name: "etl", slots: 2 }],
+      variables: [{ key: "region", value: "eu-west-1" }],
+      tf: { action: "create" as const },
+    };
+    // WHEN applied THEN
+    await expect(applyWith(client, "env", input, deadline.signal)).rejects.toThrow(
+      "variable region: no answer within the function's remaining time; applied before it: pool etl: create; deploy again to apply the rest",
+    );
   });
 });

@@ -11,7 +11,12 @@ import { BundledFunction, type LambdaCode } from "./bundled-function";
 import type { AirflowState } from "../model/airflow-state";
 import { lambdaFunctionName, withName } from "./private/naming";
 import { backupPrefix } from "../lambda/airflow-state/backup-layout";
-import { BACKUP_SUCCESS_METRIC, ENV_VARS, type ApplyInput } from "../lambda/airflow-state/contract";
+import {
+  APPLY_TIMEOUT_SECONDS,
+  BACKUP_SUCCESS_METRIC,
+  ENV_VARS,
+  type ApplyInput,
+} from "../lambda/airflow-state/contract";
 
 /** The backend class of the amazon provider (apache-airflow-providers-amazon docs, "AWS Secrets Manager Backend"). */
 export const SECRETS_MANAGER_BACKEND = "airflow.providers.amazon.aws.secrets.secrets_manager.SecretsManagerBackend";
@@ -32,6 +37,12 @@ export interface AirflowStateProps {
   readonly state: AirflowState;
   /** The MWAA environment resource: the invocation runs after it. */
   readonly environment: ITerraformDependable;
+  /**
+   * What the REST calls travel through (service endpoints, the environment's own endpoints): the
+   * invocation depends on them, so on destroy its delete call runs before they go.
+   * @default - none
+   */
+  readonly apiPath?: ITerraformDependable[];
   readonly bucketName: string;
   readonly bucketArn: string;
   /** Bucket key, when the bucket uses a customer key. @default - none */
@@ -63,6 +74,27 @@ export function secretsBackendOptions(state: AirflowState | undefined): Record<s
       variables_prefix: backend.variablesPrefix,
     }),
   };
+}
+
+/** The backup function's timeout, in seconds. */
+const BACKUP_TIMEOUT_SECONDS = 900;
+
+/**
+ * The backup alarm's window: hourly periods, all of the last N without a success (missing data
+ * breaching), N covering the schedule interval plus the run's timeout. A run that ends later than the
+ * one before still falls inside it; one period per interval flapped. PutMetricAlarm caps Period x
+ * EvaluationPeriods at 604,800 s (7 days) for periods of an hour or more (CloudWatch API reference,
+ * PutMetricAlarm, Period): everyHours is at most 24, so N is at most 25 h.
+ */
+export function backupAlarmWindow(everyHours: number): {
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+} {
+  const evaluationPeriods = Math.ceil((everyHours * 3600 + BACKUP_TIMEOUT_SECONDS) / 3600);
+  if (3600 * evaluationPeriods > 604_800)
+    throw new Error(`backup.everyHours ${everyHours}: the alarm window would exceed CloudWatch's 7 days`);
+  return { period: 3600, evaluationPeriods, datapointsToAlarm: evaluationPeriods };
 }
 
 /** What the apply Lambda gets: exactly the declared pools and variables. */
@@ -97,7 +129,8 @@ export class AirflowStateManager extends Construct {
           toPort: 443,
           protocol: "tcp",
           cidrBlocks: ["0.0.0.0/0"],
-          description: "MWAA API (NAT or airflow.env endpoint)",
+          // GetEnvironment is served by api.airflow, InvokeRestApi by env.airflow (AWS CLI reference, mwaa, "Endpoints").
+          description: "MWAA API: GetEnvironment via airflow.api, the REST call via airflow.env (endpoint or NAT)",
         },
       ],
       tags: withName(tags, `${props.environmentName}-airflow-state`),
@@ -134,8 +167,7 @@ export class AirflowStateManager extends Construct {
         description: `Applies declared pools and variables to MWAA ${props.environmentName}`,
         code: props.applyCode!,
         statements: invoke,
-        // Calls of 10 s at most, a few per declared item.
-        timeoutSeconds: 300,
+        timeoutSeconds: APPLY_TIMEOUT_SECONDS,
       });
       // lifecycle_scope CRUD: invoked on create, update and destroy, with tf.action and tf.prev_input
       // (hashicorp/terraform-provider-aws website/docs/r/lambda_invocation.html.markdown, "CRUD Lifecycle Scope").
@@ -143,7 +175,7 @@ export class AirflowStateManager extends Construct {
         functionName: fn.function.functionName,
         input: JSON.stringify(applyInput(state)),
         lifecycleScope: "CRUD",
-        dependsOn: [props.environment],
+        dependsOn: [props.environment, ...(props.apiPath ?? [])],
       });
     }
     if (state.backup !== undefined) this.addBackup(props, state.backup, { ...common, statements: invoke });
@@ -180,7 +212,7 @@ export class AirflowStateManager extends Construct {
           condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [props.namespace] }],
         },
       ],
-      timeoutSeconds: 900,
+      timeoutSeconds: BACKUP_TIMEOUT_SECONDS,
       memoryMb: 512,
     });
     this.backupFunction = fn;
@@ -199,18 +231,15 @@ export class AirflowStateManager extends Construct {
       principal: "events.amazonaws.com",
       sourceArn: schedule.arn,
     });
-    // One success per schedule period; a failed or missing run leaves the period empty (breaching).
-    // Period up to 86,400 s x 1 is allowed: PutMetricAlarm caps Period x EvaluationPeriods at
-    // 604,800 s, and at 86,400 s only for periods under an hour (CloudWatch API reference, Period).
+    const window = backupAlarmWindow(backup.everyHours);
     new CloudwatchMetricAlarm(this, "BackupAlarm", {
       alarmName: `${props.environmentName}-airflow-state-backup`,
-      alarmDescription: `No successful backup of MWAA ${props.environmentName}'s Airflow state in ${backup.everyHours} h: see the ${name} function's logs`,
+      alarmDescription: `No successful backup of MWAA ${props.environmentName}'s Airflow state in ${window.evaluationPeriods} h (one every ${backup.everyHours} h, plus the run's time): see the ${name} function's logs`,
       namespace: props.namespace,
       metricName: BACKUP_SUCCESS_METRIC,
       dimensions: { Environment: props.environmentName },
       statistic: "Sum",
-      period: backup.everyHours * 3600,
-      evaluationPeriods: 1,
+      ...window,
       threshold: 1,
       comparisonOperator: "LessThanThreshold",
       treatMissingData: "breaching",

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DataAwsRouteTable } from "@cdktf/provider-aws/lib/data-aws-route-table";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
@@ -41,6 +41,8 @@ export class MwaaNetwork extends Construct {
   readonly created: boolean;
   /** Route tables of the private subnets: created ones, or looked up for the S3 gateway endpoint; else empty. */
   readonly privateRouteTableIds: string[];
+  /** The AWS service endpoints and their HTTPS ingress rule; empty when none are created here. */
+  readonly serviceEndpoints: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: MwaaNetworkProps) {
     super(scope, id);
@@ -171,7 +173,7 @@ export class MwaaNetwork extends Construct {
         vpcId: this.vpcId,
         tags: withName(tags, `${props.name}-service-endpoints`),
       });
-      new VpcSecurityGroupIngressRule(this, "ServiceEndpointsHttpsFromVpc", {
+      const https = new VpcSecurityGroupIngressRule(this, "ServiceEndpointsHttpsFromVpc", {
         securityGroupId: sg.id,
         description: "HTTPS from the VPC to the AWS service endpoints",
         ipProtocol: "tcp",
@@ -179,11 +181,12 @@ export class MwaaNetwork extends Construct {
         toPort: 443,
         cidrIpv4: vpcCidr,
       });
+      this.serviceEndpoints.push(https);
       securityGroupIds = [sg.id];
     }
     for (const service of services) {
       const gateway = service === "s3";
-      new VpcEndpoint(this, `${pascalId(service)}Endpoint`, {
+      const endpoint = new VpcEndpoint(this, `${pascalId(service)}Endpoint`, {
         vpcId: this.vpcId,
         serviceName: `com.amazonaws.${props.region}.${service}`,
         vpcEndpointType: gateway ? "Gateway" : "Interface",
@@ -192,6 +195,7 @@ export class MwaaNetwork extends Construct {
           : { subnetIds: this.privateSubnetIds, securityGroupIds, privateDnsEnabled: true }),
         tags: withName(tags, `${props.name}-${service}`),
       });
+      this.serviceEndpoints.push(endpoint);
     }
   }
 }

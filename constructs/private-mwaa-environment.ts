@@ -535,6 +535,11 @@ export class PrivateMwaaEnvironment extends Construct {
       partition,
       state,
       environment: env.environment.resource,
+      // The delete invocation calls airflow.api and airflow.env, and Airflow needs its database and web server endpoints.
+      apiPath: [
+        ...this.network.serviceEndpoints,
+        ...(env.endpoints !== undefined ? [env.endpoints.database, env.endpoints.webserver] : []),
+      ],
       bucketName: this.bucket.bucketName,
       bucketArn: this.bucket.bucketArn,
       bucketKmsKeyArn: config.kmsKeyArn,

@@ -31,6 +31,9 @@ export interface ApplyInput {
   readonly tf?: { readonly action: "create" | "update" | "delete"; readonly prev_input?: ApplyInput | null };
 }
 
+/** The apply Lambda's timeout: calls of 10 s at most, a few per declared item. */
+export const APPLY_TIMEOUT_SECONDS = 300;
+
 /** The pool Airflow creates itself and refuses to delete; never touched. */
 export const DEFAULT_POOL = "default_pool";
 
@@ -59,7 +62,8 @@ export interface BackupDocument {
   readonly counts: Readonly<
     Record<"variables" | "pools" | "connections" | "dags" | "dagRuns" | "taskInstances", number>
   >;
-  readonly variables: { key: string; value: string; description: string | null }[];
+  /** value null: not backed up, because Airflow 3's API returned it masked ("***"); never restored. */
+  readonly variables: { key: string; value: string | null; description: string | null }[];
   readonly pools: { name: string; slots: number; description: string | null; includeDeferred: boolean | null }[];
   /** Non-secret fields only: password and extra are never read into a backup. */
   readonly connections: {

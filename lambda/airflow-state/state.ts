@@ -12,8 +12,9 @@
  * v2 variables' extra `is_encrypted`, and DAG runs' date (v1 `execution_date`, v2 `logical_date`
  * and `run_after`), which a backup keeps as returned: history is a record, not restored.
  */
-import type { AirflowRestApi } from "./rest-client";
+import type { AirflowRestApi, RestApiRequest } from "./rest-client";
 import { AirflowStateError } from "./rest-client";
+import { beforeDeadline, DeadlineExceeded } from "../runtime/deadline";
 import {
   DEFAULT_POOL,
   type ApplyInput,
@@ -74,12 +75,68 @@ async function upsert(
   return { kind, name, action: "update" };
 }
 
+/**
+ * Airflow 3's VariableResponse masks values (apache/airflow airflow-core/src/airflow/api_fastapi/core_api/
+ * datamodels/variables.py, redact_val): a value under a sensitive-looking key becomes "***", and a JSON
+ * value is parsed, its sensitive keys masked, and re-serialized (json.dumps), so its text differs from
+ * what was written even when nothing is masked.
+ */
+export const MASK = "***";
+const isMasked = (value: string) => value.includes(MASK);
+
+function parsedOrText(value: string): unknown {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+}
+
+/** `current` (as the API returned it, "***" where masked) matches `wanted`; `masked` lets "***" match anything. */
+function matches(current: unknown, wanted: unknown, masked: boolean): boolean {
+  if (masked && current === MASK) return true;
+  if (Array.isArray(current))
+    return (
+      Array.isArray(wanted) &&
+      current.length === wanted.length &&
+      current.every((item, i) => matches(item, wanted[i], masked))
+    );
+  if (current !== null && typeof current === "object") {
+    if (wanted === null || typeof wanted !== "object" || Array.isArray(wanted)) return false;
+    const keys = Object.keys(current);
+    const w = wanted as Record<string, unknown>;
+    return (
+      keys.length === Object.keys(w).length &&
+      keys.every((k) => k in w && matches((current as Record<string, unknown>)[k], w[k], masked))
+    );
+  }
+  return current === wanted;
+}
+
+/** Same value, JSON compared parsed. */
+const sameValue = (a: string, b: string) => a === b || matches(parsedOrText(a), parsedOrText(b), false);
+
+/**
+ * Whether the variable as read equals the declared one. A masked value cannot be compared: it counts as
+ * unchanged only when it matches outside the masks and the declared value is the one written last time
+ * (`previous`, Terraform's prev_input); otherwise it is written again.
+ */
+const sameVariable = (v: DeclaredVariable, previous?: string) => (c: Record<string, unknown>) => {
+  if ((c.description ?? "") !== (v.description ?? "")) return false;
+  const current = typeof c.value === "string" ? c.value : JSON.stringify(c.value ?? null);
+  if (sameValue(current, v.value)) return true;
+  return (
+    isMasked(current) &&
+    previous !== undefined &&
+    sameValue(previous, v.value) &&
+    matches(parsedOrText(current), parsedOrText(v.value), true)
+  );
+};
+
 const samePool = (p: DeclaredPool) => (c: Record<string, unknown>) =>
   c.slots === p.slots &&
   (c.description ?? "") === (p.description ?? "") &&
   (c.include_deferred ?? false) === (p.includeDeferred ?? false);
-const sameVariable = (v: DeclaredVariable) => (c: Record<string, unknown>) =>
-  c.value === v.value && (c.description ?? "") === (v.description ?? "");
 
 async function remove(api: AirflowRestApi, kind: "pool" | "variable", path: string, name: string): Promise<Change> {
   try {
@@ -95,7 +152,7 @@ async function remove(api: AirflowRestApi, kind: "pool" | "variable", path: stri
  * Makes the declared pools and variables so; deletes only those the previous input declared and
  * this one does not (a delete action declares nothing). Never the default pool.
  */
-export async function applyDeclared(api: AirflowRestApi, input: ApplyInput): Promise<Change[]> {
+export async function applyDeclared(api: AirflowRestApi, input: ApplyInput, deadline?: AbortSignal): Promise<Change[]> {
   const deleting = input.tf?.action === "delete";
   const pools = deleting ? [] : input.pools;
   const variables = deleting ? [] : input.variables;
@@ -103,17 +160,35 @@ export async function applyDeclared(api: AirflowRestApi, input: ApplyInput): Pro
   if (pools.some((p) => p.name === DEFAULT_POOL))
     throw new AirflowStateError(`pool ${DEFAULT_POOL} is Airflow's own and not managed here`);
   const changes: Change[] = [];
-  for (const p of pools) changes.push(await upsert(api, "pool", "/pools", p.name, poolBody(p), samePool(p), false));
+  // Each step raced against the function's own deadline, so a declaration too large for one run fails
+  // naming what it applied, not with Lambda's timeout.
+  const step = async (what: string, work: () => Promise<Change>) => {
+    try {
+      changes.push(deadline === undefined ? await work() : await beforeDeadline(deadline, what, work));
+    } catch (e) {
+      if (!(e instanceof DeadlineExceeded)) throw e;
+      const done = formatChanges(changes);
+      throw new AirflowStateError(
+        `${e.message}; applied before it: ${done.length > 0 ? done.join(", ") : "nothing"}; deploy again to apply the rest`,
+      );
+    }
+  };
+  for (const p of pools)
+    await step(`pool ${p.name}`, () => upsert(api, "pool", "/pools", p.name, poolBody(p), samePool(p), false));
+  const previousValues = new Map((prev?.variables ?? []).map((v) => [v.key, v.value]));
   for (const v of variables)
-    changes.push(await upsert(api, "variable", "/variables", v.key, variableBody(v), sameVariable(v), false));
+    await step(`variable ${v.key}`, () =>
+      upsert(api, "variable", "/variables", v.key, variableBody(v), sameVariable(v, previousValues.get(v.key)), false),
+    );
   const keepPools = new Set(pools.map((p) => p.name));
   const keepVariables = new Set(variables.map((v) => v.key));
   for (const p of prev?.pools ?? []) {
     if (!keepPools.has(p.name) && p.name !== DEFAULT_POOL)
-      changes.push(await remove(api, "pool", `/pools/${enc(p.name)}`, p.name));
+      await step(`pool ${p.name}`, () => remove(api, "pool", `/pools/${enc(p.name)}`, p.name));
   }
   for (const v of prev?.variables ?? []) {
-    if (!keepVariables.has(v.key)) changes.push(await remove(api, "variable", `/variables/${enc(v.key)}`, v.key));
+    if (!keepVariables.has(v.key))
+      await step(`variable ${v.key}`, () => remove(api, "variable", `/variables/${enc(v.key)}`, v.key));
   }
   return changes;
 }
@@ -128,11 +203,16 @@ export async function takeBackup(
   meta: { airflowVersion: string; takenAt: Date; deadline?: number },
 ): Promise<BackupDocument> {
   const truncated: string[] = [];
-  const variables = (await api.listAll<Row>("/variables", "variables")).items.map((v) => ({
-    key: String(v.key),
-    value: String(v.value ?? ""),
-    description: str(v.description),
-  }));
+  const apiMajor = meta.airflowVersion.startsWith("3.") ? 3 : 2;
+  const variables = (await api.listAll<Row>("/variables", "variables")).items.map((v) => {
+    const value = typeof v.value === "string" ? v.value : v.value == null ? "" : JSON.stringify(v.value);
+    // Airflow 2's v1 API returns values as stored; a masked v2 value is not the value, so not backed up.
+    return {
+      key: String(v.key),
+      value: apiMajor === 3 && isMasked(value) ? null : value,
+      description: str(v.description),
+    };
+  });
   const pools = (await api.listAll<Row>("/pools", "pools")).items.map((p) => ({
     name: String(p.name),
     slots: Number(p.slots),
@@ -162,7 +242,6 @@ export async function takeBackup(
       })
     : { items: [], complete: false };
   if (!tis.complete) truncated.push("taskInstances");
-  const apiMajor = meta.airflowVersion.startsWith("3.") ? 3 : 2;
   return {
     format: 1,
     takenAt: meta.takenAt.toISOString(),
@@ -189,7 +268,7 @@ export async function takeBackup(
 
 /** A restore step: what it does, and the call that does it (undefined: nothing to write). */
 export interface PlannedWrite extends Change {
-  readonly request?: { Method: "POST" | "PATCH"; Path: string; Body: Record<string, unknown> };
+  readonly request?: RestApiRequest;
 }
 
 /**
@@ -209,6 +288,15 @@ export async function planRestore(api: AirflowRestApi, doc: BackupDocument): Pro
   const byKey = <T extends Row>(rows: T[], key: string) => new Map(rows.map((r) => [String(r[key]), r]));
   const haveVariables = byKey(variables.items, "key");
   for (const v of doc.variables) {
+    if (v.value === null) {
+      plan.push({
+        kind: "variable",
+        name: v.key,
+        action: "skip",
+        detail: "not backed up (masked by the API): set it by hand",
+      });
+      continue;
+    }
     const body = { key: v.key, value: v.value, description: v.description ?? "" };
     const current = haveVariables.get(v.key);
     if (current === undefined)
@@ -238,6 +326,10 @@ export async function planRestore(api: AirflowRestApi, doc: BackupDocument): Pro
       includeDeferred: p.includeDeferred ?? false,
     };
     const current = havePools.get(p.name);
+    if (p.name === DEFAULT_POOL) {
+      if (current !== undefined) plan.push(...defaultPoolPlan(declared, current, p.includeDeferred !== null));
+      continue;
+    }
     if (current === undefined)
       plan.push({
         kind: "pool",
@@ -281,6 +373,34 @@ export async function planRestore(api: AirflowRestApi, doc: BackupDocument): Pro
   return plan;
 }
 
+/**
+ * The default pool takes only slots and include_deferred, each named in update_mask: Airflow 3 answers
+ * 400 "Only slots and included_deferred can be modified on Default Pool" otherwise (apache/airflow
+ * airflow-core/src/airflow/api_fastapi/core_api/services/public/pools.py, update_orm_from_pydantic;
+ * routes/public/pools.py takes update_mask as a query list). Airflow 2's v1 API (airflow/api_connexion/
+ * endpoints/pool_endpoint.py, patch_pool) takes update_mask=slots alone, and include_deferred alone
+ * from 2.7. One field per call, so update_mask is a single value in both versions.
+ */
+function defaultPoolPlan(wanted: DeclaredPool, current: Row, hasDeferred: boolean): PlannedWrite[] {
+  const steps: PlannedWrite[] = [];
+  const patch = (field: "slots" | "include_deferred", value: unknown): PlannedWrite => ({
+    kind: "pool",
+    name: DEFAULT_POOL,
+    action: "update",
+    detail: field,
+    request: {
+      Method: "PATCH",
+      Path: `/pools/${DEFAULT_POOL}`,
+      QueryParameters: { update_mask: field },
+      Body: { name: DEFAULT_POOL, [field]: value },
+    },
+  });
+  if (current.slots !== wanted.slots) steps.push(patch("slots", wanted.slots));
+  if (hasDeferred && (current.include_deferred ?? false) !== (wanted.includeDeferred ?? false))
+    steps.push(patch("include_deferred", wanted.includeDeferred ?? false));
+  return steps.length > 0 ? steps : [{ kind: "pool", name: DEFAULT_POOL, action: "unchanged" }];
+}
+
 /** Pause states of `wanted` written to the DAGs `target` has; DAGs it lacks are skipped. */
 export function pausePlan(wanted: { dagId: string; isPaused: boolean }[], target: Row[]): PlannedWrite[] {
   const have = new Map(target.map((d) => [String(d.dag_id), d.is_paused === true]));
@@ -300,26 +420,39 @@ export function pausePlan(wanted: { dagId: string; isPaused: boolean }[], target
 
 /**
  * The cutover of a side-by-side migration: every DAG unpaused in the old environment is paused
- * there, and unpaused in the candidate when the candidate has it. Old-environment writes first
- * (no DAG runs twice).
+ * there, and unpaused in the candidate. Old-environment writes first (no DAG runs twice). `active`
+ * (the DAGs that were active in the old environment, saved before the first write) resumes a cutover
+ * cut short: recomputed, it would miss the DAGs already paused there. An active DAG the candidate
+ * lacks is refused unless `allowMissing`: it would end up paused in both environments.
  */
 export async function planCutover(
   old: AirflowRestApi,
   candidate: AirflowRestApi,
-): Promise<{ old: PlannedWrite[]; candidate: PlannedWrite[] }> {
+  options: { active?: readonly string[]; allowMissing?: boolean } = {},
+): Promise<{ active: string[]; old: PlannedWrite[]; candidate: PlannedWrite[] }> {
   const [oldDags, candidateDags] = await Promise.all([
     old.listAll<Row>("/dags", "dags"),
     candidate.listAll<Row>("/dags", "dags"),
   ]);
-  const active = oldDags.items
-    .filter((d) => d.is_paused !== true)
-    .map((d) => ({ dagId: String(d.dag_id), isPaused: false }));
+  const active = options.active
+    ? [...options.active]
+    : oldDags.items.filter((d) => d.is_paused !== true).map((d) => String(d.dag_id));
+  const known = new Set(candidateDags.items.map((d) => String(d.dag_id)));
+  const missing = active.filter((id) => !known.has(id));
+  if (missing.length > 0 && options.allowMissing !== true)
+    throw new AirflowStateError(
+      `${candidate.environmentName} lacks ${missing.length} DAG(s) active in ${old.environmentName}: ${missing.join(", ")}; deploy them to the candidate first, or pass --allow-missing to leave them paused in both`,
+    );
   return {
+    active,
     old: pausePlan(
-      active.map((d) => ({ ...d, isPaused: true })),
+      active.map((dagId) => ({ dagId, isPaused: true })),
       oldDags.items,
     ),
-    candidate: pausePlan(active, candidateDags.items),
+    candidate: pausePlan(
+      active.map((dagId) => ({ dagId, isPaused: false })),
+      candidateDags.items,
+    ),
   };
 }
 

@@ -6,12 +6,15 @@
  *
  *   backup --env NAME [--out FILE]                 back up now, same code as the scheduled Lambda
  *   restore --env NAME --from FILE|s3://b/k [--dry-run]   print the plan, then write it
- *   cutover-pause --config FILE [--environment STACK] [--dry-run]
+ *   cutover-pause --config FILE [--environment STACK] [--plan-file FILE] [--allow-missing] [--dry-run]
+ *       saves the old environment's active DAGs to the plan file (default .airflow-state/cutover/<STACK>.json; not a cache: npm run clean leaves it)
+ *       before the first write; a re-run after a failure takes them from it; removed when done
  *   check-secrets --config FILE [--environment STACK]   which declared secrets have no value yet
  *
  * Bad arguments: one line naming the argument, exit 2.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { MWAAClient } from "@aws-sdk/client-mwaa";
 import type { BackupDocument } from "../../lambda/airflow-state/contract";
@@ -28,13 +31,13 @@ import { parseConfig } from "../../model/parse";
 import { checkSecrets, declaredSecrets, describeWithSdk, type Describe } from "./check-secrets";
 
 const USAGE =
-  "usage: npm run airflow-state -- backup --env NAME [--out FILE] | restore --env NAME --from FILE|s3://bucket/key [--dry-run] | cutover-pause --config FILE [--environment STACK] [--dry-run] | check-secrets --config FILE [--environment STACK]";
+  "usage: npm run airflow-state -- backup --env NAME [--out FILE] | restore --env NAME --from FILE|s3://bucket/key [--dry-run] | cutover-pause --config FILE [--environment STACK] [--plan-file FILE] [--allow-missing] [--dry-run] | check-secrets --config FILE [--environment STACK]";
 
 /** What each subcommand requires and allows. */
 const COMMANDS: Record<string, { required: string[]; allowed: string[] }> = {
   backup: { required: ["env"], allowed: ["out"] },
   restore: { required: ["env", "from"], allowed: ["dry-run"] },
-  "cutover-pause": { required: ["config"], allowed: ["environment", "dry-run"] },
+  "cutover-pause": { required: ["config"], allowed: ["environment", "plan-file", "allow-missing", "dry-run"] },
   "check-secrets": { required: ["config"], allowed: ["environment"] },
 };
 
@@ -64,6 +67,28 @@ async function readBackup(from: string): Promise<BackupDocument> {
   return doc as BackupDocument;
 }
 
+/** What cutover-pause saves before its first write. */
+interface CutoverPlanFile {
+  readonly old: string;
+  readonly candidate: string;
+  /** DAGs active in the old environment when the cutover began. */
+  readonly active: string[];
+}
+
+function readCutoverPlan(file: string, old: string, candidate: string): string[] {
+  let saved: Partial<CutoverPlanFile>;
+  try {
+    saved = JSON.parse(readFileSync(file, "utf8")) as Partial<CutoverPlanFile>;
+  } catch {
+    throw new AirflowStateError(`${file}: not a cutover plan (not JSON); remove it to plan afresh`);
+  }
+  if (saved.old !== old || saved.candidate !== candidate || !Array.isArray(saved.active))
+    throw new AirflowStateError(
+      `${file}: a cutover plan of ${String(saved.old)} to ${String(saved.candidate)}, not ${old} to ${candidate}; remove it or pass another --plan-file`,
+    );
+  return saved.active.map(String);
+}
+
 function print(title: string, plan: PlannedWrite[]): void {
   console.log(`${title}:`);
   for (const line of formatChanges(plan)) console.log(`  ${line}`);
@@ -88,6 +113,8 @@ function parse(argv: string[]) {
         from: { type: "string" },
         config: { type: "string" },
         environment: { type: "string" },
+        "plan-file": { type: "string" },
+        "allow-missing": { type: "boolean" },
         "dry-run": { type: "boolean" },
       },
     }));
@@ -111,6 +138,8 @@ function parse(argv: string[]) {
       from?: string;
       config?: string;
       environment?: string;
+      "plan-file"?: string;
+      "allow-missing"?: boolean;
       "dry-run"?: boolean;
     },
   };
@@ -188,11 +217,28 @@ export async function main(argv: string[], deps: CliDeps = { mwaa: new MWAAClien
     const candidate = new AirflowRestApi(client, env.migration!.candidate.environmentName);
     await requireAvailable(client, old.environmentName);
     await requireAvailable(client, candidate.environmentName);
-    const plan = await planCutover(old, candidate);
+    const planFile = values["plan-file"] ?? join(".airflow-state", "cutover", `${env.name}.json`);
+    const saved = existsSync(planFile)
+      ? readCutoverPlan(planFile, old.environmentName, candidate.environmentName)
+      : undefined;
+    if (saved !== undefined) console.log(`resuming the cutover saved in ${planFile}`);
+    const plan = await planCutover(old, candidate, { active: saved, allowMissing: values["allow-missing"] === true });
     print(`${old.environmentName} (old)`, plan.old);
     print(`${candidate.environmentName} (candidate)`, plan.candidate);
-    if (!dryRun)
-      console.log(`wrote ${(await applyPlan(old, plan.old)) + (await applyPlan(candidate, plan.candidate))} change(s)`);
+    if (dryRun) return 0;
+    if (saved === undefined) {
+      mkdirSync(dirname(planFile), { recursive: true });
+      const record: CutoverPlanFile = {
+        old: old.environmentName,
+        candidate: candidate.environmentName,
+        active: plan.active,
+      };
+      writeFileSync(planFile, JSON.stringify(record, null, 2));
+      console.log(`saved the plan to ${planFile}: if a write fails, run the same command again to resume`);
+    }
+    console.log(`wrote ${(await applyPlan(old, plan.old)) + (await applyPlan(candidate, plan.candidate))} change(s)`);
+    rmSync(planFile);
+    console.log(`cutover done; removed ${planFile}`);
     return 0;
   }
   return 2;
