@@ -184,12 +184,13 @@ export class PrivateMwaaEnvironment extends Construct {
         tags,
       });
     }
-    if (peering !== undefined) {
+    // The schema allows peering only with a created VPC (its CIDR is the peer's route back).
+    if (peering !== undefined && create !== undefined) {
       this.peering = new VpcPeering(this, "Peering", {
         name,
         ...peering,
         vpcId: this.network.vpcId,
-        vpcCidr: create!.cidr,
+        vpcCidr: create.cidr,
         privateRouteTableIds: this.network.privateRouteTableIds,
         tags,
       });
