@@ -9,6 +9,8 @@ import { MwaaEndpointsStack } from "../constructs/endpoints-stack";
 import { MwaaStack } from "../constructs/stack";
 import { ArtifactError, prepareArtifacts } from "../plugins/artifacts";
 import { bundleLambda } from "../lambda/bundle";
+import type { ShippedLambda } from "../lambda/shipped";
+import { hasApply } from "../constructs/airflow-state";
 import { loadConfig } from "./config-cache";
 import { synthesize } from "./synth";
 
@@ -98,24 +100,20 @@ export function synthStacks({ config, assets }: LoadedApp, outdir: string, plain
 function prepareAssets(config: Config, { configFile, root, python, log }: LoadOptions): PreparedFiles[] {
   const errors: string[] = [];
   const lambdaCache = path.join(root, ".cache", "lambda");
-  const workerCountCode = config.environments.some((env) => env.monitoring.workerCount)
-    ? bundleLambda({
-        entry: path.join(root, "lambda", "worker-count", "handler.ts"),
-        cacheDir: lambdaCache,
-        name: "worker-count",
-      })
-    : undefined;
-  const signInCode = config.environments.some((env) => env.access?.sso !== undefined)
-    ? bundleLambda({ entry: path.join(root, "lambda", "login", "handler.ts"), cacheDir: lambdaCache, name: "login" })
-    : undefined;
-  const bundleIf = (needed: boolean, name: string) =>
+  const bundleIf = (needed: boolean, name: ShippedLambda) =>
     needed
       ? bundleLambda({ entry: path.join(root, "lambda", name, "handler.ts"), cacheDir: lambdaCache, name })
       : undefined;
+  const workerCountCode = bundleIf(
+    config.environments.some((env) => env.monitoring.workerCount),
+    "worker-count",
+  );
+  const signInCode = bundleIf(
+    config.environments.some((env) => env.access?.sso !== undefined),
+    "login",
+  );
   const airflowApplyCode = bundleIf(
-    config.environments.some(
-      (env) => (env.airflowState?.pools.length ?? 0) + (env.airflowState?.variables.length ?? 0) > 0,
-    ),
+    config.environments.some((env) => hasApply(env.airflowState)),
     "airflow-apply",
   );
   const airflowBackupCode = bundleIf(

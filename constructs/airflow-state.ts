@@ -29,6 +29,11 @@ export const SECRETS_MANAGER_BACKEND = "airflow.providers.amazon.aws.secrets.sec
  */
 export const AIRFLOW_STATE_ROLE = "Op";
 
+/** Whether the apply Lambda has anything to apply: declared pools or plain variables. */
+export function hasApply(state: AirflowState | undefined): boolean {
+  return state !== undefined && (state.pools.length > 0 || state.variables.length > 0);
+}
+
 export interface AirflowStateProps {
   readonly environmentName: string;
   readonly region: string;
@@ -117,7 +122,7 @@ export class AirflowStateManager extends Construct {
   constructor(scope: Construct, id: string, props: AirflowStateProps) {
     super(scope, id);
     const { state, tags = {} } = props;
-    const needsApi = state.pools.length > 0 || state.variables.length > 0 || state.backup !== undefined;
+    const needsApi = hasApply(state) || state.backup !== undefined;
     if (!needsApi) return;
     const securityGroup = new SecurityGroup(this, "SecurityGroup", {
       namePrefix: `${props.environmentName}-airflow-state-`,
@@ -160,7 +165,7 @@ export class AirflowStateManager extends Construct {
       tags,
       vpcConfig,
     };
-    if (state.pools.length > 0 || state.variables.length > 0) {
+    if (hasApply(state)) {
       const fn = new BundledFunction(this, "ApplyFunction", {
         ...common,
         functionName: lambdaFunctionName(props.environmentName, "airflow-apply"),

@@ -12,7 +12,7 @@ import { AccessHost } from "./access-host";
 import { MwaaAlarms } from "./alarms";
 import { ArtifactBucket } from "./artifact-bucket";
 import { AirflowSecrets } from "./airflow-secrets";
-import { AirflowStateManager, secretsBackendOptions } from "./airflow-state";
+import { AirflowStateManager, hasApply, secretsBackendOptions } from "./airflow-state";
 import type { ArtifactUploads } from "./artifact-uploads";
 import { addAirflowEnvironment, type AirflowEnvironment, type BaseEnvironment } from "./airflow-environment";
 import { parseEnvironment } from "../model/parse";
@@ -159,7 +159,7 @@ export class PrivateMwaaEnvironment extends Construct {
         ? lambdaCode(id, "workerCountCode", workerCountCode, "worker-count")
         : undefined,
       signIn: config.access?.sso !== undefined ? lambdaCode(id, "signInCode", signInCode, "login") : undefined,
-      airflowApply: hasApply(config)
+      airflowApply: hasApply(config.airflowState)
         ? lambdaCode(id, "airflowApplyCode", airflowApplyCode, "airflow-apply")
         : undefined,
       airflowBackup:
@@ -598,10 +598,4 @@ function baseUrlOption(
   const options = { ...secretsBackendOptions(state), ...airflow.configurationOptions };
   if (webHost !== undefined && options["webserver.base_url"] === undefined) options["webserver.base_url"] = webHost;
   return options;
-}
-
-/** Whether the apply Lambda has anything to apply. */
-function hasApply(config: Environment): boolean {
-  const state = config.airflowState;
-  return state !== undefined && (state.pools.length > 0 || state.variables.length > 0);
 }
